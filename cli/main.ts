@@ -1,0 +1,40 @@
+import yargs from 'yargs';
+import { commands } from './commands/index.js';
+import { isUserError } from '../config/errors.js';
+
+/** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const parser = yargs(argv)
+    .scriptName('rbnn-sim')
+    .usage('$0 <command> [options]\n\nSimulate RBNN training on an on-device learning accelerator.')
+    .command(commands)
+    .demandCommand(1, 'Name a command (see --help).')
+    .strict()
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .fail((msg, err) => {
+      if (err && !isUserError(err)) throw err;
+      throw new UsageError(err ? err.message : msg);
+    });
+  try {
+    await parser.parseAsync();
+    exitCode = typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof UsageError || isUserError(e)) {
+      process.stderr.write(`rbnn-sim: ${oneLine(e.message)}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  return exitCode;
+}
+
+class UsageError extends Error {}
+
+function oneLine(s: string): string {
+  return s.replace(/\s*\n\s*/g, ' ').trim();
+}
