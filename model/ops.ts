@@ -8,6 +8,7 @@
  * - `epoch` is 1-based within the iteration; `batch` is 0-based within the epoch
  *   (for evaluation ops: within the evaluation pass). Iteration-level ops use epoch 0, batch 0.
  * - `subnet` is 1-based. Layer l of a sub-network maps dims[l] -> dims[l+1] (dims from the topology).
+ * - The test pass at the end of an iteration carries epoch = (epochs run) + 1.
  * - `repeat`: the op stands for `repeat` identical consecutive occurrences (batches 0..repeat-1
  *   counted from `batch`). The trainer always emits repeat = 1; the schedule enumerator may
  *   compress identical batches. Costs scale linearly with repeat.
