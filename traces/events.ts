@@ -3,7 +3,7 @@
  * The simulator (sim/) feeds an AccessSink; trace writers (traces/) implement it.
  * Events are passed as reused objects: a sink must copy what it keeps.
  */
-import type { Phase } from '../model/ops.js';
+import type { CostedOp, Phase } from '../model/ops.js';
 
 export type Component = 'sram' | 'dram';
 
@@ -28,4 +28,13 @@ export interface AccessEvent {
 
 export interface AccessSink {
   access(e: AccessEvent): void;
+}
+
+/**
+ * What the simulator takes to trace (sim/): it calls `filter` for each costed op and, for the
+ * ops it accepts, `sink.access` for every access it charges. traces/session.ts builds one.
+ */
+export interface TraceTap {
+  sink: AccessSink;
+  filter: (op: CostedOp) => boolean;
 }

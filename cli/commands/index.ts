@@ -1,4 +1,7 @@
 import type { CommandModule } from 'yargs';
+import { configCommand } from './config.js';
+import { trainCommand } from './train.js';
+import { traceCommand } from './trace.js';
 
 /** Every subcommand of rbnn-sim. One file per command in this folder. */
-export const commands: CommandModule<object, any>[] = [];
+export const commands: CommandModule<object, any>[] = [configCommand, trainCommand, traceCommand];

@@ -1,44 +1,81 @@
-import { bool, int, oneOf, quantity } from '../fields.js';
+import { bool, int, num, oneOf, quantity } from '../fields.js';
 
 /**
- * The modelled accelerator (SPEC section 2). Every default names its source.
- * Owned by the sim/ layer; see docs/HARDWARE.md for the model behind each number.
+ * The modelled accelerator (SPEC section 2). Every default names its source here and in
+ * docs/HARDWARE.md, which also describes the model behind each number.
+ * Owned by the sim/ layer.
  */
 export const hardwareSection = {
   // 100 MHz: a typical clock of sensor-node learning accelerators (assumption, not from the paper).
   clock: quantity('Hz', '100 MHz', 'accelerator clock', { min: 0, exclusiveMin: true }),
   sram: {
-    // 256 KiB: holds RBNN R2's 155 KiB of weights with room for activations; B2 (465 KiB) and B1 (930 KiB) do not fit.
-    capacity: quantity('bit', '256 KiB', 'on-chip SRAM capacity (all banks)', { min: 0, exclusiveMin: true }),
-    banks: int(8, 'number of SRAM banks', { min: 1 }),
-    wordWidth: quantity('bit', '64 b', 'bits per SRAM access', { min: 0, exclusiveMin: true }),
+    // 320 KiB: holds RBNN R2 (155 KiB of weights) with its whole training working set at batch 100
+    // (about 290 KiB in all); B2 (465 KiB of weights) and B1 (930 KiB) do not fit. Design choice.
+    capacity: quantity('bit', '320 KiB', 'on-chip SRAM capacity (all banks)', { min: 0, exclusiveMin: true }),
+    // 10 banks of 32 KiB (assumption): small banks keep the energy per access low (see energyExponent).
+    banks: int(10, 'number of SRAM banks (addresses interleaved by word)', { min: 1 }),
+    // 64-bit words: the access width of Horowitz's SRAM figures (ISSCC 2014).
+    wordWidth: quantity('bit', '64 b', 'bits per SRAM access (a multiple of 8)', { min: 0, exclusiveMin: true }),
+    // Single-ported banks (assumption: the cheapest, densest macro).
     ports: int(1, 'ports per bank (accesses per bank per cycle)', { min: 1 }),
-    cellType: oneOf(['low-leakage', 'high-performance'] as const, 'low-leakage', 'SRAM cell type (sets leakage per bit)'),
+    cellType: oneOf(['low-leakage', 'high-performance'] as const, 'low-leakage',
+      'SRAM cell type: selects leakageLowLeakage or leakageHighPerformance'),
+    // Horowitz, "Computing's energy problem", ISSCC 2014, 45 nm: 10 pJ per 64-bit read of an 8 KB SRAM.
+    readEnergy: quantity('J', '10 pJ', 'energy of one access of referenceWordWidth bits to a bank of referenceBankSize (read)', { min: 0 }),
+    // Assumption: a write costs as much as a read (Horowitz gives reads only).
+    writeEnergy: quantity('J', '10 pJ', 'energy of one write of referenceWordWidth bits to a bank of referenceBankSize', { min: 0 }),
+    // The bank size and width of the anchor point above (Horowitz: 8 KB, 64 bits).
+    referenceBankSize: quantity('bit', '8 KiB', 'bank size at which readEnergy/writeEnergy are given', { min: 0, exclusiveMin: true }),
+    referenceWordWidth: quantity('bit', '64 b', 'access width at which readEnergy/writeEnergy are given', { min: 0, exclusiveMin: true }),
+    // 0.4746 = ln(100/10) / ln(1 MB / 8 KB): the power law through Horowitz's 8 KB (10 pJ) and 1 MB
+    // (100 pJ) points; it gives 19.3 pJ at 32 KB (Horowitz: 20 pJ). Accelergy's CACTI plug-in
+    // scales with depth^0.78 instead (set 0.78 to use it).
+    energyExponent: num(0.4746, 'energy per access scales with (bank size / referenceBankSize)^energyExponent', { min: 0 }),
+    // Derived from CACTI 6.5's 45 nm ITRS LSTP device table: Ioff = 1.01e-11 A/um at 300 K,
+    // Vdd = 1.1 V, times the off-width of a 6T cell (2.08 + 1.31 + 1.23 F = 0.208 um): 2.3 pW per bit.
+    leakageLowLeakage: quantity('W', '2.3 pW', 'leakage power per bit of low-leakage (LSTP) cells', { min: 0 }),
+    // Same derivation with CACTI 6.5's 45 nm ITRS HP devices: Ioff = 2.8e-7 A/um, Vdd = 1.0 V: 58 nW per bit.
+    leakageHighPerformance: quantity('W', '58 nW', 'leakage power per bit of high-performance (HP) cells', { min: 0 }),
   },
   dram: {
-    // LPDDR4 x32 channel: 32-bit bus (JEDEC JESD209-4).
+    // 32-bit LPDDR data bus (a x32 LPDDR3/LPDDR4 device; DRAMSim3 configs/LPDDR3_8Gb_x32_1600.ini).
     busWidth: quantity('bit', '32 b', 'DRAM data bus width', { min: 0, exclusiveMin: true }),
-    clockRatio: num1('DRAM clock / accelerator clock (DRAM cycles per accelerator cycle)'),
-    burst: quantity('bit', '64 B', 'bytes per DRAM burst (access granularity)', { min: 0, exclusiveMin: true }),
-    latency: quantity('s', '100 ns', 'latency of a DRAM access (first data)', { min: 0 }),
+    // Double data rate: two transfers per DRAM clock (JEDEC LPDDR3/LPDDR4).
+    dataRate: int(2, 'transfers per DRAM clock (DDR: 2)', { min: 1 }),
+    // 800 MHz DRAM clock (LPDDR-1600, tCK = 1.25 ns in DRAMSim3's LPDDR3_8Gb_x32_1600.ini) / 100 MHz.
+    clockRatio: num(8, 'DRAM clock / accelerator clock (DRAM cycles per accelerator cycle)', { min: 0, exclusiveMin: true }),
+    // 64 B: the transaction size of DRAMSim3's LPDDR3 x32 config (bus_width 64 x BL 8) and a cache line.
+    burst: quantity('bit', '64 B', 'bytes per DRAM burst (access granularity; a multiple of 8 bits)', { min: 0, exclusiveMin: true }),
+    // Assumption: controller + PHY + tRCD + CL of a mobile LPDDR memory system, about 100 ns to first data.
+    latency: quantity('s', '100 ns', 'latency of a DRAM access (first data), exposed once per operation', { min: 0 }),
     // 8 pJ/bit: Accelergy's CACTI plug-in LPDDR4 figure (SPEC section 2).
     readEnergyPerBit: quantity('J', '8 pJ', 'DRAM read energy per bit', { min: 0 }),
     writeEnergyPerBit: quantity('J', '8 pJ', 'DRAM write energy per bit', { min: 0 }),
+    // 4 KiB rows: 1024 columns x 32 bits (DRAMSim3 LPDDR3_8Gb_x32_1600.ini).
+    rowSize: quantity('bit', '4 KiB', 'DRAM row (page) size, for counting row activations', { min: 0, exclusiveMin: true }),
+    // 0: activation energy is folded into the per-bit energy (as in the 8 pJ/bit figure).
     activationEnergy: quantity('J', '0 pJ', 'energy per DRAM row activation (0: folded into per-bit energy)', { min: 0 }),
   },
   mac: {
+    // 64 lanes (assumption): one SRAM word of sign bits feeds the whole array.
     lanes: int(64, 'MAC lanes of the bit-serial array', { min: 1 }),
-    serialOperand: oneOf(['weight', 'activation'] as const, 'weight', 'operand fed bit-serially'),
+    serialOperand: oneOf(['weight', 'activation'] as const, 'weight',
+      'operand fed bit-serially: weight (sign weights take 1 step per MAC) or activation (steps = activation/error bits)'),
+    // 1 bit per cycle: a classic bit-serial lane (e.g. Stripes, Judd et al., MICRO 2016).
     bitsPerCycle: int(1, 'bits of the serial operand consumed per cycle', { min: 1 }),
-    accumulatorBits: int(32, 'accumulator width of a lane', { min: 8 }),
+    // 32 bits: the model's default accumulator width (model.accumulatorBits must not exceed it).
+    accumulatorBits: int(32, 'accumulator width of a lane', { min: 8, max: 64 }),
+    // Horowitz ISSCC 2014, 45 nm: 32-bit integer add 0.1 pJ. A lane-step is one add/subtract of the
+    // accumulator width per bit consumed; scaled linearly with accumulatorBits and bitsPerCycle.
+    stepEnergy: quantity('J', '0.1 pJ', 'energy of one lane-step (one 32-bit add/subtract)', { min: 0 }),
   },
   policy: {
     frozen: oneOf(['recompute', 'cache'] as const, 'recompute',
-      'recompute: frozen sub-networks are re-run in every forward pass (the paper); cache: their summed output contributions are kept per sample'),
+      'recompute: frozen sub-networks are re-run in every forward pass (the paper); cache: their summed output contributions are kept per sample (SRAM if room, else DRAM)'),
     overlap: bool(true, 'double-buffering: compute, SRAM and DRAM overlap (cycles = max of bounds) instead of adding up'),
+    mapper: oneOf(['energy', 'dram'] as const, 'energy',
+      'how the lane grid of each matmul/gradient shape is chosen: energy (least energy incl. leakage, then fewest DRAM bursts) or dram (fewest DRAM bursts, then least energy; more SRAM then never means more DRAM traffic)'),
+    gradients: oneOf(['fused', 'sram', 'dram'] as const, 'fused',
+      'where weight gradients accumulate: fused (in the lanes; each finished gradient tile updates its weights at once), sram (a gradient buffer in SRAM if room, else DRAM), dram'),
   },
 } as const;
-
-function num1(doc: string) {
-  return { kind: 'number' as const, default: 1, doc, min: 0, exclusiveMin: true };
-}

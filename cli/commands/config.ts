@@ -1,0 +1,41 @@
+import type { Argv, CommandModule } from 'yargs';
+import { configToJson, configToYaml, describeFields } from '../../config/load.js';
+import { configFromArgs, withConfigOptions, type ConfigArgs } from '../options.js';
+
+interface Args extends ConfigArgs {
+  describe?: boolean;
+  canonical?: boolean;
+}
+
+/** `rbnn-sim config`: the resolved configuration, or the documentation of every key. */
+export const configCommand: CommandModule<object, Args> = {
+  command: 'config',
+  describe: 'Print the resolved configuration (defaults < preset < file < --set < flags)',
+  builder: (y: Argv) =>
+    withConfigOptions(y)
+      .option('describe', { type: 'boolean', describe: 'list every key with what it accepts, its default and meaning' })
+      .option('canonical', { type: 'boolean', describe: 'with --json: quantities as plain numbers in bits, J, Hz, s, W' })
+      .epilog(
+        'The text output is YAML and --json is JSON; both write quantities with units ("256 KiB", "8 pJ") ' +
+          'and can be loaded back with --config. --json --canonical writes plain numbers in the canonical ' +
+          'units instead (bits, joules, hertz, seconds, watts).',
+      ),
+  handler: (argv) => {
+    const cfg = configFromArgs(argv);
+    if (argv.describe) {
+      const fields = describeFields();
+      process.stdout.write(cfg.output.json ? `${JSON.stringify(fields, null, 2)}\n` : describeText(fields));
+    } else if (cfg.output.json) {
+      process.stdout.write(`${configToJson(cfg, { canonical: argv.canonical })}\n`);
+    } else {
+      process.stdout.write(configToYaml(cfg));
+    }
+  },
+};
+
+function describeText(fields: ReturnType<typeof describeFields>): string {
+  const rows = fields.map((f) => [f.path, f.type, f.default, f.doc]);
+  const width = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const pad = (r: string[]) => r.map((c, i) => (i < 3 ? c.padEnd(width[i]!) : c)).join('  ').trimEnd();
+  return [pad(['key', 'accepts', 'default', 'meaning']), ...rows.map(pad)].join('\n') + '\n';
+}

@@ -1,0 +1,83 @@
+import type { Argv, CommandModule } from 'yargs';
+import { UserError } from '../../config/errors.js';
+import type { Config } from '../../config/schema.js';
+import { Simulator } from '../../sim/simulator.js';
+import { enumerateSchedule } from '../../trainer/schedule.js';
+import { applyTraceArgs, formatFromFileName } from '../../traces/cli.js';
+import { FORMAT_NAMES } from '../../traces/formats/index.js';
+import { describeTrace, traceFromConfig, type TraceStats } from '../../traces/session.js';
+import { isBrokenPipe } from '../../traces/writer.js';
+import { configFromArgs, withConfigOptions, type ConfigArgs } from '../options.js';
+
+interface Args extends ConfigArgs {
+  format?: string;
+  window?: string;
+  gzip?: boolean;
+  cycles?: string;
+  scheduleOnly?: boolean;
+}
+
+/** `rbnn-sim trace`: an access trace (CSV, DRAMSim3, Ramulator) of a window of the run (docs/TRACES.md). */
+export const traceCommand: CommandModule<object, Args> = {
+  command: 'trace',
+  describe: 'Write the SRAM/DRAM accesses of a window of the run as a trace (CSV, DRAMSim3, Ramulator)',
+  builder: (y: Argv) =>
+    withConfigOptions(y)
+      .option('format', { alias: 'f', type: 'string', choices: [...FORMAT_NAMES], requiresArg: true, describe: 'trace format (traces.format; a .csv file name implies csv)' })
+      .option('window', { alias: 'w', type: 'string', requiresArg: true, describe: 'which accesses: e.g. "iterations=1,3-4;epochs=1;batches=0-2;phases=forward,update;components=dram" (traces.window; default "epochs=1;batches=0")' })
+      .option('out', { alias: 'o', type: 'string', requiresArg: true, describe: 'trace file ("-": standard output; .gz compresses) (traces.file)' })
+      .option('gzip', { type: 'boolean', describe: 'gzip the trace (traces.gzip)' })
+      .option('cycles', { type: 'string', choices: ['auto', 'absolute', 'window'], requiresArg: true, describe: 'cycle base (traces.cycles): absolute, or traced stretches back to back from 0' })
+      .option('schedule-only', { type: 'boolean', describe: 'cost the configured schedule without training (every planned epoch runs; fast)' })
+      .example('$0 trace --format dramsim3 -o r2.trace', 'DRAM bursts of one batch of each phase of each iteration (training on MNIST)')
+      .example('$0 trace --schedule-only -f csv -w "iterations=1;batches=0-3" -o it1.csv.gz', 'every access of four batches of iteration 1, no training')
+      .epilog('The trace is written to FILE.tmp-<pid> and renamed when complete. A summary goes to standard error. See docs/TRACES.md.'),
+  handler: async (argv) => {
+    process.exitCode = await runTraceCommand(argv);
+  },
+};
+
+export async function runTraceCommand(argv: Args): Promise<number> {
+  // For this command --out names the trace file, not the report folder.
+  const base = configFromArgs({ ...argv, out: undefined });
+  const cfg = traceConfig(base, argv);
+  const trace = traceFromConfig(cfg)!;
+  let stats: TraceStats;
+  try {
+    const sim = new Simulator(cfg, { trace: { sink: trace.sink, filter: trace.filter } });
+    const obs = trace.observe(sim);
+    if (argv.scheduleOnly) {
+      enumerateSchedule(cfg, obs);
+    } else {
+      const { train } = await import('../../trainer/train.js');
+      await train(cfg, { observer: obs });
+    }
+    obs.flush();
+    stats = trace.close();
+  } catch (e) {
+    trace.abort();
+    if (isBrokenPipe(e)) return 0;
+    throw e;
+  }
+  if (cfg.output.json) {
+    const text = `${JSON.stringify(stats, null, 2)}\n`;
+    (trace.usesStdout ? process.stderr : process.stdout).write(text);
+  } else {
+    process.stderr.write(`${describeTrace(stats)}\n`);
+  }
+  if (stats.events === 0) process.stderr.write(`rbnn-sim: warning: the window "${stats.window}" selected no accesses\n`);
+  return 0;
+}
+
+/** The configuration with this command's trace flags applied; a format is required. */
+export function traceConfig(base: Config, argv: Args): Config {
+  const cfg = applyTraceArgs(base, {
+    traceFormat: argv.format, traceWindow: argv.window, traceFile: argv.out, traceGzip: argv.gzip, traceCycles: argv.cycles,
+  });
+  if (cfg.traces.format === 'none') {
+    const guessed = cfg.traces.file ? formatFromFileName(cfg.traces.file) : null;
+    if (!guessed) throw new UserError(`name a trace format: --format ${FORMAT_NAMES.join('|')}`);
+    return { ...cfg, traces: { ...cfg.traces, format: guessed } };
+  }
+  return cfg;
+}

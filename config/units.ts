@@ -1,0 +1,161 @@
+/**
+ * Physical quantities in configurations: parsing unit strings ("64 KiB", "8 pJ", "100 MHz",
+ * "10 ns") into canonical numbers, and printing canonical numbers back with a readable unit.
+ *
+ * Canonical units: bits, joules, hertz, seconds, watts. Bytes count 8 bits. Any unit mathjs
+ * knows is accepted when its dimension matches ("5 min", "1 kWh", "J/s" for watts); `b`/`bit`
+ * is a bit and `B`/`byte` a byte, with SI (k, M, G) or binary (Ki, Mi, Gi) prefixes.
+ *
+ * A value must carry its unit: a plain number is rejected because "64" could mean bits or
+ * bytes, pJ or nJ. The one exception is exactly 0 (number or "0"), which is 0 in any unit.
+ * Sizes must come out as a whole number of bits, at most 2^53 bits (1 PiB) so they stay exact.
+ */
+import { create, unitDependencies, type Unit } from 'mathjs';
+import type { Dimension } from './fields.js';
+import { UserError } from './errors.js';
+
+// A private mathjs instance with decimal arithmetic: "10 us" becomes exactly 1e-5 s instead of
+// 9.999999999999999e-6 (binary floating point multiplies 10 by an inexact 1e-6).
+const math = create({ unitDependencies }, { number: 'BigNumber', precision: 64 });
+
+interface DimensionInfo {
+  /** What a value of this dimension is called in messages ("a size"). */
+  noun: string;
+  /** An example written with a unit, used in messages. */
+  example: string;
+  /** mathjs name of the canonical unit. */
+  canonical: string;
+}
+
+export const DIMENSIONS: Readonly<Record<Dimension, DimensionInfo>> = {
+  bit: { noun: 'a size', example: '64 KiB', canonical: 'bit' },
+  J: { noun: 'an energy', example: '8 pJ', canonical: 'J' },
+  Hz: { noun: 'a frequency', example: '100 MHz', canonical: 'Hz' },
+  s: { noun: 'a time', example: '10 ns', canonical: 's' },
+  W: { noun: 'a power', example: '5 mW', canonical: 'W' },
+};
+
+const DIMENSION_KEYS = Object.keys(DIMENSIONS) as Dimension[];
+const references = new Map<Dimension, Unit>(DIMENSION_KEYS.map((d) => [d, math.unit(DIMENSIONS[d].canonical) as Unit]));
+
+/** "expected a size with a unit such as "64 KiB"" */
+export function expectedQuantity(dimension: Dimension): string {
+  const info = DIMENSIONS[dimension];
+  return `${info.noun} with a unit such as "${info.example}"`;
+}
+
+/**
+ * Parses `input` (as found in a config file or on the command line) as a quantity of
+ * `dimension` and returns its canonical value. Throws a one-line UserError starting with
+ * `field` when the input is not such a quantity. Range checks (e.g. non-negative) are the
+ * caller's job: this accepts "-5 KiB".
+ */
+export function parseQuantity(input: unknown, dimension: Dimension, field = 'value'): number {
+  const fail = (why = ''): never => {
+    throw new UserError(`${field}: expected ${expectedQuantity(dimension)}, got ${show(input)}${why}`);
+  };
+  if (input === 0 || (typeof input === 'string' && input.trim() === '0')) return 0;
+  if (typeof input === 'number') fail(' (a number without a unit)');
+  if (typeof input !== 'string') fail();
+  const text = (input as string).replace(/[\u00b5\u03bc]/g, 'u'); // micro sign: "µJ" -> "uJ"
+  let unit: Unit;
+  try {
+    unit = math.unit(text) as Unit;
+  } catch {
+    return fail();
+  }
+  if (unit.value === null) fail(' (no number)');
+  if (!unit.equalBase(references.get(dimension)!)) {
+    const other = DIMENSION_KEYS.find((d) => unit.equalBase(references.get(d)!));
+    fail(other ? ` (${DIMENSIONS[other].noun})` : ' (wrong unit)');
+  }
+  const exact = unit.toNumeric(DIMENSIONS[dimension].canonical) as unknown as { isZero(): boolean; isInteger(): boolean };
+  const value = Number(exact);
+  if (!Number.isFinite(value) || (value === 0 && !exact.isZero())) fail(' (out of range)');
+  if (dimension === 'bit' && !exact.isInteger()) fail(' (not a whole number of bits)');
+  if (dimension === 'bit' && !Number.isSafeInteger(value)) fail(' (out of range: at most 1 PiB)');
+  return value === 0 ? 0 : value; // no -0
+}
+
+/** Like parseQuantity, but returns null instead of throwing (for tests and tools). */
+export function tryParseQuantity(input: unknown, dimension: Dimension): number | null {
+  try {
+    return parseQuantity(input, dimension);
+  } catch {
+    return null;
+  }
+}
+
+// Prefixes used for printing, largest first: the largest whose scale fits the value is used.
+const PRINT_SCALES: Record<Exclude<Dimension, 'bit'>, ReadonlyArray<readonly [string, number]>> = {
+  J: [['J', 0], ['mJ', -3], ['uJ', -6], ['nJ', -9], ['pJ', -12]],
+  Hz: [['GHz', 9], ['MHz', 6], ['kHz', 3], ['Hz', 0]],
+  s: [['s', 0], ['ms', -3], ['us', -6], ['ns', -9]],
+  W: [['W', 0], ['mW', -3], ['uW', -6], ['nW', -9]],
+};
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
+
+/**
+ * Prints a canonical value with a readable unit: bits as B/KiB/MiB/GiB when they make whole
+ * bytes (else "b"), energies in pJ..J, frequencies in Hz..GHz, times in ns..s, powers in nW..W.
+ * Without `digits` the output parses back to exactly `value`; with it, the number is rounded
+ * to that many significant digits (for reports).
+ */
+export function formatQuantity(value: number, dimension: Dimension, digits?: number): string {
+  if (!Number.isFinite(value)) return `${value} ${dimension === 'bit' ? 'b' : dimension}`;
+  if (dimension === 'bit') return formatBits(value, digits);
+  if (value === 0) return `0 ${dimension}`;
+  const scales = PRINT_SCALES[dimension];
+  const abs = Math.abs(value);
+  const [name, exponent] = scales.find(([, e]) => abs >= 10 ** e) ?? scales[scales.length - 1]!;
+  return `${shiftDecimal(value, -exponent, digits)} ${name}`;
+}
+
+function formatBits(bits: number, digits?: number): string {
+  if (!Number.isInteger(bits) || bits % 8 !== 0) return `${formatNumber(bits, digits)} b`;
+  const bytes = bits / 8;
+  // Largest binary prefix that still prints the value with at most 3 decimals, exactly.
+  for (let k = BYTE_UNITS.length - 1; k > 0; k--) {
+    const scaled = bytes / 1024 ** k;
+    if (Math.abs(scaled) >= 1 && (digits !== undefined || Number.isInteger(scaled * 1000))) {
+      return `${formatNumber(scaled, digits)} ${BYTE_UNITS[k]}`;
+    }
+  }
+  return `${formatNumber(bytes, digits)} B`;
+}
+
+/**
+ * value * 10^shift as decimal text, shifting the digits of the shortest representation of
+ * `value` (so 8e-12 J prints as "8" pJ, not 7.999...) and parsing back to exactly `value`.
+ */
+function shiftDecimal(value: number, shift: number, digits?: number): string {
+  const v = digits === undefined ? value : Number(value.toPrecision(digits));
+  const [mantissa, exp] = v.toExponential().split('e') as [string, string];
+  const sign = mantissa.startsWith('-') ? '-' : '';
+  const ds = mantissa.replace(/^-/, '').replace('.', '');
+  const point = Number(exp) + shift + 1; // digits before the decimal point
+  if (point < -6 || point > 21) return `${mantissa}e${Number(exp) + shift}`;
+  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${ds}`;
+  if (point >= ds.length) return `${sign}${ds}${'0'.repeat(point - ds.length)}`;
+  return `${sign}${ds.slice(0, point)}.${ds.slice(point)}`;
+}
+
+function formatNumber(x: number, digits?: number): string {
+  return String(digits === undefined ? x : Number(x.toPrecision(digits)));
+}
+
+/** A user value as it should appear in a message: strings quoted, long values cut. */
+export function show(value: unknown): string {
+  let s: string;
+  if (typeof value === 'string') s = JSON.stringify(value);
+  else if (value === undefined) s = 'nothing';
+  else if (typeof value === 'number' || typeof value === 'boolean' || value === null) s = String(value);
+  else {
+    try {
+      s = JSON.stringify(value) ?? String(value);
+    } catch {
+      s = String(value);
+    }
+  }
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}

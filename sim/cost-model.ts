@@ -1,0 +1,215 @@
+/**
+ * Costing: for each operation of the stream, the SRAM reads/writes per bank, DRAM bursts read and
+ * written, row activations, MAC lane-steps, and the cycles of each bound (compute, SRAM banks,
+ * DRAM port), combined as their max when policy.overlap (double-buffering) and their sum
+ * otherwise. An operation over more samples than the execution chunk (the training mini-batch)
+ * runs chunk by chunk; each chunk is bounded on its own and the chunks add up.
+ *
+ * The mapper: for matmul and gradient operations the lane grid's width (columns) is chosen per
+ * operation shape among powers of two (and the full width), minimising (policy.mapper = energy)
+ * energy including leakage over the operation's cycles, then DRAM bursts, then cycles; or
+ * (policy.mapper = dram) DRAM bursts first, so that more SRAM never means more DRAM traffic.
+ *
+ * Costs depend on the operation's shape only, so they are memoized: a full run is costed by
+ * looking up each op and multiplying by its `repeat`.
+ */
+import type { CostedOp } from '../model/ops.js';
+import type { HardwareConfig } from '../config/schema.js';
+import type { Sram } from './components/sram.js';
+import type { Dram } from './components/dram.js';
+import type { MemoryMap } from './mapping.js';
+import type { EnergyTable } from './energy-table.js';
+import { Dataflow, contextOf, isGridOp, type OpContext, type Plan, type Stream } from './dataflow.js';
+import {
+  COMPUTE_CYCLES, CYCLES, DRAM_ACTIVATIONS, DRAM_CYCLES, DRAM_READ_BURSTS, DRAM_WRITE_BURSTS, EVAL_SAMPLES, LANE_STEPS,
+  OCCURRENCES, PER_BANK, SRAM_CYCLES, SRAM_READS, SRAM_WRITES, TRAIN_SAMPLES, addScaled, counterLength,
+} from './counters.js';
+
+/** How an op splits into chunks: `full` chunks of `chunk` samples, then one of `rest` (0: none). */
+export interface ChunkPlans {
+  full: number;
+  chunk: number;
+  fullPlan: Plan | null;
+  rest: number;
+  restPlan: Plan | null;
+}
+
+export interface OpCost {
+  /** Counters of one occurrence of the op (repeat = 1). */
+  vec: Float64Array;
+  /** What it accesses, for tracing. */
+  chunks: ChunkPlans;
+}
+
+export class CostModel {
+  private readonly memo = new Map<string, OpCost>();
+  private readonly len: number;
+  private readonly banks: number;
+  readonly dataflow: Dataflow;
+
+  constructor(
+    private readonly hw: HardwareConfig,
+    private readonly sram: Sram,
+    private readonly dram: Dram,
+    private readonly table: EnergyTable,
+    private readonly map: MemoryMap,
+    dataflow: Dataflow,
+  ) {
+    this.banks = sram.banks;
+    this.len = counterLength(sram.banks);
+    this.dataflow = dataflow;
+  }
+
+  /** Number of distinct operation shapes costed so far. */
+  get shapes(): number {
+    return this.memo.size;
+  }
+
+  cost(op: CostedOp): OpCost {
+    const key = shapeKey(op);
+    let c = this.memo.get(key);
+    if (!c) {
+      c = this.compute(op, contextOf(op));
+      this.memo.set(key, c);
+    }
+    return c;
+  }
+
+  private compute(op: CostedOp, ctx: OpContext): OpCost {
+    const vec = new Float64Array(this.len);
+    vec[OCCURRENCES] = 1;
+    const none: ChunkPlans = { full: 0, chunk: 0, fullPlan: null, rest: 0, restPlan: null };
+    if (this.dataflow.skipped(op, ctx)) return { vec, chunks: none };
+    const S = op.kind === 'update' ? 1 : op.samples;
+    if (op.kind === 'load') vec[op.purpose === 'train' ? TRAIN_SAMPLES : EVAL_SAMPLES] = S;
+    const c = op.kind === 'update' ? 1 : this.map.chunk;
+    const full = Math.floor(S / c);
+    const rest = S - full * c;
+    const chunks: ChunkPlans = { full, chunk: c, fullPlan: null, rest, restPlan: null };
+    if (full > 0) {
+      const { plan, v } = this.best(op, op.kind === 'update' ? 1 : c, ctx);
+      chunks.fullPlan = plan;
+      addScaled(vec, v, full);
+    }
+    if (rest > 0) {
+      const { plan, v } = this.best(op, rest, ctx);
+      chunks.restPlan = plan;
+      addScaled(vec, v, 1);
+    }
+    return { vec, chunks };
+  }
+
+  /** The chunk plan of least cost (the mapper), with its counters. */
+  private best(op: CostedOp, S: number, ctx: OpContext): { plan: Plan; v: Float64Array } {
+    if (!isGridOp(op)) {
+      const plan = this.dataflow.plan(op, S, ctx, 1);
+      return { plan, v: this.countPlan(plan) };
+    }
+    let best: { plan: Plan; v: Float64Array; score: [number, number, number] } | null = null;
+    const choices = this.dataflow.columnChoices(op);
+    for (let i = choices.length - 1; i >= 0; i--) {
+      const plan = this.dataflow.plan(op, S, ctx, choices[i]!);
+      const v = this.countPlan(plan);
+      const dramBursts = v[DRAM_READ_BURSTS]! + v[DRAM_WRITE_BURSTS]!;
+      const energy = this.energyOf(v);
+      const score: [number, number, number] = this.hw.policy.mapper === 'dram' ? [dramBursts, energy, v[CYCLES]!] : [energy, dramBursts, v[CYCLES]!];
+      if (!best || better(score, best.score)) best = { plan, v, score };
+    }
+    return { plan: best!.plan, v: best!.v };
+  }
+
+  /** Energy of a counter vector: dynamic + leakage over its cycles. */
+  energyOf(v: Float64Array): number {
+    const e = this.table.entries;
+    const bb = this.dram.burstBits;
+    return v[SRAM_READS]! * e['sram.read'].energy + v[SRAM_WRITES]! * e['sram.write'].energy
+      + v[DRAM_READ_BURSTS]! * bb * e['dram.read'].energy + v[DRAM_WRITE_BURSTS]! * bb * e['dram.write'].energy
+      + v[DRAM_ACTIVATIONS]! * e['dram.activate'].energy + v[LANE_STEPS]! * e['mac.step'].energy
+      + this.table.leakagePower * v[CYCLES]! / this.hw.clock;
+  }
+
+  /** Counters of one chunk plan, with its cycle bounds. */
+  countPlan(plan: Plan): Float64Array {
+    const v = new Float64Array(this.len);
+    for (const s of plan.streams) this.countStream(s, v);
+    v[LANE_STEPS] = plan.laneSteps;
+    const compute = plan.computeCycles;
+    const sramC = this.sram.cycles(v, PER_BANK, v, PER_BANK + this.banks);
+    const dramC = this.dram.cycles(v[DRAM_READ_BURSTS]! + v[DRAM_WRITE_BURSTS]!);
+    v[COMPUTE_CYCLES] = compute;
+    v[SRAM_CYCLES] = sramC;
+    v[DRAM_CYCLES] = dramC;
+    v[CYCLES] = this.hw.policy.overlap ? Math.max(compute, sramC, dramC) : compute + sramC + dramC;
+    return v;
+  }
+
+  private countStream(s: Stream, v: Float64Array): void {
+    const t = s.t;
+    const P = s.passes;
+    if (P === 0 || s.bits === 0 || s.runs === 0) return;
+    if (t.layout === 'records') {
+      for (let r = s.first; r < s.first + s.runs; r++) {
+        const at = r * t.recordStride + s.offset;
+        if (t.inSram) this.sramRange(t.sramBase + at, s.bits, P, s.write, v);
+        else this.dramRange(t.dramBase + at, s.bits, P, s.write, v);
+      }
+      return;
+    }
+    for (let r = 0; r < s.runs; r++) {
+      const a = s.offset + r * s.stride;
+      const b = a + s.bits;
+      const split = t.onChipBits;
+      if (a < split) this.sramRange(t.sramBase + a, Math.min(b, split) - a, P, s.write, v);
+      if (b > split) {
+        const a2 = Math.max(a, split);
+        this.dramRange(t.dramBase + (a2 - split), b - a2, P, s.write, v);
+      }
+    }
+  }
+
+  private sramRange(start: number, bits: number, passes: number, write: boolean, v: Float64Array): void {
+    const n = this.sram.wordsTouched(start, bits);
+    v[write ? SRAM_WRITES : SRAM_READS]! += n * passes;
+    this.sram.addWords(this.sram.firstWord(start), n, passes, v, PER_BANK + (write ? this.banks : 0));
+  }
+
+  private dramRange(start: number, bits: number, passes: number, write: boolean, v: Float64Array): void {
+    v[write ? DRAM_WRITE_BURSTS : DRAM_READ_BURSTS]! += this.dram.burstsTouched(start, bits) * passes;
+    v[DRAM_ACTIVATIONS]! += this.dram.activations(start, bits) * passes;
+  }
+}
+
+function better(a: [number, number, number], b: [number, number, number]): boolean {
+  for (let i = 0; i < 3; i++) {
+    // Relative tolerance so that rounding noise in energies does not pick a different mapping.
+    const tol = 1e-12 * Math.max(Math.abs(a[i]!), Math.abs(b[i]!));
+    if (a[i]! < b[i]! - tol) return true;
+    if (a[i]! > b[i]! + tol) return false;
+  }
+  return false;
+}
+
+/**
+ * Everything an op's cost depends on (not where it sits in the schedule): its shape, and for
+ * matmul/elementwise ops the iteration, data set and first-pass flag (see contextOf).
+ */
+export function shapeKey(op: CostedOp): string {
+  switch (op.kind) {
+    case 'load':
+      return `L|${op.purpose}|${op.samples}|${op.features}|${op.bitsPerFeature}|${op.labelBits}`;
+    case 'matmul': {
+      const p = op.purpose ?? 'train';
+      const f = op.where.epoch <= 1 || p === 'test' ? 1 : 0;
+      return `M|${op.phase}|${p}|${op.where.iteration}|${f}|${op.subnet}|${op.layer}|${op.samples}|${op.rows}|${op.cols}|${op.inBits}|${op.outBits}`;
+    }
+    case 'elementwise': {
+      const p = op.purpose ?? 'train';
+      const f = op.where.epoch <= 1 || p === 'test' ? 1 : 0;
+      return `E|${op.fn}|${op.phase}|${p}|${op.where.iteration}|${f}|${op.subnet}|${op.layer}|${op.samples}|${op.width}|${op.inBits}|${op.outBits}`;
+    }
+    case 'gradient':
+      return `G|${op.layer}|${op.samples}|${op.rows}|${op.cols}|${op.actBits}|${op.errBits}`;
+    case 'update':
+      return `U|${op.layer}|${op.weights}|${op.weightBits}|${op.firstPlane}`;
+  }
+}

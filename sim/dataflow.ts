@@ -1,0 +1,294 @@
+/**
+ * The dataflow: what one operation of the stream reads and writes, as streams over tensors of
+ * the memory map, and how many lane-steps and compute cycles it takes on the MAC array.
+ *
+ * An operand that an operation re-uses is re-read in full once per pass over it; within a pass
+ * each word (burst) is fetched once and held in a staging register while the lanes use it.
+ *
+ * Matmul (forward, evaluate): out[s][o] = sum_i in[s][i] * sign(w[i][o]). Lanes form a grid of
+ *   Tc output columns x Ts samples; each pass (Ts samples, Tc columns) walks the R rows: one
+ *   weight-row segment (Tc sign bits, shared by the Ts samples) and one input value per sample
+ *   (shared by the Tc columns) per step. Passes = ceil(S/Ts) x ceil(C/Tc). So the layer's sign
+ *   plane is read ceil(S/Ts) times and the inputs ceil(C/Tc) times. Hidden layers feed their
+ *   accumulators straight into the activation unit (the activation op writes the activations);
+ *   the output layer writes its sub-network's logits slice.
+ * Matmul (backward): err_in[s][i] = sum_o err_out[s][o] * sign(w[i][o]), on the same grid and
+ *   weight stream; an adder tree sums the Tc columns of each sample per row. err_out is loaded
+ *   into the lanes once; err_in is written once per column tile (read back to accumulate from
+ *   the second tile on).
+ * Gradient: g[i][o] = sum_s a[s][i] * e[s][o]. Lanes hold a Tr x Tc tile of accumulators and
+ *   loop over the samples: activations read ceil(C/Tc) times, errors ceil(R/Tr) times. With
+ *   policy.gradients = fused each finished tile updates its weights (charged to the update op);
+ *   otherwise the gradient is written to the gradient buffer and the update reads it.
+ * Update: planes firstPlane..n-1 of the layer's weights are read and written once.
+ * Load: the samples' DRAM records (pixels and label, padded to whole bursts) are read into the
+ *   input and label buffers; samples whose input row is not on chip are read from their DRAM
+ *   records by every operation that uses them (only their label is fetched at load).
+ *
+ * Frozen sub-networks (policy.frozen = cache, iteration k >= 2): the cache holds, per sample,
+ * the summed logits of S_1..S_{k-2} from the previous iteration. In the first pass of iteration
+ * k over a data set (epoch 1, and the test pass) only S_{k-1} is computed and added into the
+ * cache; in later passes no frozen sub-network runs and output-sum reads the cache.
+ */
+import type { CostedOp, DataPurpose, ElementwiseOp, GradientOp, LoadOp, MatmulOp, RunBeginOp, UpdateOp } from '../model/ops.js';
+import type { HardwareConfig } from '../config/schema.js';
+import type { MacArray } from './components/mac-array.js';
+import type { MemoryMap, Tensor } from './mapping.js';
+
+/**
+ * `passes` x the accesses of: plain/rows tensors: `runs` bit ranges [offset + r*stride, +bits);
+ * records tensors: field [offset, offset+bits) of records first..first+runs-1 of the chunk.
+ */
+export interface Stream {
+  t: Tensor;
+  write: boolean;
+  passes: number;
+  offset: number;
+  bits: number;
+  runs: number;
+  stride: number;
+  first: number;
+}
+
+export interface Plan {
+  streams: Stream[];
+  laneSteps: number;
+  computeCycles: number;
+}
+
+export interface OpContext {
+  /** Iteration (where.iteration). */
+  k: number;
+  purpose: DataPurpose;
+  /** First pass of this iteration over this data set (epoch 1, or the test pass). */
+  firstPass: boolean;
+}
+
+export function contextOf(op: CostedOp): OpContext {
+  const purpose: DataPurpose = ('purpose' in op && op.purpose) ? op.purpose : 'train';
+  return { k: op.where.iteration, purpose, firstPass: op.where.epoch <= 1 || purpose === 'test' };
+}
+
+/** Operations that use the lane grid and let the mapper pick its shape. */
+export function isGridOp(op: CostedOp): op is MatmulOp | GradientOp {
+  return op.kind === 'matmul' || op.kind === 'gradient';
+}
+
+export class Dataflow {
+  private readonly L: number;
+  private readonly O: number;
+  private readonly cacheOn: boolean;
+
+  constructor(
+    private readonly map: MemoryMap,
+    private readonly mac: MacArray,
+    private readonly hw: HardwareConfig,
+    private readonly run: RunBeginOp,
+  ) {
+    this.L = map.dims.length - 1;
+    this.O = map.dims[this.L]!;
+    this.cacheOn = hw.policy.frozen === 'cache' && map.cache('train') !== null;
+  }
+
+  /** Whether the frozen policy removes this operation entirely. */
+  skipped(op: CostedOp, ctx: OpContext): boolean {
+    if (!this.cacheOn) return false;
+    if (op.kind === 'matmul' && op.phase === 'backward') return false;
+    if (op.kind !== 'matmul' && !(op.kind === 'elementwise' && op.fn === 'activation')) return false;
+    const s = op.subnet;
+    if (s >= ctx.k) return false;
+    return !ctx.firstPass || s < ctx.k - 1;
+  }
+
+  /** Grid column choices of a grid op (for the mapper). */
+  columnChoices(op: MatmulOp | GradientOp): number[] {
+    return this.mac.columnChoices(op.cols);
+  }
+
+  /** The plan of one chunk of `S` samples (`columns`: lane-grid width, grid ops only). */
+  plan(op: CostedOp, S: number, ctx: OpContext, columns: number): Plan {
+    switch (op.kind) {
+      case 'load': return this.load(op, S, ctx);
+      case 'matmul': return op.phase === 'backward' ? this.backward(op, S, columns) : this.forward(op, S, ctx, columns);
+      case 'gradient': return this.gradient(op, S, ctx, columns);
+      case 'update': return this.update(op);
+      case 'elementwise': return this.elementwise(op, S, ctx);
+    }
+  }
+
+  // ---- stream helpers ----
+
+  private range(t: Tensor, offset: number, bits: number, passes: number, write = false, runs = 1, stride = 0): Stream {
+    if (offset + (runs - 1) * stride + bits > t.bits) {
+      throw new Error(`internal: access to ${t.name} [${offset}, +${bits}) x${runs} beyond its ${t.bits} bits`);
+    }
+    return { t, write, passes, offset, bits, runs, stride, first: 0 };
+  }
+
+  private records(t: Tensor, first: number, runs: number, offset: number, bits: number, passes: number, write = false): Stream {
+    return { t, write, passes, offset, bits, runs, stride: 0, first };
+  }
+
+  /** Reads of the input rows of S samples, `passes` times: on-chip rows, the rest from DRAM records. */
+  private inputRead(out: Stream[], S: number, passes: number, purpose: DataPurpose): void {
+    const input = this.map.input;
+    const m = Math.min(S, input.onChipRows);
+    if (m > 0) out.push(this.range(input, 0, m * input.rowBits, passes));
+    if (S > m) out.push(this.records(this.map.dataset(purpose), m, S - m, 0, this.map.pixelBits, passes));
+  }
+
+  private labelsOnChip(): boolean {
+    return this.map.labels.onChipBits === this.map.labels.bits;
+  }
+
+  private labelRead(out: Stream[], S: number, purpose: DataPurpose): void {
+    if (this.labelsOnChip()) out.push(this.range(this.map.labels, 0, S * this.map.labelBits, 1));
+    else out.push(this.records(this.map.dataset(purpose), 0, S, this.map.pixelBits, this.map.labelBits, 1));
+  }
+
+  private planeOf(subnet: number): Tensor {
+    return this.map.plane(this.run.schedule === 'rbnn' ? subnet - 1 : 0);
+  }
+
+  private logitsSlice(slice: number): number {
+    return slice * this.map.chunk * this.O * this.run.accumulatorBits;
+  }
+
+  // ---- operations ----
+
+  private load(op: LoadOp, S: number, ctx: OpContext): Plan {
+    if (op.features * op.bitsPerFeature !== this.map.pixelBits || op.labelBits !== this.map.labelBits) {
+      throw new Error(`internal: load of ${op.features} x ${op.bitsPerFeature}-bit features does not match the memory map`);
+    }
+    const streams: Stream[] = [];
+    const data = this.map.dataset(ctx.purpose);
+    const m = Math.min(S, this.map.input.onChipRows);
+    const lb = this.map.labelBits;
+    if (m > 0) {
+      streams.push(this.records(data, 0, m, 0, this.map.pixelBits + lb, 1));
+      streams.push(this.range(this.map.input, 0, m * this.map.input.rowBits, 1, true));
+    }
+    if (this.labelsOnChip()) {
+      if (S > m) streams.push(this.records(data, m, S - m, this.map.pixelBits, lb, 1));
+      streams.push(this.range(this.map.labels, 0, S * lb, 1, true));
+    }
+    return { streams, laneSteps: 0, computeCycles: 0 };
+  }
+
+  private forward(op: MatmulOp, S: number, ctx: OpContext, columns: number): Plan {
+    const { rows: R, cols: C, layer: l } = op;
+    const tile = this.mac.tile(C, S, columns);
+    const groups = Math.ceil(S / tile.others);
+    const tiles = Math.ceil(C / tile.columns);
+    const streams: Stream[] = [this.range(this.planeOf(op.subnet), this.map.layerOffsets[l]! , R * C, groups)];
+    if (l === 0) this.inputRead(streams, S, tiles, ctx.purpose);
+    else streams.push(this.range(this.map.act(l), 0, S * R * op.inBits, tiles));
+    if (l === this.L - 1) {
+      streams.push(this.range(this.map.logits, this.logitsSlice(op.subnet - 1), S * C * this.run.accumulatorBits, 1, true));
+    }
+    const spm = this.mac.signMacSteps(op.inBits);
+    return { streams, laneSteps: S * R * C * spm, computeCycles: groups * tiles * R * spm };
+  }
+
+  private backward(op: MatmulOp, S: number, columns: number): Plan {
+    const { rows: R, cols: C, layer: l } = op;
+    if (l < 1) throw new Error('internal: backward matmul of layer 0');
+    const tile = this.mac.tile(C, S, columns);
+    const groups = Math.ceil(S / tile.others);
+    const tiles = Math.ceil(C / tile.columns);
+    const errOut = l === this.L - 1 ? this.map.errOut : this.map.err(l + 1);
+    const errIn = this.map.err(l);
+    const streams: Stream[] = [
+      this.range(this.planeOf(op.subnet), this.map.layerOffsets[l]!, R * C, groups),
+      this.range(errOut, 0, S * C * op.inBits, 1),
+      this.range(errIn, 0, S * R * op.outBits, tiles, true),
+    ];
+    if (tiles > 1) streams.push(this.range(errIn, 0, S * R * op.outBits, tiles - 1));
+    const spm = this.mac.signMacSteps(op.inBits);
+    return { streams, laneSteps: S * R * C * spm, computeCycles: groups * tiles * R * spm };
+  }
+
+  private gradient(op: GradientOp, S: number, ctx: OpContext, columns: number): Plan {
+    const { rows: R, cols: C, layer: l } = op;
+    const tile = this.mac.tile(C, R, columns);
+    const rowTiles = Math.ceil(R / tile.others);
+    const colTiles = Math.ceil(C / tile.columns);
+    const streams: Stream[] = [];
+    if (l === 0) this.inputRead(streams, S, colTiles, ctx.purpose);
+    else streams.push(this.range(this.map.act(l), 0, S * R * op.actBits, colTiles));
+    const err = l === this.L - 1 ? this.map.errOut : this.map.err(l + 1);
+    streams.push(this.range(err, 0, S * C * op.errBits, rowTiles));
+    const g = this.map.gradients;
+    if (g) streams.push(this.range(g, this.map.layerOffsets[l]! * this.run.accumulatorBits, R * C * this.run.accumulatorBits, 1, true));
+    const spm = this.mac.gradientMacSteps(op.actBits, op.errBits);
+    return { streams, laneSteps: S * R * C * spm, computeCycles: rowTiles * colTiles * S * spm };
+  }
+
+  private update(op: UpdateOp): Plan {
+    const off = this.map.layerOffsets[op.layer]!;
+    const streams: Stream[] = [];
+    const g = this.map.gradients;
+    if (g) streams.push(this.range(g, off * this.run.accumulatorBits, op.weights * this.run.accumulatorBits, 1));
+    for (let p = op.firstPlane; p < this.map.bits; p++) {
+      const plane = this.map.plane(p);
+      streams.push(this.range(plane, off, op.weights, 1));
+      streams.push(this.range(plane, off, op.weights, 1, true));
+    }
+    const steps = this.mac.updateSteps(op.weightBits);
+    return { streams, laneSteps: op.weights * steps, computeCycles: Math.ceil(op.weights / this.mac.lanes) * steps };
+  }
+
+  private elementwise(op: ElementwiseOp, S: number, ctx: OpContext): Plan {
+    const streams: Stream[] = [];
+    const O = this.O;
+    const acc = this.run.accumulatorBits;
+    const k = ctx.k;
+    let elements = S * op.width;
+    let steps = 1;
+    switch (op.fn) {
+      case 'activation':
+        streams.push(this.range(this.map.act(op.layer), 0, S * op.width * op.outBits, 1, true));
+        break;
+      case 'activation-derivative': {
+        const err = this.map.err(op.layer);
+        streams.push(this.range(err, 0, S * op.width * op.inBits, 1));
+        streams.push(this.range(this.map.act(op.layer), 0, S * op.width * this.run.activationBits, 1));
+        streams.push(this.range(err, 0, S * op.width * op.outBits, 1, true));
+        steps = this.mac.serialSteps(this.run.activationBits);
+        break;
+      }
+      case 'output-sum': {
+        const sliceBits = S * O * acc;
+        const slice = this.logitsSlice(1);
+        if (this.cacheOn) {
+          const cache = this.map.cache(ctx.purpose)!;
+          let adds = 1;
+          if (ctx.firstPass) {
+            if (k > 2) { streams.push(this.records(cache, 0, S, 0, O * acc, 1)); adds = 2; }
+            streams.push(this.range(this.map.logits, this.logitsSlice(k - 2), sliceBits, 1));
+            streams.push(this.records(cache, 0, S, 0, O * acc, 1, true));
+          } else {
+            streams.push(this.records(cache, 0, S, 0, O * acc, 1));
+          }
+          streams.push(this.range(this.map.logits, this.logitsSlice(k - 1), sliceBits, 1));
+          elements = S * O * adds;
+        } else {
+          streams.push(this.range(this.map.logits, 0, sliceBits, 1, false, k, slice));
+        }
+        streams.push(this.range(this.map.logits, this.logitsSlice(k - 1), sliceBits, 1, true));
+        break;
+      }
+      case 'softmax-error':
+        streams.push(this.range(this.map.logits, this.logitsSlice(k - 1), S * O * acc, 1));
+        this.labelRead(streams, S, ctx.purpose);
+        streams.push(this.range(this.map.errOut, 0, S * O * op.outBits, 1, true));
+        steps = 1 + this.mac.serialSteps(op.outBits);
+        break;
+      case 'argmax':
+        streams.push(this.range(this.map.logits, this.logitsSlice(k - 1), S * O * acc, 1));
+        this.labelRead(streams, S, ctx.purpose);
+        break;
+    }
+    return { streams, laneSteps: elements * steps, computeCycles: this.mac.elementwiseCycles(elements, steps) };
+  }
+}

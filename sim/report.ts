@@ -1,0 +1,206 @@
+/**
+ * The simulation report (JSON-serializable): energy by component x action, by phase and by
+ * iteration; leakage over the elapsed time; cycles per bound; seconds at the clock; DRAM bytes;
+ * SRAM accesses per bank; MAC steps; energy per training sample; storage placement; and the
+ * training result when the run trained.
+ */
+import type { Phase } from '../model/ops.js';
+import type { TrainResult } from '../trainer/results.js';
+import type { Action, EnergyTable } from './energy-table.js';
+import type { MemoryMap } from './mapping.js';
+import {
+  COMPUTE_CYCLES, CYCLES, DRAM_ACTIVATIONS, DRAM_CYCLES, DRAM_READ_BURSTS, DRAM_WRITE_BURSTS, EVAL_SAMPLES, LANE_STEPS,
+  OCCURRENCES, PER_BANK, SRAM_CYCLES, SRAM_READS, SRAM_WRITES, TRAIN_SAMPLES,
+} from './counters.js';
+
+export type EnergyAction = Action | 'sram.leakage';
+export const ENERGY_ACTIONS: readonly EnergyAction[] = ['sram.read', 'sram.write', 'sram.leakage', 'dram.read', 'dram.write', 'dram.activate', 'mac.step'];
+
+export interface Counts {
+  /** SRAM word accesses. */
+  sramReads: number;
+  sramWrites: number;
+  sramReadsPerBank: number[];
+  sramWritesPerBank: number[];
+  dramReadBursts: number;
+  dramWriteBursts: number;
+  dramReadBytes: number;
+  dramWriteBytes: number;
+  dramActivations: number;
+  /** MAC lane-steps. */
+  macSteps: number;
+}
+
+export interface CycleCounts {
+  /** Sums over operations of each bound, and of the operations' cycles (max or sum of bounds). */
+  compute: number;
+  sram: number;
+  dram: number;
+  total: number;
+}
+
+export interface EnergyBreakdown {
+  /** Joules. */
+  total: number;
+  dynamic: number;
+  leakage: number;
+  /** Component x action (sram.leakage: leakage over the elapsed time). */
+  byAction: Record<EnergyAction, number>;
+}
+
+export interface CostSummary {
+  /** Operation occurrences costed (repeat expanded). */
+  ops: number;
+  samples: { train: number; evaluate: number };
+  counts: Counts;
+  cycles: CycleCounts;
+  seconds: number;
+  energy: EnergyBreakdown;
+}
+
+export interface IterationSummary extends CostSummary {
+  iteration: number;
+  trainableBits: number | null;
+}
+
+export interface PlacedTensor {
+  name: string;
+  bits: number;
+  onChipBits: number;
+  location: 'sram' | 'dram' | 'split';
+  /** Byte addresses of the SRAM part and the DRAM part (null: none). */
+  sramAddress: number | null;
+  dramAddress: number | null;
+}
+
+export interface HardwareSummary {
+  clockHz: number;
+  sram: { capacityBits: number; banks: number; wordBits: number; ports: number; bankBits: number; cellType: string };
+  dram: { busWidthBits: number; dataRate: number; clockRatio: number; burstBits: number; cyclesPerBurst: number; latencyCycles: number; rowBits: number };
+  mac: { lanes: number; serialOperand: string; bitsPerCycle: number; accumulatorBits: number };
+  policy: { frozen: string; overlap: boolean; gradients: string };
+}
+
+export interface NetworkSummary {
+  schedule: 'rbnn' | 'conventional';
+  dims: number[];
+  bits: number;
+  plannedIterations: number;
+  iterationsRun: number;
+  batch: number;
+  evalBatch: number;
+  trainSamples: number;
+  validationSamples: number;
+  testSamples: number;
+  /** Weight slots (W0) and weight storage (n x W0 bits). */
+  slots: number;
+  weightStorageBits: number;
+}
+
+export interface TrainingSummary {
+  testError: number;
+  validationError: number;
+  bitsPerWeight: number;
+  storageBits: number;
+  weights: number;
+  seconds: number;
+  stopReason: string;
+  iterations: Array<{ k: number; trainableBits: number; bitsPerWeight: number; epochsRun: number; bestEpoch: number; validationError: number; testError: number }>;
+}
+
+export interface SimReport {
+  kind: 'rbnn-sim.report';
+  version: 1;
+  hardware: HardwareSummary;
+  energyTable: { entries: Array<{ action: Action; energy: number; per: string; source: string }>; leakagePerBit: number; leakagePower: number };
+  network: NetworkSummary | null;
+  placement: { sramCapacityBits: number; sramUsedBits: number; dramUsedBits: number; tensors: PlacedTensor[] };
+  total: CostSummary;
+  /** Total energy / training samples processed (null: none). */
+  energyPerTrainingSample: number | null;
+  byPhase: Record<Phase, CostSummary>;
+  byIteration: IterationSummary[];
+  /** Counters of the traced operations only (all zero without a trace). */
+  traced: CostSummary;
+  /** Distinct operation shapes costed (the memo's size). */
+  shapes: number;
+  training?: TrainingSummary;
+}
+
+export interface SummaryContext {
+  banks: number;
+  burstBits: number;
+  clock: number;
+  table: EnergyTable;
+}
+
+/** The summary of a counter vector. */
+export function summarize(v: Float64Array, cx: SummaryContext): CostSummary {
+  const e = cx.table.entries;
+  const seconds = v[CYCLES]! / cx.clock;
+  const bb = cx.burstBits;
+  const byAction: Record<EnergyAction, number> = {
+    'sram.read': v[SRAM_READS]! * e['sram.read'].energy,
+    'sram.write': v[SRAM_WRITES]! * e['sram.write'].energy,
+    'sram.leakage': cx.table.leakagePower * seconds,
+    'dram.read': v[DRAM_READ_BURSTS]! * bb * e['dram.read'].energy,
+    'dram.write': v[DRAM_WRITE_BURSTS]! * bb * e['dram.write'].energy,
+    'dram.activate': v[DRAM_ACTIVATIONS]! * e['dram.activate'].energy,
+    'mac.step': v[LANE_STEPS]! * e['mac.step'].energy,
+  };
+  const leakage = byAction['sram.leakage'];
+  const dynamic = byAction['sram.read'] + byAction['sram.write'] + byAction['dram.read'] + byAction['dram.write'] + byAction['dram.activate'] + byAction['mac.step'];
+  const B = cx.banks;
+  return {
+    ops: v[OCCURRENCES]!,
+    samples: { train: v[TRAIN_SAMPLES]!, evaluate: v[EVAL_SAMPLES]! },
+    counts: {
+      sramReads: v[SRAM_READS]!,
+      sramWrites: v[SRAM_WRITES]!,
+      sramReadsPerBank: Array.from(v.subarray(PER_BANK, PER_BANK + B)),
+      sramWritesPerBank: Array.from(v.subarray(PER_BANK + B, PER_BANK + 2 * B)),
+      dramReadBursts: v[DRAM_READ_BURSTS]!,
+      dramWriteBursts: v[DRAM_WRITE_BURSTS]!,
+      dramReadBytes: v[DRAM_READ_BURSTS]! * bb / 8,
+      dramWriteBytes: v[DRAM_WRITE_BURSTS]! * bb / 8,
+      dramActivations: v[DRAM_ACTIVATIONS]!,
+      macSteps: v[LANE_STEPS]!,
+    },
+    cycles: { compute: v[COMPUTE_CYCLES]!, sram: v[SRAM_CYCLES]!, dram: v[DRAM_CYCLES]!, total: v[CYCLES]! },
+    seconds,
+    energy: { total: dynamic + leakage, dynamic, leakage, byAction },
+  };
+}
+
+export function placementOf(map: MemoryMap | null, sramCapacityBits: number): SimReport['placement'] {
+  if (!map) return { sramCapacityBits, sramUsedBits: 0, dramUsedBits: 0, tensors: [] };
+  const tensors: PlacedTensor[] = map.tensors.filter((t) => t.bits > 0).map((t) => {
+    const onChip = t.layout === 'records' ? (t.inSram ? t.bits : 0) : t.onChipBits;
+    const dramPart = t.layout === 'rows' ? t.bits - onChip : (t.layout === 'records' ? (t.inSram ? 0 : t.bits) : t.bits - onChip);
+    return {
+      name: t.name,
+      bits: t.bits,
+      onChipBits: onChip,
+      location: onChip === t.bits ? 'sram' : onChip === 0 ? 'dram' : 'split',
+      sramAddress: onChip > 0 ? t.sramBase / 8 : null,
+      dramAddress: dramPart > 0 && t.dramBase >= 0 ? t.dramBase / 8 : null,
+    };
+  });
+  return { sramCapacityBits, sramUsedBits: map.sramUsedBits, dramUsedBits: map.dramUsedBits, tensors };
+}
+
+export function trainingSummary(r: TrainResult): TrainingSummary {
+  return {
+    testError: r.testError,
+    validationError: r.validationError,
+    bitsPerWeight: r.bitsPerWeight,
+    storageBits: r.storageBits,
+    weights: r.weights,
+    seconds: r.seconds,
+    stopReason: r.stopReason,
+    iterations: r.iterations.map((i) => ({
+      k: i.k, trainableBits: i.trainableBits, bitsPerWeight: i.bitsPerWeight, epochsRun: i.epochsRun,
+      bestEpoch: i.bestEpoch, validationError: i.validationError, testError: i.testError,
+    })),
+  };
+}

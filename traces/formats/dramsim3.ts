@@ -1,0 +1,51 @@
+/**
+ * DRAMSim3 trace (TraceBasedCPU): one DRAM burst per line,
+ *
+ *   0x<hex byte address> READ|WRITE <cycle>\n
+ *
+ * DRAMSim3 reads each line as `std::hex >> addr >> type >> std::dec >> cycle` and issues the
+ * request once its clock reaches `cycle` (DRAM clock cycles), so: addresses are aligned down to
+ * the burst size, cycle = floor(accelerator cycle x clockRatio), cycles never decrease (a burst
+ * the simulator reports earlier than the previous one is written at the previous one's cycle,
+ * and counted in `clamped`), every line ends with a newline. SRAM accesses are not written.
+ */
+import type { AccessEvent } from '../events.js';
+import type { FormatContext, TraceFormat } from './index.js';
+import type { LineBuffer } from './buffer.js';
+
+const enc = new TextEncoder();
+const READ = enc.encode(' READ ');
+const WRITE = enc.encode(' WRITE ');
+
+export class DramSim3Format implements TraceFormat {
+  readonly name = 'dramsim3' as const;
+  readonly dramOnly = true;
+  readonly autoCycles = 'window' as const;
+  clamped = 0;
+  misaligned = 0;
+  private last = 0;
+  private readonly ratio: number;
+  private readonly burst: number;
+
+  constructor(ctx: FormatContext) {
+    this.ratio = ctx.clockRatio;
+    this.burst = ctx.burstBytes;
+  }
+
+  begin(): void {}
+
+  write(e: AccessEvent, cycle: number, out: LineBuffer): void {
+    let c = Math.floor(cycle * this.ratio);
+    if (c < this.last) { c = this.last; this.clamped++; }
+    this.last = c;
+    let a = e.address;
+    const r = a % this.burst;
+    if (r !== 0) { a -= r; this.misaligned++; }
+    out.reserve(48);
+    out.byte(48); out.byte(120); // 0x
+    out.hex(a);
+    out.bytes(e.write ? WRITE : READ);
+    out.dec(c);
+    out.byte(10);
+  }
+}
