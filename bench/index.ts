@@ -1,5 +1,8 @@
 /** Every benchmark of `npm run bench`. Add yours here: a Benchmark from ./harness.js. */
 import type { Benchmark } from './harness.js';
 import { dataBenchmark } from './data.js';
+import { traceBenchmark } from './traces.js';
+import { simBenchmark } from './sim.js';
+import { trainStepBenchmark } from './train-step.js';
 
-export const benchmarks: Benchmark[] = [dataBenchmark];
+export const benchmarks: Benchmark[] = [dataBenchmark, traceBenchmark, simBenchmark, trainStepBenchmark];

@@ -4,7 +4,7 @@
  *   npm run bench                     (builds, then runs all)
  *   node dist/bench/run.js --only data [--json]
  */
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { benchmarks } from './index.js';
 import type { Row } from './harness.js';
 
@@ -30,15 +30,16 @@ async function main(argv: string[]): Promise<number> {
 
 function machine(): string {
   const c = cpus();
-  return `machine: ${c.length} CPUs (${c[0]?.model.trim() ?? 'unknown'}), node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
+  const load = loadavg().map((x) => x.toFixed(1)).join(' ');
+  return `machine: ${c.length} CPUs (${c[0]?.model.trim() ?? 'unknown'}), node ${process.version}, load average ${load}, ${new Date().toISOString().slice(0, 10)}`;
 }
 
 function table(rows: Array<{ benchmark: string } & Row>): string {
   const ms = (x: number) => (Number.isNaN(x) ? '-' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
-  const cells = rows.map((r) => [r.benchmark, r.case, String(r.runs), ms(r.median), ms(r.min), ms(r.max), r.note ?? '']);
-  const head = ['benchmark', 'case', 'runs', 'median ms', 'min ms', 'max ms', 'note'];
+  const cells = rows.map((r) => [r.benchmark, r.case, String(r.runs), ms(r.median), ms(r.min), ms(r.max), r.cpu === undefined ? '-' : ms(r.cpu), r.note ?? '']);
+  const head = ['benchmark', 'case', 'runs', 'median ms', 'min ms', 'max ms', 'CPU ms', 'note'];
   const width = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const right = new Set([2, 3, 4, 5]);
+  const right = new Set([2, 3, 4, 5, 6]);
   const line = (c: string[]) => c.map((x, i) => (right.has(i) ? x.padStart(width[i]!) : x.padEnd(width[i]!))).join('  ').trimEnd();
   return [line(head), line(width.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }

@@ -17,6 +17,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AccessEvent } from '../traces/events.js';
+import { measure, summarize, type Benchmark, type Row } from './harness.js';
 import type { TraceFormatName } from '../traces/formats/index.js';
 import { openTrace } from '../traces/session.js';
 
@@ -141,6 +142,44 @@ export function formatTraceBench(r: TraceBenchResult): string {
   }
   return lines.join('\n');
 }
+
+/**
+ * For `npm run bench` (bench/index.ts): events per second for each format; with `--trace-peak`
+ * (or RBNN_BENCH_TRACE_PEAK=1) also the 100-million-event peak-memory run (about 20 s, 2.5 GB of disk).
+ */
+export const traceBenchmark: Benchmark = {
+  name: 'traces',
+  description: 'trace writing: events/s per format to a file (target >= 5 M/s DRAMSim3); --trace-peak: peak RSS writing 100 M events (target < 200 MB)',
+  async run(): Promise<Row[]> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rbnn-trace-bench-'));
+    const rows: Row[] = [];
+    try {
+      const cases: Array<[TraceFormatName, boolean, number]> = [
+        ['dramsim3', false, 5_000_000], ['ramulator', false, 5_000_000], ['csv', false, 2_000_000], ['dramsim3', true, 2_000_000],
+      ];
+      for (const [format, gzip, n] of cases) {
+        const file = path.join(dir, `bench-${format}${gzip ? '.gz' : ''}`);
+        let last: TraceThroughput | undefined;
+        const row = await measure(`write ${(n / 1e6).toFixed(0)} M events, ${format}${gzip ? ' + gzip' : ''}`, () => { last = writeSynthetic(format, file, n, gzip); }, { runs: 3, warmup: 1 });
+        const cpu = (row as { cpu?: number }).cpu;
+        row.note = `${(n / row.median / 1e3).toFixed(2)} M events/s, ${(last!.bytesOut / 1e6 / (row.median / 1e3)).toFixed(0)} MB/s`
+          + (cpu ? `; ${(n / cpu / 1e3).toFixed(2)} M events per CPU-second` : '');
+        rows.push(row);
+        fs.rmSync(file, { force: true });
+      }
+      if (process.argv.includes('--trace-peak') || process.env.RBNN_BENCH_TRACE_PEAK === '1') {
+        const p = peakMemory(dir, 100_000_000);
+        rows.push(summarize('write 100 M events, dramsim3, child process', [p.seconds * 1e3],
+          `peak RSS ${(p.maxRssBytes / 2 ** 20).toFixed(0)} MiB, ${(p.bytesOut / 1e9).toFixed(2)} GB, ${(p.eventsPerSecond / 1e6).toFixed(2)} M events/s`));
+      } else {
+        rows.push(summarize('write 100 M events (peak memory)', [NaN], 'skipped: pass --trace-peak (or RBNN_BENCH_TRACE_PEAK=1)'));
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    return rows;
+  },
+};
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);

@@ -26,7 +26,7 @@ export function withConfigOptions<T>(y: Argv<T>): Argv<T & ConfigArgs> {
   // No defaults: an absent flag must leave the value of the config file (or preset) alone.
   return y
     .option('config', { alias: 'c', type: 'string', requiresArg: true, group: GROUP, describe: 'configuration file (.json, .yaml, .yml) merged over the defaults' })
-    .option('preset', { type: 'string', requiresArg: true, group: GROUP, describe: 'named preset from configs/presets, applied before --config' })
+    .option('preset', { type: 'string', requiresArg: true, group: GROUP, describe: 'named preset(s) from configs/presets, comma-separated (R2,paper), applied before --config' })
     .option('set', { type: 'string', requiresArg: true, group: GROUP, describe: 'override one key, repeatable: --set hardware.sram.capacity="128 KiB" --set model.hidden=[200]' })
     .option('json', { type: 'boolean', group: GROUP, describe: 'print JSON instead of text (output.json)' })
     .option('seed', { type: 'number', requiresArg: true, group: GROUP, describe: 'random seed (training.seed)' })

@@ -37,9 +37,10 @@ export interface ResolveOptions {
 export function resolveConfig(opts: ResolveOptions = {}): Config {
   const cfg = defaultConfig();
   const target = cfg as unknown as Tree;
-  if (opts.preset !== undefined) {
-    const file = findPreset(opts.preset, opts.presetDir ?? defaultPresetDir());
-    applyLayer(target, readConfigFile(file, `preset ${opts.preset}`), `preset ${opts.preset}`);
+  // Several presets may be combined, "R2,paper": later ones override earlier ones.
+  for (const name of opts.preset === undefined ? [] : opts.preset.split(',').map((n) => n.trim())) {
+    const file = findPreset(name, opts.presetDir ?? defaultPresetDir());
+    applyLayer(target, readConfigFile(file, `preset ${name}`), `preset ${name}`);
   }
   if (opts.file !== undefined) applyLayer(target, readConfigFile(opts.file), opts.file);
   for (const set of opts.sets ?? []) applyLayer(target, parseSet(set), '--set');

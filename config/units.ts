@@ -77,15 +77,6 @@ export function parseQuantity(input: unknown, dimension: Dimension, field = 'val
   return value === 0 ? 0 : value; // no -0
 }
 
-/** Like parseQuantity, but returns null instead of throwing (for tests and tools). */
-export function tryParseQuantity(input: unknown, dimension: Dimension): number | null {
-  try {
-    return parseQuantity(input, dimension);
-  } catch {
-    return null;
-  }
-}
-
 // Prefixes used for printing, largest first: the largest whose scale fits the value is used.
 const PRINT_SCALES: Record<Exclude<Dimension, 'bit'>, ReadonlyArray<readonly [string, number]>> = {
   J: [['J', 0], ['mJ', -3], ['uJ', -6], ['nJ', -9], ['pJ', -12]],
@@ -105,10 +96,10 @@ export function formatQuantity(value: number, dimension: Dimension, digits?: num
   if (!Number.isFinite(value)) return `${value} ${dimension === 'bit' ? 'b' : dimension}`;
   if (dimension === 'bit') return formatBits(value, digits);
   if (value === 0) return `0 ${dimension}`;
+  const v = digits === undefined ? value : Number(value.toPrecision(digits)); // round first: 999.96 pJ -> 1 nJ
   const scales = PRINT_SCALES[dimension];
-  const abs = Math.abs(value);
-  const [name, exponent] = scales.find(([, e]) => abs >= 10 ** e) ?? scales[scales.length - 1]!;
-  return `${shiftDecimal(value, -exponent, digits)} ${name}`;
+  const [name, exponent] = scales.find(([, e]) => Math.abs(v) >= Number(`1e${e}`)) ?? scales[scales.length - 1]!;
+  return `${shiftDecimal(v, -exponent)} ${name}`;
 }
 
 function formatBits(bits: number, digits?: number): string {
@@ -128,9 +119,8 @@ function formatBits(bits: number, digits?: number): string {
  * value * 10^shift as decimal text, shifting the digits of the shortest representation of
  * `value` (so 8e-12 J prints as "8" pJ, not 7.999...) and parsing back to exactly `value`.
  */
-function shiftDecimal(value: number, shift: number, digits?: number): string {
-  const v = digits === undefined ? value : Number(value.toPrecision(digits));
-  const [mantissa, exp] = v.toExponential().split('e') as [string, string];
+function shiftDecimal(value: number, shift: number): string {
+  const [mantissa, exp] = value.toExponential().split('e') as [string, string];
   const sign = mantissa.startsWith('-') ? '-' : '';
   const ds = mantissa.replace(/^-/, '').replace('.', '');
   const point = Number(exp) + shift + 1; // digits before the decimal point

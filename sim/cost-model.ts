@@ -42,7 +42,10 @@ export interface OpCost {
 }
 
 export class CostModel {
-  private readonly memo = new Map<string, OpCost>();
+  /** Memo: hash of the op's shape -> entries with their shape fields (no allocation on a hit). */
+  private readonly memo = new Map<number, Array<{ fields: number[]; cost: OpCost }>>();
+  private readonly scratch: number[] = new Array(16).fill(0);
+  private count = 0;
   private readonly len: number;
   private readonly banks: number;
   readonly dataflow: Dataflow;
@@ -62,17 +65,29 @@ export class CostModel {
 
   /** Number of distinct operation shapes costed so far. */
   get shapes(): number {
-    return this.memo.size;
+    return this.count;
   }
 
   cost(op: CostedOp): OpCost {
-    const key = shapeKey(op);
-    let c = this.memo.get(key);
-    if (!c) {
-      c = this.compute(op, contextOf(op));
-      this.memo.set(key, c);
+    const f = this.scratch;
+    const n = shapeFields(op, f);
+    let h = 0x811c9dc5;
+    for (let i = 0; i < n; i++) h = Math.imul(h ^ f[i]!, 0x01000193) >>> 0;
+    let list = this.memo.get(h);
+    if (list) {
+      outer: for (const e of list) {
+        if (e.fields.length !== n) continue;
+        for (let i = 0; i < n; i++) if (e.fields[i] !== f[i]) continue outer;
+        return e.cost;
+      }
+    } else {
+      list = [];
+      this.memo.set(h, list);
     }
-    return c;
+    const cost = this.compute(op, contextOf(op));
+    list.push({ fields: f.slice(0, n), cost });
+    this.count++;
+    return cost;
   }
 
   private compute(op: CostedOp, ctx: OpContext): OpCost {
@@ -189,27 +204,39 @@ function better(a: [number, number, number], b: [number, number, number]): boole
   return false;
 }
 
+const PHASE_CODE = { load: 0, forward: 1, backward: 2, gradient: 3, update: 4, evaluate: 5 } as const;
+const PURPOSE_CODE = { train: 0, validation: 1, test: 2 } as const;
+const FN_CODE = { activation: 0, 'activation-derivative': 1, 'output-sum': 2, 'softmax-error': 3, argmax: 4 } as const;
+
 /**
- * Everything an op's cost depends on (not where it sits in the schedule): its shape, and for
- * matmul/elementwise ops the iteration, data set and first-pass flag (see contextOf).
+ * Everything an op's cost depends on (not where it sits in the schedule), as small integers
+ * written into `out`; returns how many. Its shape, and for matmul/elementwise ops the iteration,
+ * data set and first-pass flag (see contextOf).
  */
-export function shapeKey(op: CostedOp): string {
+export function shapeFields(op: CostedOp, out: number[]): number {
   switch (op.kind) {
     case 'load':
-      return `L|${op.purpose}|${op.samples}|${op.features}|${op.bitsPerFeature}|${op.labelBits}`;
+      out[0] = 0; out[1] = PURPOSE_CODE[op.purpose]; out[2] = op.samples; out[3] = op.features; out[4] = op.bitsPerFeature; out[5] = op.labelBits;
+      return 6;
     case 'matmul': {
       const p = op.purpose ?? 'train';
-      const f = op.where.epoch <= 1 || p === 'test' ? 1 : 0;
-      return `M|${op.phase}|${p}|${op.where.iteration}|${f}|${op.subnet}|${op.layer}|${op.samples}|${op.rows}|${op.cols}|${op.inBits}|${op.outBits}`;
+      out[0] = 1; out[1] = PHASE_CODE[op.phase]; out[2] = PURPOSE_CODE[p]; out[3] = op.where.iteration;
+      out[4] = op.where.epoch <= 1 || p === 'test' ? 1 : 0; out[5] = op.subnet; out[6] = op.layer; out[7] = op.samples;
+      out[8] = op.rows; out[9] = op.cols; out[10] = op.inBits; out[11] = op.outBits;
+      return 12;
     }
     case 'elementwise': {
       const p = op.purpose ?? 'train';
-      const f = op.where.epoch <= 1 || p === 'test' ? 1 : 0;
-      return `E|${op.fn}|${op.phase}|${p}|${op.where.iteration}|${f}|${op.subnet}|${op.layer}|${op.samples}|${op.width}|${op.inBits}|${op.outBits}`;
+      out[0] = 2; out[1] = FN_CODE[op.fn]; out[2] = PHASE_CODE[op.phase]; out[3] = PURPOSE_CODE[p]; out[4] = op.where.iteration;
+      out[5] = op.where.epoch <= 1 || p === 'test' ? 1 : 0; out[6] = op.subnet; out[7] = op.layer; out[8] = op.samples;
+      out[9] = op.width; out[10] = op.inBits; out[11] = op.outBits;
+      return 12;
     }
     case 'gradient':
-      return `G|${op.layer}|${op.samples}|${op.rows}|${op.cols}|${op.actBits}|${op.errBits}`;
+      out[0] = 3; out[1] = op.layer; out[2] = op.samples; out[3] = op.rows; out[4] = op.cols; out[5] = op.actBits; out[6] = op.errBits;
+      return 7;
     case 'update':
-      return `U|${op.layer}|${op.weights}|${op.weightBits}|${op.firstPlane}`;
+      out[0] = 4; out[1] = op.layer; out[2] = op.weights; out[3] = op.weightBits; out[4] = op.firstPlane;
+      return 5;
   }
 }

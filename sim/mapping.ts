@@ -11,7 +11,8 @@
  *                        S_k is computed last and its activations are the ones kept)
  * - `errors.h<l>`, `errors.out`   back-propagated errors for c samples
  * - `logits`             output pre-activations, one slice of c samples per planned sub-network
- * - `input`              the current mini-batch (c samples of 784 pixels)
+ * - `input`              the current mini-batch (c samples of 784 pixels at the activation
+ *                        precision; converted from the raw 8-bit pixels as they are loaded)
  * - `gradients`          W0 gradient accumulators (policy.gradients = sram or dram)
  * - `frozen-cache.<set>` per sample of each data set, the summed output contributions of the
  *                        frozen sub-networks (policy.frozen = cache)
@@ -141,7 +142,8 @@ export function buildMemoryMap(run: RunBeginOp, hw: HardwareConfig, sram: Sram, 
   for (let l = 1; l < L; l++) acts.set(l, make(`activations.h${l}`, 'plain', c * dims[l]! * run.activationBits));
   for (let l = 1; l < L; l++) errs.set(l, make(`errors.h${l}`, 'plain', c * dims[l]! * run.errorBits));
   const logits = make('logits', 'plain', K * c * O * run.accumulatorBits);
-  const input = make('input', 'rows', c * pixelBits, { rowBits: pixelBits });
+  // Pixels are converted to the activation format as they are loaded.
+  const input = make('input', 'rows', c * F * run.activationBits, { rowBits: F * run.activationBits });
   const gradients = hw.policy.gradients === 'fused' ? null : make('gradients', 'plain', slots * run.accumulatorBits);
   const counts: Record<DataPurpose, number> = { train: run.trainSamples, validation: run.validationSamples, test: run.testSamples };
   const caches = new Map<DataPurpose, Tensor>();

@@ -78,7 +78,7 @@ export interface HardwareSummary {
   sram: { capacityBits: number; banks: number; wordBits: number; ports: number; bankBits: number; cellType: string };
   dram: { busWidthBits: number; dataRate: number; clockRatio: number; burstBits: number; cyclesPerBurst: number; latencyCycles: number; rowBits: number };
   mac: { lanes: number; serialOperand: string; bitsPerCycle: number; accumulatorBits: number };
-  policy: { frozen: string; overlap: boolean; gradients: string };
+  policy: { frozen: string; overlap: boolean; gradients: string; mapper: string };
 }
 
 export interface NetworkSummary {

@@ -12,7 +12,7 @@
  */
 import type { Config, HardwareConfig } from '../config/schema.js';
 import { UserError } from '../config/errors.js';
-import type { Op, OpObserver, Phase, RunBeginOp } from '../model/ops.js';
+import type { CostedOp, Op, OpObserver, Phase, RunBeginOp } from '../model/ops.js';
 import { PHASES } from '../model/ops.js';
 import type { TraceTap } from '../traces/events.js';
 import type { TrainResult } from '../trainer/results.js';
@@ -25,7 +25,9 @@ import { Dataflow } from './dataflow.js';
 import { CostModel } from './cost-model.js';
 import { CYCLES, addScaled, counterLength } from './counters.js';
 import { TraceEmitter } from './trace-emitter.js';
-import { placementOf, summarize, trainingSummary, type IterationSummary, type SimReport, type SummaryContext } from './report.js';
+import { placementOf, summarize, trainingSummary, type CostSummary, type IterationSummary, type SimReport, type SummaryContext } from './report.js';
+
+const PHASE_INDEX: Record<Phase, number> = Object.fromEntries(PHASES.map((p, i) => [p, i])) as Record<Phase, number>;
 
 export interface SimulatorOptions {
   trace?: TraceTap;
@@ -41,10 +43,9 @@ export class Simulator implements OpObserver {
   private map: MemoryMap | null = null;
   private model: CostModel | null = null;
   private readonly len: number;
-  private readonly totals: Float64Array;
   private readonly traced: Float64Array;
-  private readonly phases = new Map<Phase, Float64Array>();
-  private readonly iterations = new Map<number, Float64Array>();
+  /** Counters per (iteration, phase): totals, phases and iterations are sums of these. */
+  private readonly buckets = new Map<number, Float64Array>();
   private readonly trainableBits = new Map<number, number>();
   private readonly tap: TraceTap | undefined;
   private readonly emitter: TraceEmitter | null;
@@ -58,9 +59,7 @@ export class Simulator implements OpObserver {
     this.mac = new MacArray(this.hw);
     this.table = buildEnergyTable(this.hw, this.sram);
     this.len = counterLength(this.sram.banks);
-    this.totals = new Float64Array(this.len);
     this.traced = new Float64Array(this.len);
-    for (const p of PHASES) this.phases.set(p, new Float64Array(this.len));
     this.tap = opts.trace;
     this.emitter = opts.trace ? new TraceEmitter(opts.trace.sink, this.sram, this.dram) : null;
   }
@@ -82,7 +81,6 @@ export class Simulator implements OpObserver {
         return;
       case 'iteration-begin':
         this.trainableBits.set(o.where.iteration, o.trainableBits);
-        this.iteration(o.where.iteration);
         return;
       case 'iteration-end':
         return;
@@ -92,9 +90,7 @@ export class Simulator implements OpObserver {
     const cost = model.cost(o);
     const r = o.repeat;
     const vec = cost.vec;
-    addScaled(this.totals, vec, r);
-    addScaled(this.phases.get(o.phase)!, vec, r);
-    addScaled(this.iteration(o.where.iteration), vec, r);
+    addScaled(this.bucket(o.where.iteration, o.phase), vec, r);
     const c = vec[CYCLES]!;
     if (this.tap && this.tap.filter(o)) {
       const train = o.kind === 'load' ? o.purpose === 'train' : o.phase !== 'evaluate';
@@ -120,22 +116,45 @@ export class Simulator implements OpObserver {
     this.model = new CostModel(this.hw, this.sram, this.dram, this.table, this.map, flow);
   }
 
-  private iteration(k: number): Float64Array {
-    let v = this.iterations.get(k);
+  private bucket(k: number, phase: Phase): Float64Array {
+    const key = k * PHASES.length + PHASE_INDEX[phase];
+    let v = this.buckets.get(key);
     if (!v) {
       v = new Float64Array(this.len);
-      this.iterations.set(k, v);
+      this.buckets.set(key, v);
     }
     return v;
   }
 
+  /** Sum of the buckets `pick` selects (counts are integers: exact in any order). */
+  private sumBuckets(pick: (k: number, phase: Phase) => boolean): Float64Array {
+    const v = new Float64Array(this.len);
+    for (const [key, b] of this.buckets) {
+      const k = Math.floor(key / PHASES.length);
+      if (pick(k, PHASES[key - k * PHASES.length]!)) addScaled(v, b, 1);
+    }
+    return v;
+  }
+
+  /** The cost of one occurrence of `op` (repeat ignored), after run-begin; nothing is accumulated. */
+  costOf(op: CostedOp): CostSummary {
+    if (!this.model) throw new Error('Simulator: costOf before run-begin');
+    return summarize(this.model.cost(op).vec, this.summaryContext());
+  }
+
+  private summaryContext(): SummaryContext {
+    return { banks: this.sram.banks, burstBits: this.dram.burstBits, clock: this.hw.clock, table: this.table };
+  }
+
   /** The report of everything costed so far; `training`: the result of the run that produced the stream. */
   report(extra: { training?: TrainResult } = {}): SimReport {
-    const cx: SummaryContext = { banks: this.sram.banks, burstBits: this.dram.burstBits, clock: this.hw.clock, table: this.table };
-    const total = summarize(this.totals, cx);
-    const byPhase = Object.fromEntries(PHASES.map((p) => [p, summarize(this.phases.get(p)!, cx)])) as Record<Phase, ReturnType<typeof summarize>>;
-    const byIteration: IterationSummary[] = [...this.iterations.keys()].sort((a, b) => a - b)
-      .map((k) => ({ iteration: k, trainableBits: this.trainableBits.get(k) ?? null, ...summarize(this.iterations.get(k)!, cx) }));
+    const cx = this.summaryContext();
+    const total = summarize(this.sumBuckets(() => true), cx);
+    const byPhase = Object.fromEntries(PHASES.map((p) => [p, summarize(this.sumBuckets((_, q) => q === p), cx)])) as Record<Phase, CostSummary>;
+    const iterations = new Set<number>(this.trainableBits.keys());
+    for (const key of this.buckets.keys()) iterations.add(Math.floor(key / PHASES.length));
+    const byIteration: IterationSummary[] = [...iterations].sort((a, b) => a - b)
+      .map((k) => ({ iteration: k, trainableBits: this.trainableBits.get(k) ?? null, ...summarize(this.sumBuckets((j) => j === k), cx) }));
     const hw = this.hw;
     const run = this.run;
     const map = this.map;
@@ -150,7 +169,7 @@ export class Simulator implements OpObserver {
           cyclesPerBurst: this.dram.cyclesPerBurst, latencyCycles: this.dram.latencyCycles, rowBits: this.dram.rowBits,
         },
         mac: { lanes: this.mac.lanes, serialOperand: this.mac.serialOperand, bitsPerCycle: this.mac.bitsPerCycle, accumulatorBits: this.mac.accumulatorBits },
-        policy: { frozen: hw.policy.frozen, overlap: hw.policy.overlap, gradients: hw.policy.gradients },
+        policy: { frozen: hw.policy.frozen, overlap: hw.policy.overlap, gradients: hw.policy.gradients, mapper: hw.policy.mapper },
       },
       energyTable: {
         entries: ACTIONS.map((a) => ({ ...this.table.entries[a] })),

@@ -168,6 +168,10 @@ class Session implements TraceSession {
     this.filter = (op: CostedOp): boolean => {
       const ok = window.op(op);
       if (!ok) this.gap = true;
+      else if (op.repeat > 1 && !window.batches.covers(op.where.batch, op.where.batch + op.repeat - 1)) {
+        // The simulator would trace all `repeat` batches of the op, not only the window's.
+        throw new Error('trace: a compressed op (repeat > 1) the window selects only part of reached the simulator; pass the stream through trace.observe(simulator)');
+      }
       return ok;
     };
     this.sink = {

@@ -64,6 +64,13 @@ export class IntSet {
     return false;
   }
 
+  /** Whether all of lo..hi (inclusive) are in the set. */
+  covers(lo: number, hi: number): boolean {
+    const r = this.ranges;
+    for (let i = 0; i < r.length; i += 2) if (r[i]! <= lo && hi <= r[i + 1]!) return true;
+    return false;
+  }
+
   /** The parts of lo..hi (inclusive) in the set, as inclusive ranges. */
   clip(lo: number, hi: number): Array<[number, number]> {
     const out: Array<[number, number]> = [];

@@ -37,7 +37,18 @@ export function preActivationShift(fanIn: number, hidden: boolean): number {
   const s = Math.round(Math.log2(Math.sqrt(fanIn)));
   return Math.max(0, hidden ? s - HIDDEN_GAIN_BITS : s);
 }
-const HIDDEN_GAIN_BITS = Number(process.env.HG ?? 3);
+const HIDDEN_GAIN_BITS = 3;
+
+/**
+ * Scale from the summed output pre-activations of k sub-networks to the softmax input:
+ * the a-1 fraction bits, the output layer's shift, and 1/sqrt(k). The sum is the paper's
+ * (Algorithm 1); the 1/sqrt(k) temperature keeps the softmax from saturating as sub-networks
+ * are added (measured in docs/TRAINING.md: with a plain sum later iterations gain little,
+ * with an average the new sub-network's voice is too weak).
+ */
+export function outputScale(act: FixedFormat, outputShift: number, k: number): number {
+  return 2 ** -(act.frac + outputShift) / Math.sqrt(k);
+}
 
 /**
  * Hidden activation: a tanh look-up table. Input: the pre-activation shifted right by `shift`

@@ -14,7 +14,7 @@ import type { Config } from '../config/schema.js';
 import type { OpObserver } from '../model/ops.js';
 import { networkSpec } from '../model/network.js';
 import { formats } from './arith.js';
-import { argmaxRows, softmaxError } from './arith.js';
+import { argmaxRows, outputScale, softmaxError } from './arith.js';
 import { OpEmitter, batchSizes } from './op-emitter.js';
 import { Rng } from './rng.js';
 import { Subnet } from './subnet.js';
@@ -72,7 +72,6 @@ export function trainOn(cfg: Config, data: MnistSplits, opts: TrainOptions = {})
   let progressDone = 0;
   const tick = (label: string): void => { progressDone++; opts.progress?.(progressDone, progressTotal, label); };
 
-  const outShift = 2 ** -(cfg.model.activationBits - 1);
   const results: IterationResult[] = [];
   const subnets: Subnet[] = [];
   let stopReason: TrainResult['stopReason'] = plan.schedule === 'conventional' ? 'conventional' : 'max-iterations';
@@ -93,8 +92,7 @@ export function trainOn(cfg: Config, data: MnistSplits, opts: TrainOptions = {})
     em.iterationBegin(k);
     const net = new Subnet(dims, ip.trainableBits, fmt);
     net.init(rng, rec.initRange);
-    // Softmax input scale: pre-activations have a-1 fraction bits and are shifted like a layer input.
-    const outScale = outShift * 2 ** -(net.shifts[net.L - 1]! + Number(process.env.OUT_OFF ?? 0)) / (process.env.DIVK ? k : 1);
+    const outScale = outputScale(fmt.act, net.shifts[net.L - 1]!, k);
 
     const evaluate = (set: Dataset, frozen: Float64Array, epoch: number, purpose: 'validation' | 'test'): number => {
       const b = batchSizes(set.count, t.evalBatch);
@@ -123,7 +121,7 @@ export function trainOn(cfg: Config, data: MnistSplits, opts: TrainOptions = {})
       epochsRun = epoch;
       for (let i = 0; i < order.length; i++) order[i] = i;
       rng.shuffle(order);
-      const lr = rec.learningRate(ip.trainableBits, epoch);
+      const lr = rec.learningRate(epoch);
       const b = batchSizes(train.count, t.batch);
       for (let bi = 0; bi < b.count; bi++) {
         const start = bi * t.batch;

@@ -2,6 +2,8 @@ import type { CommandModule } from 'yargs';
 import { configCommand } from './config.js';
 import { trainCommand } from './train.js';
 import { traceCommand } from './trace.js';
+import { runCommand } from './run.js';
+import { simulateCommand } from './simulate.js';
 
 /** Every subcommand of rbnn-sim. One file per command in this folder. */
-export const commands: CommandModule<object, any>[] = [configCommand, trainCommand, traceCommand];
+export const commands: CommandModule<object, any>[] = [configCommand, trainCommand, traceCommand, runCommand, simulateCommand];

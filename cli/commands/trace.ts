@@ -1,13 +1,14 @@
 import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../../config/errors.js';
 import type { Config } from '../../config/schema.js';
-import { Simulator } from '../../sim/simulator.js';
-import { enumerateSchedule } from '../../trainer/schedule.js';
+import { simulateRun } from '../../sim/session.js';
 import { applyTraceArgs, formatFromFileName } from '../../traces/cli.js';
 import { FORMAT_NAMES } from '../../traces/formats/index.js';
 import { describeTrace, traceFromConfig, type TraceStats } from '../../traces/session.js';
 import { isBrokenPipe } from '../../traces/writer.js';
 import { configFromArgs, withConfigOptions, type ConfigArgs } from '../options.js';
+
+const GROUP = 'Trace:';
 
 interface Args extends ConfigArgs {
   format?: string;
@@ -23,12 +24,12 @@ export const traceCommand: CommandModule<object, Args> = {
   describe: 'Write the SRAM/DRAM accesses of a window of the run as a trace (CSV, DRAMSim3, Ramulator)',
   builder: (y: Argv) =>
     withConfigOptions(y)
-      .option('format', { alias: 'f', type: 'string', choices: [...FORMAT_NAMES], requiresArg: true, describe: 'trace format (traces.format; a .csv file name implies csv)' })
-      .option('window', { alias: 'w', type: 'string', requiresArg: true, describe: 'which accesses: e.g. "iterations=1,3-4;epochs=1;batches=0-2;phases=forward,update;components=dram" (traces.window; default "epochs=1;batches=0")' })
-      .option('out', { alias: 'o', type: 'string', requiresArg: true, describe: 'trace file ("-": standard output; .gz compresses) (traces.file)' })
-      .option('gzip', { type: 'boolean', describe: 'gzip the trace (traces.gzip)' })
-      .option('cycles', { type: 'string', choices: ['auto', 'absolute', 'window'], requiresArg: true, describe: 'cycle base (traces.cycles): absolute, or traced stretches back to back from 0' })
-      .option('schedule-only', { type: 'boolean', describe: 'cost the configured schedule without training (every planned epoch runs; fast)' })
+      .option('format', { group: GROUP, alias: 'f', type: 'string', choices: [...FORMAT_NAMES], requiresArg: true, describe: 'trace format (traces.format; a .csv file name implies csv)' })
+      .option('window', { group: GROUP, alias: 'w', type: 'string', requiresArg: true, describe: 'which accesses: e.g. "iterations=1,3-4;epochs=1;batches=0-2;phases=forward,update;components=dram" (traces.window; default "epochs=1;batches=0")' })
+      .option('out', { type: 'string', requiresArg: true, describe: 'trace file ("-": standard output; .gz compresses) (traces.file)' })
+      .option('gzip', { group: GROUP, type: 'boolean', describe: 'gzip the trace (traces.gzip)' })
+      .option('cycles', { group: GROUP, type: 'string', choices: ['auto', 'absolute', 'window'], requiresArg: true, describe: 'cycle base (traces.cycles): absolute, or traced stretches back to back from 0' })
+      .option('schedule-only', { group: GROUP, type: 'boolean', describe: 'cost the configured schedule without training (every planned epoch runs; fast)' })
       .example('$0 trace --format dramsim3 -o r2.trace', 'DRAM bursts of one batch of each phase of each iteration (training on MNIST)')
       .example('$0 trace --schedule-only -f csv -w "iterations=1;batches=0-3" -o it1.csv.gz', 'every access of four batches of iteration 1, no training')
       .epilog('The trace is written to FILE.tmp-<pid> and renamed when complete. A summary goes to standard error. See docs/TRACES.md.'),
@@ -44,15 +45,8 @@ export async function runTraceCommand(argv: Args): Promise<number> {
   const trace = traceFromConfig(cfg)!;
   let stats: TraceStats;
   try {
-    const sim = new Simulator(cfg, { trace: { sink: trace.sink, filter: trace.filter } });
-    const obs = trace.observe(sim);
-    if (argv.scheduleOnly) {
-      enumerateSchedule(cfg, obs);
-    } else {
-      const { train } = await import('../../trainer/train.js');
-      await train(cfg, { observer: obs });
-    }
-    obs.flush();
+    // costs the schedule (or trains) with the simulator observing it through trace.observe()
+    await simulateRun(cfg, { scheduleOnly: argv.scheduleOnly === true, trace });
     stats = trace.close();
   } catch (e) {
     trace.abort();

@@ -8,7 +8,7 @@ import type { TrainResult } from '../../trainer/results.js';
 
 export const trainCommand: CommandModule<object, ConfigArgs> = {
   command: 'train',
-  describe: 'train the configured network (RBNN or conventional) on MNIST in fixed point',
+  describe: 'Train the configured network (RBNN or conventional) on MNIST in fixed point',
   builder: (y: Argv) => withConfigOptions(y)
     .example('$0 train --preset R2 --epochs 5', "the paper's R2 network, 5 epochs per iteration")
     .example('$0 train --preset B3 --json', 'a conventional baseline, JSON output'),

@@ -2,12 +2,12 @@ import { int, num, oneOf, str } from '../fields.js';
 
 /** Training procedure and data (SPEC section 1, paper's Section 4). */
 export const trainingSection = {
-  recipe: oneOf(['default', 'paper'] as const, 'default',
-    "default: batch 100, learning rate decayed per epoch; paper: plain SGD, batch 1000, constant learning rate"),
   epochs: int(1, 'epochs per iteration (conventional: in all)', { min: 1 }),
   batch: int(100, 'mini-batch size', { min: 1 }),
-  learningRate: num(0, 'learning rate in weight LSBs per unit gradient; 0: the recipe picks one for the weight width', { min: 0 }),
-  lrDecay: num(0.8, 'learning rate multiplier per epoch (1: constant)', { min: 0, max: 1, exclusiveMin: true }),
+  learningRate: num(3, 'SGD learning rate, in units of the weight range [-1, 1) per unit of mean gradient', { min: 0, exclusiveMin: true }),
+  lrDecay: num(0.8, 'learning rate multiplier applied after every epoch (1: constant, as in the paper)', { min: 0, max: 1, exclusiveMin: true }),
+  rounding: oneOf(['nearest', 'toward-zero', 'floor'] as const, 'nearest',
+    'how a weight update is narrowed to the weight LSB: nearest, truncation toward zero (the paper), or floor (two\'s-complement truncation)'),
   epochPatience: int(0, 'stop an iteration after this many epochs without validation improvement (0: never)', { min: 0 }),
   seed: int(1, 'seed of shuffling and initialisation', { min: 0 }),
   trainSamples: int(50000, 'training samples used (first N of the 50k training split)', { min: 1, max: 50000 }),

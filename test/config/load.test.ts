@@ -114,7 +114,7 @@ describe('config files', () => {
       ['model.bits', '12', 'model.bits: expected an integer from 1 to 32, got "12"'],
       ['training.seed', -1, 'training.seed: expected an integer >= 0, got -1'],
       ['training.lrDecay', 0, 'training.lrDecay: expected a number > 0 and <= 1, got 0'],
-      ['training.learningRate', 'fast', 'training.learningRate: expected a number >= 0, got "fast"'],
+      ['training.learningRate', 'fast', 'training.learningRate: expected a number > 0, got "fast"'],
       ['model.schedule', 'rbn', 'model.schedule: expected one of rbnn, conventional, got "rbn" (did you mean rbnn?)'],
       ['hardware.policy.overlap', 'yes', 'hardware.policy.overlap: expected true or false, got "yes"'],
       ['output.dir', 5, 'output.dir: expected a string or null, got 5'],
@@ -181,12 +181,12 @@ describe('--set and overrides', () => {
     const cfg = resolveConfig({
       presetDir: presets, preset: 'fast', file: f,
       sets: ['training.batch=30', 'training.seed=10', 'training.seed=11'],
-      overrides: { 'training.seed': 12, 'training.recipe': undefined },
+      overrides: { 'training.seed': 12, 'training.rounding': undefined },
     });
     expect(cfg.training.epochs).toBe(4); // file over preset (3)
     expect(cfg.training.batch).toBe(30); // --set over file
     expect(cfg.training.seed).toBe(12); // overrides over the --set (last --set wins among them)
-    expect(cfg.training.recipe).toBe('default'); // undefined override: untouched
+    expect(cfg.training.rounding).toBe('nearest'); // undefined override: untouched
     expect(resolveConfig({ presetDir: presets, preset: 'fast', sets: ['training.seed=11'] }).training.seed).toBe(11);
   });
 });
@@ -198,6 +198,8 @@ describe('presets', () => {
     expect(small.model.hidden).toEqual([50]);
     expect(small.model.bits).toBe(12);
     expect(resolveConfig({ presetDir: presets, preset: 'fast' }).training.batch).toBe(10);
+    const both = resolveConfig({ presetDir: presets, preset: 'small,fast' }); // later presets override earlier ones
+    expect([both.model.bits, both.training.epochs, both.training.batch]).toEqual([12, 3, 10]);
   });
 
   it('lists the available presets when the name is unknown', () => {

@@ -172,6 +172,10 @@ describe('formatQuantity', () => {
     expect(formatQuantity(0, 's')).toBe('0 s');
     expect(formatQuantity(123456.789, 'J', 3)).toBe('123000 J');
     expect(formatQuantity(1.23456e-9, 'J', 3)).toBe('1.23 nJ');
+    expect(formatQuantity(9.9996e-10, 'J', 3)).toBe('1 nJ');
+    for (const [v, d, text] of [[1e-9, 'J', '1 nJ'], [1e-3, 's', '1 ms'], [1e-6, 'W', '1 uW'], [1e-12, 'J', '1 pJ'], [1e9, 'Hz', '1 GHz']] as const) {
+      expect(formatQuantity(v, d)).toBe(text);
+    }
   });
 
   it('prints values that parse back to exactly the same number', () => {

@@ -1,13 +1,22 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import * as fs from 'node:fs';
+import { afterAll } from 'vitest';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AccessEvent } from '../../traces/events.js';
 import { defaultConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 
-/** A fresh temporary folder for a test's files. */
+const made: string[] = [];
+// Registered by each test file that imports this module (vitest isolates modules per file).
+afterAll(() => { for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true }); });
+
+/** A fresh temporary folder for a test's files (removed after the file's tests). */
 export function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'rbnn-traces-'));
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'rbnn-traces-'));
+  made.push(d);
+  return d;
 }
 
 export function ev(p: Partial<AccessEvent>): AccessEvent {
@@ -27,3 +36,6 @@ export function smallConfig(over: (c: Config) => void = () => {}): Config {
   return c;
 }
 
+
+/** node with the tsx loader (resolved absolutely, so children may run in any folder): [node, ...args]. */
+export const NODE_TSX: readonly string[] = [process.execPath, '--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href];

@@ -106,3 +106,12 @@ describe('window filters', () => {
     expect(parseWindow('banks=0').event(ev({ component: 'dram', bank: -1 }))).toBe(true);
   });
 });
+
+describe('IntSet.covers', () => {
+  it('is true when one range holds lo..hi', () => {
+    const s = parseWindow('batches=0-4,6-').batches;
+    expect(s.covers(0, 4)).toBe(true);
+    expect(s.covers(3, 5)).toBe(false);
+    expect(s.covers(6, 1000)).toBe(true);
+  });
+});

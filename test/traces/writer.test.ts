@@ -7,11 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../../config/errors.js';
 import { openTrace } from '../../traces/session.js';
 import { openOutput, tempName } from '../../traces/writer.js';
-import { ev, tempDir } from './helpers.js';
+import { ev, NODE_TSX, tempDir } from './helpers.js';
 
 const HW = { clockRatio: 1, burstBits: 512 };
 const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'write-trace.ts');
-const NODE_TSX = [process.execPath, '--import', 'tsx'];
+
 
 function child(args: string[], opts: { input?: string } = {}) {
   return spawnSync(NODE_TSX[0]!, [...NODE_TSX.slice(1), FIXTURE, ...args], { encoding: 'utf8', ...opts });

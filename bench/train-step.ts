@@ -1,0 +1,157 @@
+/**
+ * Training throughput: samples per second of one full fixed-point training step (gather the
+ * batch, forward, softmax error, backward, weight gradient, update) of 784-100-10 and
+ * 784-400-10 at batch 100 on real MNIST, for
+ *   - rbnn-sim with the plain TypeScript kernels (RBNN_KERNELS=js),
+ *   - rbnn-sim with the WebAssembly SIMD kernels, on 1 thread and on 2 threads,
+ *   - the numpy peer bench/train_step.py (float32 matrix products in OpenBLAS, 2 threads),
+ * interleaved round by round in one run (the CPU is shared: a ratio within one run is what
+ * means something). Times are per step; the note gives samples/s and ours/numpy, the ratio of
+ * throughputs. The peer runs with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset, so that OpenBLAS
+ * picks its best kernel for this CPU (named in the note).
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { basename, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultConfig } from '../config/load.js';
+import { loadMnist } from '../trainer/mnist/dataset.js';
+import { mnistDataDir } from '../trainer/mnist/idx.js';
+import { Subnet, type Kernels } from '../trainer/subnet.js';
+import { formats, softmaxError } from '../trainer/arith.js';
+import { Rng } from '../trainer/rng.js';
+import { wasmRuntime } from '../trainer/wasm/runtime.js';
+import { summarize, type Benchmark, type Row } from './harness.js';
+
+const B = 100;
+const HIDDEN = [100, 400];
+const ROUNDS = Number(process.env.TRAIN_STEP_ROUNDS ?? 9);
+/** Steps per timed round (the plain TypeScript path: 1 step, it is ~100x slower). */
+const STEPS = 20;
+
+interface Step { (): void }
+
+/** One training step of a 784-H-10 network on consecutive batches of the real data. */
+function ourStep(hidden: number, kernels: Kernels, images: Int16Array, labels: Uint8Array): Step {
+  const fmt = formats(8, 16, 32);
+  const net = new Subnet([784, hidden, 10], 16, fmt, { kernels });
+  net.init(new Rng(1), 0.25);
+  const x = new Int16Array(B * 784);
+  const y = new Uint8Array(B);
+  const logits = new Float64Array(B * 10);
+  const err = new Float64Array(B * 10);
+  const outScale = 2 ** -(7 + net.shifts[1]!);
+  const count = labels.length;
+  let pos = 0;
+  return () => {
+    if (pos + B > count) pos = 0;
+    x.set(images.subarray(pos * 784, (pos + B) * 784));
+    y.set(labels.subarray(pos, pos + B));
+    logits.fill(0);
+    net.forward(x, B, logits);
+    softmaxError(logits, y, B, 10, outScale, fmt.err, err);
+    net.backwardAndUpdate(err, B, 3, 'toward-zero');
+    pos += B;
+  };
+}
+
+function timeSteps(step: Step, n: number): number {
+  const t = performance.now();
+  for (let i = 0; i < n; i++) step();
+  return (performance.now() - t) / n;
+}
+
+/** The numpy peer as a child process answering one request per line. */
+class NumpyPeer {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly lines: AsyncIterableIterator<string>;
+  core = '';
+  threads = 0;
+  private stderr = '';
+
+  constructor() {
+    const env = { ...process.env };
+    delete env.OPENBLAS_CORETYPE;
+    delete env.OPENBLAS_L2_SIZE;
+    this.child = spawn('python3', [peerScript(), mnistDataDir()], { env });
+    this.child.on('error', (e) => { this.stderr += e.message; });
+    this.child.stderr.on('data', (d: Buffer) => { this.stderr += d.toString(); });
+    this.lines = createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
+  }
+
+  async run(hidden: number, steps: number): Promise<number> {
+    this.child.stdin.write(`${JSON.stringify({ hidden, steps })}\n`);
+    const next = await this.lines.next();
+    if (next.done) throw new Error(`the numpy peer failed: ${this.stderr.trim().split('\n').pop() ?? ''}`);
+    const r = JSON.parse(next.value) as { ms: number[]; core: string; threads: number };
+    this.core = r.core;
+    this.threads = r.threads;
+    return r.ms.reduce((a, b) => a + b, 0) / r.ms.length;
+  }
+
+  close(): void {
+    this.child.stdin.end();
+  }
+}
+
+/** bench/train_step.py, whether this runs from the sources (tsx) or from dist/bench. */
+function peerScript(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return basename(dirname(here)) === 'dist' ? resolve(here, '../../bench/train_step.py') : resolve(here, 'train_step.py');
+}
+
+export const trainStepBenchmark: Benchmark = {
+  name: 'train-step',
+  description: 'training step 784-H-10, batch 100: TypeScript / WebAssembly kernels vs numpy',
+  async run() {
+    const data = loadMnist(defaultConfig().data, { activationBits: 8, trainSamples: 50000, validationSamples: 1, testSamples: 1 }).train;
+    const rt = wasmRuntime();
+    const twoThreads = await rt.ready();
+    let peer: NumpyPeer | null = null;
+    let peerError = '';
+    try {
+      peer = new NumpyPeer();
+      await peer.run(100, 2);
+    } catch (e) {
+      peerError = (e as Error).message;
+      peer = null;
+    }
+    const rows: Row[] = [];
+    for (const hidden of HIDDEN) {
+      const js = ourStep(hidden, 'js', data.images, data.labels);
+      const wasm = ourStep(hidden, 'wasm', data.images, data.labels);
+      const t = { js: [] as number[], wasm1: [] as number[], wasm2: [] as number[], numpy: [] as number[] };
+      // Warm-up (JIT tiers, caches), then interleaved rounds.
+      timeSteps(js, 1);
+      timeSteps(wasm, STEPS);
+      if (peer) await peer.run(hidden, STEPS);
+      for (let r = 0; r < ROUNDS; r++) {
+        t.js.push(timeSteps(js, 1));
+        rt.threads = 1;
+        t.wasm1.push(timeSteps(wasm, STEPS));
+        rt.threads = 2;
+        if (twoThreads) t.wasm2.push(timeSteps(wasm, STEPS));
+        if (peer) t.numpy.push(await peer.run(hidden, STEPS));
+      }
+      const net = `784-${hidden}-10`;
+      const np = peer ? summarize(`${net} numpy (${peer.core}, ${peer.threads} threads)`, t.numpy) : null;
+      const row = (label: string, ms: number[]): Row => {
+        const s = summarize(`${net} ${label}`, ms);
+        const sps = (B * 1000) / s.median;
+        s.note = `${sps.toFixed(0)} samples/s` + (np ? `; ours/numpy ${(np.median / s.median).toFixed(2)}` : '');
+        return s;
+      };
+      rows.push(row('rbnn-sim js', t.js));
+      rows.push(row('rbnn-sim wasm, 1 thread', t.wasm1));
+      if (twoThreads) rows.push(row('rbnn-sim wasm, 2 threads', t.wasm2));
+      if (np) {
+        np.note = `${((B * 1000) / np.median).toFixed(0)} samples/s`;
+        rows.push(np);
+      } else {
+        rows.push({ case: `${net} numpy`, runs: 0, median: NaN, min: NaN, max: NaN, note: `skipped: ${peerError}` });
+      }
+    }
+    peer?.close();
+    return rows;
+  },
+};

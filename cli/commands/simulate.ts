@@ -1,0 +1,23 @@
+/**
+ * `rbnn-sim simulate`: the simulation report of the configured training run. With
+ * --schedule-only the configured schedule is costed without training (every planned epoch of
+ * every iteration; the full paper schedule takes well under a second); without it the network is
+ * trained on MNIST as `rbnn-sim run` does.
+ */
+import type { Argv, CommandModule } from 'yargs';
+import { withConfigOptions } from '../options.js';
+import { addTraceOptions } from '../../traces/cli.js';
+import { runSimulation, type RunArgs } from './run.js';
+
+export const simulateCommand: CommandModule<object, RunArgs> = {
+  command: 'simulate',
+  describe: 'Simulate the configured training run on the accelerator (--schedule-only: without training)',
+  builder: (y: Argv) => addTraceOptions(withConfigOptions(y))
+    .option('schedule-only', { type: 'boolean', describe: 'cost the configured schedule without training (every planned epoch runs; fast)' })
+    .example('$0 simulate --schedule-only --preset R2,paper', "the paper's full R2 schedule (7 iterations x 1000 epochs, batch 1000)")
+    .example('$0 simulate --schedule-only --preset B1 --set hardware.sram.capacity="1 MiB"', 'B1 on a larger SRAM')
+    .epilog('The accelerator model and its defaults: docs/HARDWARE.md.'),
+  handler: async (argv) => {
+    process.exitCode = await runSimulation(argv, argv.scheduleOnly === true);
+  },
+};
