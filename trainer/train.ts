@@ -78,7 +78,7 @@ export function trainOn(cfg: Config, data: MnistSplits, opts: TrainOptions = {})
   let bestOverall = Infinity;
   let sinceImproved = 0;
 
-  const xBuf = new Float64Array(Math.max(t.batch, t.evalBatch) * dims[0]!);
+  const xBuf = new Int16Array(Math.max(t.batch, t.evalBatch) * dims[0]!);
   const logits = new Float64Array(Math.max(t.batch, t.evalBatch) * C);
   const errBuf = new Float64Array(t.batch * C);
   const labelBuf = new Uint8Array(Math.max(t.batch, t.evalBatch));
@@ -127,7 +127,7 @@ export function trainOn(cfg: Config, data: MnistSplits, opts: TrainOptions = {})
         const start = bi * t.batch;
         const B = Math.min(t.batch, train.count - start);
         gather(train, start, B, order, xBuf, labelBuf);
-        for (let i = 0; i < B; i++) logits.set(frozenTrain.subarray(order[start + i]! * C, (order[start + i]! + 1) * C), i * C);
+        for (let i = 0; i < B; i++) for (let c = 0, f = order[start + i]! * C; c < C; c++) logits[i * C + c] = frozenTrain[f + c]!;
         net.forward(xBuf, B, logits);
         softmaxError(logits, labelBuf, B, C, outScale, fmt.err, errBuf);
         net.backwardAndUpdate(errBuf, B, lr, rec.rounding);
@@ -201,7 +201,7 @@ function checkFeatures(d: Dataset, inputs: number): void {
 }
 
 /** Copy B samples (through `order` if given) into the batch buffers. */
-function gather(d: Dataset, start: number, B: number, order: Int32Array | null, x: Float64Array, labels: Uint8Array): void {
+function gather(d: Dataset, start: number, B: number, order: Int32Array | null, x: Int16Array, labels: Uint8Array): void {
   const F = d.features;
   for (let i = 0; i < B; i++) {
     const s = order ? order[start + i]! : start + i;
@@ -213,7 +213,7 @@ function gather(d: Dataset, start: number, B: number, order: Int32Array | null, 
 }
 
 /** Adds a frozen sub-network's output pre-activations for every sample of a set into `sums`. */
-function addContributions(net: Subnet, d: Dataset, sums: Float64Array, x: Float64Array, logits: Float64Array, batch: number, C: number): void {
+function addContributions(net: Subnet, d: Dataset, sums: Float64Array, x: Int16Array, logits: Float64Array, batch: number, C: number): void {
   const dummy = new Uint8Array(batch);
   for (let start = 0; start < d.count; start += batch) {
     const B = Math.min(batch, d.count - start);

@@ -50,20 +50,30 @@ function zeroAcc(s: Shape): string {
  * The inner product loop over `$cnt` pairs: A row pointers $pa0.. (advance 4 bytes per pair),
  * B2 pointer $pb (advances $ldb per pair), accumulators $acc.
  */
-function innerLoop(s: Shape, label: string): string {
+function innerLoop(s: Shape, label: string, indexed = false): string {
   const body: string[] = [];
   const inline = s.inlineB ?? false;
-  if (!inline) for (let j = 0; j < s.nv; j++) body.push(`(local.set $b${j} (v128.load offset=${16 * j} ${get('pb')}))`);
+  // Indexed: pair p of the sum is pair idx[p] of A's rows and of B2 (zero pairs skipped).
+  const pb = indexed ? get('qb') : get('pb');
+  if (indexed) {
+    body.push(`(local.set $q (i32.load ${get('pi')}))`);
+    body.push(`(local.set $pi (i32.add ${get('pi')} ${i32(4)}))`);
+    body.push(`(local.set $qb (i32.add ${get('pb')} (i32.mul ${get('q')} ${get('ldb')})))`);
+    body.push(`(local.set $q (i32.shl ${get('q')} ${i32(2)}))`);
+  }
+  if (!inline) for (let j = 0; j < s.nv; j++) body.push(`(local.set $b${j} (v128.load offset=${16 * j} ${pb}))`);
   for (let r = 0; r < s.mb; r++) {
-    body.push(`(local.set $x (v128.load32_splat ${get(`pa${r}`)}))`);
+    body.push(`(local.set $x (v128.load32_splat ${indexed ? `(i32.add ${get(`pa${r}`)} ${get('q')})` : get(`pa${r}`)}))`);
     for (let j = 0; j < s.nv; j++) {
       const a = `acc${r * s.nv + j}`;
-      const b = inline ? `(v128.load offset=${16 * j} ${get('pb')})` : get(`b${j}`);
+      const b = inline ? `(v128.load offset=${16 * j} ${pb})` : get(`b${j}`);
       body.push(`(local.set $${a} (i32x4.add ${get(a)} (i32x4.dot_i16x8_s ${get('x')} ${b})))`);
     }
   }
-  for (let r = 0; r < s.mb; r++) body.push(`(local.set $pa${r} (i32.add ${get(`pa${r}`)} ${i32(4)}))`);
-  body.push(`(local.set $pb (i32.add ${get('pb')} ${get('ldb')}))`);
+  if (!indexed) {
+    for (let r = 0; r < s.mb; r++) body.push(`(local.set $pa${r} (i32.add ${get(`pa${r}`)} ${i32(4)}))`);
+    body.push(`(local.set $pb (i32.add ${get('pb')} ${get('ldb')}))`);
+  }
   body.push(`(local.set $cnt (i32.sub ${get('cnt')} ${i32(1)}))`);
   return `(block $${label}_done (loop $${label}
   (br_if $${label}_done (i32.le_s ${get('cnt')} ${i32(0)}))
@@ -82,7 +92,8 @@ function rowPointers(s: Shape, base: string): string {
 
 /**
  * mm: C[m][n] = sum_k A[m][k] B[k][n] for m < M (a multiple of MB), k < 2*k2, column vectors
- * v0 <= v < v1 (4 columns each). C is int32 row-major.
+ * v0 <= v < v1 (4 columns each). C is int32 row-major. With idx != 0, the sum runs over the k2
+ * pairs listed at idx (int32 pair numbers; the other pairs of A are zero).
  */
 function mm(s: Shape): string {
   const block = (sh: Shape, tag: string, cond: string): string => {
@@ -102,7 +113,9 @@ function mm(s: Shape): string {
     (local.set $pb (i32.add ${get('b')} (i32.shl ${get('v')} ${i32(4)})))
     (local.set $cnt ${get('k2')})
     ${zeroAcc(sh)}
-    ${innerLoop(sh, `${tag}_p`)}
+    (if ${get('idx')}
+      (then (local.set $pi ${get('idx')}) ${innerLoop(sh, `${tag}_pi`, true)})
+      (else ${innerLoop(sh, `${tag}_p`)}))
     (local.set $pc (i32.add (i32.add ${get('c')} (i32.mul ${get('r')} ${get('ldc')})) (i32.shl ${get('v')} ${i32(4)})))
     ${stores.join('\n    ')}
     (local.set $r (i32.add ${get('r')} ${i32(sh.mb)}))
@@ -113,8 +126,9 @@ function mm(s: Shape): string {
   return `
 (func $mm (export "mm")
   (param $a i32) (param $lda i32) (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32)
-  (param $m i32) (param $k2 i32) (param $v0 i32) (param $v1 i32)
+  (param $m i32) (param $k2 i32) (param $v0 i32) (param $v1 i32) (param $idx i32)
   (local $v i32) (local $r i32) (local $cnt i32) (local $pb i32) (local $pc i32) (local $x v128)
+  (local $pi i32) (local $q i32) (local $qb i32)
   ${locals('pa', s.mb, 'i32')} ${locals('b', s.nv, 'v128')} ${locals('acc', s.mb * s.nv, 'v128')}
   (local.set $v ${get('v0')})
   ${block(s, 'full', `(i32.gt_s (i32.add ${get('v')} ${i32(s.nv)}) ${get('v1')})`)}
@@ -138,24 +152,30 @@ function roundInPlace(d: string): string {
 }
 
 /**
- * One vector of 4 weights, inline: g (two f64x2 exact sums) and w (int32x4) -> local $out =
- * clamp(w - round(clamp(g, acc) * scale), wLo, wHi) as int32x4.
+ * One vector of 4 weights, inline: g (two f64x2 exact sums, already clamped to the accumulator
+ * range) and w (int32x4) -> local $out = clamp(w - round(g * scale), wLo, wHi) as int32x4.
+ * The result is an integer within int32, so adding 1.5 * 2^52 leaves it in the low 32 bits of
+ * the float64 (a cheaper exact conversion than i32x4.trunc_sat_f64x2_s_zero).
  */
 function updateVec(out: string, glo: string, ghi: string, w: string): string {
-  return `(local.set $glo (f64x2.mul (f64x2.pmax (f64x2.pmin ${glo} ${get('accHiV')}) ${get('accLoV')}) ${get('scaleV')}))
-    (local.set $ghi (f64x2.mul (f64x2.pmax (f64x2.pmin ${ghi} ${get('accHiV')}) ${get('accLoV')}) ${get('scaleV')}))
+  return `(local.set $glo (f64x2.mul ${glo} ${get('scaleV')}))
+    (local.set $ghi (f64x2.mul ${ghi} ${get('scaleV')}))
     ${roundInPlace('glo')}
     ${roundInPlace('ghi')}
     (local.set $wv ${w})
-    (local.set $${out} (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (i32x4.trunc_sat_f64x2_s_zero (f64x2.pmin (f64x2.pmax (f64x2.sub (f64x2.convert_low_i32x4_s ${get('wv')}) ${get('glo')}) ${get('wLoV')}) ${get('wHiV')}))
-      (i32x4.trunc_sat_f64x2_s_zero (f64x2.pmin (f64x2.pmax (f64x2.sub (f64x2.convert_low_i32x4_s
-        (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 ${get('wv')} ${get('wv')})) ${get('ghi')}) ${get('wLoV')}) ${get('wHiV')}))))`;
+    (local.set $${out} (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+      (f64x2.add (f64x2.pmin (f64x2.pmax (f64x2.sub (f64x2.convert_low_i32x4_s ${get('wv')}) ${get('glo')}) ${get('wLoV')}) ${get('wHiV')}) ${get('magic')})
+      (f64x2.add (f64x2.pmin (f64x2.pmax (f64x2.sub (f64x2.convert_low_i32x4_s
+        (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 ${get('wv')} ${get('wv')})) ${get('ghi')}) ${get('wLoV')}) ${get('wHiV')}) ${get('magic')})))`;
 }
+
+/** Clamps two f64x2 to the accumulator range. */
+const clampAccF64 = (g: string): string => `(f64x2.pmax (f64x2.pmin ${g} ${get('accHiV')}) ${get('accLoV')})`;
 
 /**
  * grad_update: the weight gradient of rows r0 <= r < r1 (multiples of MB) and column vectors
- * v0 <= v < v1, fused with the update of those weights:
+ * v0 <= v < v1, fused with the update of those weights (with idx != 0, A's rows 2k, 2k+1 are
+ * the weight rows 2 idx[k], 2 idx[k] + 1):
  *   g = sum_k A[r][k] B[k][n]  (exact: int32 partial sums over `chunk` pairs, moved to float64)
  *   g = clamp(g, accLo, accHi); d = g * scale; step = floor | trunc | round-half-up (mode 0|1|2)
  *   w = clamp(w - step, wLo, wHi)  (int32, row-major, ldw; only columns < ocount are stored)
@@ -184,9 +204,11 @@ function gradUpdate(s: Shape): string {
         // New weights of rows r, r+1 (column vector v + j) -> $n0, $n1.
         for (const q of [0, 1]) {
           const off = ((r + q) * sh.nv + j) * 32;
-          epi.push(`(local.set $wp (i32.add (i32.add ${get('w')} (i32.mul (i32.add ${get('r')} ${i32(r + q)}) ${get('ldw')})) (i32.shl (i32.add ${get('v')} ${i32(j)}) ${i32(4)})))
-    ${fromAcc ? updateVec(`n${q}`, lowF64(get(`acc${(r + q) * sh.nv + j}`)), highF64(get(`acc${(r + q) * sh.nv + j}`)), `(v128.load ${get('wp')})`)
-    : updateVec(`n${q}`, `(v128.load offset=${off} ${get('scr')})`, `(v128.load offset=${off + 16} ${get('scr')})`, `(v128.load ${get('wp')})`)}
+          epi.push(`(local.set $wp (i32.add (i32.add ${get('w')} (i32.mul (i32.add (i32.shl ${get(`rp${r >> 1}`)} ${i32(1)}) ${i32(q)}) ${get('ldw')})) (i32.shl (i32.add ${get('v')} ${i32(j)}) ${i32(4)})))
+    ${fromAcc
+    ? `(local.set $gi (i32x4.max_s (i32x4.min_s ${get(`acc${(r + q) * sh.nv + j}`)} ${get('accHiI')}) ${get('accLoI')}))
+    ${updateVec(`n${q}`, lowF64(get('gi')), highF64(get('gi')), `(v128.load ${get('wp')})`)}`
+    : updateVec(`n${q}`, clampAccF64(`(v128.load offset=${off} ${get('scr')})`), clampAccF64(`(v128.load offset=${off + 16} ${get('scr')})`), `(v128.load ${get('wp')})`)}
     (local.set $col (i32.shl (i32.add ${get('v')} ${i32(j)}) ${i32(2)}))
     (if (i32.le_s (i32.add ${get('col')} ${i32(4)}) ${get('ocount')})
       (then (v128.store ${get('wp')} ${get(`n${q}`)}))
@@ -196,11 +218,11 @@ function gradUpdate(s: Shape): string {
         epi.push(`(local.set $sg (i16x8.narrow_i32x4_s
       (v128.or (i32x4.shr_s ${get('n0')} ${i32(31)}) (v128.const i32x4 1 1 1 1))
       (v128.or (i32x4.shr_s ${get('n1')} ${i32(31)}) (v128.const i32x4 1 1 1 1))))
-    (v128.store (i32.add (i32.add ${get('s2')} (i32.mul (i32.shr_u (i32.add ${get('r')} ${i32(r)}) ${i32(1)}) ${get('lds2')})) (i32.shl (i32.add ${get('v')} ${i32(j)}) ${i32(4)}))
+    (v128.store (i32.add (i32.add ${get('s2')} (i32.mul ${get(`rp${r >> 1}`)} ${get('lds2')})) (i32.shl (i32.add ${get('v')} ${i32(j)}) ${i32(4)}))
       (i8x16.shuffle 0 1 8 9 2 3 10 11 4 5 12 13 6 7 14 15 ${get('sg')} ${get('sg')}))
     (if ${get('st2')} (then
       (local.set $sg (i8x16.shuffle 0 1 2 3 8 9 10 11 4 5 6 7 12 13 14 15 ${get('sg')} ${get('sg')}))
-      (local.set $sp (i32.add (i32.add ${get('st2')} (i32.mul (i32.shl (i32.add ${get('v')} ${i32(j)}) ${i32(1)}) ${get('ldst2')})) (i32.shl (i32.add ${get('r')} ${i32(r)}) ${i32(2)})))
+      (local.set $sp (i32.add (i32.add ${get('st2')} (i32.mul (i32.shl (i32.add ${get('v')} ${i32(j)}) ${i32(1)}) ${get('ldst2')})) (i32.shl ${get(`rp${r >> 1}`)} ${i32(3)})))
       (v128.store64_lane 0 ${get('sp')} ${get('sg')})
       (v128.store64_lane 1 (i32.add ${get('sp')} ${get('ldst2')}) ${get('sg')})))`);
       }
@@ -213,6 +235,9 @@ function gradUpdate(s: Shape): string {
   (local.set $r ${get('r0')})
   (block $${tag}_rdone (loop $${tag}_r
     (br_if $${tag}_rdone (i32.ge_s ${get('r')} ${get('r1')}))
+    ${Array.from({ length: sh.mb / 2 }, (_, k) => `(local.set $rp${k} (if (result i32) ${get('idx')}
+      (then (i32.load (i32.add ${get('idx')} (i32.shl (i32.add (i32.shr_u ${get('r')} ${i32(1)}) ${i32(k)}) ${i32(2)}))))
+      (else (i32.add (i32.shr_u ${get('r')} ${i32(1)}) ${i32(k)}))))`).join('\n    ')}
     (if (i32.le_s ${get('k2')} ${get('chunk')})
     (then
       ;; One chunk: the int32 sums are exact; update straight from the accumulators.
@@ -257,9 +282,12 @@ function gradUpdate(s: Shape): string {
   (param $w i32) (param $ldw i32) (param $ocount i32)
   (param $s2 i32) (param $lds2 i32) (param $st2 i32) (param $ldst2 i32) (param $scr i32)
   (param $mode i32) (param $accLo f64) (param $accHi f64) (param $scale f64) (param $wLo f64) (param $wHi f64)
+  (param $idx i32)
+  ${locals('rp', s.mb / 2, 'i32')}
   (local $v i32) (local $r i32) (local $cnt i32) (local $pb i32) (local $p0 i32) (local $first i32)
   (local $wp i32) (local $sp i32) (local $col i32) (local $x v128) (local $n0 v128) (local $n1 v128) (local $sg v128)
-  (local $glo v128) (local $ghi v128) (local $wv v128) (local $f v128)
+  (local $glo v128) (local $ghi v128) (local $wv v128) (local $f v128) (local $gi v128) (local $magic v128)
+  (local $accLoI v128) (local $accHiI v128)
   (local $accLoV v128) (local $accHiV v128) (local $scaleV v128) (local $wLoV v128) (local $wHiV v128)
   ${locals('pa', s.mb, 'i32')} ${locals('b', s.nv, 'v128')} ${locals('acc', s.mb * s.nv, 'v128')}
   (local.set $accLoV (f64x2.splat ${get('accLo')}))
@@ -267,6 +295,10 @@ function gradUpdate(s: Shape): string {
   (local.set $scaleV (f64x2.splat ${get('scale')}))
   (local.set $wLoV (f64x2.splat ${get('wLo')}))
   (local.set $wHiV (f64x2.splat ${get('wHi')}))
+  (local.set $magic (f64x2.splat (f64.const 6755399441055744)))
+  ;; The accumulator range as int32 bounds (wider ranges saturate to the int32 ones).
+  (local.set $accLoI (i32x4.splat (i32.trunc_sat_f64_s ${get('accLo')})))
+  (local.set $accHiI (i32x4.splat (i32.trunc_sat_f64_s ${get('accHi')})))
   (local.set $v ${get('v0')})
   ${block(s, 'full', `(i32.gt_s (i32.add ${get('v')} ${i32(s.nv)}) ${get('v1')})`)}
   ${s.nv > 1 ? block({ ...s, nv: 1 }, 'tail', `(i32.ge_s ${get('v')} ${get('v1')})`) : ''}
@@ -276,90 +308,184 @@ function gradUpdate(s: Shape): string {
 /**
  * tanh_fwd: hidden activations of a batch. z = clamp(C[b][o], accLo, accHi) (int32 bounds),
  * h = lut[clamp(z >> shift, lo, hi) - lo]; h is written row-major (H, ldh) and transposed
- * (HT[o][b], ldht) as int16.
+ * (HT[o][b], ldht) as int16. Two samples and four columns at a time (the table look-ups are
+ * scalar); HT gets the pair (h[b][o], h[b+1][o]) as one 32-bit word.
  */
+function lutLanes(): string {
+  const out: string[] = [];
+  for (let k = 0; k < 4; k++) {
+    const body = `(local.set $h0 (i32.load16_s (i32.add ${get('lut')} (i32x4.extract_lane ${k} ${get('z0')}))))
+        (local.set $h1 (select (i32.load16_s (i32.add ${get('lut')} (i32x4.extract_lane ${k} ${get('z1')}))) ${i32(0)} ${get('two')}))
+        (i32.store16 offset=${2 * k} ${get('ph')} ${get('h0')})
+        (if ${get('two')} (then (i32.store16 offset=${2 * k} (i32.add ${get('ph')} ${get('ldh')}) ${get('h1')})))
+        (i32.store (i32.add ${get('pt')} (i32.mul ${i32(k)} ${get('ldht')})) (i32.or (i32.and ${get('h0')} ${i32(0xffff)}) (i32.shl ${get('h1')} ${i32(16)})))`;
+    out.push(k === 0 ? body : `(if (i32.lt_s (i32.add ${get('o')} ${i32(k)}) ${get('cols')}) (then ${body}))`);
+  }
+  return out.join('\n        ');
+}
+
 const TANH_FWD = `
 (func $tanh_fwd (export "tanh_fwd")
   (param $c i32) (param $ldc i32) (param $rows i32) (param $cols i32) (param $accLo i32) (param $accHi i32)
   (param $shift i32) (param $lut i32) (param $lo i32) (param $hi i32)
   (param $h i32) (param $ldh i32) (param $ht i32) (param $ldht i32)
-  (local $b i32) (local $o i32) (local $z i32) (local $hv i32) (local $pc i32) (local $ph i32) (local $pt i32)
+  (local $b i32) (local $o i32) (local $two i32) (local $h0 i32) (local $h1 i32) (local $pc i32) (local $ph i32) (local $pt i32)
+  (local $z0 v128) (local $z1 v128) (local $accLoV v128) (local $accHiV v128) (local $loV v128) (local $hiV v128)
+  (local.set $accLoV (i32x4.splat ${get('accLo')}))
+  (local.set $accHiV (i32x4.splat ${get('accHi')}))
+  (local.set $loV (i32x4.splat ${get('lo')}))
+  (local.set $hiV (i32x4.splat ${get('hi')}))
   (block $bdone (loop $bl
     (br_if $bdone (i32.ge_s ${get('b')} ${get('rows')}))
+    (local.set $two (i32.lt_s (i32.add ${get('b')} ${i32(1)}) ${get('rows')}))
     (local.set $pc (i32.add ${get('c')} (i32.mul ${get('b')} ${get('ldc')})))
     (local.set $ph (i32.add ${get('h')} (i32.mul ${get('b')} ${get('ldh')})))
     (local.set $pt (i32.add ${get('ht')} (i32.shl ${get('b')} ${i32(1)})))
     (local.set $o (i32.const 0))
     (block $odone (loop $ol
       (br_if $odone (i32.ge_s ${get('o')} ${get('cols')}))
-      (local.set $z (i32.load (i32.add ${get('pc')} (i32.shl ${get('o')} ${i32(2)}))))
-      (local.set $z (select ${get('accLo')} ${get('z')} (i32.lt_s ${get('z')} ${get('accLo')})))
-      (local.set $z (select ${get('accHi')} ${get('z')} (i32.gt_s ${get('z')} ${get('accHi')})))
-      (local.set $z (i32.shr_s ${get('z')} ${get('shift')}))
-      (local.set $z (select ${get('lo')} ${get('z')} (i32.lt_s ${get('z')} ${get('lo')})))
-      (local.set $z (select ${get('hi')} ${get('z')} (i32.gt_s ${get('z')} ${get('hi')})))
-      (local.set $hv (i32.load16_s (i32.add ${get('lut')} (i32.shl (i32.sub ${get('z')} ${get('lo')}) ${i32(1)}))))
-      (i32.store16 (i32.add ${get('ph')} (i32.shl ${get('o')} ${i32(1)})) ${get('hv')})
-      (i32.store16 ${get('pt')} ${get('hv')})
-      (local.set $pt (i32.add ${get('pt')} ${get('ldht')}))
-      (local.set $o (i32.add ${get('o')} ${i32(1)}))
+      ;; Byte offsets into the table: (clamp(clamp(z) >> shift, lo, hi) - lo) * 2.
+      (local.set $z0 (i32x4.shl (i32x4.sub (i32x4.min_s (i32x4.max_s (i32x4.shr_s
+        (i32x4.min_s (i32x4.max_s (v128.load ${get('pc')}) ${get('accLoV')}) ${get('accHiV')}) ${get('shift')}) ${get('loV')}) ${get('hiV')}) ${get('loV')}) ${i32(1)}))
+      (local.set $z1 (v128.const i32x4 0 0 0 0))
+      (if ${get('two')} (then
+        (local.set $z1 (i32x4.shl (i32x4.sub (i32x4.min_s (i32x4.max_s (i32x4.shr_s
+          (i32x4.min_s (i32x4.max_s (v128.load (i32.add ${get('pc')} ${get('ldc')})) ${get('accLoV')}) ${get('accHiV')}) ${get('shift')}) ${get('loV')}) ${get('hiV')}) ${get('loV')}) ${i32(1)}))))
+      ${lutLanes()}
+      (local.set $pc (i32.add ${get('pc')} ${i32(16)}))
+      (local.set $ph (i32.add ${get('ph')} ${i32(8)}))
+      (local.set $pt (i32.add ${get('pt')} (i32.shl ${get('ldht')} ${i32(2)})))
+      (local.set $o (i32.add ${get('o')} ${i32(4)}))
       (br $ol)))
-    (local.set $b (i32.add ${get('b')} ${i32(1)}))
+    (local.set $b (i32.add ${get('b')} ${i32(2)}))
     (br $bl)))
 )`;
 
 /**
  * tanh_bwd: errors through tanh. e = clamp((D[b][i] * (2^frac - ((h*h) >> frac))) >> frac,
- * eLo, eHi) (int64 product, exact), written as int16 row-major (E, lde) and pair-interleaved
- * over samples (E2: row b/2, int16 pair (e[b even], e[b odd]) per column, lde2).
+ * eLo, eHi) (int64 products, exact), written as int16 row-major (E, lde) and pair-interleaved
+ * over samples (E2: row b/2, int16 pair (e[b even], e[b odd]) per column, lde2). Two samples
+ * and four columns at a time; columns from `cols` up to the next multiple of 4 get zeros (the
+ * padding of E and E2 must stay zero), and so does the odd sample of an odd last pair in E2.
  */
+function errVec(pd: string, ph: string): string {
+  const clamp = (v: string): string => `(local.set ${v} (v128.bitselect ${get('eLoV')} ${get(v.slice(1))} (i64x2.lt_s ${get(v.slice(1))} ${get('eLoV')})))
+        (local.set ${v} (v128.bitselect ${get('eHiV')} ${get(v.slice(1))} (i64x2.gt_s ${get(v.slice(1))} ${get('eHiV')})))`;
+  return `(local.set $hv (v128.load16x4_s ${ph}))
+        (local.set $dv (v128.load ${pd}))
+        (local.set $hv (i32x4.sub ${get('sV')} (i32x4.shr_s (i32x4.mul ${get('hv')} ${get('hv')}) ${get('frac')})))
+        (local.set $lo (i64x2.shr_s (i64x2.extmul_low_i32x4_s ${get('dv')} ${get('hv')}) ${get('frac')}))
+        (local.set $hi (i64x2.shr_s (i64x2.extmul_high_i32x4_s ${get('dv')} ${get('hv')}) ${get('frac')}))
+        ${clamp('$lo')}
+        ${clamp('$hi')}
+        (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 ${get('lo')} ${get('hi')})`;
+}
+
 const TANH_BWD = `
 (func $tanh_bwd (export "tanh_bwd")
   (param $d i32) (param $ldd i32) (param $h i32) (param $ldh i32) (param $rows i32) (param $cols i32)
   (param $frac i32) (param $eLo i32) (param $eHi i32) (param $e i32) (param $lde i32) (param $e2 i32) (param $lde2 i32)
-  (local $b i32) (local $i i32) (local $hv i32) (local $ev i64) (local $pd i32) (local $ph i32) (local $pe i32) (local $p2 i32)
+  (local $b i32) (local $i i32) (local $two i32) (local $pd i32) (local $ph i32) (local $pe i32) (local $p2 i32)
+  (local $hv v128) (local $dv v128) (local $lo v128) (local $hi v128) (local $v0 v128) (local $v1 v128) (local $n v128)
+  (local $sV v128) (local $eLoV v128) (local $eHiV v128)
+  (local.set $sV (i32x4.splat (i32.shl ${i32(1)} ${get('frac')})))
+  (local.set $eLoV (i64x2.splat (i64.extend_i32_s ${get('eLo')})))
+  (local.set $eHiV (i64x2.splat (i64.extend_i32_s ${get('eHi')})))
   (block $bdone (loop $bl
     (br_if $bdone (i32.ge_s ${get('b')} ${get('rows')}))
+    (local.set $two (i32.lt_s (i32.add ${get('b')} ${i32(1)}) ${get('rows')}))
     (local.set $pd (i32.add ${get('d')} (i32.mul ${get('b')} ${get('ldd')})))
     (local.set $ph (i32.add ${get('h')} (i32.mul ${get('b')} ${get('ldh')})))
     (local.set $pe (i32.add ${get('e')} (i32.mul ${get('b')} ${get('lde')})))
-    (local.set $p2 (i32.add (i32.add ${get('e2')} (i32.mul (i32.shr_u ${get('b')} ${i32(1)}) ${get('lde2')})) (i32.shl (i32.and ${get('b')} ${i32(1)}) ${i32(1)})))
+    (local.set $p2 (i32.add ${get('e2')} (i32.mul (i32.shr_u ${get('b')} ${i32(1)}) ${get('lde2')})))
     (local.set $i (i32.const 0))
     (block $idone (loop $il
       (br_if $idone (i32.ge_s ${get('i')} ${get('cols')}))
-      (local.set $hv (i32.load16_s (i32.add ${get('ph')} (i32.shl ${get('i')} ${i32(1)}))))
-      (local.set $ev (i64.shr_s
-        (i64.mul (i64.extend_i32_s (i32.load (i32.add ${get('pd')} (i32.shl ${get('i')} ${i32(2)}))))
-                 (i64.extend_i32_s (i32.sub (i32.shl ${i32(1)} ${get('frac')}) (i32.shr_s (i32.mul ${get('hv')} ${get('hv')}) ${get('frac')}))))
-        (i64.extend_i32_s ${get('frac')})))
-      (local.set $ev (select (i64.extend_i32_s ${get('eLo')}) ${get('ev')} (i64.lt_s ${get('ev')} (i64.extend_i32_s ${get('eLo')}))))
-      (local.set $ev (select (i64.extend_i32_s ${get('eHi')}) ${get('ev')} (i64.gt_s ${get('ev')} (i64.extend_i32_s ${get('eHi')}))))
-      (i32.store16 (i32.add ${get('pe')} (i32.shl ${get('i')} ${i32(1)})) (i32.wrap_i64 ${get('ev')}))
-      (i32.store16 (i32.add ${get('p2')} (i32.shl ${get('i')} ${i32(2)})) (i32.wrap_i64 ${get('ev')}))
-      (local.set $i (i32.add ${get('i')} ${i32(1)}))
+      (local.set $v0 ${errVec(`(i32.add ${get('pd')} (i32.shl ${get('i')} ${i32(2)}))`, `(i32.add ${get('ph')} (i32.shl ${get('i')} ${i32(1)}))`)})
+      (local.set $v1 (v128.const i32x4 0 0 0 0))
+      (if ${get('two')} (then
+        (local.set $v1 ${errVec(`(i32.add (i32.add ${get('pd')} ${get('ldd')}) (i32.shl ${get('i')} ${i32(2)}))`, `(i32.add (i32.add ${get('ph')} ${get('ldh')}) (i32.shl ${get('i')} ${i32(1)}))`)})))
+      (if (i32.gt_s (i32.add ${get('i')} ${i32(4)}) ${get('cols')}) (then
+        (local.set $n (i32x4.lt_s (v128.const i32x4 0 1 2 3) (i32x4.splat (i32.sub ${get('cols')} ${get('i')}))))
+        (local.set $v0 (v128.and ${get('v0')} ${get('n')}))
+        (local.set $v1 (v128.and ${get('v1')} ${get('n')}))))
+      (local.set $n (i16x8.narrow_i32x4_s ${get('v0')} ${get('v1')}))
+      (v128.store64_lane 0 (i32.add ${get('pe')} (i32.shl ${get('i')} ${i32(1)})) ${get('n')})
+      (if ${get('two')} (then (v128.store64_lane 1 (i32.add (i32.add ${get('pe')} ${get('lde')}) (i32.shl ${get('i')} ${i32(1)})) ${get('n')})))
+      (v128.store (i32.add ${get('p2')} (i32.shl ${get('i')} ${i32(2)}))
+        (i8x16.shuffle 0 1 8 9 2 3 10 11 4 5 12 13 6 7 14 15 ${get('n')} ${get('n')}))
+      (local.set $i (i32.add ${get('i')} ${i32(4)}))
       (br $il)))
-    (local.set $b (i32.add ${get('b')} ${i32(1)}))
+    (local.set $b (i32.add ${get('b')} ${i32(2)}))
     (br $bl)))
 )`;
 
-/** transpose16: dst[c][r] = src[r][c] for r < rows, c < cols (int16). */
-const TRANSPOSE = `
-(func $transpose16 (export "transpose16")
-  (param $src i32) (param $lds i32) (param $dst i32) (param $ldd i32) (param $rows i32) (param $cols i32)
-  (local $r i32) (local $c i32) (local $ps i32) (local $pd i32)
-  (block $rdone (loop $rl
-    (br_if $rdone (i32.ge_s ${get('r')} ${get('rows')}))
-    (local.set $ps (i32.add ${get('src')} (i32.mul ${get('r')} ${get('lds')})))
-    (local.set $pd (i32.add ${get('dst')} (i32.shl ${get('r')} ${i32(1)})))
+/**
+ * active_pairs: the pairs of columns (int32 words) of A (rows x 2 pairs, ldx) that are not zero
+ * in every row, listed at `list` (ascending); returns their number, made even by adding one
+ * all-zero pair when needed (there is one: `pairs` is even). `mask` is scratch (pairs x 4 bytes,
+ * rounded up to 16, plus 16). Rows must be readable 16 bytes past 2 * pairs int16.
+ */
+const ACTIVE_PAIRS = `
+(func $active_pairs (export "active_pairs")
+  (param $x i32) (param $ldx i32) (param $rows i32) (param $pairs i32) (param $mask i32) (param $list i32) (result i32)
+  (local $b i32) (local $c i32) (local $px i32) (local $n i32) (local $p i32) (local $vecs i32)
+  (local.set $vecs (i32.shr_u (i32.add ${get('pairs')} ${i32(3)}) ${i32(2)}))
+  (memory.fill ${get('mask')} ${i32(0)} (i32.shl ${get('vecs')} ${i32(4)}))
+  (block $bdone (loop $bl
+    (br_if $bdone (i32.ge_s ${get('b')} ${get('rows')}))
+    (local.set $px (i32.add ${get('x')} (i32.mul ${get('b')} ${get('ldx')})))
     (local.set $c (i32.const 0))
     (block $cdone (loop $cl
-      (br_if $cdone (i32.ge_s ${get('c')} ${get('cols')}))
-      (i32.store16 ${get('pd')} (i32.load16_s (i32.add ${get('ps')} (i32.shl ${get('c')} ${i32(1)}))))
-      (local.set $pd (i32.add ${get('pd')} ${get('ldd')}))
+      (br_if $cdone (i32.ge_s ${get('c')} ${get('vecs')}))
+      (v128.store (i32.add ${get('mask')} (i32.shl ${get('c')} ${i32(4)}))
+        (v128.or (v128.load (i32.add ${get('mask')} (i32.shl ${get('c')} ${i32(4)}))) (v128.load (i32.add ${get('px')} (i32.shl ${get('c')} ${i32(4)})))))
       (local.set $c (i32.add ${get('c')} ${i32(1)}))
       (br $cl)))
-    (local.set $r (i32.add ${get('r')} ${i32(1)}))
-    (br $rl)))
+    (local.set $b (i32.add ${get('b')} ${i32(1)}))
+    (br $bl)))
+  (block $pdone (loop $pl
+    (br_if $pdone (i32.ge_s ${get('p')} ${get('pairs')}))
+    (if (i32.load (i32.add ${get('mask')} (i32.shl ${get('p')} ${i32(2)})))
+      (then
+        (i32.store (i32.add ${get('list')} (i32.shl ${get('n')} ${i32(2)})) ${get('p')})
+        (local.set $n (i32.add ${get('n')} ${i32(1)}))))
+    (local.set $p (i32.add ${get('p')} ${i32(1)}))
+    (br $pl)))
+  (if (i32.and ${get('n')} ${i32(1)}) (then
+    (local.set $p (i32.const 0))
+    (block $zdone (loop $zl
+      (br_if $zdone (i32.eqz (i32.load (i32.add ${get('mask')} (i32.shl ${get('p')} ${i32(2)})))))
+      (local.set $p (i32.add ${get('p')} ${i32(1)}))
+      (br $zl)))
+    (i32.store (i32.add ${get('list')} (i32.shl ${get('n')} ${i32(2)})) ${get('p')})
+    (local.set $n (i32.add ${get('n')} ${i32(1)}))))
+  ${get('n')}
+)`;
+
+/**
+ * gather_pairs_t: the listed pairs of columns of A (rows x .., ldx), transposed: row 2k of XT
+ * (ldxt) is column 2 list[k] of A, row 2k + 1 column 2 list[k] + 1, for k < n (int16).
+ */
+const GATHER_PAIRS_T = `
+(func $gather_pairs_t (export "gather_pairs_t")
+  (param $x i32) (param $ldx i32) (param $rows i32) (param $list i32) (param $n i32) (param $xt i32) (param $ldxt i32)
+  (local $k i32) (local $b i32) (local $v i32) (local $ps i32) (local $pd i32)
+  (block $kdone (loop $kl
+    (br_if $kdone (i32.ge_s ${get('k')} ${get('n')}))
+    (local.set $ps (i32.add ${get('x')} (i32.shl (i32.load (i32.add ${get('list')} (i32.shl ${get('k')} ${i32(2)}))) ${i32(2)})))
+    (local.set $pd (i32.add ${get('xt')} (i32.mul (i32.shl ${get('k')} ${i32(1)}) ${get('ldxt')})))
+    (local.set $b (i32.const 0))
+    (block $bdone (loop $bl
+      (br_if $bdone (i32.ge_s ${get('b')} ${get('rows')}))
+      (local.set $v (i32.load ${get('ps')}))
+      (i32.store16 (i32.add ${get('pd')} (i32.shl ${get('b')} ${i32(1)})) ${get('v')})
+      (i32.store16 (i32.add (i32.add ${get('pd')} ${get('ldxt')}) (i32.shl ${get('b')} ${i32(1)})) (i32.shr_u ${get('v')} ${i32(16)}))
+      (local.set $ps (i32.add ${get('ps')} ${get('ldx')}))
+      (local.set $b (i32.add ${get('b')} ${i32(1)}))
+      (br $bl)))
+    (local.set $k (i32.add ${get('k')} ${i32(1)}))
+    (br $kl)))
 )`;
 
 /** The whole module: imports a shared memory (for the worker threads), exports the kernels. */
@@ -371,7 +497,8 @@ ${mm(shape)}
 ${gradUpdate(shape)}
 ${TANH_FWD}
 ${TANH_BWD}
-${TRANSPOSE}
+${ACTIVE_PAIRS}
+${GATHER_PAIRS_T}
 )
 `;
 }

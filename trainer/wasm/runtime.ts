@@ -11,15 +11,16 @@ import { Worker } from 'node:worker_threads';
 import { KERNELS_WASM_BASE64 } from './kernels-binary.js';
 
 export interface KernelExports {
-  mm(a: number, lda: number, b: number, ldb: number, c: number, ldc: number, m: number, k2: number, v0: number, v1: number): void;
+  mm(a: number, lda: number, b: number, ldb: number, c: number, ldc: number, m: number, k2: number, v0: number, v1: number, idx: number): void;
   grad_update(
     a: number, lda: number, b: number, ldb: number, k2: number, chunk: number, r0: number, r1: number, v0: number, v1: number,
     w: number, ldw: number, ocount: number, s2: number, lds2: number, st2: number, ldst2: number, scr: number,
-    mode: number, accLo: number, accHi: number, scale: number, wLo: number, wHi: number,
+    mode: number, accLo: number, accHi: number, scale: number, wLo: number, wHi: number, idx: number,
   ): void;
   tanh_fwd(c: number, ldc: number, rows: number, cols: number, accLo: number, accHi: number, shift: number, lut: number, lo: number, hi: number, h: number, ldh: number, ht: number, ldht: number): void;
   tanh_bwd(d: number, ldd: number, h: number, ldh: number, rows: number, cols: number, frac: number, eLo: number, eHi: number, e: number, lde: number, e2: number, lde2: number): void;
-  transpose16(src: number, lds: number, dst: number, ldd: number, rows: number, cols: number): void;
+  active_pairs(x: number, ldx: number, rows: number, pairs: number, mask: number, list: number): number;
+  gather_pairs_t(x: number, ldx: number, rows: number, list: number, n: number, xt: number, ldxt: number): void;
 }
 
 type KernelName = 'mm' | 'grad_update';
@@ -69,6 +70,13 @@ export class WasmRuntime {
   private worker: Worker | null = null;
   private readonly ctrl: Int32Array;
   private readonly args: Float64Array;
+  /** Kernel calls split over two threads so far. */
+  splitCalls = 0;
+  /** Recent split calls where the worker finished late (it did not get a core in time). */
+  private late = 0;
+  /** Kernel calls to run on one thread before trying two again; the pause doubles while splits stay late. */
+  private pauseCalls = 0;
+  private pauseNext = 64;
   /** Threads a kernel call may use (1 or 2); RBNN_THREADS, else min(2, CPUs). */
   threads: number;
 
@@ -133,9 +141,18 @@ export class WasmRuntime {
     return this.worker !== null && Atomics.load(this.ctrl, READY) === 1;
   }
 
-  /** Whether a second thread can take half of a kernel call now. */
+  /**
+   * Whether a second thread can take half of a kernel call now. On a machine whose cores are
+   * busy with other work the worker may wait for a core while this thread waits for it; then
+   * splitting is slower than not, and `split` pauses it for a while (see there).
+   */
   get parallel(): boolean {
-    return this.threads > 1 && this.worker !== null && Atomics.load(this.ctrl, READY) === 1;
+    if (this.threads <= 1 || this.worker === null || Atomics.load(this.ctrl, READY) !== 1) return false;
+    if (this.pauseCalls > 0) {
+      this.pauseCalls--;
+      return false;
+    }
+    return true;
   }
 
   /**
@@ -144,13 +161,29 @@ export class WasmRuntime {
    */
   split(name: KernelName, mine: number[], theirs: number[]): void {
     const c = this.ctrl;
+    this.splitCalls++;
     this.args.set(theirs);
     Atomics.store(c, JOB, JOBS.indexOf(name));
     const seq = Atomics.add(c, SEQ, 1) + 1;
     Atomics.notify(c, SEQ);
+    const t0 = performance.now();
     (this.k[name] as (...a: number[]) => void)(...mine);
+    const t1 = performance.now();
     for (let d = Atomics.load(c, DONE); d !== seq; d = Atomics.load(c, DONE)) Atomics.wait(c, DONE, d);
     if (Atomics.load(c, FAILED) !== 0) throw new Error(`wasm kernel ${name} failed on the worker thread`);
+    // Split pays when the worker's half ends about when ours does: waiting longer than our own
+    // half took means one thread alone would have been as fast.
+    const waited = performance.now() - t1;
+    if (waited > t1 - t0) {
+      if (++this.late >= 4) {
+        this.late = 0;
+        this.pauseCalls = this.pauseNext;
+        this.pauseNext = Math.min(this.pauseNext * 2, 4096);
+      }
+    } else {
+      this.late = Math.max(0, this.late - 1);
+      if (this.late === 0) this.pauseNext = 64;
+    }
   }
 }
 

@@ -41,10 +41,26 @@ const registry = new FinalizationRegistry<{ rt: WasmRuntime; regions: Region[] }
  */
 export function wasmSupports(dims: readonly number[], fmt: Formats): boolean {
   if (fmt.act.bits > 16 || fmt.err.bits > 16) return false;
+  if (!wasmAvailable()) return false;
   if (gradChunk(fmt) < 1) return false;
   const maxIn = Math.max(...dims.slice(0, -1));
   const maxOut = Math.max(...dims.slice(1));
   return maxIn * 2 ** (fmt.act.bits - 1) <= INT32_MAX && maxOut * 2 ** (fmt.err.bits - 1) <= INT32_MAX;
+}
+
+let available: boolean | undefined;
+
+/** Whether this JavaScript engine runs the kernels (WebAssembly SIMD, shared memory). */
+export function wasmAvailable(): boolean {
+  if (available === undefined) {
+    try {
+      wasmRuntime();
+      available = true;
+    } catch {
+      available = false;
+    }
+  }
+  return available;
 }
 
 /** Sample pairs whose products (|a| |e| <= 2^(a+e-2), two per pair) sum exactly in int32. */
@@ -64,6 +80,10 @@ export class WasmNet {
   private readonly lut: number;
   private readonly lutLen: number;
   private readonly scratch: [number, number];
+  /** Pairs of input columns not zero in the current batch (layer 0 skips the others). */
+  private readonly pairList: number;
+  private readonly pairMask: number;
+  private activePairs = 0;
   // Batch buffers.
   private cap = 0;
   private rowsCap = 0;
@@ -73,6 +93,11 @@ export class WasmNet {
   private err: number[] = [];
   private err2: number[] = [];
   private batchRegions: Region[] = [];
+  // Views of the batch buffers the TypeScript side reads or writes (made once per capacity).
+  private inView: Int16Array = new Int16Array(0);
+  private logitView: Int32Array = new Int32Array(0);
+  private errView: Int16Array = new Int16Array(0);
+  private err2Views: Int16Array[] = [];
   private signCache: Float64Array[] | null = null;
 
   constructor(
@@ -100,6 +125,8 @@ export class WasmNet {
     this.rt.i16(this.lut, lutValues.length).set(lutValues);
     const scr = 2 * MB * 8 * 4 * 8; // MB x NV(<= 8) vectors of 4 float64
     this.scratch = [this.region(scr), this.region(scr)];
+    this.pairList = this.region(this.dp[0]! * 2);
+    this.pairMask = this.region(this.dp[0]! * 2 + 32);
     registry.register(this, { rt: this.rt, regions: this.regions });
   }
 
@@ -172,13 +199,18 @@ export class WasmNet {
       this.regions.push(list[list.length - 1]!);
       return off;
     };
-    this.act = this.dp.map((d) => add(rows * d * 2));
+    this.act = this.dp.map((d) => add(rows * d * 2 + 16));
     this.actT = this.dp.map((d) => add(d * rows * 2));
     this.out = this.dp.map((d) => add(rows * d * 4));
     this.err = this.dp.map((d) => add(rows * d * 2));
     this.err2 = this.dp.map((d) => add(rows * d * 2));
     this.cap = B;
     this.rowsCap = rows;
+    const L = this.L;
+    this.inView = this.rt.i16(this.act[0]!, rows * this.dp[0]!);
+    this.logitView = this.rt.i32(this.out[L]!, rows * this.dp[L]!);
+    this.errView = this.rt.i16(this.err[L]!, rows * this.dp[L]!);
+    this.err2Views = this.dp.map((d, j) => this.rt.i16(this.err2[j]!, rows * d));
   }
 
   /**
@@ -189,7 +221,7 @@ export class WasmNet {
     this.ensure(B);
     const { rt, dims, dp, L } = this;
     const I0 = dims[0]!;
-    const a0 = rt.i16(this.act[0]!, this.rowsCap * dp[0]!);
+    const a0 = this.inView;
     if (x instanceof Int16Array && dp[0] === I0) {
       a0.set(x.subarray(0, B * I0));
     } else {
@@ -210,20 +242,25 @@ export class WasmNet {
       const O = dims[l + 1]!;
       const Ip = dp[l]!;
       const Op = dp[l + 1]!;
-      const k2 = Math.ceil(I / 2);
+      // Layer 0 sums only over the pairs of inputs that are not zero in the whole batch
+      // (about 30 % of MNIST's are, at batch 100): the same sums, less work.
+      if (l === 0) this.activePairs = rt.k.active_pairs(this.act[0]!, Ip * 2, B, Ip / 2, this.pairMask, this.pairList);
+      const k2 = l === 0 ? this.activePairs : Math.ceil(I / 2);
+      const idx = l === 0 ? this.pairList : 0;
       const V = Op / 4;
-      const args = [this.act[l]!, Ip * 2, this.S2[l]!, Op * 4, this.out[l + 1]!, Op * 4, M, k2];
-      if (rt.parallel && V >= 2 && M * I * Op >= SPLIT_MACS) {
+      const a = this.act[l]!;
+      const c = this.out[l + 1]!;
+      if (rt.parallel && V >= 2 && M * 2 * k2 * Op >= SPLIT_MACS) {
         const vm = V >> 1;
-        rt.split('mm', [...args, 0, vm], [...args, vm, V]);
+        rt.split('mm', [a, Ip * 2, this.S2[l]!, Op * 4, c, Op * 4, M, k2, 0, vm, idx], [a, Ip * 2, this.S2[l]!, Op * 4, c, Op * 4, M, k2, vm, V, idx]);
       } else {
-        rt.k.mm(...(args as [number, number, number, number, number, number, number, number]), 0, V);
+        rt.k.mm(a, Ip * 2, this.S2[l]!, Op * 4, c, Op * 4, M, k2, 0, V, idx);
       }
       if (l < L - 1) {
         rt.k.tanh_fwd(this.out[l + 1]!, Op * 4, B, O, accLo, accHi, this.shifts[l]!, this.lut, this.lutLo, this.lutLo + this.lutLen - 1,
           this.act[l + 1]!, Op * 2, this.actT[l + 1]!, this.rowsCap * 2);
       } else {
-        const z = rt.i32(this.out[l + 1]!, M * Op);
+        const z = this.logitView;
         for (let b = 0; b < B; b++) {
           for (let o = 0; o < O; o++) {
             const v = z[b * Op + o]!;
@@ -245,8 +282,8 @@ export class WasmNet {
     const C = dims[L]!;
     const Cp = dp[L]!;
     // Output errors: row-major and sample-pair interleaved.
-    const eL = rt.i16(this.err[L]!, rows * Cp);
-    const e2L = rt.i16(this.err2[L]!, rows * Cp);
+    const eL = this.errView;
+    const e2L = this.err2Views[L]!;
     if (B & 1) e2L.fill(0, (B >> 1) * Cp * 2, ((B >> 1) + 1) * Cp * 2);
     for (let b = 0; b < B; b++) {
       const p = (b >> 1) * Cp * 2 + (b & 1);
@@ -261,11 +298,12 @@ export class WasmNet {
     for (let l = L - 1; l >= 1; l--) {
       const Ip = dp[l]!;
       const Op = dp[l + 1]!;
-      rt.k.mm(this.err[l + 1]!, Op * 2, this.ST2[l]!, Ip * 4, this.out[l]!, Ip * 4, M, Op / 2, 0, Ip / 4);
-      if (B & 1) rt.i16(this.err2[l]!, rows * Ip).fill(0, (B >> 1) * Ip * 2, ((B >> 1) + 1) * Ip * 2);
+      rt.k.mm(this.err[l + 1]!, Op * 2, this.ST2[l]!, Ip * 4, this.out[l]!, Ip * 4, M, Op / 2, 0, Ip / 4, 0);
+      if (B & 1) this.err2Views[l]!.fill(0, (B >> 1) * Ip * 2, ((B >> 1) + 1) * Ip * 2);
       rt.k.tanh_bwd(this.out[l]!, Ip * 4, this.act[l]!, Ip * 2, B, dims[l]!, fmt.act.frac, eLo, eHi, this.err[l]!, Ip * 2, this.err2[l]!, Ip * 4);
     }
-    rt.k.transpose16(this.act[0]!, dp[0]! * 2, this.actT[0]!, rows * 2, B, dims[0]!);
+    // Layer 0's gradient rows: only the active input pairs (the others have zero gradients).
+    rt.k.gather_pairs_t(this.act[0]!, dp[0]! * 2, B, this.pairList, this.activePairs, this.actT[0]!, rows * 2);
     const mode = rounding === 'floor' ? 0 : rounding === 'toward-zero' ? 1 : 2;
     const accLo = -(2 ** (fmt.acc.bits - 1));
     const accHi = 2 ** (fmt.acc.bits - 1) - 1;
@@ -278,16 +316,17 @@ export class WasmNet {
       const Ip = dp[l]!;
       const Op = dp[l + 1]!;
       const V = Op / 4;
+      const R = l === 0 ? 2 * this.activePairs : Ip;
+      const idx = l === 0 ? this.pairList : 0;
       const head = [this.actT[l]!, rows * 2, this.err2[l + 1]!, Op * 4, k2, chunk];
       const tail = [this.W[l]!, O * 4, O, this.S2[l]!, Op * 4, this.ST2[l]!, Ip * 4];
-      const params = [mode, accLo, accHi, scale, wLo, wHi];
-      if (rt.parallel && Ip >= 2 * MB && Ip * B * Op >= SPLIT_MACS) {
-        const rm = roundRows(Ip / 2);
+      if (rt.parallel && R >= 2 * MB && R * B * Op >= SPLIT_MACS) {
+        const rm = roundRows(R / 2);
         rt.split('grad_update',
-          [...head, 0, rm, 0, V, ...tail, this.scratch[0], ...params],
-          [...head, rm, Ip, 0, V, ...tail, this.scratch[1], ...params]);
+          [...head, 0, rm, 0, V, ...tail, this.scratch[0], mode, accLo, accHi, scale, wLo, wHi, idx],
+          [...head, rm, R, 0, V, ...tail, this.scratch[1], mode, accLo, accHi, scale, wLo, wHi, idx]);
       } else {
-        (rt.k.grad_update as (...a: number[]) => void)(...head, 0, Ip, 0, V, ...tail, this.scratch[0], ...params);
+        (rt.k.grad_update as (...a: number[]) => void)(...head, 0, R, 0, V, ...tail, this.scratch[0], mode, accLo, accHi, scale, wLo, wHi, idx);
       }
     }
     this.signCache = null;

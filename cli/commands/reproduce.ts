@@ -1,0 +1,119 @@
+/**
+ * `rbnn-sim reproduce`: the paper's Table 2 over several seeds, paper vs ours, the headline
+ * claims checked, and what the paper left open costed on the accelerator. Writes
+ * docs/REPRODUCTION.md (or --out) with results.json, runs.json (the resume cache) and
+ * figure4.svg in the folder next to it (docs/reproduction/). See cli/reproduce/.
+ */
+import { basename, dirname, extname, join } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { UserError } from '../../config/errors.js';
+import { parseQuantity } from '../../config/units.js';
+import { table } from '../table.js';
+import { parseRows, ROW_IDS } from '../reproduce/rows.js';
+import { reproduce, type ReproductionResult } from '../reproduce/reproduce.js';
+import { writeReproduction } from '../reproduce/report.js';
+
+export interface ReproduceArgs {
+  seeds: string;
+  lr?: string;
+  quick?: boolean;
+  rows: string;
+  jobs: number;
+  out?: string;
+  sram: string;
+  set?: string | string[];
+  fresh?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export const FULL_LR_GRID = '2,3,5,8';
+export const QUICK_LR_GRID = '3';
+export const DEFAULT_SRAM = '128 KiB,512 KiB,1 MiB,2 MiB';
+
+export const reproduceCommand: CommandModule<object, ReproduceArgs> = {
+  command: 'reproduce',
+  describe: "Reproduce the paper's Table 2 (R1-R3, B1-B3) over seeds, check its claims, cost what it left open",
+  builder: (y: Argv) => (y
+    .option('seeds', { type: 'string', default: '1,2,3', requiresArg: true, describe: 'training seeds, comma-separated' })
+    .option('lr', { type: 'string', requiresArg: true, describe: `learning-rate grid; each row keeps the rate of lowest validation error on the first seed (default ${FULL_LR_GRID}; --quick: ${QUICK_LR_GRID})` })
+    .option('quick', { type: 'boolean', describe: 'CI-sized: 2000/1000/1000 samples, 1 epoch, hidden layers a tenth of the paper\'s; still every row' })
+    .option('rows', { type: 'string', default: 'all', requiresArg: true, describe: `Table 2 rows (${ROW_IDS.join(',')})` })
+    .option('jobs', { alias: 'j', type: 'number', default: 1, requiresArg: true, describe: 'trainings at once (more than 1: forked worker processes)' })
+    .option('out', { alias: 'o', type: 'string', requiresArg: true, describe: 'the Markdown report; results.json, runs.json and figure4.svg go in a folder beside it named after it (default docs/REPRODUCTION.md; --quick: out/reproduce-quick/REPRODUCTION.md)' })
+    .option('sram', { type: 'string', default: DEFAULT_SRAM, requiresArg: true, describe: 'SRAM capacities to cost every row on (the default accelerator\'s is added)' })
+    .option('set', { type: 'string', requiresArg: true, describe: 'override one configuration key for every row, repeatable (--set training.trainSamples=5000)' })
+    .option('fresh', { type: 'boolean', describe: 'ignore the run cache (runs.json) and train everything again' })
+    .option('json', { type: 'boolean', describe: 'print the results JSON instead of the summary' })
+    .option('quiet', { alias: 'q', type: 'boolean', describe: 'no per-run lines on standard error' })
+    .example('$0 reproduce --seeds 1,2,3 --jobs 2', 'the full reproduction (about 30 min on 2 cores), docs/REPRODUCTION.md')
+    .example('$0 reproduce --quick', 'a CI-sized check of every row in well under a minute')
+    .epilog('An interrupted reproduction continues from runs.json; --fresh starts over.')) as unknown as Argv<ReproduceArgs>,
+  handler: async (argv) => {
+    const quick = argv.quick === true;
+    const seeds = parseNumbers(argv.seeds, '--seeds', true);
+    const lrGrid = parseNumbers(argv.lr ?? (quick ? QUICK_LR_GRID : FULL_LR_GRID), '--lr', false);
+    let rows;
+    try {
+      rows = parseRows(argv.rows);
+    } catch (e) {
+      throw new UserError(`--rows: ${(e as Error).message}`);
+    }
+    if (!Number.isInteger(argv.jobs) || argv.jobs < 1) throw new UserError(`--jobs: expected a whole number of at least 1, got ${argv.jobs}`);
+    const sramSizes = argv.sram.split(',').map((s) => s.trim()).filter((s) => s.length > 0).map((s) => {
+      const bits = parseQuantity(s, 'bit', '--sram');
+      if (bits <= 0) throw new UserError(`--sram: expected a positive size, got ${JSON.stringify(s)}`);
+      return bits;
+    });
+    const sets = argv.set === undefined ? [] : [argv.set].flat();
+    const out = argv.out ?? (quick ? 'out/reproduce-quick/REPRODUCTION.md' : 'docs/REPRODUCTION.md');
+    const assets = assetsDir(out);
+    const commandLine = canonicalCommand({ seeds, lrGrid, quick, rows: argv.rows, jobs: argv.jobs, out, sram: argv.sram, sets, fresh: argv.fresh === true });
+    const log = (s: string): void => { if (!argv.quiet) process.stderr.write(s + '\n'); };
+    log(`${commandLine}\nrun cache: ${join(assets, 'runs.json')}`);
+    const result = await reproduce({
+      rows, seeds, lrGrid, quick, sets, jobs: argv.jobs, sramSizes, cacheFile: join(assets, 'runs.json'), fresh: argv.fresh === true, commandLine,
+      onRun: (e) => log(`[${e.done}/${e.total}] ${e.row} lr=${e.learningRate} seed=${e.seed}: test ${(e.result.testError * 100).toFixed(2)} %, validation ${(e.result.validationError * 100).toFixed(2)} % (${e.cached ? 'cached' : `${e.result.seconds.toFixed(0)} s`})`),
+    });
+    const files = await writeReproduction(result, out, assets);
+    log(`wrote ${files.join(', ')}`);
+    process.stdout.write(argv.json ? JSON.stringify(result, null, 2) + '\n' : summary(result) + '\n');
+  },
+};
+
+/** docs/REPRODUCTION.md -> docs/reproduction */
+export function assetsDir(out: string): string {
+  return join(dirname(out), basename(out, extname(out)).toLowerCase());
+}
+
+function parseNumbers(text: string, flag: string, integers: boolean): number[] {
+  const xs = String(text).split(',').map((s) => s.trim()).filter((s) => s.length > 0).map(Number);
+  if (xs.length === 0 || xs.some((x) => !Number.isFinite(x) || x < 0 || (integers && !Number.isInteger(x)) || (!integers && x === 0))) {
+    throw new UserError(`${flag}: expected a comma-separated list of ${integers ? 'whole numbers' : 'positive numbers'}, got ${JSON.stringify(text)}`);
+  }
+  return [...new Set(xs)];
+}
+
+function canonicalCommand(o: { seeds: number[]; lrGrid: number[]; quick: boolean; rows: string; jobs: number; out: string; sram: string; sets: string[]; fresh: boolean }): string {
+  const q = (s: string): string => (/^[\w./,:=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+  const parts = ['rbnn-sim', 'reproduce'];
+  if (o.quick) parts.push('--quick');
+  parts.push('--seeds', o.seeds.join(','), '--lr', o.lrGrid.join(','));
+  if (o.rows !== 'all') parts.push('--rows', o.rows);
+  if (o.sram !== DEFAULT_SRAM) parts.push('--sram', q(o.sram));
+  for (const s of o.sets) parts.push('--set', q(s));
+  parts.push('--jobs', String(o.jobs), '--out', q(o.out));
+  if (o.fresh) parts.push('--fresh');
+  return parts.join(' ');
+}
+
+function summary(r: ReproductionResult): string {
+  const pc = (x: number): string => `${(x * 100).toFixed(2)} %`;
+  const rows = r.rows.map((x) => [
+    x.id, `${x.hiddenInitial} -> ${x.hiddenFinal}`, x.bits, x.iterations, x.bitsPerWeightFraction, x.storageKiB.toFixed(1),
+    pc(x.paper.testError), `${pc(x.testError.mean)} ± ${(x.testError.std * 100).toFixed(2)}`, x.learningRate,
+  ]);
+  const t = table(['row', 'hidden', 'n', 'k', 'bits/weight', 'KiB', 'paper error', `our error (${r.seeds.length} seeds)`, 'lr'], rows);
+  const claims = r.claims.map((c) => `- ${c.claim}: ${c.verdict.toUpperCase()} (${c.ours})`).join('\n');
+  return `${t}\n\nclaims:\n${claims}\n\n${r.timing.runs} runs (${r.timing.runsTrained} trained, ${r.timing.runsCached} from the cache), ${r.timing.wallSeconds.toFixed(0)} s`;
+}

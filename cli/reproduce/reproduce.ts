@@ -1,0 +1,283 @@
+/**
+ * `rbnn-sim reproduce`: the paper's Table 2 (R1, R2, R3, B1, B2, B3) trained over several seeds,
+ * one learning rate per row chosen by validation error from a small grid (as the paper tuned one
+ * learning rate per network), compared with the paper side by side; the headline claims checked
+ * with our numbers; and what the paper left open (energy, DRAM traffic, time; recomputing vs
+ * caching frozen sub-networks) costed on the simulated accelerator.
+ *
+ * Every finished (row, learning rate, seed) run is cached in runs.json next to the results, so
+ * an interrupted reproduction continues where it stopped.
+ */
+import { resolve } from 'node:path';
+import { resolveConfig, defaultConfig } from '../../config/load.js';
+import type { Config } from '../../config/schema.js';
+import { UserError } from '../../config/errors.js';
+import type { TrainResult } from '../../trainer/results.js';
+import { PAPER_TABLE2, type PaperRow, type RowId } from './rows.js';
+import { RunCache, inProcessTrainer, runKey, runWeight, workerPoolTrainer, configHash, type Trainer } from './runs.js';
+import { costRun, learningOps, type CostPoint, type LearningOps } from './costs.js';
+import { checkClaims, type Claim } from './claims.js';
+
+export interface ReproduceOptions {
+  rows: RowId[];
+  seeds: number[];
+  /** Learning rates tried per row (on the first seed); one value: no selection. */
+  lrGrid: number[];
+  quick: boolean;
+  /** `path=value` overrides applied to every row after the preset (and the quick settings). */
+  sets: string[];
+  /** Trainings at once: 1 in this process, more in forked worker processes. */
+  jobs: number;
+  /** SRAM capacities (bits) to cost every row on; the default accelerator's is always included. */
+  sramSizes: number[];
+  /** The run cache file (runs.json). */
+  cacheFile: string;
+  /** Ignore (and overwrite) an existing cache. */
+  fresh: boolean;
+  commandLine: string;
+  onRun?: (e: RunEvent) => void;
+}
+
+export interface RunEvent {
+  row: RowId;
+  learningRate: number;
+  seed: number;
+  cached: boolean;
+  result: TrainResult;
+  done: number;
+  total: number;
+}
+
+export interface Stats { mean: number; std: number; min: number; max: number; n: number }
+
+export interface SeedResult {
+  seed: number;
+  testError: number;
+  validationError: number;
+  iterations: Array<{ k: number; testError: number; validationError: number; bestEpoch: number; epochsRun: number }>;
+  seconds: number;
+  cached: boolean;
+  key: string;
+}
+
+export interface RowResult {
+  id: RowId;
+  paper: PaperRow;
+  preset: string;
+  model: 'rbnn' | 'conventional';
+  dims: number[];
+  hiddenInitial: number;
+  hiddenFinal: number;
+  bits: number;
+  iterations: number;
+  /** Exact n / k as a fraction and its value. */
+  bitsPerWeight: number;
+  bitsPerWeightFraction: string;
+  weights: number;
+  storageBits: number;
+  storageKiB: number;
+  /** Whether every seed ended with the same iterations, bits/weight and storage. */
+  structureConsistent: boolean;
+  epochs: number;
+  /** Epochs in all (RBNN: per iteration x iterations). */
+  totalEpochs: number;
+  batch: number;
+  learningRate: number;
+  lrGrid: Array<{ learningRate: number; validationError: number; testError: number; seed: number }>;
+  seeds: SeedResult[];
+  testError: Stats;
+  validationError: Stats;
+  /** Mean test error after each iteration k (RBNN). */
+  iterationTestError: number[];
+  learningOps: LearningOps;
+  costs: CostPoint[];
+  /** The paper's recipe (batch 1000, 1000 epochs per iteration), recompute, default SRAM; not in quick mode. */
+  paperRecipeCost: CostPoint | null;
+  configHash: string;
+}
+
+export interface ReproductionResult {
+  kind: 'rbnn-sim.reproduction';
+  version: 1;
+  commandLine: string;
+  generatedAt: string;
+  quick: boolean;
+  seeds: number[];
+  lrGrid: number[];
+  sets: string[];
+  defaultSramBits: number;
+  sramSizes: number[];
+  hardware: { clockHz: number; sramBanks: number; macLanes: number; dramPjPerBit: number };
+  samples: { train: number; validation: number; test: number };
+  rows: RowResult[];
+  claims: Claim[];
+  timing: { wallSeconds: number; runs: number; runsTrained: number; runsCached: number; trainingSecondsAllRuns: number; trainingSecondsThisInvocation: number };
+}
+
+/** The quick (CI-sized) variant: a data subset, 1 epoch, hidden layers a tenth of the paper's. */
+export function quickSets(row: RowId): string[] {
+  const h = Math.max(2, Math.round(PAPER_TABLE2[row].hiddenInitial / 10));
+  return [
+    `model.hidden=[${h}]`,
+    'training.epochs=1',
+    'training.trainSamples=2000',
+    'training.validationSamples=1000',
+    'training.testSamples=1000',
+  ];
+}
+
+/** The configuration of one row (its preset, quick settings, the user's --set), with lr and seed. */
+export function rowConfig(row: RowId, opts: Pick<ReproduceOptions, 'quick' | 'sets'>, lr?: number, seed?: number): Config {
+  const cfg = resolveConfig({
+    preset: row,
+    sets: [...(opts.quick ? quickSets(row) : []), ...opts.sets],
+    overrides: { 'training.learningRate': lr, 'training.seed': seed, 'output.progress': false, 'output.json': false },
+  });
+  // Forked workers may run elsewhere: make a relative data folder absolute.
+  if (cfg.data.dir !== null) cfg.data.dir = resolve(cfg.data.dir);
+  return cfg;
+}
+
+export function stats(xs: number[]): Stats {
+  const n = xs.length;
+  const mean = xs.reduce((s, x) => s + x, 0) / n;
+  const std = n > 1 ? Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1)) : 0;
+  return { mean, std, min: Math.min(...xs), max: Math.max(...xs), n };
+}
+
+export async function reproduce(opts: ReproduceOptions): Promise<ReproductionResult> {
+  const t0 = performance.now();
+  if (opts.rows.length === 0) throw new UserError('no Table 2 rows to run');
+  if (opts.seeds.length === 0) throw new UserError('--seeds: name at least one seed');
+  if (opts.lrGrid.length === 0) throw new UserError('--lr: name at least one learning rate');
+  const cache = new RunCache(opts.cacheFile, opts.fresh);
+  const trainer: Trainer = opts.jobs > 1 ? workerPoolTrainer(opts.jobs) : inProcessTrainer();
+  const total = opts.rows.length * (opts.lrGrid.length + opts.seeds.length - 1);
+  let done = 0;
+  let trained = 0;
+  let cachedRuns = 0;
+  let trainingSecondsNow = 0;
+
+  const runOne = async (row: RowId, lr: number, seed: number): Promise<{ result: TrainResult; cached: boolean; key: string }> => {
+    const cfg = rowConfig(row, opts, lr, seed);
+    const key = runKey(row, cfg);
+    const hit = cache.get(key);
+    let result: TrainResult;
+    let cached = false;
+    if (hit) {
+      result = hit.result;
+      cached = true;
+      cachedRuns++;
+    } else {
+      result = await trainer.run(cfg, runWeight(cfg));
+      trained++;
+      trainingSecondsNow += result.seconds;
+      cache.put({
+        key, row, learningRate: lr, seed, configHash: configHash(cfg), model: cfg.model, training: cfg.training,
+        result, finishedAt: new Date().toISOString(),
+      });
+    }
+    done++;
+    opts.onRun?.({ row, learningRate: lr, seed, cached, result, done, total });
+    return { result, cached, key };
+  };
+
+  const trainRow = async (row: RowId) => {
+    const first = opts.seeds[0]!;
+    const grid = await Promise.all(opts.lrGrid.map(async (lr) => ({ lr, ...(await runOne(row, lr, first)) })));
+    // The paper tuned one learning rate per network: lowest validation error wins (ties: first in the grid).
+    let best = grid[0]!;
+    for (const g of grid) if (g.result.validationError < best.result.validationError) best = g;
+    const rest = await Promise.all(opts.seeds.slice(1).map(async (seed) => ({ seed, ...(await runOne(row, best.lr, seed)) })));
+    return { grid, best, seeds: [{ seed: first, result: best.result, cached: best.cached, key: best.key }, ...rest] };
+  };
+
+  let trainedRows: Array<Awaited<ReturnType<typeof trainRow>>>;
+  try {
+    trainedRows = await Promise.all(opts.rows.map(trainRow));
+  } finally {
+    trainer.close();
+  }
+
+  const def = defaultConfig();
+  const defaultSram = def.hardware.sram.capacity;
+  const sramSizes = [...new Set([...opts.sramSizes, defaultSram])].sort((a, b) => a - b);
+
+  const rows: RowResult[] = [];
+  for (let i = 0; i < opts.rows.length; i++) {
+    const id = opts.rows[i]!;
+    const tr = trainedRows[i]!;
+    const cfg = rowConfig(id, opts, tr.best.lr, opts.seeds[0]);
+    const r0 = tr.seeds[0]!.result;
+    const consistent = tr.seeds.every((s) => s.result.iterations.length === r0.iterations.length
+      && s.result.bitsPerWeight === r0.bitsPerWeight && s.result.storageBits === r0.storageBits);
+    const k = r0.iterations.length;
+    const n = r0.bits;
+    const h0 = cfg.model.hidden.reduce((s, h) => s + h, 0);
+    const seeds: SeedResult[] = tr.seeds.map((s) => ({
+      seed: s.seed, testError: s.result.testError, validationError: s.result.validationError,
+      iterations: s.result.iterations.map((it) => ({ k: it.k, testError: it.testError, validationError: it.validationError, bestEpoch: it.bestEpoch, epochsRun: it.epochsRun })),
+      seconds: s.result.seconds, cached: s.cached, key: s.key,
+    }));
+    const iterationTestError: number[] = [];
+    for (let j = 0; j < k; j++) iterationTestError.push(stats(tr.seeds.map((s) => s.result.iterations[j]?.testError ?? NaN)).mean);
+
+    const costs: CostPoint[] = [];
+    for (const sram of sramSizes) {
+      costs.push(await costRun(cfg, sram, 'recompute'));
+      costs.push(await costRun(cfg, sram, 'cache'));
+    }
+    let paperRecipeCost: CostPoint | null = null;
+    if (!opts.quick) {
+      const pc = resolveConfig({ preset: `${id},paper`, sets: opts.sets, overrides: { 'output.progress': false } });
+      paperRecipeCost = await costRun(pc, defaultSram, 'recompute');
+    }
+    rows.push({
+      id, paper: PAPER_TABLE2[id], preset: id, model: r0.schedule, dims: r0.dims,
+      hiddenInitial: h0, hiddenFinal: h0 * k, bits: n, iterations: k,
+      bitsPerWeight: r0.bitsPerWeight, bitsPerWeightFraction: k === 1 ? String(n) : `${n}/${k}`,
+      weights: r0.weights, storageBits: r0.storageBits, storageKiB: r0.storageBits / 8 / 1024,
+      structureConsistent: consistent,
+      epochs: cfg.training.epochs, totalEpochs: cfg.training.epochs * (r0.schedule === 'rbnn' ? k : 1), batch: cfg.training.batch,
+      learningRate: tr.best.lr,
+      lrGrid: tr.grid.map((x) => ({ learningRate: x.lr, validationError: x.result.validationError, testError: x.result.testError, seed: opts.seeds[0]! })),
+      seeds,
+      testError: stats(seeds.map((s) => s.testError)),
+      validationError: stats(seeds.map((s) => s.validationError)),
+      iterationTestError,
+      learningOps: learningOps(cfg),
+      costs, paperRecipeCost,
+      configHash: configHash(rowConfig(id, opts)),
+    });
+  }
+
+  const any = rowConfig(opts.rows[0]!, opts);
+  const allSeconds = rows.reduce((s, r) => s + r.seeds.reduce((a, x) => a + x.seconds, 0), 0) + gridSeconds(trainedRows);
+  return {
+    kind: 'rbnn-sim.reproduction', version: 1,
+    commandLine: opts.commandLine,
+    generatedAt: new Date().toISOString(),
+    quick: opts.quick, seeds: opts.seeds, lrGrid: opts.lrGrid, sets: opts.sets,
+    defaultSramBits: defaultSram, sramSizes,
+    hardware: {
+      clockHz: def.hardware.clock, sramBanks: def.hardware.sram.banks, macLanes: def.hardware.mac.lanes,
+      dramPjPerBit: def.hardware.dram.readEnergyPerBit * 1e12,
+    },
+    samples: { train: any.training.trainSamples, validation: any.training.validationSamples, test: any.training.testSamples },
+    rows,
+    claims: checkClaims(rows, defaultSram),
+    timing: {
+      wallSeconds: (performance.now() - t0) / 1000,
+      runs: total, runsTrained: trained, runsCached: cachedRuns,
+      trainingSecondsAllRuns: allSeconds,
+      trainingSecondsThisInvocation: trainingSecondsNow,
+    },
+  };
+}
+
+/** Seconds of the grid runs that are not also a seed result (the non-chosen learning rates). */
+function gridSeconds(rows: Array<{ grid: Array<{ lr: number; result: TrainResult }>; best: { lr: number } }>): number {
+  let s = 0;
+  for (const r of rows) for (const g of r.grid) if (g.lr !== r.best.lr) s += g.result.seconds;
+  return s;
+}
