@@ -4,5 +4,6 @@ import { dataBenchmark } from './data.js';
 import { traceBenchmark } from './traces.js';
 import { simBenchmark } from './sim.js';
 import { trainStepBenchmark } from './train-step.js';
+import { costOverheadBenchmark } from './cost-overhead.js';
 
-export const benchmarks: Benchmark[] = [dataBenchmark, traceBenchmark, simBenchmark, trainStepBenchmark];
+export const benchmarks: Benchmark[] = [dataBenchmark, traceBenchmark, simBenchmark, trainStepBenchmark, costOverheadBenchmark];
