@@ -3,7 +3,7 @@
  * otherwise, so pipes and CI logs stay clean.
  */
 import cliProgress from 'cli-progress';
-import type { ProgressFn } from '../trainer/results.js';
+import type { ProgressFn } from '../model/results.js';
 
 export interface Progress {
   update: ProgressFn;

@@ -17,6 +17,10 @@
 export type Phase = 'load' | 'forward' | 'backward' | 'gradient' | 'update' | 'evaluate';
 export const PHASES: readonly Phase[] = ['load', 'forward', 'backward', 'gradient', 'update', 'evaluate'];
 
+/** Bits per input feature and per label as samples arrive from off-chip memory (raw MNIST bytes). */
+export const PIXEL_BITS = 8;
+export const LABEL_BITS = 8;
+
 export type DataPurpose = 'train' | 'validation' | 'test';
 
 export interface Where {

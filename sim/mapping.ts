@@ -35,7 +35,7 @@
  */
 import type { RunBeginOp, DataPurpose } from '../model/ops.js';
 import type { HardwareConfig } from '../config/schema.js';
-import { LABEL_BITS, PIXEL_BITS } from '../trainer/op-emitter.js';
+import { LABEL_BITS, PIXEL_BITS } from '../model/ops.js';
 import type { Sram } from './components/sram.js';
 import type { Dram } from './components/dram.js';
 

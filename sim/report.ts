@@ -5,7 +5,7 @@
  * training result when the run trained.
  */
 import type { Phase } from '../model/ops.js';
-import type { TrainResult } from '../trainer/results.js';
+import type { TrainResult } from '../model/results.js';
 import type { Action, EnergyTable } from './energy-table.js';
 import type { MemoryMap } from './mapping.js';
 import {

@@ -5,7 +5,7 @@
  */
 import type { Config } from '../config/schema.js';
 import type { OpObserver } from '../model/ops.js';
-import type { ProgressFn, TrainResult } from '../trainer/results.js';
+import type { ProgressFn, TrainResult } from '../model/results.js';
 import type { TraceSession } from '../traces/session.js';
 import { enumerateSchedule } from '../trainer/schedule.js';
 import { Simulator } from './simulator.js';

@@ -15,7 +15,7 @@ import { UserError } from '../config/errors.js';
 import type { CostedOp, Op, OpObserver, Phase, RunBeginOp } from '../model/ops.js';
 import { PHASES } from '../model/ops.js';
 import type { TraceTap } from '../traces/events.js';
-import type { TrainResult } from '../trainer/results.js';
+import type { TrainResult } from '../model/results.js';
 import { Sram } from './components/sram.js';
 import { Dram } from './components/dram.js';
 import { MacArray } from './components/mac-array.js';

@@ -3,7 +3,7 @@
  * it had never stopped (trainer/train.ts produces and consumes it; trainer/checkpoint.ts saves
  * it to disk). Typed arrays are the trainer's own copies: serialize them before the run goes on.
  */
-import type { IterationResult, TrainResult } from './results.js';
+import type { IterationResult, TrainResult } from '../model/results.js';
 
 /**
  * Where the run continues. stage 'epoch': epoch `epoch` of iteration `iteration`, at training

@@ -4,13 +4,10 @@
  * cannot drift apart.
  */
 import type { Config } from '../config/schema.js';
-import type { DataPurpose, OpObserver, Where, RunBeginOp } from '../model/ops.js';
+import { LABEL_BITS, PIXEL_BITS, type DataPurpose, type OpObserver, type Where, type RunBeginOp } from '../model/ops.js';
 import { layerCount, type Topology } from '../model/topology.js';
 import type { StoragePlan } from '../model/storage-plan.js';
 
-/** Bits per input feature and label as they arrive from off-chip memory (raw MNIST bytes). */
-export const PIXEL_BITS = 8;
-export const LABEL_BITS = 8;
 
 export class OpEmitter {
   private readonly dims: readonly number[];

@@ -4,7 +4,7 @@ import { withConfigOptions, configFromArgs, type ConfigArgs } from '../options.j
 import { progressBar } from '../progress.js';
 import { table } from '../table.js';
 import { train } from '../../trainer/train.js';
-import type { TrainResult } from '../../trainer/results.js';
+import type { TrainResult } from '../../model/results.js';
 
 export const trainCommand: CommandModule<object, ConfigArgs> = {
   command: 'train',

@@ -12,7 +12,7 @@ import { resolve } from 'node:path';
 import { resolveConfig, defaultConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { UserError } from '../../config/errors.js';
-import type { TrainResult } from '../../trainer/results.js';
+import type { TrainResult } from '../../model/results.js';
 import { PAPER_TABLE2, type PaperRow, type RowId } from './rows.js';
 import { RunCache, inProcessTrainer, runKey, runWeight, workerPoolTrainer, configHash, type Trainer } from './runs.js';
 import { costRun, learningOps, type CostPoint, type LearningOps } from './costs.js';

@@ -10,7 +10,7 @@ import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../config/schema.js';
 import { UserError } from '../../config/errors.js';
-import type { TrainResult } from '../../trainer/results.js';
+import type { TrainResult } from '../../model/results.js';
 import type { RowId } from './rows.js';
 
 /** One finished training run, as cached. */

@@ -27,6 +27,11 @@ type KernelName = 'mm' | 'grad_update';
 const JOBS: KernelName[] = ['mm', 'grad_update'];
 const MAX_ARGS = 32;
 
+/** Splits judged together, and the pauses (in kernel calls) after a window that did not pay. */
+const SPLIT_WINDOW = 16;
+const MIN_PAUSE = 64;
+const MAX_PAUSE = 8192;
+
 const PAGE = 65536;
 const MAX_PAGES = 16384; // 1 GiB
 const ALIGN = 64;
@@ -72,11 +77,12 @@ export class WasmRuntime {
   private readonly args: Float64Array;
   /** Kernel calls split over two threads so far. */
   splitCalls = 0;
-  /** Recent split calls where the worker finished late (it did not get a core in time). */
-  private late = 0;
-  /** Kernel calls to run on one thread before trying two again; the pause doubles while splits stay late. */
+  /** Milliseconds the splits of the current window saved (negative: lost). */
+  private saved = 0;
+  private window = 0;
+  /** Kernel calls to run on one thread before trying two again. */
   private pauseCalls = 0;
-  private pauseNext = 64;
+  private pauseNext = MIN_PAUSE;
   /** Threads a kernel call may use (1 or 2); RBNN_THREADS, else min(2, CPUs). */
   threads: number;
 
@@ -103,20 +109,20 @@ export class WasmRuntime {
   /** Zeroed block of `bytes` bytes, 64-byte aligned; returns its offset. */
   alloc(bytes: number): number {
     const size = Math.ceil(Math.max(bytes, 1) / ALIGN) * ALIGN;
-    let off = -1;
     const i = this.free.findIndex((f) => f.size >= size);
     if (i >= 0) {
       const f = this.free[i]!;
-      off = f.off;
+      const off = f.off;
       if (f.size === size) this.free.splice(i, 1);
       else { f.off += size; f.size -= size; }
-    } else {
-      off = this.top;
-      this.top += size;
-      const need = Math.ceil(this.top / PAGE) - this.memory.buffer.byteLength / PAGE;
-      if (need > 0) this.memory.grow(need);
+      new Uint8Array(this.memory.buffer, off, size).fill(0);
+      return off;
     }
-    new Uint8Array(this.memory.buffer, off, size).fill(0);
+    // Fresh memory past the top is zero already.
+    const off = this.top;
+    this.top += size;
+    const need = Math.ceil(this.top / PAGE) - this.memory.buffer.byteLength / PAGE;
+    if (need > 0) this.memory.grow(need);
     return off;
   }
 
@@ -171,18 +177,20 @@ export class WasmRuntime {
     const t1 = performance.now();
     for (let d = Atomics.load(c, DONE); d !== seq; d = Atomics.load(c, DONE)) Atomics.wait(c, DONE, d);
     if (Atomics.load(c, FAILED) !== 0) throw new Error(`wasm kernel ${name} failed on the worker thread`);
-    // Split pays when the worker's half ends about when ours does: waiting longer than our own
-    // half took means one thread alone would have been as fast.
-    const waited = performance.now() - t1;
-    if (waited > t1 - t0) {
-      if (++this.late >= 4) {
-        this.late = 0;
+    // One thread alone would have taken about twice our half; the split saved our half minus
+    // the time we then waited for the worker (long when it had to wait for a core). Every
+    // SPLIT_WINDOW splits, if they saved nothing in total, run on one thread for a while
+    // (longer each time it happens again).
+    this.saved += t1 - t0 - (performance.now() - t1);
+    if (++this.window >= SPLIT_WINDOW) {
+      if (this.saved < 0) {
         this.pauseCalls = this.pauseNext;
-        this.pauseNext = Math.min(this.pauseNext * 2, 4096);
+        this.pauseNext = Math.min(this.pauseNext * 2, MAX_PAUSE);
+      } else {
+        this.pauseNext = MIN_PAUSE;
       }
-    } else {
-      this.late = Math.max(0, this.late - 1);
-      if (this.late === 0) this.pauseNext = 64;
+      this.window = 0;
+      this.saved = 0;
     }
   }
 }
