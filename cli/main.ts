@@ -4,6 +4,7 @@ import { isUserError } from '../config/errors.js';
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  quietBrokenPipes();
   let exitCode = 0;
   const parser = yargs(argv)
     .scriptName('rbnn-sim')
@@ -17,7 +18,8 @@ export async function main(argv: string[]): Promise<number> {
     .version()
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .fail((msg, err) => {
-      if (err && !isUserError(err)) throw err;
+      // yargs' own parse errors (YError: a flag missing its value, ...) are usage errors too.
+      if (err && !isUserError(err) && err.name !== 'YError') throw err;
       throw new UsageError(err ? err.message : msg);
     });
   try {
@@ -37,4 +39,23 @@ class UsageError extends Error {}
 
 function oneLine(s: string): string {
   return s.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+let pipesWatched = false;
+
+/**
+ * `rbnn-sim config | head -1`: when the reader of standard output (or error) goes away, writes
+ * fail with EPIPE, reported as an 'error' event that would crash the process with a stack trace.
+ * Ignore it instead: the command finishes what it was doing (report files are still written) and
+ * exits quietly; what it prints goes nowhere, as the reader asked.
+ */
+function quietBrokenPipes(): void {
+  if (pipesWatched) return;
+  pipesWatched = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') return;
+      throw e;
+    });
+  }
 }

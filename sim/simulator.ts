@@ -9,6 +9,11 @@
  * accepts is sent to the sink as an AccessEvent (repeat expanded into consecutive batches), with
  * a cycle counter that advances by the cycles charged to every op; `report().traced` holds the
  * counters of exactly those ops.
+ *
+ * Checkpoints: `snapshotState()` returns everything accumulated so far as plain JSON, and
+ * `restoreState()` puts it into a fresh Simulator of the same hardware, which then goes on
+ * exactly as the original would have (same counters, same memo of costed shapes, same cycle
+ * counter), so a resumed run's report is identical to an uninterrupted one.
  */
 import type { Config, HardwareConfig } from '../config/schema.js';
 import { UserError } from '../config/errors.js';
@@ -33,6 +38,21 @@ export interface SimulatorOptions {
   trace?: TraceTap;
 }
 
+/** The accumulated state of a Simulator, as plain JSON (see snapshotState). */
+export interface SimulatorState {
+  version: 1;
+  /** Length of every counter vector (depends on the number of SRAM banks). */
+  counterLength: number;
+  run: RunBeginOp | null;
+  /** One op of each distinct shape costed so far, in the order they were first costed. */
+  shapeOps: CostedOp[];
+  /** [iteration * phases + phase, counters] in insertion order. */
+  buckets: Array<[number, number[]]>;
+  trainableBits: Array<[number, number]>;
+  traced: number[];
+  cycles: number;
+}
+
 export class Simulator implements OpObserver {
   readonly hw: HardwareConfig;
   readonly sram: Sram;
@@ -51,6 +71,8 @@ export class Simulator implements OpObserver {
   private readonly emitter: TraceEmitter | null;
   /** Cycle counter: cycles charged so far. */
   private now = 0;
+  /** The first op of each distinct shape, in order (replayed into the memo by restoreState). */
+  private readonly shapeOps: CostedOp[] = [];
 
   constructor(cfg: Config | HardwareConfig, opts: SimulatorOptions = {}) {
     this.hw = 'hardware' in cfg ? cfg.hardware : cfg;
@@ -87,7 +109,9 @@ export class Simulator implements OpObserver {
     }
     const model = this.model;
     if (!model) throw new Error('Simulator: a costed operation arrived before run-begin');
+    const shapes = model.shapes;
     const cost = model.cost(o);
+    if (model.shapes !== shapes) this.shapeOps.push(o);
     const r = o.repeat;
     const vec = cost.vec;
     addScaled(this.bucket(o.where.iteration, o.phase), vec, r);
@@ -114,6 +138,43 @@ export class Simulator implements OpObserver {
     this.map = buildMemoryMap(run, this.hw, this.sram, this.dram);
     const flow = new Dataflow(this.map, this.mac, this.hw, run);
     this.model = new CostModel(this.hw, this.sram, this.dram, this.table, this.map, flow);
+  }
+
+  /** Everything accumulated so far, as plain JSON (a copy). */
+  snapshotState(): SimulatorState {
+    return {
+      version: 1,
+      counterLength: this.len,
+      run: this.run ? structuredClone(this.run) : null,
+      shapeOps: structuredClone(this.shapeOps),
+      buckets: [...this.buckets].map(([key, v]) => [key, Array.from(v)]),
+      trainableBits: [...this.trainableBits],
+      traced: Array.from(this.traced),
+      cycles: this.now,
+    };
+  }
+
+  /**
+   * Continues from a snapshot of a Simulator of the same hardware. Only on a fresh Simulator
+   * (nothing observed yet); throws an Error saying what does not fit otherwise.
+   */
+  restoreState(s: SimulatorState): void {
+    if (this.run || this.buckets.size > 0 || this.trainableBits.size > 0) throw new Error('Simulator.restoreState: the simulator has already observed operations');
+    if (s.version !== 1) throw new Error(`Simulator.restoreState: unknown state version ${String(s.version)}`);
+    if (s.counterLength !== this.len) throw new Error(`Simulator.restoreState: counters of length ${s.counterLength}, this hardware has ${this.len} (another number of SRAM banks?)`);
+    const vectors = [...s.buckets.map(([, v]) => v), s.traced];
+    if (vectors.some((v) => v.length !== this.len)) throw new Error('Simulator.restoreState: a counter vector has the wrong length');
+    if (s.run) {
+      this.begin(s.run);
+      for (const o of s.shapeOps) this.model!.cost(o);
+      this.shapeOps.push(...structuredClone(s.shapeOps));
+    } else if (s.shapeOps.length > 0 || s.buckets.length > 0) {
+      throw new Error('Simulator.restoreState: counters without a run');
+    }
+    for (const [key, v] of s.buckets) this.buckets.set(key, Float64Array.from(v));
+    for (const [k, bits] of s.trainableBits) this.trainableBits.set(k, bits);
+    this.traced.set(s.traced);
+    this.now = s.cycles;
   }
 
   private bucket(k: number, phase: Phase): Float64Array {

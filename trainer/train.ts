@@ -30,7 +30,7 @@ import { Rng } from './rng.js';
 import { Subnet } from './subnet.js';
 import { recipe, type Recipe } from './recipes.js';
 import type { Dataset, MnistSplits } from './mnist/dataset.js';
-import type { IterationResult, ProgressFn, TrainResult } from './results.js';
+import type { IterationResult, ProgressFn, TrainResult } from '../model/results.js';
 import {
   TrainingStopped, packNegative, weightsFromNegative,
   type CurrentIteration, type PartialTrainResult, type Position, type TrainState,

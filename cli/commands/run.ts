@@ -9,47 +9,108 @@ import { progressBar } from '../progress.js';
 import { addTraceOptions, applyTraceArgs, type TraceArgs } from '../../traces/cli.js';
 import { describeTrace, traceFromConfig } from '../../traces/session.js';
 import { isBrokenPipe } from '../../traces/writer.js';
-import { simulateRun } from '../../sim/session.js';
-import { formatReportJson, formatReportText, writeReportFiles } from '../../sim/report-format.js';
+import { simulateRun, type SimulateResult, type StoppedRun } from '../../sim/session.js';
+import type { SimReport } from '../../sim/report.js';
+import { formatReportJson, formatReportMarkdown, formatReportText, writeFileAtomic, writeReportFiles } from '../../sim/report-format.js';
+import { checkWritableDir, makeCheckpoint, writeCheckpoint } from '../../trainer/checkpoint.js';
+import type { SimulatorState } from '../../sim/simulator.js';
+import { describePosition, planCheckpoints, withCheckpointOptions, type CheckpointArgs, type CheckpointPlan } from '../checkpointing.js';
+import { catchInterrupts } from '../interrupt.js';
+import { checkTrainingFits, fileError } from '../options.js';
+import { UserError } from '../../config/errors.js';
+import type { Config } from '../../config/schema.js';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 
-export interface RunArgs extends ConfigArgs, TraceArgs {
+export interface RunArgs extends ConfigArgs, TraceArgs, CheckpointArgs {
   scheduleOnly?: boolean;
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run',
   describe: 'Train on MNIST and simulate the training run on the accelerator (energy, time, DRAM traffic)',
-  builder: (y: Argv) => addTraceOptions(withConfigOptions(y))
+  builder: (y: Argv) => withCheckpointOptions(addTraceOptions(withConfigOptions(y)))
     .example('$0 run', 'the embedded default: RBNN 784-100-10, 16-bit slots, 7 iterations, on the default accelerator')
     .example('$0 run --preset B1 -o out/B1', 'a conventional baseline; report.json and report.md in out/B1')
     .example('$0 run --set hardware.sram.capacity="128 KiB" --json', 'a smaller SRAM, JSON report')
-    .epilog('The accelerator model and its defaults: docs/HARDWARE.md.'),
+    .example('$0 run --preset R2 -o out/R2 --resume out/R2/checkpoint', 'continue an interrupted run (Ctrl-C writes a checkpoint)')
+    .epilog('The accelerator model and its defaults: docs/HARDWARE.md. Checkpoints and resuming: docs/CHECKPOINTS.md.'),
   handler: async (argv) => {
     process.exitCode = await runSimulation(argv, false);
   },
 };
 
-/** Shared by run and simulate: resolve, simulate (train unless scheduleOnly), print, write files. */
+/**
+ * Shared by run and simulate: resolve, simulate (train unless scheduleOnly), print, write files.
+ * Training runs write checkpoints (--checkpoint, default <--out>/checkpoint), continue one with
+ * --resume, and stop cleanly on the first Ctrl-C / SIGTERM (cli/interrupt.ts).
+ */
 export async function runSimulation(argv: RunArgs, scheduleOnly: boolean): Promise<number> {
   const cfg = applyTraceArgs(configFromArgs(argv), argv);
+  let plan: CheckpointPlan | null = null;
+  if (!scheduleOnly) {
+    checkTrainingFits(cfg);
+    plan = planCheckpoints(argv, cfg, 'run', cfg.traces.format !== 'none');
+  } else if (argv.checkpoint !== undefined || argv.resume !== undefined) {
+    throw new UserError('--checkpoint and --resume apply to training runs, not to --schedule-only');
+  } else if (cfg.output.dir) {
+    checkWritableDir(cfg.output.dir, 'report files');
+  }
   const trace = traceFromConfig(cfg);
+  const interrupts = scheduleOnly ? null : catchInterrupts();
   const bar = progressBar(!scheduleOnly && cfg.output.progress && !cfg.output.json, scheduleOnly ? 'simulate' : 'train + simulate');
-  let result;
+  let result: SimulateResult;
   try {
-    result = await simulateRun(cfg, { scheduleOnly, progress: bar.update, trace });
-    bar.stop();
-    if (trace) process.stderr.write(`${describeTrace(trace.close())}\n`);
-  } catch (e) {
-    bar.stop();
-    trace?.abort();
-    if (isBrokenPipe(e)) return 0;
-    throw e;
+    const ck = plan;
+    const resume = ck?.resume;
+    if (resume) process.stderr.write(`rbnn-sim: resuming ${ck.resumeFile} (${describePosition(resume.state.next)})\n`);
+    try {
+      result = await simulateRun(cfg, {
+        scheduleOnly, progress: bar.update, trace,
+        ...(resume ? { resume: { state: resume.state, simulator: resume.simulator as SimulatorState } } : {}),
+        ...(ck?.dir ? { onCheckpoint: (state, simulator) => { writeCheckpoint(ck.dir!, makeCheckpoint(cfg, 'run', state, simulator)); } } : {}),
+        ...(interrupts ? { shouldStop: interrupts.requested } : {}),
+      });
+      bar.stop();
+      if (result.stopped) trace?.abort();
+      else if (trace) process.stderr.write(`${describeTrace(trace.close())}\n`);
+    } catch (e) {
+      bar.stop();
+      trace?.abort();
+      if (isBrokenPipe(e)) return 0;
+      throw e;
+    }
+    if (result.stopped) {
+      stoppedRun(cfg, plan!, result.report, result.stopped);
+      return interrupts!.exitCode();
+    }
+    const out = trace?.usesStdout ? process.stderr : process.stdout;
+    out.write(cfg.output.json ? formatReportJson(result.report) : formatReportText(result.report));
+    if (cfg.output.dir) {
+      const files = fileError(() => writeReportFiles(cfg.output.dir!, result.report), `report files in ${cfg.output.dir}`);
+      process.stderr.write(`report: ${files.join(', ')}\n`);
+    }
+    return 0;
+  } finally {
+    interrupts?.dispose();
   }
-  const out = trace?.usesStdout ? process.stderr : process.stdout;
-  out.write(cfg.output.json ? formatReportJson(result.report) : formatReportText(result.report));
+}
+
+/** After a stop: the checkpoint, and the partial report (marked "incomplete": true) on stdout and in --out. */
+function stoppedRun(cfg: Config, plan: CheckpointPlan, report: SimReport, stopped: StoppedRun): void {
+  const where = describePosition(stopped.state.next);
+  const file = plan.dir ? writeCheckpoint(plan.dir, makeCheckpoint(cfg, 'run', stopped.state, stopped.simulator)) : null;
+  const partial = { incomplete: true, stoppedAt: stopped.state.next, checkpoint: file, ...report } as SimReport;
+  process.stdout.write(cfg.output.json ? formatReportJson(partial) : `INCOMPLETE: stopped at ${where}\n\n${formatReportText(partial)}`);
   if (cfg.output.dir) {
-    const files = writeReportFiles(cfg.output.dir, result.report);
-    process.stderr.write(`report: ${files.join(', ')}\n`);
+    const dir = cfg.output.dir;
+    fileError(() => {
+      mkdirSync(dir, { recursive: true });
+      writeFileAtomic(join(dir, 'report.json'), formatReportJson(partial));
+      writeFileAtomic(join(dir, 'report.md'), formatReportMarkdown(partial, `rbnn-sim report (INCOMPLETE: stopped at ${where})`));
+    }, `report files in ${dir}`);
   }
-  return 0;
+  process.stderr.write(file
+    ? `rbnn-sim: stopped at ${where}; checkpoint ${file}; continue with: rbnn-sim run --resume ${plan.dir} and the same configuration flags\n`
+    : 'rbnn-sim: stopped; no checkpoint was written (give --checkpoint DIR or --out DIR to be able to resume)\n');
 }

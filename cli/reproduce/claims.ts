@@ -8,6 +8,15 @@
  */
 import type { RowId } from './rows.js';
 import type { CostPoint } from './costs.js';
+import { formatQuantity } from '../../config/units.js';
+
+/** Bytes with a binary prefix: 983.9 MiB, 7.54 GiB, 12.6 TiB. */
+export function byteSize(b: number): string {
+  if (b === 0) return '0';
+  const units: Array<[number, string, number]> = [[2 ** 40, 'TiB', 2], [2 ** 30, 'GiB', 2], [2 ** 20, 'MiB', 1], [2 ** 10, 'KiB', 1]];
+  const u = units.find(([v]) => b >= v);
+  return u ? `${(b / u[0]).toFixed(u[2])} ${u[1]}` : `${b} B`;
+}
 
 export type Verdict = 'holds' | 'holds within noise' | 'direction holds, smaller' | 'partly holds' | 'not resolved' | 'does not hold' | 'not run';
 
@@ -24,6 +33,7 @@ export interface Claim {
 /** What the claims need of a row. */
 export interface ClaimRow {
   id: RowId;
+  model: 'rbnn' | 'conventional';
   iterations: number;
   bits: number;
   bitsPerWeight: number;
@@ -41,6 +51,28 @@ export const ABOUT_ONE_PP = 0.005;
 const pp = (x: number): string => `${(x * 100).toFixed(2)} pp`;
 const pc = (x: number): string => `${(x * 100).toFixed(2)} %`;
 const kib = (x: number): string => `${x.toFixed(1)} KiB`;
+
+/**
+ * Storage (KiB) a conventional curve (rows sorted by storage) needs for test error `e`:
+ * interpolated linearly in log(storage) on the first segment whose errors bracket `e`; when `e`
+ * is below every conventional error, the largest storage is a lower bound ('above'); when above
+ * every one, the smallest storage is an upper bound ('below').
+ */
+export function storageForError(conv: ClaimRow[], e: number): { kib: number; bound: 'exact' | 'above' | 'below' } {
+  for (let i = 0; i + 1 < conv.length; i++) {
+    const a = conv[i]!;
+    const b = conv[i + 1]!;
+    const ea = a.testError.mean;
+    const eb = b.testError.mean;
+    if ((ea >= e && e >= eb) || (ea <= e && e <= eb)) {
+      const t = ea === eb ? 0 : (ea - e) / (ea - eb);
+      return { kib: Math.exp(Math.log(a.storageKiB) + t * (Math.log(b.storageKiB) - Math.log(a.storageKiB))), bound: 'exact' };
+    }
+  }
+  const errors = conv.map((c) => c.testError.mean);
+  if (e < Math.min(...errors)) return { kib: conv[conv.length - 1]!.storageKiB, bound: 'above' };
+  return { kib: conv[0]!.storageKiB, bound: 'below' };
+}
 
 function se(a: ClaimRow, b: ClaimRow): number {
   return Math.sqrt(a.testError.std ** 2 / a.testError.n + b.testError.std ** 2 / b.testError.n);
@@ -108,6 +140,34 @@ export function checkClaims(rows: ClaimRow[], defaultSramBits: number): Claim[] 
   storageClaim('storage-R3-B2', 'R3', 'B2', `R3 ${pc(0.0276)} at 116 KiB vs B2 ${pc(0.028)} at 465 KiB: 4.0x the storage`);
   storageClaim('storage-R1-B1', 'R1', 'B1', `R1 ${pc(0.0256)} at 310 KiB vs B1 ${pc(0.0261)} at 930 KiB: 3.0x the storage`);
 
+  // 3b. The same question asked of our own curve: what storage does conventional training need
+  // for each RBNN row's error (log-storage interpolation between our conventional rows)?
+  {
+    const rule = 'our conventional rows (B3, B2, B1) form an error-vs-storage curve; the storage it needs for an RBNN row\'s mean error is interpolated linearly in log(storage) between the two conventional rows whose errors bracket it; "holds" when the best RBNN row needs about 4x (>= 3.5x) less, "direction holds, smaller" when > 1x, else "does not hold"';
+    const claim = 'Equal-error storage: how much more weight storage conventional training needs for each RBNN row\'s error (interpolated on our conventional curve)';
+    const paper = 'about 4x (abstract); Table 2: R3 2.76 % at 116 KiB, the conventional curve reaches 2.80 % only at 465 KiB';
+    const conv = rows.filter((r) => r.model === 'conventional').sort((a, b) => a.storageKiB - b.storageKiB);
+    const rbnn = rows.filter((r) => r.model === 'rbnn');
+    if (conv.length < 2 || rbnn.length === 0) claims.push(notRun('equal-error-storage', claim, paper, rule, 'two conventional rows and an RBNN row'));
+    else {
+      const parts: string[] = [];
+      const numbers: Record<string, number> = {};
+      let best = 0;
+      for (const r of rbnn) {
+        const need = storageForError(conv, r.testError.mean);
+        const ratio = need.kib / r.storageKiB;
+        numbers[r.id] = ratio;
+        best = Math.max(best, ratio);
+        const rel = need.bound === 'below' ? 'less than ' : need.bound === 'above' ? 'more than ' : '';
+        parts.push(`${r.id} (${pc(r.testError.mean)}, ${kib(r.storageKiB)}): conventional needs ${rel}${kib(need.kib)} = ${rel}${ratio.toFixed(2)}x`);
+      }
+      claims.push({
+        id: 'equal-error-storage', claim, paper, ours: parts.join('; '),
+        verdict: best >= 3.5 ? 'holds' : best > 1 ? 'direction holds, smaller' : 'does not hold', rule, numbers,
+      });
+    }
+  }
+
   // 5-7. Claimed without numbers: fewer off-chip accesses, less energy, shorter training.
   const pairs: Array<[RowId, RowId]> = [['R3', 'B2'], ['R1', 'B1'], ['R2', 'B1']];
   const at = (r: ClaimRow): CostPoint | undefined => r.costs.find((c) => c.sramBits === defaultSramBits && c.frozen === 'recompute');
@@ -133,9 +193,8 @@ export function checkClaims(rows: ClaimRow[], defaultSramBits: number): Claim[] 
     if (n === 0) { claims.push(notRun(id, claim, 'claimed, no numbers', rule, 'R1/R2/R3 with B1/B2')); return; }
     claims.push({ id, claim, paper: 'claimed, no numbers', ours: parts.join('; '), verdict: wins === n ? 'holds' : wins === 0 ? 'does not hold' : 'partly holds', rule, numbers });
   };
-  const mib = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB`;
-  costClaim('off-chip', 'Fewer off-chip (DRAM) accesses', (c) => c.dramReadBytes + c.dramWriteBytes, mib);
-  costClaim('energy', 'Less energy per training run', (c) => c.energy, (j) => `${j.toPrecision(3)} J`);
-  costClaim('time', 'Shorter training', (c) => c.seconds, (s) => `${s.toPrecision(3)} s`);
+  costClaim('off-chip', 'Fewer off-chip (DRAM) accesses', (c) => c.dramReadBytes + c.dramWriteBytes, byteSize);
+  costClaim('energy', 'Less energy per training run', (c) => c.energy, (j) => formatQuantity(j, 'J', 3));
+  costClaim('time', 'Shorter training (accelerator time per run)', (c) => c.seconds, (s) => (s >= 60 ? `${(s / 60).toPrecision(3)} min` : `${s.toPrecision(3)} s`));
   return claims;
 }

@@ -37,16 +37,19 @@ export function figurePoints(r: ReproductionResult): FigurePoint[] {
 /** The vega-lite specification of the figure. */
 export function figureSpec(r: ReproductionResult): Record<string, unknown> {
   const values = figurePoints(r);
-  const title = r.quick
-    ? 'Test error vs weight storage (--quick: tiny networks, data subset; not the paper\'s scale)'
-    : `Test error vs weight storage on MNIST: RBNN vs conventional binary-weight training (ours: mean of ${r.seeds.length} seeds, bars min-max)`;
+  const subtitle = r.quick
+    ? '--quick: tiny networks on a data subset, not the paper\'s scale'
+    : `ours: mean of ${r.seeds.length} seeds (bars: best to worst seed); paper: Table 2`;
+  const lo = Math.min(...values.map((v) => v.storageKiB)) / 1.25;
+  const hi = Math.max(...values.map((v) => v.storageKiB)) * 1.25;
+  const ticks = [1, 2, 4, 8, 16, 32, 64, 100, 128, 200, 256, 400, 512, 1000, 2000, 4000].filter((t) => t >= lo && t <= hi);
   const color = { field: 'model', type: 'nominal', title: 'model', scale: { domain: ['RBNN', 'conventional'], range: ['#1f77b4', '#d62728'] } };
-  const shape = { field: 'source', type: 'nominal', title: 'source', scale: { domain: ['ours', 'paper'], range: ['circle', 'diamond'] } };
-  const x = { field: 'storageKiB', type: 'quantitative', title: 'weight storage (KiB, log scale)', scale: { type: 'log', nice: false, padding: 20 }, axis: { values: [64, 100, 128, 200, 256, 400, 512, 1000], grid: true } };
+  const shape = { field: 'source', type: 'nominal', title: 'source', scale: { domain: ['ours', 'paper'], range: ['circle', 'diamond'] }, legend: { symbolFillColor: '#555', symbolStrokeColor: '#555', labelExpr: "datum.label === 'paper' ? 'paper (Table 2)' : 'ours'" } };
+  const x = { field: 'storageKiB', type: 'quantitative', title: 'weight storage (KiB, log scale)', scale: { type: 'log', nice: false, padding: 20 }, axis: { values: ticks, grid: true } };
   const y = { field: 'errorPct', type: 'quantitative', title: 'test error (%)', scale: { zero: false, padding: 12 } };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: { text: title, fontSize: 12 },
+    title: { text: 'Test error vs weight storage on MNIST: RBNN vs conventional binary-weight training', subtitle, fontSize: 13, subtitleFontSize: 11, anchor: 'start' },
     width: 560,
     height: 340,
     background: 'white',

@@ -7,7 +7,7 @@ import { join, relative, dirname } from 'node:path';
 import { formatQuantity } from '../../config/units.js';
 import type { ReproductionResult, RowResult } from './reproduce.js';
 import type { CostPoint } from './costs.js';
-import { SIMILAR_PP } from './claims.js';
+import { SIMILAR_PP, byteSize } from './claims.js';
 import { renderFigure } from './figure.js';
 import { writeAtomic } from './runs.js';
 
@@ -36,7 +36,7 @@ const pc = (x: number, d = 2): string => `${(x * 100).toFixed(d)} %`;
 const ppText = (x: number): string => `${x >= 0 ? '+' : '-'}${Math.abs(x * 100).toFixed(2)} pp`;
 const kib = (bits: number): string => (bits / 8 / 1024).toFixed(1);
 const joules = (j: number): string => formatQuantity(j, 'J', 3);
-const mib = (b: number): string => (b === 0 ? '0' : b < 2 ** 20 ? `${(b / 1024).toFixed(1)} KiB` : b < 2 ** 30 ? `${(b / 2 ** 20).toFixed(1)} MiB` : `${(b / 2 ** 30).toFixed(2)} GiB`);
+const mib = byteSize;
 const size = (bits: number): string => formatQuantity(bits, 'bit', 4);
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 const sci = (n: number): string => {
@@ -309,9 +309,20 @@ function discussion(r: ReproductionResult): string[] {
   const epochsText = rbnnRows.length > 0 ? `${plural(rbnnRows[0]!.epochs, 'epoch')} per RBNN iteration` : '';
   const conv = rows.find((x) => x.model === 'conventional');
   if (r.quick) out.push('This is a `--quick` run: tiny networks on a data subset for one epoch. Only the structure (rows, bits/weight, storage, operation counts, costs of these networks) means anything; the errors do not.');
-  out.push(`**Epochs.** We train ${epochsText}${conv ? `${epochsText ? ' and ' : ''}${plural(conv.totalEpochs, 'epoch')} in all for the conventional rows (the same total as R3's ${rbnnRows.find((x) => x.id === 'R3')?.totalEpochs ?? 20})` : ''}; the paper trains up to 1000 epochs with early stopping on validation. Our test errors are ${meanGap >= 0 ? `${(meanGap * 100).toFixed(2)} pp above` : `${(-meanGap * 100).toFixed(2)} pp below`} the paper's on average (${worst.id} ${ppText(gap[rows.indexOf(worst)]!)}, ${best.id} ${ppText(gap[rows.indexOf(best)]!)}). Short schedules favour neither model by design (equal total epochs for R3, B3 and B2), but they do cap what the biggest networks (R1, B1) can reach. The cost tables price exactly these short runs; the paper's schedule would cost the "paper's own schedule" table above (as an upper bound).`);
+  const rbGap = rows.filter((x) => x.model === 'rbnn').map((x) => x.testError.mean - x.paper.testError);
+  const cvGap = rows.filter((x) => x.model === 'conventional').map((x) => x.testError.mean - x.paper.testError);
+  const avg = (xs: number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
+  out.push(`**Epochs.** We train ${epochsText}${conv ? `${epochsText ? ' and ' : ''}${plural(conv.totalEpochs, 'epoch')} in all for the conventional rows (the same total as R3's ${rbnnRows.find((x) => x.id === 'R3')?.totalEpochs ?? 20})` : ''}; the paper trains up to 1000 epochs with early stopping on validation. Our test errors are ${meanGap >= 0 ? `${(meanGap * 100).toFixed(2)} pp above` : `${(-meanGap * 100).toFixed(2)} pp below`} the paper's on average (from ${best.id} ${ppText(gap[rows.indexOf(best)]!)} to ${worst.id} ${ppText(gap[rows.indexOf(worst)]!)}). The cost tables price exactly these short runs; the paper's schedule would cost at most the "paper's own schedule" table above.`);
+  const weaker = r.claims.some((c) => (c.id === 'storage-R3-B2' || c.id === 'storage-R1-B1' || c.id === 'equal-error-storage') && c.verdict !== 'holds' && c.verdict !== 'holds within noise' && c.verdict !== 'not run');
+  if (rbGap.length > 0 && cvGap.length > 0 && weaker) {
+    const gaps = (m: 'rbnn' | 'conventional'): string => rows.filter((x) => x.model === m).map((x) => `${x.id} ${ppText(x.testError.mean - x.paper.testError)}`).join(', ');
+    out.push(`**Why the storage claims come out weaker.** Our distance to the paper: RBNN ${gaps('rbnn')}; conventional ${gaps('conventional')}. The 12-bit conventional rows come closest to the paper, so at similar error the RBNN rows need more of their storage advantage than in the paper. Our explanation, not measured here: equal total epochs are fair in passes over the data, not in training per weight. An RBNN sub-network trains for ${rbnnRows[0]?.epochs ?? 5} epochs and is then frozen for good, while a conventional network trains all its weights for ${conv?.totalEpochs ?? 20}; a budget of up to 1000 epochs per iteration, as in the paper, would hide that (docs/TRAINING.md has longer-schedule checks). At equal storage (R3 vs B3) both get the same epochs and the same bits: B3 spends them on 6-bit weights of one 200-unit network, R3 on four 100-unit sub-networks in recycled bit-planes.`);
+  }
   out.push('**Recipe.** Mini-batch 100 instead of 1000 (on-device: a batch of 1000 does not fit a few hundred KiB of SRAM), a learning rate decayed by 0.8 per epoch instead of a constant one, and weight updates rounded to nearest instead of truncated: with truncation, updates below one LSB of the narrow late-iteration weights vanish, which stalls training in our short schedule. The paper\'s recipe stays available as the `paper` preset (`--preset R2,paper`).');
-  out.push(`**Learning rate.** One rate per row from {${r.lrGrid.join(', ')}}, picked by validation error on seed ${r.seeds[0]} (the paper tuned one per network, grid unknown). Chosen: ${rows.map((x) => `${x.id} ${x.learningRate}`).join(', ')}. A finer grid, or tuning the fixed-point ranges per network as the paper did, could move individual rows by a few tenths of a point.`);
+  const lrMax = Math.max(...r.lrGrid);
+  const lrMin = Math.min(...r.lrGrid);
+  const edge = r.lrGrid.length > 1 ? rows.filter((x) => x.learningRate === lrMax || x.learningRate === lrMin) : [];
+  out.push(`**Learning rate.** One rate per row from {${r.lrGrid.join(', ')}}, picked by validation error on seed ${r.seeds[0]} (the paper tuned one per network, grid unknown). Chosen: ${rows.map((x) => `${x.id} ${x.learningRate}`).join(', ')}.${edge.length > 0 ? ` ${edge.map((x) => x.id).join(', ')} chose a rate at the edge of the grid, so a wider grid might still help ${edge.length === 1 ? 'it' : 'them'} a little.` : ''} Tuning the fixed-point ranges per network as the paper did could move individual rows by a few tenths of a point.`);
   out.push('**Fixed point.** The paper does not give its activation, error and accumulator widths; ours are 8-bit activations and inputs, 16-bit errors, 32-bit saturating accumulators, a tanh look-up table, and per-layer power-of-two scaling of pre-activations. The summed output of k sub-networks is scaled by 1/sqrt(k) before the softmax (the paper sums; with a plain sum later iterations gained little in our short schedule). These choices are ours, and they change errors, not storage, bits/weight or operation counts.');
   out.push('**Rows.** B3 uses 6-bit weights: the paper\'s table prints 16 bits, but its 114 KiB of weights only fits 6 bits (158,800 weights x 6 bits = 116.3 KiB, exactly R3\'s storage). R2\'s 2.28 bits/weight is 16/7 = 2.2857 printed truncated. The paper stops adding sub-networks when validation accuracy stops improving; our presets run the iterations of Table 2 (no iteration-level early stopping), so our hidden sizes are exactly the table\'s.');
   out.push(`**Statistics.** ${r.seeds.length} seeds per row, against the paper's average of 20 runs: our spreads (std over seeds, in the table) are the honest error bars; differences smaller than about twice the standard error of a difference are not resolved.`);

@@ -128,7 +128,7 @@ describe('rbnn-sim reproduce --quick', () => {
   });
 
   it('checks every claim; R2 bits/weight holds', () => {
-    expect(result.claims.map((c) => c.id)).toEqual(['bits-per-weight', 'equal-storage', 'storage-R3-B2', 'storage-R1-B1', 'off-chip', 'energy', 'time']);
+    expect(result.claims.map((c) => c.id)).toEqual(['bits-per-weight', 'equal-storage', 'storage-R3-B2', 'storage-R1-B1', 'equal-error-storage', 'off-chip', 'energy', 'time']);
     expect(result.claims[0]!.verdict).toBe('holds');
     for (const c of result.claims) expect(c.verdict).not.toBe('not run');
   });

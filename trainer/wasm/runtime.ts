@@ -3,8 +3,9 @@
  * memory with a small allocator, and one worker thread that runs half of a large kernel call
  * while the calling thread runs the other half (the machine this targets has 2 cores).
  *
- * Environment: RBNN_THREADS=1 keeps every kernel on the calling thread (default: 2 threads
- * when the machine has at least 2 CPUs).
+ * Environment: RBNN_THREADS=2 lets a second thread take half of large kernel calls. The
+ * default is 1: the split has not shown a gain on a loaded 2-core machine (docs/PERFORMANCE.md),
+ * and sweeps already use every core with one process per design point.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -50,8 +51,8 @@ const { module, memory, ctrl, args: argsOff, jobs } = workerData;
 const inst = new WebAssembly.Instance(module, { env: { memory } });
 const c = new Int32Array(memory.buffer, ctrl, 16);
 const a = new Float64Array(memory.buffer, argsOff, ${MAX_ARGS});
-Atomics.store(c, ${READY}, 1);
 let seen = Atomics.load(c, ${SEQ});
+Atomics.store(c, ${READY}, 1);
 for (;;) {
   Atomics.wait(c, ${SEQ}, seen);
   seen = Atomics.load(c, ${SEQ});
@@ -83,7 +84,7 @@ export class WasmRuntime {
   /** Kernel calls to run on one thread before trying two again. */
   private pauseCalls = 0;
   private pauseNext = MIN_PAUSE;
-  /** Threads a kernel call may use (1 or 2); RBNN_THREADS, else min(2, CPUs). */
+  /** Threads a kernel call may use (1 or 2): RBNN_THREADS (capped by the CPUs), else 1. */
   threads: number;
 
   constructor() {
@@ -95,7 +96,7 @@ export class WasmRuntime {
     this.ctrl = new Int32Array(this.memory.buffer, ctrl, 16);
     this.args = new Float64Array(this.memory.buffer, ctrl + 64, MAX_ARGS);
     const env = Number(process.env.RBNN_THREADS ?? 0);
-    this.threads = env >= 1 ? Math.min(2, env) : Math.min(2, availableParallelism());
+    this.threads = env >= 1 ? Math.min(2, env, availableParallelism()) : 1;
     if (this.threads > 1) {
       this.worker = new Worker(WORKER_SOURCE, {
         eval: true,

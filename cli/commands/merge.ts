@@ -1,0 +1,42 @@
+/**
+ * `rbnn-sim merge`: combines the output folders of the shards of one sweep
+ * (`rbnn-sim sweep ... --shard i/N --out DIR_i`) into the outputs an unsharded run writes.
+ */
+import type { Argv, CommandModule } from 'yargs';
+import { UserError } from '../../config/errors.js';
+import { mergeResults, readSweepResult } from '../sweep/merge.js';
+import { writeSweepOutputs } from '../sweep/outputs.js';
+import { terminalTable } from '../sweep/summary.js';
+
+interface Args {
+  inputs?: string[];
+  out?: string;
+  partial?: boolean;
+  plots?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export const mergeCommand: CommandModule<object, Args> = {
+  command: 'merge <inputs..>',
+  describe: 'Merge the shards of a sweep (their --out folders) into one set of outputs',
+  builder: (y: Argv) => y
+    .positional('inputs', { type: 'string', array: true, describe: 'output folders (or sweep.json files) of the shards' })
+    .option('out', { alias: 'o', type: 'string', requiresArg: true, demandOption: true, describe: 'folder for the merged sweep.csv, sweep.json, summary.md and plots' })
+    .option('partial', { type: 'boolean', describe: 'merge even when some points are missing' })
+    .option('plots', { type: 'boolean', describe: 'draw the SVG plots (--no-plots: skip)' })
+    .option('json', { type: 'boolean', describe: 'print the merged sweep.json instead of the table' })
+    .option('quiet', { alias: 'q', type: 'boolean', describe: 'no summary line' })
+    .example('$0 merge out/s1 out/s2 out/s3 out/s4 -o out/all', 'four shards of one sweep'),
+  handler: async (argv) => {
+    const inputs = argv.inputs ?? [];
+    if (inputs.length === 0) throw new UserError('merge: give the output folders of the shards');
+    const parts = inputs.map((name) => ({ name, result: readSweepResult(name) }));
+    const { result, missing } = mergeResults(parts, { partial: argv.partial === true });
+    process.stdout.write(argv.json ? `${JSON.stringify(result, null, 1)}\n` : terminalTable(result));
+    const files = await writeSweepOutputs(argv.out!, result, { plots: argv.plots !== false });
+    if (!argv.quiet) {
+      process.stderr.write(`merge: ${result.rows.length} of ${result.totalPoints} points from ${parts.length} shard${parts.length === 1 ? '' : 's'}${missing.length ? ` (${missing.length} missing)` : ''}; wrote ${files.join(', ')}\n`);
+    }
+  },
+};

@@ -1,0 +1,90 @@
+/**
+ * `rbnn-sim sweep`: design-space exploration. Trains each distinct training configuration once
+ * (cached on disk), costs every hardware point by replaying the run's operation stream, and
+ * writes rows (CSV, JSON), a Markdown summary and SVG plots. See docs/SWEEP.md.
+ */
+import type { Argv, CommandModule } from 'yargs';
+import os from 'node:os';
+import { resolve } from 'node:path';
+import { UserError } from '../../config/errors.js';
+import { specFromArgs, type SweepArgs } from '../sweep/args.js';
+import { TrainingCache, defaultCacheDir } from '../sweep/cache.js';
+import { writeSweepOutputs } from '../sweep/outputs.js';
+import { parseShard } from '../sweep/points.js';
+import { sweepProgressBar } from '../sweep/progress.js';
+import { runSweep } from '../sweep/runner.js';
+import { terminalTable } from '../sweep/summary.js';
+
+interface Args extends SweepArgs {
+  out?: string;
+  cache?: string | boolean;
+  workers?: number;
+  shard?: string;
+  plots?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+const HW = 'Hardware axes:';
+const ST = 'Storage mode (--mode storage):';
+const RUN = 'Running:';
+
+export const sweepCommand: CommandModule<object, Args> = {
+  command: 'sweep',
+  describe: 'Sweep SRAM sizes and other settings over presets (trains each network once, cached), with CSV/JSON/Markdown/SVG outputs',
+  builder: (y: Argv) => y
+    .option('mode', { choices: ['hardware', 'storage'] as const, describe: 'hardware: fixed workloads, varying hardware; storage: for each weight-storage budget, the candidate networks that fit it (the paper\'s Figure 4)' })
+    .option('presets', { alias: 'preset', type: 'string', requiresArg: true, describe: 'workloads, comma-separated (R2,B1,B2; "R2+paper" combines presets); storage mode: the base of every candidate' })
+    .option('sram', { type: 'string', requiresArg: true, group: HW, describe: 'SRAM capacities: a list (64KiB,128KiB) or a range (32KiB..1MiB with --steps N, or 32KiB..1MiB:x2, :+64KiB, :N)' })
+    .option('steps', { type: 'number', requiresArg: true, group: HW, describe: 'points of a range without its own step' })
+    .option('scale', { choices: ['geometric', 'linear'] as const, group: HW, describe: 'spacing of --steps ranges (default geometric)' })
+    .option('vary', { type: 'string', requiresArg: true, group: HW, describe: 'any configuration path, repeatable: --vary hardware.sram.banks=4,8,16 --vary hardware.policy.frozen=recompute,cache' })
+    .option('budgets', { type: 'string', requiresArg: true, group: ST, describe: `weight-storage budgets, list or range (default ${'32KiB..1MiB:x2'})` })
+    .option('rbnn', { type: 'string', requiresArg: true, group: ST, describe: 'RBNN candidates: "hidden=50,100,200 bits=8,12,16 iterations=auto epochs=5" (keys optional), or none' })
+    .option('conventional', { type: 'string', requiresArg: true, group: ST, describe: 'conventional candidates: "hidden=50,100,200,400,800 bits=6,8,12 epochs=20", or none' })
+    .option('schedule-only', { type: 'boolean', describe: 'cost the configured schedules without training (fast; no test error)' })
+    .option('quick', { type: 'boolean', describe: 'CI-sized: 2000/1000/1000 samples (storage mode: small families, 1-2 epochs)' })
+    .option('sample', { type: 'number', requiresArg: true, describe: 'keep N points (storage mode: N candidates per family), evenly spread' })
+    .option('config', { alias: 'c', type: 'string', requiresArg: true, describe: 'configuration file merged under every point' })
+    .option('set', { type: 'string', requiresArg: true, describe: 'override one key for every point, repeatable' })
+    .option('seed', { type: 'number', requiresArg: true, describe: 'training.seed' })
+    .option('epochs', { type: 'number', requiresArg: true, describe: 'training.epochs for every workload (storage mode: of both families)' })
+    .option('out', { alias: 'o', type: 'string', requiresArg: true, group: RUN, describe: 'folder for sweep.csv, sweep.json, summary.md and the SVG plots' })
+    .option('cache', { type: 'string', group: RUN, describe: 'training cache folder (default $XDG_CACHE_HOME/rbnn-sim or .cache/rbnn-sim); --no-cache: none' })
+    .option('workers', { alias: 'j', type: 'number', requiresArg: true, group: RUN, describe: 'worker threads (default: cores); 1: this process' })
+    .option('shard', { type: 'string', requiresArg: true, group: RUN, describe: 'run slice i of N (i/N), for job arrays; combine with rbnn-sim merge' })
+    .option('plots', { type: 'boolean', group: RUN, describe: 'draw the SVG plots (--no-plots: skip)' })
+    .option('json', { type: 'boolean', group: RUN, describe: 'print sweep.json instead of the table' })
+    .option('quiet', { alias: 'q', type: 'boolean', group: RUN, describe: 'no progress bar, no summary line' })
+    .example('$0 sweep --presets R2,B1,B2 --sram 32KiB..2MiB --steps 13 -o out/sram', 'energy and DRAM traffic vs SRAM size (docs/SWEEP.md)')
+    .example('$0 sweep --presets R2 --sram 128KiB,256KiB --vary hardware.sram.banks=4,8,16 -o out/banks', 'SRAM size x banks')
+    .example('$0 sweep --mode storage --quick -o out/fig4', "the paper's Figure 4 (test error vs weight storage), CI-sized")
+    .example('$0 sweep --presets R2,B1 --sram 32KiB..1MiB:x2 --shard 2/4 -o out/s2', 'one slice of four; then: $0 merge out/s1 out/s2 out/s3 out/s4 -o out/all')
+    .epilog('Training depends only on the model, training and data sections: each distinct run is trained once and cached; every hardware point replays its operation stream. See docs/SWEEP.md.'),
+  handler: async (argv) => {
+    const spec = specFromArgs(argv);
+    const shard = argv.shard !== undefined ? parseShard(argv.shard) : undefined;
+    if (shard && shard.count > 1 && argv.out === undefined) throw new UserError('--shard needs --out (merge the shards\' folders with rbnn-sim merge)');
+    if (argv.workers !== undefined && (!Number.isInteger(argv.workers) || argv.workers < 1)) throw new UserError(`--workers: expected a whole number >= 1, got ${argv.workers}`);
+    const cacheDir = argv.cache === false ? null : typeof argv.cache === 'string' && argv.cache !== '' ? resolve(argv.cache) : defaultCacheDir();
+    const quiet = argv.quiet === true;
+    const cache = new TrainingCache(cacheDir, (msg) => process.stderr.write(`rbnn-sim: ${msg}\n`));
+    const bar = sweepProgressBar(!quiet && !argv.json);
+    let out;
+    try {
+      out = await runSweep(spec, { ...(shard ? { shard } : {}), workers: argv.workers ?? os.availableParallelism(), cache, progress: bar.update });
+    } finally {
+      bar.stop();
+    }
+    const { result, stats } = out;
+    process.stdout.write(argv.json ? `${JSON.stringify(result, null, 1)}\n` : terminalTable(result));
+    if (argv.out !== undefined) {
+      const files = await writeSweepOutputs(argv.out, result, { plots: argv.plots !== false });
+      if (!quiet) process.stderr.write(`sweep: wrote ${files.join(', ')}\n`);
+    }
+    if (!quiet) {
+      const tr = spec.scheduleOnly ? 'schedule-only' : `${stats.trainings} training run${stats.trainings === 1 ? '' : 's'} (${stats.trained} trained, ${stats.cacheHits} from the cache${cacheDir ? '' : ', no cache'})`;
+      process.stderr.write(`sweep: ${stats.points} points${shard && shard.count > 1 ? ` (shard ${shard.index}/${shard.count} of ${result.totalPoints})` : ''}, ${tr}, ${stats.threads > 0 ? `${stats.threads} worker threads` : 'in this process'}, ${(stats.wallMs / 1000).toFixed(2)} s\n`);
+    }
+  },
+};

@@ -1,0 +1,87 @@
+/**
+ * Where a sweep's work runs: in this process, one task at a time, or in a pool of worker
+ * threads (piscina) of `workers` threads. Workers load cli/sweep/worker.js next to this module
+ * (the built CLI, dist/) or worker.ts when this process runs under tsx; elsewhere (vitest, plain
+ * node on the sources) the pool is not available and the sweep runs in this process.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { MessageChannel } from 'node:worker_threads';
+import type { Config } from '../../config/schema.js';
+import type { TrainingRecord } from './cache.js';
+import type { Point } from './points.js';
+import type { SweepRow } from './row.js';
+import type { Task } from './worker.js';
+import { costPoint, trainRecorded } from './work.js';
+
+export interface Executor {
+  /** Worker threads (0: this process). */
+  readonly threads: number;
+  train(cfg: Config, progress?: (done: number, total: number) => void): Promise<TrainingRecord>;
+  /** Costs points that share one training run (or none: schedule-only). */
+  cost(items: Array<{ point: Point; cfg: Config }>, training: TrainingRecord | null): Promise<SweepRow[]>;
+  close(): Promise<void>;
+}
+
+/** Runs everything in this process, one task at a time, in submission order. */
+export function inProcessExecutor(): Executor {
+  let chain: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T> | T): Promise<T> => {
+    const next = chain.then(fn, fn);
+    chain = next.catch(() => undefined);
+    return next;
+  };
+  return {
+    threads: 0,
+    train: (cfg, progress) => serial(() => trainRecorded(cfg, progress)),
+    cost: (items, training) => serial(async () => {
+      const rows: SweepRow[] = [];
+      for (const { point, cfg } of items) {
+        rows.push(costPoint(point, cfg, training));
+        await new Promise((r) => setImmediate(r)); // let the progress bar and signals run
+      }
+      return rows;
+    }),
+    close: async () => { await chain; },
+  };
+}
+
+/** The worker module and the execArgv it needs, or null when workers cannot load it here. */
+export function workerModule(): { url: string; execArgv: string[] } | null {
+  const here = fileURLToPath(import.meta.url);
+  const ext = extname(here);
+  if (ext === '.js') {
+    const file = join(dirname(here), 'worker.js');
+    return existsSync(file) ? { url: pathToFileURL(file).href, execArgv: process.execArgv } : null;
+  }
+  // Sources: only under tsx (worker-tsx.mjs registers its hooks in the worker); not under vitest.
+  const file = join(dirname(here), 'worker-tsx.mjs');
+  const tsx = process.execArgv.some((a) => a.includes('tsx'));
+  return ext === '.ts' && tsx && existsSync(file) ? { url: pathToFileURL(file).href, execArgv: [] } : null;
+}
+
+/** A piscina pool of `workers` threads, or null when workers are not available (see workerModule). */
+export async function poolExecutor(workers: number): Promise<Executor | null> {
+  const mod = workerModule();
+  if (!mod) return null;
+  const { Piscina } = await import('piscina');
+  const pool = new Piscina<Task, TrainingRecord | SweepRow[]>({
+    filename: mod.url, execArgv: mod.execArgv, minThreads: 0, maxThreads: workers, idleTimeout: 1000,
+  });
+  return {
+    threads: workers,
+    train: async (cfg, progress) => {
+      if (!progress) return (await pool.run({ kind: 'train', cfg })) as TrainingRecord;
+      const { port1, port2 } = new MessageChannel();
+      port1.on('message', (m: { done: number; total: number }) => progress(m.done, m.total));
+      try {
+        return (await pool.run({ kind: 'train', cfg, port: port2 }, { transferList: [port2] })) as TrainingRecord;
+      } finally {
+        port1.close();
+      }
+    },
+    cost: async (items, training) => (await pool.run({ kind: 'cost', items, training })) as SweepRow[],
+    close: () => pool.destroy(),
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * A pool worker of `rbnn-sim sweep` (a piscina worker thread; cli/sweep/pool.ts). It runs the
+ * tasks of cli/sweep/work.ts: training runs (progress posted on the task's port) and costing
+ * of points. MNIST is parsed once per worker (trainer/mnist/dataset.ts keeps it).
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type { Config } from '../../config/schema.js';
+import type { TrainingRecord } from './cache.js';
+import type { Point } from './points.js';
+import type { SweepRow } from './row.js';
+import { costPoint, trainRecorded } from './work.js';
+
+export type Task =
+  | { kind: 'train'; cfg: Config; port?: MessagePort }
+  | { kind: 'cost'; items: Array<{ point: Point; cfg: Config }>; training: TrainingRecord | null };
+
+export default async function run(task: Task): Promise<TrainingRecord | SweepRow[]> {
+  if (task.kind === 'train') {
+    const port = task.port;
+    let last = 0;
+    try {
+      return await trainRecorded(task.cfg, port ? (done, total) => {
+        const now = Date.now();
+        if (done === total || now - last >= 200) {
+          last = now;
+          port.postMessage({ done, total });
+        }
+      } : undefined);
+    } finally {
+      port?.close();
+    }
+  }
+  return task.items.map(({ point, cfg }) => costPoint(point, cfg, task.training));
+}
