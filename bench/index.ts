@@ -5,5 +5,6 @@ import { traceBenchmark } from './traces.js';
 import { simBenchmark } from './sim.js';
 import { trainStepBenchmark } from './train-step.js';
 import { costOverheadBenchmark } from './cost-overhead.js';
+import { sweepBenchmark } from './sweep.js';
 
-export const benchmarks: Benchmark[] = [dataBenchmark, traceBenchmark, simBenchmark, trainStepBenchmark, costOverheadBenchmark];
+export const benchmarks: Benchmark[] = [dataBenchmark, traceBenchmark, simBenchmark, trainStepBenchmark, costOverheadBenchmark, sweepBenchmark];

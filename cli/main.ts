@@ -10,6 +10,7 @@ export async function main(argv: string[]): Promise<number> {
     .scriptName('rbnn-sim')
     .usage('$0 <command> [options]\n\nSimulate RBNN training on an on-device learning accelerator.')
     .command(commands)
+    .middleware(singleValued, true)
     .demandCommand(1, 'Name a command (see --help).')
     .strict()
     .recommendCommands()
@@ -20,6 +21,9 @@ export async function main(argv: string[]): Promise<number> {
     .fail((msg, err) => {
       // yargs' own parse errors (YError: a flag missing its value, ...) are usage errors too.
       if (err && !isUserError(err) && err.name !== 'YError') throw err;
+      // recommendCommands() says only "Did you mean train?": say what was typed too.
+      const typed = argv.find((a) => a === '-' || !a.startsWith('-'));
+      if (!err && /^Did you mean /.test(msg) && typed) msg = `unknown command "${typed}" (d${msg.slice(1)})`;
       throw new UsageError(err ? err.message : msg);
     });
   try {
@@ -36,6 +40,19 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+/** Flags that may be given more than once (their values are collected into a list). */
+const REPEATABLE = new Set(['set']);
+
+/** A flag given twice (--preset R2 --preset B1) arrives as a list: refuse it, naming the flag. */
+function singleValued(argv: Record<string, unknown>): void {
+  // Aliases (-o, --out) hold the same list: name the longest.
+  const entries = Object.entries(argv).sort(([a], [b]) => b.length - a.length);
+  for (const [key, value] of entries) {
+    if (!Array.isArray(value) || key === '_' || REPEATABLE.has(key) || /[A-Z]/.test(key)) continue;
+    throw new UsageError(`${key.length === 1 ? '-' : '--'}${key}: given ${value.length} times, give it once`);
+  }
+}
 
 function oneLine(s: string): string {
   return s.replace(/\s*\n\s*/g, ' ').trim();

@@ -88,21 +88,37 @@ function parseJson(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
+    // V8 messages: "... in JSON at position 7 (line 1 column 8)", "Unexpected end of JSON input",
+    // or "Unexpected token 'm', "<the text>"... is not valid JSON" (no position: no line then).
     const message = (e as Error).message;
     const at = /at position (\d+)/.exec(message);
-    const line = at ? text.slice(0, Number(at[1])).split('\n').length : text.split('\n').length;
-    throw new UserError(`${file}:${line}: invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}`);
+    const line = at ? text.slice(0, Number(at[1])).split('\n').length : /end of JSON input/.test(message) ? text.split('\n').length : null;
+    const reason = message.replace(/ in JSON at position \d+.*$/s, '').replace(/, (\.\.\.)?"[\s\S]*"(\.\.\.)? is not valid JSON$/, '');
+    throw new UserError(`${file}${line === null ? '' : `:${line}`}: invalid JSON: ${reason}`);
   }
 }
 
 function parseYaml(text: string, file: string): unknown {
+  return yamlValue(text, (line, reason) => new UserError(`${file}${line ? `:${line}` : ''}: invalid YAML: ${reason}`));
+}
+
+/**
+ * YAML text to a value; errors and warnings (an unknown tag such as !!js/function, an unknown
+ * directive: things YAML would otherwise print as multi-line Node warnings) become `fail(line, reason)`.
+ */
+function yamlValue(text: string, fail: (line: number | undefined, reason: string) => Error): unknown {
+  let doc: YAML.Document.Parsed;
   try {
-    return YAML.parse(text);
+    doc = YAML.parseDocument(text, { logLevel: 'error' });
   } catch (e) {
-    if (!(e instanceof YAML.YAMLError)) throw e;
-    const line = e.linePos?.[0].line;
-    const reason = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-    throw new UserError(`${file}${line ? `:${line}` : ''}: invalid YAML: ${reason}`);
+    throw fail(undefined, (e as Error).message.split('\n')[0]!);
+  }
+  const problem = doc.errors[0] ?? doc.warnings[0];
+  if (problem) throw fail(problem.linePos?.[0].line, problem.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''));
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw fail(undefined, (e as Error).message.split('\n')[0]!);
   }
 }
 
@@ -113,12 +129,7 @@ export function parseSet(set: string): Tree {
   if (eq < 0 || !/^[\w-]+(\.[\w-]+)*$/.test(path)) {
     throw new UserError(`--set ${JSON.stringify(set)}: expected path=value, e.g. --set model.bits=12`);
   }
-  let value: unknown;
-  try {
-    value = YAML.parse(set.slice(eq + 1));
-  } catch (e) {
-    throw new UserError(`--set ${set}: cannot read the value as YAML (${(e as Error).message.split('\n')[0]})`);
-  }
+  const value = yamlValue(set.slice(eq + 1), (_line, reason) => new UserError(`--set ${set}: cannot read the value as YAML (${reason})`));
   const tree: Tree = {};
   setPath(tree, path.split('.'), value);
   return tree;

@@ -73,7 +73,7 @@ export function parseQuantity(input: unknown, dimension: Dimension, field = 'val
   const value = Number(exact);
   if (!Number.isFinite(value) || (value === 0 && !exact.isZero())) fail(' (out of range)');
   if (dimension === 'bit' && !exact.isInteger()) fail(' (not a whole number of bits)');
-  if (dimension === 'bit' && !Number.isSafeInteger(value)) fail(' (out of range: at most 1 PiB)');
+  if (dimension === 'bit' && !Number.isSafeInteger(value)) fail(' (out of range: sizes must be below 1 PiB = 2^53 bits)');
   return value === 0 ? 0 : value; // no -0
 }
 

@@ -35,7 +35,11 @@ export function applyLayer(target: Tree, layer: Tree, source: string, section: S
   for (const [key, value] of Object.entries(layer)) {
     if (value === undefined) continue; // an absent CLI flag
     const path = prefix ? `${prefix}.${key}` : key;
-    if (!Object.hasOwn(section, key)) throw new UserError(`unknown key ${path}${suggest(key, Object.keys(section))}${where}`);
+    if (!Object.hasOwn(section, key)) {
+      // Quoted when it would not show on its own ("", "a b", "model.").
+      const shown = /^[\w$-]+(\.[\w$-]+)*$/.test(path) ? path : JSON.stringify(path);
+      throw new UserError(`unknown key ${shown}${suggest(key, Object.keys(section))}${where}`);
+    }
     const node = section[key]!;
     if (isField(node)) {
       target[key] = checkField(node, value, path, where);
@@ -105,8 +109,14 @@ function checkIntList(field: IntListField, value: unknown, path: string, where: 
   return [...(value as number[])];
 }
 
+export const MAX_EPOCHS = 100_000;
+
 /** Constraints between fields, checked once all layers are merged. */
 export function checkCrossFields(cfg: Config): void {
+  // Not "impossible", but a run of more epochs never ends (the paper's longest is 1000).
+  if (cfg.training.epochs > MAX_EPOCHS) {
+    throw new UserError(`training.epochs: expected at most ${MAX_EPOCHS}, got ${cfg.training.epochs}`);
+  }
   const m = cfg.model;
   if (m.schedule !== 'rbnn') return; // the conventional schedule runs one iteration at n bits
   if (m.maxIterations > m.bits) {

@@ -5,6 +5,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { codeVersion } from '../sweep/cache.js';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,10 +35,14 @@ interface CacheFile {
   runs: Record<string, RunRecord>;
 }
 
-/** Everything that changes a training result: the model, training and data sections. */
+/**
+ * Everything that changes a training result: the model, training and data sections, and the
+ * version of the training code (the sweep cache's: package version + hash of trainer/ and
+ * model/), so runs cached by older code are trained again.
+ */
 export function configHash(cfg: Config): string {
   const data = { ...cfg.data, dir: cfg.data.dir ?? null };
-  return createHash('sha256').update(JSON.stringify({ model: cfg.model, training: cfg.training, data })).digest('hex').slice(0, 16);
+  return createHash('sha256').update(JSON.stringify({ model: cfg.model, training: cfg.training, data, code: codeVersion() })).digest('hex').slice(0, 16);
 }
 
 export function runKey(row: RowId, cfg: Config): string {

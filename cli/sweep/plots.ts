@@ -159,7 +159,7 @@ function errorVsStorage(rows: readonly SweepRow[], title: string): Plot {
     .map((r) => ({ family: FAMILY_NAME[f], storage: r.weightStorageBits / KiB, error: 100 * r.testError! })));
   const st = data.map((d) => d.storage);
   const x = { field: 'storage', type: 'quantitative', scale: { type: 'log', base: 2, domain: logDomain(st, 1.3) }, axis: { title: 'Weight storage (KiB, log scale)', values: logTicks(...logDomain(st, 1.3), true), format: 'd' } };
-  const y = { field: 'error', type: 'quantitative', scale: { zero: false, nice: true }, axis: { title: 'Test error (%)' } };
+  const y = { field: 'error', type: 'quantitative', scale: { zero: false, nice: false, padding: 24 }, axis: { title: 'Test error (%)' } };
   const color = { field: 'family', type: 'nominal', scale: { domain: [FAMILY_NAME.rbnn, FAMILY_NAME.conventional], range: ['#d62728', '#1f77b4'] }, legend: { title: 'Training' } };
   return {
     file: 'error-vs-storage.svg',
@@ -181,7 +181,7 @@ function pareto(rows: readonly SweepRow[], paths: readonly string[], title: stri
   const data = rows.map((r) => ({ series: byFamily ? FAMILY_NAME[r.family] : seriesOf(r, paths), energy: r.energyJ, error: 100 * r.testError!, label: `${shortName(r)} @ ${sramText(r)}` }));
   const front = paretoFront(data, (d) => d.energy, (d) => d.error);
   const x = { field: 'energy', type: 'quantitative', scale: { type: 'log', domain: logDomain(data.map((d) => d.energy)) }, axis: { title: 'Energy per training run (J, log scale)', values: logTicks(...logDomain(data.map((d) => d.energy)), false), format: '~g' } };
-  const y = { field: 'error', type: 'quantitative', scale: { zero: false, nice: true }, axis: { title: 'Test error (%)' } };
+  const y = { field: 'error', type: 'quantitative', scale: { zero: false, nice: false, padding: 24 }, axis: { title: 'Test error (%)' } };
   return {
     file: 'pareto-error-energy.svg',
     title: 'Pareto front: test error vs energy',
@@ -200,6 +200,8 @@ function pareto(rows: readonly SweepRow[], paths: readonly string[], title: stri
 }
 
 function sramText(r: SweepRow): string {
+  const swept = r.values[SRAM_PATH];
+  if (typeof swept === 'string') return swept;
   const kib = r.sramBits / KiB;
   return kib >= 1024 ? `${Number((kib / 1024).toPrecision(3))} MiB` : `${Number(kib.toPrecision(4))} KiB`;
 }

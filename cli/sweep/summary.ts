@@ -37,7 +37,7 @@ function costTable(rows: readonly SweepRow[], withWorkload: boolean): { head: st
 }
 
 function md(head: string[], body: string[][]): string {
-  const right = (h: string): boolean => !['workload', 'on chip', 'SRAM'].includes(h) && !h.startsWith('best');
+  const right = (h: string): boolean => !['workload', 'on chip', 'SRAM', 'final hidden'].includes(h) && !h.startsWith('best');
   return [
     `| ${head.join(' | ')} |`,
     `|${head.map((h) => (right(h) ? '---:' : '---')).join('|')}|`,
@@ -84,10 +84,19 @@ export function summaryMarkdown(res: SweepResult, plots: readonly Plot[]): strin
   }
   if (s.mode === 'storage') lines.push(...storageSection(rows, s.budgets));
   lines.push('## Points', '');
-  for (const [w, rs] of byWorkload(rows)) {
-    lines.push(`### ${w}`, '', `${networkText(rs[0]!)}; test error ${pct(rs[0]!.testError)}; weight storage ${size(rs[0]!.weightStorageBits)}.`, '');
-    const t = costTable(rs, false);
-    lines.push(md(t.head, t.body), '');
+  const groups = byWorkload(rows);
+  if ([...groups.values()].every((rs) => rs.length === 1)) {
+    // One point per workload (storage mode on one accelerator): one table, the networks in it.
+    const t = costTable(rows, true);
+    const net = rows.map((r) => [r.finalHidden.join('-'), r.bitsPerWeight.toFixed(2), size(r.weightStorageBits)]);
+    const head = [t.head[0]!, 'final hidden', 'bits/weight', 'weight storage', ...t.head.slice(1)];
+    lines.push(md(head, t.body.map((b, i) => [b[0]!, ...net[i]!, ...b.slice(1)])), '');
+  } else {
+    for (const [w, rs] of groups) {
+      lines.push(`### ${w}`, '', `${networkText(rs[0]!)}; test error ${pct(rs[0]!.testError)}; weight storage ${size(rs[0]!.weightStorageBits)}.`, '');
+      const t = costTable(rs, false);
+      lines.push(md(t.head, t.body), '');
+    }
   }
   const trained = rows.filter((r) => r.testError !== null);
   if (trained.length) {

@@ -13,7 +13,8 @@ export const hardwareSection = {
     // (about 290 KiB in all); B2 (465 KiB of weights) and B1 (930 KiB) do not fit. Design choice.
     capacity: quantity('bit', '320 KiB', 'on-chip SRAM capacity (all banks)', { min: 0, exclusiveMin: true }),
     // 10 banks of 32 KiB (assumption): small banks keep the energy per access low (see energyExponent).
-    banks: int(10, 'number of SRAM banks (addresses interleaved by word)', { min: 1 }),
+    // At most 1024: beyond that the per-bank counters and report rows stop meaning anything.
+    banks: int(10, 'number of SRAM banks (addresses interleaved by word)', { min: 1, max: 1024 }),
     // 64-bit words: the access width of Horowitz's SRAM figures (ISSCC 2014).
     wordWidth: quantity('bit', '64 b', 'bits per SRAM access (a multiple of 8)', { min: 0, exclusiveMin: true }),
     // Single-ported banks (assumption: the cheapest, densest macro).
