@@ -42,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
 class UsageError extends Error {}
 
 /** Flags that may be given more than once (their values are collected into a list). */
-const REPEATABLE = new Set(['set']);
+const REPEATABLE = new Set(['set', 'vary', 'inputs']); // vary: rbnn-sim sweep; inputs: rbnn-sim merge's folders
 
 /** A flag given twice (--preset R2 --preset B1) arrives as a list: refuse it, naming the flag. */
 function singleValued(argv: Record<string, unknown>): void {

@@ -7,7 +7,7 @@ import { UserError } from '../../config/errors.js';
 import { parseQuantity } from '../../config/units.js';
 import { isPlainObject, type Tree } from '../../config/validate.js';
 import { parseAxis, parseVary, type Axis, type Scale } from './axes.js';
-import { expandPoints, presetArg, setString } from './points.js';
+import { expandPoints, pointConfig, presetArg, setString } from './points.js';
 import {
   DEFAULT_CONVENTIONAL, DEFAULT_RBNN, QUICK_CONVENTIONAL, QUICK_RBNN, QUICK_SETS,
   type ConventionalFamily, type RbnnFamily, type SweepMode, type SweepSpec,
@@ -72,8 +72,6 @@ export function specFromArgs(a: SweepArgs): SweepSpec {
   sets.push(...list(a.set));
   if (a.seed !== undefined) sets.push(setString('training.seed', a.seed));
   if (a.epochs !== undefined && mode === 'hardware') sets.push(setString('training.epochs', a.epochs));
-  // Check the common layers on every preset now (a bad --set fails before anything runs).
-  for (const p of presets.length ? presets : [undefined]) resolveConfig({ ...(p ? { preset: presetArg(p) } : {}), sets });
 
   let budgets: number[] = [];
   let rbnn: RbnnFamily | null = null;
@@ -97,8 +95,15 @@ export function specFromArgs(a: SweepArgs): SweepSpec {
     kind: 'rbnn-sim.sweep-spec', version: 1, mode, presets, sets, axes, budgets, rbnn, conventional,
     scheduleOnly: a.scheduleOnly === true, sample: a.sample ?? 0, command: commandLine(a, mode, presets),
   };
-  const n = expandPoints(spec).length; // also checks the candidates
-  if (n > 100_000) throw new UserError(`the sweep has ${n} points; at most 100000 (use fewer values or --sample)`);
+  const points = expandPoints(spec); // also checks the candidates
+  if (points.length > 100_000) throw new UserError(`the sweep has ${points.length} points; at most 100000 (use fewer values or --sample)`);
+  // Resolve the first point of every workload now: a bad --set or --config fails before anything runs.
+  const seen = new Set<string>();
+  for (const p of points) {
+    if (seen.has(p.workload)) continue;
+    seen.add(p.workload);
+    pointConfig(p);
+  }
   return spec;
 }
 

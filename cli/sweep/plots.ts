@@ -33,6 +33,17 @@ const CONFIG = {
 };
 
 const FAMILY_NAME = { rbnn: 'RBNN', conventional: 'Conventional (BinaryConnect)' } as const;
+/** The same two colours for the families in every plot. */
+const FAMILY_SCALE = { domain: [FAMILY_NAME.rbnn, FAMILY_NAME.conventional], range: ['#d62728', '#1f77b4'] };
+
+/** The colour channel of a series field: family colours when the series are the families. */
+function seriesColor(byFamily: boolean, legendTitle: string | null): Record<string, unknown> {
+  return {
+    field: 'series', type: 'nominal',
+    ...(byFamily ? { scale: FAMILY_SCALE } : {}),
+    legend: legendTitle === null ? null : { title: byFamily ? 'Family' : legendTitle },
+  };
+}
 
 /** The series of a row: its workload and the swept values other than the SRAM capacity. */
 function seriesOf(r: SweepRow, paths: readonly string[]): string {
@@ -89,7 +100,8 @@ function energyVsSram(rows: readonly SweepRow[], paths: readonly string[], title
   }));
   const kib = data.map((d) => d.sram);
   const x = { field: 'sram', type: 'quantitative', scale: { type: 'log', base: 2, domain: logDomain(kib, 1.1) }, axis: { title: 'SRAM capacity (KiB, log scale)', values: logTicks(...extent(kib), true), format: 'd', labelFlush: false } };
-  const y = { field: 'energy', type: 'quantitative', scale: { type: 'log', domain: logDomain(data.map((d) => d.energy)) }, axis: { title: 'Energy per training run (J, log scale)', values: logTicks(...logDomain(data.map((d) => d.energy)), false), format: '~g' } };
+  const yd = logDomain(data.map((d) => d.energy), 1.3);
+  const y = { field: 'energy', type: 'quantitative', scale: { type: 'log', domain: yd }, axis: { title: 'Energy per training run (J, log scale)', values: logTicks(...yd, false), format: '~g' } };
   return {
     file: 'energy-vs-sram.svg',
     title: 'Energy per training run vs SRAM capacity',
@@ -99,8 +111,8 @@ function energyVsSram(rows: readonly SweepRow[], paths: readonly string[], title
       width: 620, height: 380, config: CONFIG,
       data: { values: data },
       layer: [
-        { mark: { type: 'line', strokeWidth: 2, interpolate: 'linear' }, encoding: { x, y, color: { field: 'series', type: 'nominal', legend: { title: byFamily ? 'Family' : 'Workload', orient: 'right' } }, detail: { field: 'workload' } } },
-        { mark: { type: 'point', size: 70, strokeWidth: 2 }, encoding: { x, y, color: { field: 'series', type: 'nominal', legend: null }, fill: { condition: { test: "datum.placement === 'all on chip'", field: 'series', type: 'nominal', legend: null }, value: 'white' }, shape: { field: 'placement', type: 'nominal', scale: { domain: ['all on chip', 'spills to DRAM'], range: ['circle', 'circle'] }, legend: null } } },
+        { mark: { type: 'line', strokeWidth: 2, interpolate: 'linear' }, encoding: { x, y, color: seriesColor(byFamily, 'Workload'), detail: { field: 'workload' } } },
+        { mark: { type: 'point', size: 70, strokeWidth: 2 }, encoding: { x, y, color: seriesColor(byFamily, null), fill: { condition: { test: "datum.placement === 'all on chip'", ...seriesColor(byFamily, null) }, value: 'white' }, detail: { field: 'workload' } } },
       ],
     },
   };
@@ -117,7 +129,7 @@ function dramVsSram(rows: readonly SweepRow[], paths: readonly string[], title: 
   const x = { field: 'sram', type: 'quantitative', scale: { type: 'log', base: 2, domain: logDomain(kib, 1.1) }, axis: { title: 'SRAM capacity (KiB, log scale)', values: logTicks(...extent(kib), true), format: 'd' } };
   const yd = logDomain(data.map((d) => d.mib));
   const y = { field: 'mib', type: 'quantitative', scale: { type: 'log', domain: yd }, axis: { title: `DRAM traffic per training run (${unit}, log scale)`, values: logTicks(...yd, false), format: '~g' } };
-  const enc = { x, y, color: { field: 'series', type: 'nominal', legend: { title: byFamily ? 'Family' : 'Workload' } }, strokeDash: { field: 'direction', type: 'nominal', scale: { domain: ['read', 'written'], range: [[1, 0], [6, 4]] }, legend: { title: 'DRAM' } }, detail: { field: 'workload' } };
+  const enc = { x, y, color: seriesColor(byFamily, 'Workload'), strokeDash: { field: 'direction', type: 'nominal', scale: { domain: ['read', 'written'], range: [[1, 0], [6, 4]] }, legend: { title: 'DRAM' } }, detail: { field: 'workload' } };
   return {
     file: 'dram-vs-sram.svg',
     title: 'DRAM traffic vs SRAM capacity',
@@ -152,33 +164,45 @@ function errorVsStorage(rows: readonly SweepRow[], title: string): Plot {
   // One dot per training run (rows sharing a run share its error and storage).
   const seen = new Set<string>();
   const runs = rows.filter((r) => !seen.has(r.trainingId) && seen.add(r.trainingId));
-  const data = runs.map((r) => ({
-    family: FAMILY_NAME[r.family], storage: r.weightStorageBits / KiB, error: 100 * r.testError!, label: shortName(r),
-  }));
+  // Label side: the second point of a family at the same storage gets its label on the other side.
+  const seenAt = new Map<string, number>();
+  const data = [...runs].sort((a, b) => a.testError! - b.testError!).map((r) => {
+    const at = `${r.family}/${r.weightStorageBits}`;
+    const n = seenAt.get(at) ?? 0;
+    seenAt.set(at, n + 1);
+    return { family: FAMILY_NAME[r.family], storage: r.weightStorageBits / KiB, error: 100 * r.testError!, label: shortName(r), flip: n % 2 === 1 };
+  });
   const fronts = (['rbnn', 'conventional'] as const).flatMap((f) => paretoFront(runs.filter((r) => r.family === f), (r) => r.weightStorageBits, (r) => r.testError!)
     .map((r) => ({ family: FAMILY_NAME[f], storage: r.weightStorageBits / KiB, error: 100 * r.testError! })));
   const st = data.map((d) => d.storage);
   const x = { field: 'storage', type: 'quantitative', scale: { type: 'log', base: 2, domain: logDomain(st, 1.3) }, axis: { title: 'Weight storage (KiB, log scale)', values: logTicks(...logDomain(st, 1.3), true), format: 'd' } };
   const y = { field: 'error', type: 'quantitative', scale: { zero: false, nice: false, padding: 24 }, axis: { title: 'Test error (%)' } };
-  const color = { field: 'family', type: 'nominal', scale: { domain: [FAMILY_NAME.rbnn, FAMILY_NAME.conventional], range: ['#d62728', '#1f77b4'] }, legend: { title: 'Training' } };
+  const color = { field: 'family', type: 'nominal', scale: FAMILY_SCALE, legend: { title: 'Training' } };
   return {
     file: 'error-vs-storage.svg',
     title: 'Test error vs weight storage',
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-      title: { text: 'Test error vs weight storage: RBNN vs conventional', subtitle: `${title}; lines: best error at or below each storage` },
+      title: { text: 'Test error vs weight storage: RBNN vs conventional', subtitle: [`${title}; lines: best test error at or below each storage`,
+        ...(runs.some((r) => /^(rbnn|conventional) /.test(r.workload)) ? ['labels: RBNN h0 x k iterations, n-bit slots; conventional h hidden units, n-bit weights'] : [])] },
       width: 620, height: 380, config: CONFIG,
       layer: [
         { data: { values: fronts }, mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.5, opacity: 0.8 }, encoding: { x, y, color } },
         { data: { values: data }, mark: { type: 'point', size: 80, filled: true, opacity: 0.9 }, encoding: { x, y, color, shape: { field: 'family', type: 'nominal', scale: { domain: [FAMILY_NAME.rbnn, FAMILY_NAME.conventional], range: ['circle', 'square'] }, legend: { title: 'Training' } } } },
-        { data: { values: data }, mark: { type: 'text', align: 'left', dx: 7, dy: -7, fontSize: 10, color: '#333' }, encoding: { x, y, text: { field: 'label' } } },
+        // Labels: RBNN below left, conventional above right (fewer collisions between the families);
+        // a second point at the same storage has its label on the other side.
+        ...[false, true].flatMap((flip) => [
+          { data: { values: data.filter((d) => d.family === FAMILY_NAME.rbnn && d.flip === flip) }, mark: { type: 'text', align: flip ? 'left' : 'right', dx: flip ? 7 : -7, dy: 13, fontSize: 10, color: '#8b1a1a' }, encoding: { x, y, text: { field: 'label' } } },
+          { data: { values: data.filter((d) => d.family !== FAMILY_NAME.rbnn && d.flip === flip) }, mark: { type: 'text', align: flip ? 'right' : 'left', dx: flip ? -7 : 7, dy: -7, fontSize: 10, color: '#17456e' }, encoding: { x, y, text: { field: 'label' } } },
+        ]),
       ],
     },
   };
 }
 
 function pareto(rows: readonly SweepRow[], paths: readonly string[], title: string, byFamily: boolean): Plot {
-  const data = rows.map((r) => ({ series: byFamily ? FAMILY_NAME[r.family] : seriesOf(r, paths), energy: r.energyJ, error: 100 * r.testError!, label: `${shortName(r)} @ ${sramText(r)}` }));
+  const oneSram = new Set(rows.map((r) => r.sramBits)).size === 1;
+  const data = rows.map((r) => ({ series: byFamily ? FAMILY_NAME[r.family] : seriesOf(r, paths), energy: r.energyJ, error: 100 * r.testError!, label: oneSram ? shortName(r) : `${shortName(r)} @ ${sramText(r)}` }));
   const front = paretoFront(data, (d) => d.energy, (d) => d.error);
   const x = { field: 'energy', type: 'quantitative', scale: { type: 'log', domain: logDomain(data.map((d) => d.energy)) }, axis: { title: 'Energy per training run (J, log scale)', values: logTicks(...logDomain(data.map((d) => d.energy)), false), format: '~g' } };
   const y = { field: 'error', type: 'quantitative', scale: { zero: false, nice: false, padding: 24 }, axis: { title: 'Test error (%)' } };
@@ -190,7 +214,7 @@ function pareto(rows: readonly SweepRow[], paths: readonly string[], title: stri
       title: { text: 'Test error vs energy per training run, with the Pareto front', subtitle: `${title}; black line and labels: points no other point beats on both` },
       width: 620, height: 380, config: CONFIG,
       layer: [
-        { data: { values: data }, mark: { type: 'point', size: 60, filled: true, opacity: 0.75 }, encoding: { x, y, color: { field: 'series', type: 'nominal', legend: { title: byFamily ? 'Family' : 'Workload' } } } },
+        { data: { values: data }, mark: { type: 'point', size: 60, filled: true, opacity: 0.75 }, encoding: { x, y, color: seriesColor(byFamily, 'Workload') } },
         { data: { values: front }, mark: { type: 'line', interpolate: 'step-after', color: 'black', strokeWidth: 1.5 }, encoding: { x, y } },
         { data: { values: front }, mark: { type: 'point', size: 120, shape: 'circle', color: 'black', strokeWidth: 1.5 }, encoding: { x, y } },
         { data: { values: front }, mark: { type: 'text', align: 'left', dx: 8, dy: -8, fontSize: 10, color: '#111' }, encoding: { x, y, text: { field: 'label' } } },

@@ -6,7 +6,8 @@
  * the families whose weight storage fits the largest budget). A point's configuration is
  *   resolveConfig({ preset, sets: [...spec.sets, ...workload sets, ...axis sets] }).
  */
-import { resolveConfig } from '../../config/load.js';
+import { parseSet, resolveConfig } from '../../config/load.js';
+import { applyLayer, checkCrossFields, type Tree } from '../../config/validate.js';
 import type { Config } from '../../config/schema.js';
 import { UserError } from '../../config/errors.js';
 import { formatQuantity } from '../../config/units.js';
@@ -23,8 +24,9 @@ export interface Point {
   workload: string;
   /** Preset argument of resolveConfig ("R2,paper"), if any. */
   preset?: string;
-  /** --set strings, in order. */
+  /** --set strings, in order; the last `axisSets` of them set the swept values. */
   sets: string[];
+  axisSets: number;
   values: Record<string, AxisValue>;
   budgetBits: number | null;
 }
@@ -62,6 +64,7 @@ export function expandPoints(spec: SweepSpec): Point[] {
         workload: w.name,
         ...(w.preset !== undefined ? { preset: w.preset } : {}),
         sets: [...spec.sets, ...w.sets, ...spec.axes.map((a, i) => setString(a.path, combo[i]))],
+        axisSets: spec.axes.length,
         values,
         budgetBits: w.budgetBits,
       });
@@ -73,10 +76,37 @@ export function expandPoints(spec: SweepSpec): Point[] {
   return points;
 }
 
-/** The resolved configuration of a point. */
+/** Resolved configurations of the workloads (preset + common sets), shared by their points; null: resolve each point whole. */
+const bases = new Map<string, Config | null>();
+
+/**
+ * The resolved configuration of a point: the same as resolveConfig({ preset, sets }), but the
+ * workload's part (preset files and common sets) is resolved once and only the swept values are
+ * applied per point (resolving a preset reads and parses its file). When the common part alone
+ * fails a cross-field check that the swept values may fix (model.bits swept with
+ * model.maxIterations), every point of that workload is resolved whole.
+ */
 export function pointConfig(p: Point): Config {
   try {
-    return resolveConfig({ ...(p.preset !== undefined ? { preset: p.preset } : {}), sets: p.sets });
+    const preset = p.preset !== undefined ? { preset: p.preset } : {};
+    const common = p.sets.slice(0, p.sets.length - p.axisSets);
+    const key = JSON.stringify([p.preset ?? null, common]);
+    let base = bases.get(key);
+    if (base === undefined) {
+      try {
+        base = resolveConfig({ ...preset, sets: common });
+      } catch (e) {
+        if (!(e instanceof UserError) || p.axisSets === 0) throw e;
+        base = null;
+      }
+      if (bases.size > 1000) bases.clear();
+      bases.set(key, base);
+    }
+    if (base === null) return resolveConfig({ ...preset, sets: p.sets });
+    const cfg = structuredClone(base);
+    for (const set of p.sets.slice(p.sets.length - p.axisSets)) applyLayer(cfg as unknown as Tree, parseSet(set), '--set');
+    checkCrossFields(cfg);
+    return cfg;
   } catch (e) {
     if (e instanceof UserError) throw new UserError(`point "${p.id}": ${e.message}`);
     throw e;

@@ -47,12 +47,17 @@ export interface RunOptions {
   workers?: number;
   cache: TrainingCache;
   progress?: SweepProgress;
+  /**
+   * With nothing to train, costing uses the pool only from this many points (default 256): a
+   * point costs a few milliseconds, a pool takes about half a second to start.
+   */
+  poolMinPoints?: number;
 }
 
 /** Costing tasks hold at most this many points (a pool spreads them over its threads). */
 const COST_CHUNK = 8;
 /** A pool pays off for costing alone (all runs cached or schedule-only) from this many points. */
-const POOL_MIN_POINTS = 24;
+const POOL_MIN_POINTS = 256;
 const TRAIN_UNITS = 1000;
 
 export async function runSweep(spec: SweepSpec, opts: RunOptions): Promise<{ result: SweepResult; stats: SweepStats }> {
@@ -91,7 +96,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions): Promise<{ res
   }
 
   const requested = opts.workers ?? os.availableParallelism();
-  const wantPool = requested > 1 && (toTrain.length > 0 || mine.length >= POOL_MIN_POINTS);
+  const wantPool = requested > 1 && (toTrain.length > 0 || mine.length >= (opts.poolMinPoints ?? POOL_MIN_POINTS));
   const pool = wantPool ? await poolExecutor(Math.min(requested, Math.max(1, toTrain.length > 0 ? requested : Math.ceil(mine.length / COST_CHUNK)))) : null;
   const exec: Executor = pool ?? inProcessExecutor();
 

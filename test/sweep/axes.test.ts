@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseAxis, parseVary } from '../../cli/sweep/axes.js';
 import { specFromArgs } from '../../cli/sweep/args.js';
-import { evenly, expandPoints, parseShard, shardPoints } from '../../cli/sweep/points.js';
+import { evenly, expandPoints, parseShard, pointConfig, shardPoints } from '../../cli/sweep/points.js';
 import { UserError } from '../../config/errors.js';
 
 const geo = { scale: 'geometric' as const };
@@ -54,6 +54,12 @@ describe('sweep axes', () => {
       'B2+paper | hardware.sram.capacity=128 KiB; hardware.sram.banks=4', 'B2+paper | hardware.sram.capacity=128 KiB; hardware.sram.banks=8',
     ]);
     expect(s.command).toBe("rbnn-sim sweep --presets R2,B2+paper --sram 64KiB,128KiB --vary hardware.sram.banks=4,8 --schedule-only");
+  });
+
+  it('resolves points whole when a swept value fixes a cross-field constraint', () => {
+    const s = specFromArgs({ set: 'model.bits=4', vary: 'model.maxIterations=1,4', scheduleOnly: true });
+    expect(expandPoints(s).map((p) => pointConfig(p).model)).toMatchObject([{ bits: 4, maxIterations: 1 }, { bits: 4, maxIterations: 4 }]);
+    expect(() => specFromArgs({ vary: 'model.bits=2,4', scheduleOnly: true })).toThrow(/point "default \| model.bits=2": model.maxIterations: expected at most model.bits/);
   });
 
   it('storage mode: candidates that fit the largest budget, each with its smallest budget', () => {

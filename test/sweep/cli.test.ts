@@ -80,18 +80,18 @@ describe('rbnn-sim sweep', () => {
   });
 
   it('shards merged by `rbnn-sim merge` equal the unsharded files', async () => {
-    const args = ['sweep', '--presets', 'R2,B2', '--sram', '32KiB..1MiB:x2', '--vary', 'hardware.policy.frozen=recompute,cache', '--schedule-only', '-j', '1', '-q'];
+    const args = ['sweep', '--presets', 'R2,B2', '--sram', '32KiB..1MiB:x2', '--vary', 'hardware.policy.frozen=recompute,cache', '--vary', 'hardware.sram.banks=4,10', '--schedule-only', '-j', '1', '-q'];
     expect((await run(...args, '-o', join(tmp, 'all'))).code).toBe(0);
     for (let i = 1; i <= 3; i++) expect((await run(...args, '--shard', `${i}/3`, '-o', join(tmp, `s${i}`))).code).toBe(0);
     const m = await run('merge', join(tmp, 's1'), join(tmp, 's2'), join(tmp, 's3'), '-o', join(tmp, 'merged'));
     expect(m.code).toBe(0);
-    expect(m.err).toMatch(/24 of 24 points from 3 shards/);
+    expect(m.err).toMatch(/48 of 48 points from 3 shards/);
     for (const f of ['sweep.json', 'sweep.csv', 'summary.md', 'energy-vs-sram.svg', 'dram-vs-sram.svg']) {
       expect(readFileSync(join(tmp, 'merged', f), 'utf8')).toBe(readFileSync(join(tmp, 'all', f), 'utf8'));
     }
     const partial = await run('merge', join(tmp, 's1'), join(tmp, 's3'), '-o', join(tmp, 'partial'));
     expect(partial.code).toBe(2);
-    expect(partial.err).toMatch(/^rbnn-sim: merge: \d+ of 24 points are missing \(shards given: 1\/3, 3\/3 of 3\); pass --partial/);
+    expect(partial.err).toMatch(/^rbnn-sim: merge: \d+ of 48 points are missing \(shards given: 1\/3, 3\/3 of 3\); pass --partial/);
     expect(existsSync(join(tmp, 'partial'))).toBe(false);
     const other = await run('sweep', '--presets', 'R2', '--sram', '64KiB', '--schedule-only', '-q', '-o', join(tmp, 'other'));
     expect(other.code).toBe(0);

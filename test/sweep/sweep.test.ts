@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../config/load.js';
 import { simulateRun } from '../../sim/session.js';
 import { TrainingCache } from '../../cli/sweep/cache.js';
 import { expandPoints, pointConfig } from '../../cli/sweep/points.js';
@@ -27,7 +28,8 @@ const noCache = new TrainingCache(null);
 async function singleRuns(s: SweepSpec): Promise<SweepRow[]> {
   const rows: SweepRow[] = [];
   for (const p of expandPoints(s)) {
-    const cfg = pointConfig(p);
+    const cfg = resolveConfig({ ...(p.preset !== undefined ? { preset: p.preset } : {}), sets: p.sets });
+    expect(pointConfig(p)).toEqual(cfg);
     const { report, training } = await simulateRun(cfg, { scheduleOnly: s.scheduleOnly });
     rows.push(rowFromReport(p, cfg, report, training ?? null, trainingId(cfg)));
   }
