@@ -23,7 +23,7 @@ export async function main(argv: string[]): Promise<number> {
       if (err && !isUserError(err) && err.name !== 'YError') throw err;
       // recommendCommands() says only "Did you mean train?": say what was typed too.
       const typed = argv.find((a) => a === '-' || !a.startsWith('-'));
-      if (!err && /^Did you mean /.test(msg) && typed) msg = `unknown command "${typed}" (d${msg.slice(1)})`;
+      if (!err && /^Did you mean /.test(msg) && typed !== undefined) msg = `unknown command "${typed}" (d${msg.slice(1)})`;
       throw new UsageError(err ? err.message : msg);
     });
   try {

@@ -162,7 +162,7 @@ describe('configurations the hardware or the host cannot take', () => {
     expect(await run('--config', file('b.yaml', 'model:\n  bits: [8\n'))).toMatch(new RegExp(`^${path.join(dir, 'b.yaml')}:\\d+: invalid YAML: `));
     expect(await run('--config', file('c.yaml', 'model: 8\n'))).toBe(`model: expected a section with keys such as schedule, inputs, outputs, got 8 (in ${path.join(dir, 'c.yaml')})`);
     expect(await run('--config', file('d.yaml', 'hardware:\n  sram:\n    capacity: 64 pJ\n'))).toMatch(/^hardware\.sram\.capacity: expected a size with a unit such as "64 KiB", got "64 pJ"/);
-    expect(await run('--config', file('e.yaml', 'hardware:\n  sram:\n    banks: 0\n'))).toMatch(/^hardware\.sram\.banks: expected an integer >= 1, got 0/);
+    expect(await run('--config', file('e.yaml', 'hardware:\n  sram:\n    banks: 0\n'))).toMatch(/^hardware\.sram\.banks: expected an integer from 1 to 1024, got 0/);
     expect(await run('--config', file('f.yaml', '- 1\n- 2\n'))).toMatch(/expected a mapping of configuration keys at the top level$/);
     expect(await run('--config', file('g.txt', 'x'))).toMatch(/g\.txt: unknown format "\.txt"/);
     expect(await run('--config', dir)).toBe(`config file ${dir} is a directory`);
