@@ -41,16 +41,18 @@ export async function main(argv: string[]): Promise<number> {
 
 class UsageError extends Error {}
 
-/** Flags that may be given more than once (their values are collected into a list). */
-const REPEATABLE = new Set(['set', 'vary', 'inputs']); // vary: rbnn-sim sweep; inputs: rbnn-sim merge's folders
+/**
+ * Flags of the shared options (configuration, checkpoints, traces) that take one value. Given
+ * twice (--preset R2 --preset B1) yargs hands over a list, which would reach the code as a
+ * wrong type: refuse it, naming the flag. (--set, and commands' own repeatable flags, stay lists.)
+ */
+const SINGLE = new Set(['config', 'preset', 'seed', 'epochs', 'out', 'checkpoint', 'resume',
+  'trace-format', 'trace-window', 'trace-file', 'trace-cycles', 'format', 'window', 'cycles']);
 
-/** A flag given twice (--preset R2 --preset B1) arrives as a list: refuse it, naming the flag. */
 function singleValued(argv: Record<string, unknown>): void {
-  // Aliases (-o, --out) hold the same list: name the longest.
-  const entries = Object.entries(argv).sort(([a], [b]) => b.length - a.length);
-  for (const [key, value] of entries) {
-    if (!Array.isArray(value) || key === '_' || REPEATABLE.has(key) || /[A-Z]/.test(key)) continue;
-    throw new UsageError(`${key.length === 1 ? '-' : '--'}${key}: given ${value.length} times, give it once`);
+  for (const key of SINGLE) {
+    const value = argv[key];
+    if (Array.isArray(value)) throw new UsageError(`--${key}: given ${value.length} times, give it once`);
   }
 }
 

@@ -93,7 +93,8 @@ function parseJson(text: string, file: string): unknown {
     const message = (e as Error).message;
     const at = /at position (\d+)/.exec(message);
     const line = at ? text.slice(0, Number(at[1])).split('\n').length : /end of JSON input/.test(message) ? text.split('\n').length : null;
-    const reason = message.replace(/ in JSON at position \d+.*$/s, '').replace(/, (\.\.\.)?"[\s\S]*"(\.\.\.)? is not valid JSON$/, '');
+    const reason = message.replace(/ in JSON at position \d+.*$/s, '').replace(/, (\.\.\.)?"[\s\S]*"(\.\.\.)? is not valid JSON$/, '')
+      .replace(/[\u0000-\u001f]/g, (c) => JSON.stringify(c).slice(1, -1)); // the token may be a newline
     throw new UserError(`${file}${line === null ? '' : `:${line}`}: invalid JSON: ${reason}`);
   }
 }

@@ -118,7 +118,11 @@ describe('simulator: counters through a checkpoint', () => {
     expect(() => other.restoreState(a.snapshotState())).toThrow(/SRAM banks/);
   });
 
-  it('a run stopped twice and resumed reports byte for byte what an uninterrupted run reports', async () => {
+  it.each([
+    ['default policies', {}],
+    ['frozen cache, gradients in SRAM, no overlap', { 'hardware.policy.frozen': 'cache', 'hardware.policy.gradients': 'sram', 'hardware.policy.overlap': false }],
+  ])('a run stopped twice and resumed reports byte for byte what an uninterrupted run reports (%s)', async (_name, policy) => {
+    const cfg = smallConfig(policy);
     const ref = await simulateRun(cfg, { progress: () => {} });
     const refJson = formatReportJson(withoutWallClock(ref.report));
     let resume: { state: TrainState; simulator: SimulatorState } | undefined;
