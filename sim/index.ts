@@ -8,7 +8,6 @@
  *   console.log(formatReportText(report));
  */
 export { Simulator, type SimulatorOptions } from './simulator.js';
-export { simulateRun, type SimulateOptions, type SimulateResult } from './session.js';
 export type {
   SimReport, CostSummary, Counts, CycleCounts, EnergyBreakdown, EnergyAction, IterationSummary, PlacedTensor,
   HardwareSummary, NetworkSummary, TrainingSummary,

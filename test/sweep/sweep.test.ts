@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../config/load.js';
-import { simulateRun } from '../../sim/session.js';
+import { simulateRun } from '../../cli/session.js';
 import { TrainingCache } from '../../cli/sweep/cache.js';
 import { expandPoints, pointConfig } from '../../cli/sweep/points.js';
 import { mergeResults } from '../../cli/sweep/merge.js';

@@ -13,8 +13,8 @@ import type { ProgressFn, TrainResult } from '../model/results.js';
 import type { TraceSession } from '../traces/session.js';
 import { enumerateSchedule } from '../trainer/schedule.js';
 import type { PartialTrainResult, TrainState } from '../trainer/checkpoint-state.js';
-import { Simulator, type SimulatorState } from './simulator.js';
-import type { SimReport } from './report.js';
+import { Simulator, type SimulatorState } from '../sim/simulator.js';
+import type { SimReport } from '../sim/report.js';
 
 export interface SimulateOptions {
   /** Cost the configured schedule (every planned epoch) without training. */
