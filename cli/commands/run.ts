@@ -58,7 +58,7 @@ export async function runSimulation(argv: RunArgs, scheduleOnly: boolean): Promi
   }
   const trace = traceFromConfig(cfg);
   const interrupts = scheduleOnly ? null : catchInterrupts();
-  const bar = progressBar(!scheduleOnly && cfg.output.progress && !cfg.output.json, scheduleOnly ? 'simulate' : 'train + simulate');
+  const bar = progressBar(!scheduleOnly && cfg.output.progress && !cfg.output.json, scheduleOnly ? 'simulate' : 'train + simulate', 'batches');
   let result: SimulateResult;
   try {
     const ck = plan;

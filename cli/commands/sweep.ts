@@ -11,7 +11,7 @@ import { specFromArgs, type SweepArgs } from '../sweep/args.js';
 import { TrainingCache, defaultCacheDir } from '../sweep/cache.js';
 import { writeSweepOutputs } from '../sweep/outputs.js';
 import { parseShard } from '../sweep/points.js';
-import { sweepProgressBar } from '../sweep/progress.js';
+import { progressBar } from '../progress.js';
 import { runSweep } from '../sweep/runner.js';
 import { terminalTable } from '../sweep/summary.js';
 
@@ -69,7 +69,7 @@ export const sweepCommand: CommandModule<object, Args> = {
     const cacheDir = argv.cache === false ? null : typeof argv.cache === 'string' && argv.cache !== '' ? resolve(argv.cache) : defaultCacheDir();
     const quiet = argv.quiet === true;
     const cache = new TrainingCache(cacheDir, (msg) => process.stderr.write(`rbnn-sim: ${msg}\n`));
-    const bar = sweepProgressBar(!quiet && !argv.json);
+    const bar = progressBar(!quiet && !argv.json, 'sweep');
     let out;
     try {
       out = await runSweep(spec, { ...(shard ? { shard } : {}), workers: argv.workers ?? os.availableParallelism(), cache, progress: bar.update });

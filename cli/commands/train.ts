@@ -25,7 +25,7 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
     const resume = plan.resume;
     if (resume) process.stderr.write(`rbnn-sim: resuming ${plan.resumeFile} (${describePosition(resume.state.next)})\n`);
     const interrupts = catchInterrupts();
-    const bar = progressBar(cfg.output.progress && !cfg.output.json, 'train');
+    const bar = progressBar(cfg.output.progress && !cfg.output.json, 'train', 'batches');
     let result: TrainResult;
     try {
       const { network: _network, ...r } = await train(cfg, {
