@@ -5,11 +5,10 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, vi } from 'vitest';
+import { afterAll } from 'vitest';
 import { resolveConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { loadMnist, type MnistSplits } from '../../trainer/mnist/dataset.js';
-import { main } from '../../cli/main.js';
 
 const made: string[] = [];
 afterAll(() => { for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true }); });
@@ -68,21 +67,7 @@ export function withoutWallClock<T>(x: T): T {
   return c as T;
 }
 
-/** Runs the CLI in-process; returns exit code, stdout and stderr. */
-export async function runCli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  try {
-    const code = await main(argv);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-    process.exitCode = undefined;
-  }
-}
+export { runCli } from '../run-cli.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;

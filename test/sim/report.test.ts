@@ -2,8 +2,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
-import { main } from '../../cli/main.js';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../run-cli.js';
 import { formatReportJson, formatReportMarkdown, formatReportText, writeReportFiles } from '../../sim/report-format.js';
 import { config, simulateSchedule } from './helpers.js';
 
@@ -19,18 +19,8 @@ function tempDir(): string {
 }
 
 async function cli(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => { stdout += String(s); return true; });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => { stderr += String(s); return true; });
-  const saved = process.exitCode;
-  try {
-    return { status: await main(args), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = saved;
-  }
+  const r = await runCli(...args);
+  return { status: r.code, stdout: r.out, stderr: r.err };
 }
 
 describe('report rendering', () => {

@@ -9,25 +9,15 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../cli/main.js';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../run-cli.js';
 import type { SweepResult } from '../../cli/sweep/runner.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rbnn-sweep-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 afterEach(() => { process.exitCode = undefined; });
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+const run = runCli;
 
 const TINY = ['--set', 'training.trainSamples=200', '--set', 'training.validationSamples=100', '--set', 'training.testSamples=100', '--set', 'training.batch=50'];
 const read = (dir: string): SweepResult => JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8')) as SweepResult;

@@ -3,8 +3,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import yargs from 'yargs';
-import { describe, expect, it, vi } from 'vitest';
-import { main } from '../../cli/main.js';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../run-cli.js';
 import { defaultConfig } from '../../config/load.js';
 import { addTraceOptions, applyTraceArgs } from '../../traces/cli.js';
 import { NODE_TSX, tempDir } from './helpers.js';
@@ -14,21 +14,9 @@ const SMALL = ['--set', 'model.inputs=6', '--set', 'model.hidden=[4]', '--set', 
   '--set', 'training.trainSamples=35', '--set', 'training.batch=10', '--set', 'training.validationSamples=20', '--set', 'training.testSamples=20',
   '--set', 'training.evalBatch=10', '--set', 'hardware.sram.capacity="1 KiB"'];
 
-/** Runs the CLI in this process, capturing what it writes to stdout and stderr. */
 async function cli(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => { stdout += String(s); return true; });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => { stderr += String(s); return true; });
-  const saved = process.exitCode;
-  try {
-    const status = await main(args);
-    return { status, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = saved;
-  }
+  const r = await runCli(...args);
+  return { status: r.code, stdout: r.out, stderr: r.err };
 }
 
 describe('rbnn-sim trace', () => {
