@@ -17,13 +17,15 @@ export async function main(argv: string[]): Promise<number> {
     .help()
     .alias('h', 'help')
     .version()
+    // main() is a library entry point: --help and --version print and return, never exit the process.
+    .exitProcess(false)
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .fail((msg, err) => {
       // yargs' own parse errors (YError: a flag missing its value, ...) are usage errors too.
       if (err && !isUserError(err) && err.name !== 'YError') throw err;
       // recommendCommands() says only "Did you mean train?": say what was typed too.
       const typed = argv.find((a) => a === '-' || !a.startsWith('-'));
-      if (!err && /^Did you mean /.test(msg) && typed !== undefined) msg = `unknown command "${typed}" (d${msg.slice(1)})`;
+      if (!err && /^Did you mean /.test(msg)) msg = `unknown command${typed === undefined ? '' : ` "${typed}"`} (d${msg.slice(1)})`;
       throw new UsageError(err ? err.message : msg);
     });
   try {
@@ -43,8 +45,10 @@ class UsageError extends Error {}
 
 /**
  * Flags of the shared options (configuration, checkpoints, traces) that take one value. Given
- * twice (--preset R2 --preset B1) yargs hands over a list, which would reach the code as a
- * wrong type: refuse it, naming the flag. (--set, and commands' own repeatable flags, stay lists.)
+ * twice yargs hands over a list, which would reach the code as a wrong type. The same value
+ * twice (--no-checkpoint --no-checkpoint) is harmless and collapses to one; different values
+ * (--preset R2 --preset B1) are refused, naming the flag. (--set, and commands' own repeatable
+ * flags, stay lists.)
  */
 const SINGLE = new Set(['config', 'preset', 'seed', 'epochs', 'out', 'checkpoint', 'resume',
   'trace-format', 'trace-window', 'trace-file', 'trace-cycles', 'format', 'window', 'cycles']);
@@ -52,7 +56,14 @@ const SINGLE = new Set(['config', 'preset', 'seed', 'epochs', 'out', 'checkpoint
 function singleValued(argv: Record<string, unknown>): void {
   for (const key of SINGLE) {
     const value = argv[key];
-    if (Array.isArray(value)) throw new UsageError(`--${key}: given ${value.length} times, give it once`);
+    if (!Array.isArray(value)) continue;
+    if (!value.every((v) => JSON.stringify(v) === JSON.stringify(value[0]))) {
+      throw new UsageError(`--${key}: given ${value.length} different values, give one`);
+    }
+    // Aliases (-o for --out) and the camel-case key (traceFile) hold the list too: collapse them.
+    const camel = key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    for (const [k, v] of Object.entries(argv)) if (v === value || k === camel) argv[k] = value[0];
+    argv[key] = value[0];
   }
 }
 

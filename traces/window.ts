@@ -236,5 +236,5 @@ function parseIntSet(v: string, min: number, part: string): IntSet {
 }
 
 function bad(part: string, why: string): UserError {
-  return new UserError(`bad trace window part "${part}": ${why}`);
+  return new UserError(`traces.window: bad part "${part}": ${why}`);
 }

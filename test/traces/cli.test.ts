@@ -48,8 +48,8 @@ describe('rbnn-sim trace', () => {
   });
 
   it.each([
-    [['-w', 'batches=x', '-f', 'csv'], /^rbnn-sim: bad trace window part "batches=x": "x" is not a number or range/],
-    [['-w', 'layers=1', '-f', 'csv'], /^rbnn-sim: bad trace window part "layers=1": unknown key "layers"/],
+    [['-w', 'batches=x', '-f', 'csv'], /^rbnn-sim: traces.window: bad part "batches=x": "x" is not a number or range/],
+    [['-w', 'layers=1', '-f', 'csv'], /^rbnn-sim: traces.window: bad part "layers=1": unknown key "layers"/],
     [[], /^rbnn-sim: name a trace format: --format csv\|dramsim3\|ramulator/],
     [['-f', 'dramsim2'], /^rbnn-sim: .*dramsim2/],
   ])('bad options %j: exit 2, one line, no file left', async (args, re) => {
