@@ -8,7 +8,7 @@
  * Training and simulation are stubbed in the CLI part (vi.mock below): the fuzz is about what
  * happens before and after them, which is the same code as in a real run.
  */
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -134,6 +134,11 @@ describe('CLI argument parser fuzz (in-process)', () => {
   const aFile = path.join(dir, 'a-file');
   fs.writeFileSync(aFile, 'x');
   const before = listFiles(dir);
+  // Relative paths the fuzz makes up (`-o positional`, `--set output.dir=_P`) resolve against
+  // the working directory: run in the scratch directory, never in the repository.
+  const repoDir = process.cwd();
+  beforeAll(() => process.chdir(work));
+  afterAll(() => process.chdir(repoDir));
 
   const files = fc.constantFrom(goodConfig, badConfig, aFile, dir, path.join(dir, 'missing.yaml'), path.join(aFile, 'x'), '', '-');
   const outDirs = fc.constantFrom(path.join(work, 'out'), aFile, path.join(aFile, 'sub'), '');
@@ -170,8 +175,8 @@ describe('CLI argument parser fuzz (in-process)', () => {
         expect(namesSomething(message, [...tokens, 'command', 'Unknown argument']) || /^(Not enough arguments|Missing argument|Invalid values)/.test(message), `${argv.join(' ')} -> ${message}`).toBe(true);
         expect(files, `${argv.join(' ')} left files behind`).toEqual(before);
       } finally {
-        fs.rmSync(work, { recursive: true, force: true });
-        fs.mkdirSync(work);
+        // Empty it, not remove it: it is the working directory.
+        for (const entry of fs.readdirSync(work)) fs.rmSync(path.join(work, entry), { recursive: true, force: true });
       }
     }), { numRuns: 1500 });
     expect(rejected).toBeGreaterThan(300);
