@@ -41,13 +41,16 @@ const HIDDEN_GAIN_BITS = 3;
 
 /**
  * Scale from the summed output pre-activations of k sub-networks to the softmax input:
- * the a-1 fraction bits, the output layer's shift, and 1/sqrt(k). The sum is the paper's
- * (Algorithm 1); the 1/sqrt(k) temperature keeps the softmax from saturating as sub-networks
- * are added (measured in docs/TRAINING.md: with a plain sum later iterations gain little,
- * with an average the new sub-network's voice is too weak).
+ * the a-1 fraction bits, the output layer's shift, 1/sqrt(k), and a gain. The sum is the
+ * paper's (Algorithm 1); the 1/sqrt(k) temperature keeps the softmax from saturating as
+ * sub-networks are added (measured in docs/TRAINING.md: with a plain sum later iterations gain
+ * little, with an average the new sub-network's voice is too weak). The gain
+ * (`training.outputGain`) is the output's fixed-point range: sign-bit weights and tanh
+ * activations bound every logit, so the network cannot learn its own softmax temperature, and
+ * the best one differs per network (docs/TRAINING.md, "Output gain").
  */
-export function outputScale(act: FixedFormat, outputShift: number, k: number): number {
-  return 2 ** -(act.frac + outputShift) / Math.sqrt(k);
+export function outputScale(act: FixedFormat, outputShift: number, k: number, gain = 1): number {
+  return (gain * 2 ** -(act.frac + outputShift)) / Math.sqrt(k);
 }
 
 /**

@@ -17,6 +17,8 @@ import type { Rounding } from './subnet.js';
 export interface Recipe {
   /** Learning rate of an epoch (1-based). */
   learningRate(epoch: number): number;
+  /** Gain of the softmax input (see outputScale in arith.ts). */
+  outputGain: number;
   /** Initial weights are uniform in this fraction of the full range. */
   initRange: number;
   rounding: Rounding;
@@ -31,6 +33,7 @@ const INIT_RANGE = 0.25;
 export function recipe(t: TrainingConfig): Recipe {
   return {
     learningRate: (epoch) => t.learningRate * t.lrDecay ** (epoch - 1),
+    outputGain: t.outputGain,
     initRange: INIT_RANGE,
     rounding: t.rounding,
   };

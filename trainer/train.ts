@@ -223,7 +223,7 @@ class TrainingRun {
       }
       const cur = this.cur;
       const net = cur.net;
-      const outScale = outputScale(fmt.act, net.shifts[net.L - 1]!, k);
+      const outScale = outputScale(fmt.act, net.shifts[net.L - 1]!, k, rec.outputGain);
 
       while (this.next.stage === 'epoch') {
         const epoch = this.next.epoch;

@@ -17,6 +17,7 @@ export interface ReproduceArgs {
   seeds: string;
   lr?: string;
   quick?: boolean;
+  budget: number;
   rows: string;
   jobs: number;
   out?: string;
@@ -38,6 +39,7 @@ export const reproduceCommand: CommandModule<object, ReproduceArgs> = {
     .option('seeds', { type: 'string', default: '1,2,3', requiresArg: true, describe: 'training seeds, comma-separated' })
     .option('lr', { type: 'string', requiresArg: true, describe: `learning-rate grid; each row keeps the rate of lowest validation error on the first seed (default ${FULL_LR_GRID}; --quick: ${QUICK_LR_GRID})` })
     .option('quick', { type: 'boolean', describe: 'CI-sized: 2000/1000/1000 samples, 1 epoch, hidden layers a tenth of the paper\'s; still every row' })
+    .option('budget', { type: 'number', default: 1, requiresArg: true, describe: 'epoch budget multiplier: every row\'s epochs x this (1: 5 per RBNN iteration, 20 conventional), its per-epoch learning-rate decay to the 1/budget power' })
     .option('rows', { type: 'string', default: 'all', requiresArg: true, describe: `Table 2 rows (${ROW_IDS.join(',')})` })
     .option('jobs', { alias: 'j', type: 'number', default: 1, requiresArg: true, describe: 'trainings at once (more than 1: forked worker processes)' })
     .option('out', { alias: 'o', type: 'string', requiresArg: true, describe: 'the Markdown report; results.json, runs.json and figure4.svg go in a folder beside it named after it (default docs/REPRODUCTION.md; --quick: out/reproduce-quick/REPRODUCTION.md)' })
@@ -59,6 +61,7 @@ export const reproduceCommand: CommandModule<object, ReproduceArgs> = {
     } catch (e) {
       throw new UserError(`--rows: ${(e as Error).message}`);
     }
+    if (!Number.isFinite(argv.budget) || argv.budget <= 0) throw new UserError(`--budget: expected a positive number, got ${argv.budget}`);
     if (!Number.isInteger(argv.jobs) || argv.jobs < 1) throw new UserError(`--jobs: expected a whole number of at least 1, got ${argv.jobs}`);
     const sramSizes = argv.sram.split(',').map((s) => s.trim()).filter((s) => s.length > 0).map((s) => {
       const bits = parseQuantity(s, 'bit', '--sram');
@@ -68,11 +71,11 @@ export const reproduceCommand: CommandModule<object, ReproduceArgs> = {
     const sets = argv.set === undefined ? [] : [argv.set].flat();
     const out = argv.out ?? (quick ? 'out/reproduce-quick/REPRODUCTION.md' : 'docs/REPRODUCTION.md');
     const assets = assetsDir(out);
-    const commandLine = canonicalCommand({ seeds, lrGrid, quick, rows: argv.rows, jobs: argv.jobs, out, sram: argv.sram, sets, fresh: argv.fresh === true });
+    const commandLine = canonicalCommand({ seeds, lrGrid, quick, budget: argv.budget, rows: argv.rows, jobs: argv.jobs, out, sram: argv.sram, sets, fresh: argv.fresh === true });
     const log = (s: string): void => { if (!argv.quiet) process.stderr.write(s + '\n'); };
     log(`${commandLine}\nrun cache: ${join(assets, 'runs.json')}`);
     const result = await reproduce({
-      rows, seeds, lrGrid, quick, sets, jobs: argv.jobs, sramSizes, cacheFile: join(assets, 'runs.json'), fresh: argv.fresh === true, commandLine,
+      rows, seeds, lrGrid, quick, budget: argv.budget, sets, jobs: argv.jobs, sramSizes, cacheFile: join(assets, 'runs.json'), fresh: argv.fresh === true, commandLine,
       onRun: (e) => log(`[${e.done}/${e.total}] ${e.row} lr=${e.learningRate} seed=${e.seed}: test ${(e.result.testError * 100).toFixed(2)} %, validation ${(e.result.validationError * 100).toFixed(2)} % (${e.cached ? 'cached' : `${e.result.seconds.toFixed(0)} s`})`),
     });
     const files = await writeReproduction(result, out, assets);
@@ -94,11 +97,12 @@ function parseNumbers(text: string, flag: string, integers: boolean): number[] {
   return [...new Set(xs)];
 }
 
-function canonicalCommand(o: { seeds: number[]; lrGrid: number[]; quick: boolean; rows: string; jobs: number; out: string; sram: string; sets: string[]; fresh: boolean }): string {
+function canonicalCommand(o: { seeds: number[]; lrGrid: number[]; quick: boolean; budget: number; rows: string; jobs: number; out: string; sram: string; sets: string[]; fresh: boolean }): string {
   const q = (s: string): string => (/^[\w./,:=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
   const parts = ['rbnn-sim', 'reproduce'];
   if (o.quick) parts.push('--quick');
   parts.push('--seeds', o.seeds.join(','), '--lr', o.lrGrid.join(','));
+  if (o.budget !== 1) parts.push('--budget', String(o.budget));
   if (o.rows !== 'all') parts.push('--rows', o.rows);
   if (o.sram !== DEFAULT_SRAM) parts.push('--sram', q(o.sram));
   for (const s of o.sets) parts.push('--set', q(s));

@@ -24,6 +24,12 @@ export interface ReproduceOptions {
   /** Learning rates tried per row (on the first seed); one value: no selection. */
   lrGrid: number[];
   quick: boolean;
+  /**
+   * Epoch budget multiplier (1: the presets' 5 per iteration / 20 in all): every row's epochs
+   * times this, its per-epoch learning-rate decay to the 1/budget power, so each iteration
+   * still ends at the same fraction of its starting rate. Rows keep equal totals.
+   */
+  budget: number;
   /** `path=value` overrides applied to every row after the preset (and the quick settings). */
   sets: string[];
   /** Trainings at once: 1 in this process, more in forked worker processes. */
@@ -82,6 +88,9 @@ export interface RowResult {
   /** Epochs in all (RBNN: per iteration x iterations). */
   totalEpochs: number;
   batch: number;
+  lrDecay: number;
+  /** The softmax input's gain (training.outputGain), from the row's preset. */
+  outputGain: number;
   learningRate: number;
   lrGrid: Array<{ learningRate: number; validationError: number; testError: number; seed: number }>;
   seeds: SeedResult[];
@@ -102,6 +111,7 @@ export interface ReproductionResult {
   commandLine: string;
   generatedAt: string;
   quick: boolean;
+  budget: number;
   seeds: number[];
   lrGrid: number[];
   sets: string[];
@@ -126,11 +136,18 @@ export function quickSets(row: RowId): string[] {
   ];
 }
 
-/** The configuration of one row (its preset, quick settings, the user's --set), with lr and seed. */
-export function rowConfig(row: RowId, opts: Pick<ReproduceOptions, 'quick' | 'sets'>, lr?: number, seed?: number): Config {
+/** Epochs x budget and decay^(1 / budget), from the row's preset (and the quick settings). */
+export function budgetSets(row: RowId, quick: boolean, budget: number): string[] {
+  if (budget === 1) return [];
+  const base = resolveConfig({ preset: row, sets: quick ? quickSets(row) : [] }).training;
+  return [`training.epochs=${Math.max(1, Math.round(base.epochs * budget))}`, `training.lrDecay=${base.lrDecay ** (1 / budget)}`];
+}
+
+/** The configuration of one row (its preset, quick settings, budget, the user's --set), with lr and seed. */
+export function rowConfig(row: RowId, opts: Pick<ReproduceOptions, 'quick' | 'sets' | 'budget'>, lr?: number, seed?: number): Config {
   const cfg = resolveConfig({
     preset: row,
-    sets: [...(opts.quick ? quickSets(row) : []), ...opts.sets],
+    sets: [...(opts.quick ? quickSets(row) : []), ...budgetSets(row, opts.quick, opts.budget), ...opts.sets],
     overrides: { 'training.learningRate': lr, 'training.seed': seed, 'output.progress': false, 'output.json': false },
   });
   // Forked workers may run elsewhere: make a relative data folder absolute.
@@ -150,6 +167,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproductionRes
   if (opts.rows.length === 0) throw new UserError('no Table 2 rows to run');
   if (opts.seeds.length === 0) throw new UserError('--seeds: name at least one seed');
   if (opts.lrGrid.length === 0) throw new UserError('--lr: name at least one learning rate');
+  if (!(opts.budget > 0)) throw new UserError(`--budget: expected a positive number, got ${opts.budget}`);
   const cache = new RunCache(opts.cacheFile, opts.fresh);
   const trainer: Trainer = opts.jobs > 1 ? workerPoolTrainer(opts.jobs) : inProcessTrainer();
   const total = opts.rows.length * (opts.lrGrid.length + opts.seeds.length - 1);
@@ -239,6 +257,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproductionRes
       weights: r0.weights, storageBits: r0.storageBits, storageKiB: r0.storageBits / 8 / 1024,
       structureConsistent: consistent,
       epochs: cfg.training.epochs, totalEpochs: cfg.training.epochs * (r0.schedule === 'rbnn' ? k : 1), batch: cfg.training.batch,
+      lrDecay: cfg.training.lrDecay, outputGain: cfg.training.outputGain,
       learningRate: tr.best.lr,
       lrGrid: tr.grid.map((x) => ({ learningRate: x.lr, validationError: x.result.validationError, testError: x.result.testError, seed: opts.seeds[0]! })),
       seeds,
@@ -257,7 +276,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproductionRes
     kind: 'rbnn-sim.reproduction', version: 1,
     commandLine: opts.commandLine,
     generatedAt: new Date().toISOString(),
-    quick: opts.quick, seeds: opts.seeds, lrGrid: opts.lrGrid, sets: opts.sets,
+    quick: opts.quick, budget: opts.budget, seeds: opts.seeds, lrGrid: opts.lrGrid, sets: opts.sets,
     defaultSramBits: defaultSram, sramSizes,
     hardware: {
       clockHz: def.hardware.clock, sramBanks: def.hardware.sram.banks, macLanes: def.hardware.mac.lanes,

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main.js';
 import type { ReproductionResult } from '../../cli/reproduce/reproduce.js';
-import { quickSets } from '../../cli/reproduce/reproduce.js';
+import { budgetSets, quickSets, rowConfig } from '../../cli/reproduce/reproduce.js';
 import { ROW_IDS, PAPER_TABLE2 } from '../../cli/reproduce/rows.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rbnn-reproduce-'));
@@ -169,9 +169,27 @@ describe('rbnn-sim reproduce --quick', () => {
     try {
       expect((await run(['reproduce', '--quick', '--rows', 'R9', '--out', bad])).code).toBe(2);
       expect((await run(['reproduce', '--quick', '--seeds', 'x', '--out', bad])).code).toBe(2);
+      expect((await run(['reproduce', '--quick', '--budget', '0', '--out', bad])).code).toBe(2);
     } finally {
       err.mockRestore();
     }
     expect(existsSync(bad)).toBe(false);
+  });
+});
+
+describe('reproduce --budget', () => {
+  it('multiplies every row\'s epochs and roots its decay, so equal totals stay equal', () => {
+    expect(budgetSets('R3', false, 1)).toEqual([]);
+    const at = (id: 'R3' | 'B2' | 'B3', budget: number) => rowConfig(id, { quick: false, sets: [], budget }).training;
+    const r3 = at('R3', 5);
+    const b2 = at('B2', 5);
+    expect(r3.epochs).toBe(5 * at('R3', 1).epochs);
+    expect(b2.epochs).toBe(5 * at('B2', 1).epochs);
+    expect(r3.epochs * 4).toBe(b2.epochs); // 4 iterations x 25 = 100
+    // Each iteration still ends at the same fraction of its starting rate.
+    expect(r3.lrDecay ** r3.epochs).toBeCloseTo(at('R3', 1).lrDecay ** at('R3', 1).epochs, 12);
+    expect(b2.lrDecay ** b2.epochs).toBeCloseTo(at('B2', 1).lrDecay ** at('B2', 1).epochs, 12);
+    // A --set given by the user still wins over the budget.
+    expect(rowConfig('B3', { quick: false, sets: ['training.epochs=7'], budget: 5 }).training.epochs).toBe(7);
   });
 });

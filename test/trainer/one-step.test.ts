@@ -26,7 +26,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Subnet } from '../../trainer/subnet.js';
-import { formats, softmaxError } from '../../trainer/arith.js';
+import { formats, outputScale, softmaxError } from '../../trainer/arith.js';
 
 describe('one training step of a 2-2-2 network', () => {
   it('matches the hand computation', () => {
@@ -60,5 +60,16 @@ describe('one training step of a 2-2-2 network', () => {
     softmaxError(logits, [0], 1, 2, 2 ** -8, fmt.err, err);
     net.backwardAndUpdate(err, 1, 64, 'floor'); // huge steps: every weight hits a rail
     for (const w of [...net.weights![0]!, ...net.weights![1]!]) expect(w === 7 || w === -8).toBe(true);
+  });
+
+  it('scales the softmax input by the output gain (hand-checked)', () => {
+    // Same forward pass, o = [-162, 162]; gain 2: softmax of o * 2 / 2^7 / 2^1 = [-1.2656, 1.2656]
+    // p = [0.073696, 0.926304]; e = round((p - onehot) * 4096) = [-3794, 3794].
+    const fmt = formats(8, 16, 32);
+    expect(outputScale(fmt.act, 1, 1, 2)).toBe(2 ** -7);
+    expect(outputScale(fmt.act, 1, 4, 2)).toBe(outputScale(fmt.act, 1, 1)); // 2 / sqrt(4) = 1
+    const err = new Float64Array(2);
+    softmaxError(Float64Array.from([-162, 162]), [0], 1, 2, outputScale(fmt.act, 1, 1, 2), fmt.err, err);
+    expect([...err]).toEqual([-3794, 3794]);
   });
 });
