@@ -6,17 +6,28 @@
  * knows is accepted when its dimension matches ("5 min", "1 kWh", "J/s" for watts); `b`/`bit`
  * is a bit and `B`/`byte` a byte, with SI (k, M, G) or binary (Ki, Mi, Gi) prefixes.
  *
+ * A value may be an arithmetic expression of quantities ("2 * 64 KiB", "1 GHz / 4",
+ * "8 pJ + 0.5 pJ"): + - * / ^ and parentheses, evaluated by mathjs in decimal arithmetic.
+ *
  * A value must carry its unit: a plain number is rejected because "64" could mean bits or
  * bytes, pJ or nJ. The one exception is exactly 0 (number or "0"), which is 0 in any unit.
  * Sizes must come out as a whole number of bits, at most 2^53 bits (1 PiB) so they stay exact.
  */
-import { create, unitDependencies, type Unit } from 'mathjs';
+import {
+  addDependencies, create, divideDependencies, evaluateDependencies, isBigNumber, isUnit, multiplyDependencies, powDependencies,
+  subtractDependencies, unaryMinusDependencies, unaryPlusDependencies, unitDependencies, type Unit,
+} from 'mathjs';
 import type { Dimension } from './fields.js';
 import { UserError } from './errors.js';
 
 // A private mathjs instance with decimal arithmetic: "10 us" becomes exactly 1e-5 s instead of
 // 9.999999999999999e-6 (binary floating point multiplies 10 by an inexact 1e-6).
-const math = create({ unitDependencies }, { number: 'BigNumber', precision: 64 });
+// Only arithmetic on quantities: "2 * 64 KiB", "1 GHz / 4", "8 pJ + 0.5 pJ", "2^10 B". No other
+// functions, so a config cannot call import() or createUnit() on the instance.
+const math = create({
+  unitDependencies, evaluateDependencies, addDependencies, subtractDependencies, multiplyDependencies,
+  divideDependencies, powDependencies, unaryMinusDependencies, unaryPlusDependencies,
+}, { number: 'BigNumber', precision: 64 });
 
 interface DimensionInfo {
   /** What a value of this dimension is called in messages ("a size"). */
@@ -58,12 +69,13 @@ export function parseQuantity(input: unknown, dimension: Dimension, field = 'val
   if (typeof input === 'number') fail(' (a number without a unit)');
   if (typeof input !== 'string') fail();
   const text = (input as string).replace(/[\u00b5\u03bc]/g, 'u'); // micro sign: "µJ" -> "uJ"
-  let unit: Unit;
+  let unit: Unit | 0;
   try {
     unit = math.unit(text) as Unit;
   } catch {
-    return fail();
+    unit = evaluateExpression(text, fail);
   }
+  if (unit === 0) return 0;
   if (unit.value === null) fail(' (no number)');
   if (!unit.equalBase(references.get(dimension)!)) {
     const other = DIMENSION_KEYS.find((d) => unit.equalBase(references.get(d)!));
@@ -75,6 +87,22 @@ export function parseQuantity(input: unknown, dimension: Dimension, field = 'val
   if (dimension === 'bit' && !exact.isInteger()) fail(' (not a whole number of bits)');
   if (dimension === 'bit' && !Number.isSafeInteger(value)) fail(' (out of range: sizes must be below 1 PiB = 2^53 bits)');
   return value === 0 ? 0 : value; // no -0
+}
+
+/**
+ * An arithmetic expression of quantities ("2 * 64 KiB"), or 0 for one that comes to a plain
+ * zero ("0 * 4"); `fail` says why it is neither.
+ */
+function evaluateExpression(text: string, fail: (why?: string) => never): Unit | 0 {
+  let value: unknown;
+  try {
+    value = math.evaluate(text);
+  } catch (e) {
+    return fail(` (${(e as Error).message.split('\n')[0]})`);
+  }
+  if (isUnit(value)) return value;
+  if (isBigNumber(value)) return value.isZero() ? 0 : fail(' (a number without a unit)');
+  return fail();
 }
 
 // Prefixes used for printing, largest first: the largest whose scale fits the value is used.

@@ -58,7 +58,7 @@ describe('rbnn-sim config', () => {
 
   it('exits with 2 and one line naming the field on bad input', async () => {
     const cases: Array<[string[], string]> = [
-      [['--set', 'hardware.sram.capacity=64 KJ'], 'rbnn-sim: hardware.sram.capacity: expected a size with a unit such as "64 KiB", got "64 KJ" (in --set)\n'],
+      [['--set', 'hardware.sram.capacity=64 KJ'], 'rbnn-sim: hardware.sram.capacity: expected a size with a unit such as "64 KiB", got "64 KJ" (Undefined symbol KJ) (in --set)\n'],
       [['--set', 'hardware.sram.bankz=2'], 'rbnn-sim: unknown key hardware.sram.bankz (did you mean banks?) (in --set)\n'],
       [['--config', 'nope.yaml'], 'rbnn-sim: config file not found: nope.yaml\n'],
       [['--epochs', '0'], 'rbnn-sim: training.epochs: expected an integer >= 1, got 0\n'],

@@ -122,7 +122,7 @@ describe('config files', () => {
       ['model.hidden', 200, 'model.hidden: expected a non-empty list of integers >= 1 such as [100], got 200'],
       ['model.hidden', [], 'model.hidden: expected a non-empty list of integers >= 1 such as [100], got []'],
       ['model.hidden', [200, 0], 'model.hidden[1]: expected an integer >= 1, got 0'],
-      ['hardware.sram.capacity', '64 KJ', 'hardware.sram.capacity: expected a size with a unit such as "64 KiB", got "64 KJ"'],
+      ['hardware.sram.capacity', '64 KJ', 'hardware.sram.capacity: expected a size with a unit such as "64 KiB", got "64 KJ" (Undefined symbol KJ)'],
       ['hardware.sram.capacity', '8 pJ', 'hardware.sram.capacity: expected a size with a unit such as "64 KiB", got "8 pJ" (an energy)'],
       ['hardware.sram.capacity', 65536, 'hardware.sram.capacity: expected a size with a unit such as "64 KiB", got 65536 (a number without a unit)'],
       ['hardware.sram.capacity', '0 KiB', 'hardware.sram.capacity: expected a size > 0 B, got "0 KiB"'],

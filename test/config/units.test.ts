@@ -130,7 +130,7 @@ describe('parseQuantity: malformed input is rejected naming the field', () => {
   it('rejects garbage', () => {
     const garbage = fc.oneof(
       fc.constantFrom('', ' ', 'KiB', '64 KJ', '64 kiB', '1 mb', 'NaN J', 'Infinity Hz', '-Infinity s', '1,5 MB', '1.5.3 MB',
-        '0x10 B', '64 KiB extra', '2 * 3 B', 'true', 'null', '1e400 J', '1e-400 J', '1 b b', '5 cm', '8 pJ/bit', '1 bit/s', '64 KiB;'),
+        '64 KiB extra', '2 * 3', '(64 KiB', 'sqrt(4) KiB', 'import({}, {})', 'createUnit("x")', '64 KiB * 2 KiB', 'true', 'null', '1e400 J', '1e-400 J', '1 b b', '5 cm', '8 pJ/bit', '1 bit/s', '64 KiB;'),
       fc.string().map((s) => `#${s}`),
       fc.tuple(decimal, fc.string({ minLength: 1 })).map(([n, s]) => `${n.text} @${s}`),
     );
@@ -152,6 +152,42 @@ describe('parseQuantity: malformed input is rejected naming the field', () => {
           new RegExp(`^${path.replace(/\./g, '\\.')}: expected \\w+ \\w+ >?=? ?0 \\w+, got "-${n} ${unit}"$`));
       }),
     );
+  });
+});
+
+describe('parseQuantity: arithmetic expressions of quantities', () => {
+  it('evaluates the documented examples exactly', () => {
+    expect(parseQuantity('2 * 64 KiB', 'bit')).toBe(2 * 64 * 8192);
+    expect(parseQuantity('64 KiB + 32 KiB', 'bit')).toBe(96 * 8192);
+    expect(parseQuantity('2^10 B', 'bit')).toBe(8192);
+    expect(parseQuantity('1 GHz / 4', 'Hz')).toBe(250e6);
+    expect(parseQuantity('8 pJ + 0.5 pJ', 'J')).toBe(8.5e-12);
+    expect(parseQuantity('3 * (10 ns)', 's')).toBe(3e-8);
+    expect(parseQuantity('1 mW - 250 uW', 'W')).toBe(7.5e-4);
+    expect(parseQuantity('0 * 4', 'J')).toBe(0);
+  });
+
+  it('a sum of sizes is the sum of their bits; a multiple, the multiple (property)', () => {
+    fc.assert(fc.property(fc.nat(4096), fc.nat(4096), fc.integer({ min: 1, max: 64 }), (a, b, m) => {
+      expect(parseQuantity(`${a} KiB + ${b} KiB`, 'bit')).toBe((a + b) * 8192);
+      expect(parseQuantity(`${m} * ${a} B`, 'bit')).toBe(m * a * 8);
+      if ((a * 8192) % m === 0) expect(parseQuantity(`${a} KiB / ${m}`, 'bit') * m).toBe(a * 8192);
+      else expect(() => parseQuantity(`${a} KiB / ${m}`, 'bit')).toThrow(/not a whole number of bits/);
+    }));
+  });
+
+  it('rejects a result of the wrong dimension, a bare number, unknown functions, naming the field', () => {
+    expect(() => parseQuantity('64 KiB * 2 KiB', 'bit', 'hardware.sram.capacity')).toThrow(/^hardware\.sram\.capacity: .*\(wrong unit\)$/);
+    expect(() => parseQuantity('2 * 64', 'bit', 'f')).toThrow(/\(a number without a unit\)$/);
+    expect(() => parseQuantity('sqrt(4) KiB', 'bit', 'f')).toThrow(/\(Undefined function sqrt\)$/);
+    expect(() => parseQuantity('1 GHz / 4', 'J', 'f')).toThrow(/\(a frequency\)$/);
+    expect(() => parseQuantity('64 KiB / 3', 'bit', 'f')).toThrow(/not a whole number of bits/);
+  });
+
+  it('works in a configuration file and on --set', () => {
+    const cfg = resolveConfig({ sets: ['hardware.sram.capacity=2 * 160 KiB', 'hardware.clock=1 GHz / 10'] });
+    expect(cfg.hardware.sram.capacity).toBe(320 * 8192);
+    expect(cfg.hardware.clock).toBe(100e6);
   });
 });
 
