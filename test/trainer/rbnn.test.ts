@@ -81,6 +81,15 @@ describe('RBNN training on an MNIST subset', () => {
     expect(c.network.subnets[0]!.signs[0]).not.toEqual(a.network.subnets[0]!.signs[0]);
   });
 
+  it('feeds training.outputGain to the softmax: gain 1 is the default bit for bit, gain 2 trains other weights', () => {
+    const base = trainOn(cfg, d);
+    const one = trainOn(smallConfig({ 'training.outputGain': 1 }), d);
+    const two = trainOn(smallConfig({ 'training.outputGain': 2 }), d);
+    expect(one.iterations.map((i) => i.validationCurve)).toEqual(base.iterations.map((i) => i.validationCurve));
+    one.network.subnets.forEach((net, i) => net.signs.forEach((s, l) => expect(s).toEqual(base.network.subnets[i]!.signs[l])));
+    expect(two.network.subnets[0]!.signs[1]).not.toEqual(base.network.subnets[0]!.signs[1]);
+  });
+
   it('stops when validation stops improving (iteration patience)', () => {
     const r = trainOn(smallConfig({ 'model.maxIterations': 8, 'model.iterationPatience': 1, 'training.epochs': 1 }), d);
     expect(r.iterations.length).toBeLessThanOrEqual(8);
