@@ -140,7 +140,10 @@ export function quickSets(row: RowId): string[] {
 export function budgetSets(row: RowId, quick: boolean, budget: number): string[] {
   if (budget === 1) return [];
   const base = resolveConfig({ preset: row, sets: quick ? quickSets(row) : [] }).training;
-  return [`training.epochs=${Math.max(1, Math.round(base.epochs * budget))}`, `training.lrDecay=${base.lrDecay ** (1 / budget)}`];
+  const epochs = base.epochs * budget;
+  // Rounding would break the equal totals between rows (R3 4 x 7.5 vs B2 30): refuse instead.
+  if (!Number.isInteger(epochs)) throw new UserError(`--budget: ${budget} x ${row}'s ${base.epochs} epochs is not a whole number of epochs; choose a budget that gives whole epochs for every row`);
+  return [`training.epochs=${epochs}`, `training.lrDecay=${base.lrDecay ** (1 / budget)}`];
 }
 
 /** The configuration of one row (its preset, quick settings, budget, the user's --set), with lr and seed. */
@@ -168,6 +171,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproductionRes
   if (opts.seeds.length === 0) throw new UserError('--seeds: name at least one seed');
   if (opts.lrGrid.length === 0) throw new UserError('--lr: name at least one learning rate');
   if (!(opts.budget > 0)) throw new UserError(`--budget: expected a positive number, got ${opts.budget}`);
+  for (const row of opts.rows) budgetSets(row, opts.quick, opts.budget); // refuse a fractional budget before any training
   const cache = new RunCache(opts.cacheFile, opts.fresh);
   const trainer: Trainer = opts.jobs > 1 ? workerPoolTrainer(opts.jobs) : inProcessTrainer();
   const total = opts.rows.length * (opts.lrGrid.length + opts.seeds.length - 1);

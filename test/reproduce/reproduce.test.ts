@@ -189,6 +189,8 @@ describe('reproduce --budget', () => {
     // Each iteration still ends at the same fraction of its starting rate.
     expect(r3.lrDecay ** r3.epochs).toBeCloseTo(at('R3', 1).lrDecay ** at('R3', 1).epochs, 12);
     expect(b2.lrDecay ** b2.epochs).toBeCloseTo(at('B2', 1).lrDecay ** at('B2', 1).epochs, 12);
+    expect(rowConfig('R3', { quick: false, sets: [], budget: 0.2 }).training.epochs).toBe(1);
+    expect(() => budgetSets('R3', false, 1.5)).toThrow(/^--budget: 1\.5 x R3's 5 epochs is not a whole number of epochs/);
     // A --set given by the user still wins over the budget.
     expect(rowConfig('B3', { quick: false, sets: ['training.epochs=7'], budget: 5 }).training.epochs).toBe(7);
   });
