@@ -5,7 +5,7 @@
  * training result when the run trained.
  */
 import type { Phase } from '../model/ops.js';
-import type { TrainResult } from '../model/results.js';
+import type { IterationResult, TrainResult } from '../model/results.js';
 import type { Action, EnergyTable } from './energy-table.js';
 import type { MemoryMap } from './mapping.js';
 import {
@@ -97,16 +97,10 @@ export interface NetworkSummary {
   weightStorageBits: number;
 }
 
-export interface TrainingSummary {
-  testError: number;
-  validationError: number;
-  bitsPerWeight: number;
-  storageBits: number;
-  weights: number;
-  seconds: number;
-  stopReason: string;
-  iterations: Array<{ k: number; trainableBits: number; bitsPerWeight: number; epochsRun: number; bestEpoch: number; validationError: number; testError: number }>;
-}
+/** What a report keeps of a training run (model/results.ts): no validation curves, no per-iteration storage or time. */
+export type TrainingSummary = Pick<TrainResult, 'testError' | 'validationError' | 'bitsPerWeight' | 'storageBits' | 'weights' | 'seconds' | 'stopReason'> & {
+  iterations: Array<Pick<IterationResult, 'k' | 'trainableBits' | 'bitsPerWeight' | 'epochsRun' | 'bestEpoch' | 'validationError' | 'testError'>>;
+};
 
 export interface SimReport {
   kind: 'rbnn-sim.report';
