@@ -2,23 +2,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll } from 'vitest';
+import { makeTempDir } from '../temp-dir.js';
 import { resolveConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { loadMnist, type MnistSplits } from '../../trainer/mnist/dataset.js';
 
-const made: string[] = [];
-afterAll(() => { for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true }); });
-
 /** A fresh temporary folder (removed after the test file). */
-export function tempDir(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'rbnn-robust-'));
-  made.push(d);
-  return d;
-}
+export const tempDir = (): string => makeTempDir('rbnn-robust-');
 
 /** The small RBNN run of these tests, as --set flags: 784-16-10, 8-bit slots, 3 iterations x 2 epochs, 2000 samples in batches of 50. */
 export const SMALL: Record<string, unknown> = {

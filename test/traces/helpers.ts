@@ -1,23 +1,12 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import * as fs from 'node:fs';
-import { afterAll } from 'vitest';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import { makeTempDir } from '../temp-dir.js';
 import type { AccessEvent } from '../../traces/events.js';
 import { defaultConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 
-const made: string[] = [];
-// Registered by each test file that imports this module (vitest isolates modules per file).
-afterAll(() => { for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true }); });
-
 /** A fresh temporary folder for a test's files (removed after the file's tests). */
-export function tempDir(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'rbnn-traces-'));
-  made.push(d);
-  return d;
-}
+export const tempDir = (): string => makeTempDir('rbnn-traces-');
 
 export function ev(p: Partial<AccessEvent>): AccessEvent {
   return {
