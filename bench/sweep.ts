@@ -19,10 +19,10 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { specFromArgs, type SweepArgs } from '../cli/sweep/args.js';
-import { TrainingCache, packageRoot } from '../cli/sweep/cache.js';
-import { writeSweepOutputs } from '../cli/sweep/outputs.js';
-import { workerModule } from '../cli/sweep/pool.js';
-import { runSweep } from '../cli/sweep/runner.js';
+import { TrainingCache, packageRoot } from '../experiments/sweep/cache.js';
+import { writeSweepOutputs } from '../experiments/sweep/outputs.js';
+import { workerModule } from '../experiments/sweep/pool.js';
+import { runSweep } from '../experiments/sweep/runner.js';
 import { measure, summarize, type Benchmark, type Row } from './harness.js';
 
 const ARGS: SweepArgs = {

@@ -4,9 +4,9 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../../config/errors.js';
-import { mergeResults, readSweepResult } from '../sweep/merge.js';
-import { writeSweepOutputs } from '../sweep/outputs.js';
-import { terminalTable } from '../sweep/summary.js';
+import { mergeResults, readSweepResult } from '../../experiments/sweep/merge.js';
+import { writeSweepOutputs } from '../../experiments/sweep/outputs.js';
+import { terminalTable } from '../../experiments/sweep/summary.js';
 
 interface Args {
   inputs?: string[];

@@ -2,16 +2,16 @@
  * `rbnn-sim reproduce`: the paper's Table 2 over several seeds, paper vs ours, the headline
  * claims checked, and what the paper left open costed on the accelerator. Writes
  * docs/REPRODUCTION.md (or --out) with results.json, runs.json (the resume cache) and
- * figure4.svg in the folder next to it (docs/reproduction/). See cli/reproduce/.
+ * figure4.svg in the folder next to it (docs/reproduction/). See experiments/reproduce/.
  */
 import { basename, dirname, extname, join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../../config/errors.js';
 import { parseQuantity } from '../../config/units.js';
-import { table } from '../table.js';
-import { parseRows, ROW_IDS } from '../reproduce/rows.js';
-import { reproduce, type ReproductionResult } from '../reproduce/reproduce.js';
-import { writeReproduction } from '../reproduce/report.js';
+import { table } from '../../experiments/table.js';
+import { parseRows, ROW_IDS } from '../../experiments/reproduce/rows.js';
+import { reproduce, type ReproductionResult } from '../../experiments/reproduce/reproduce.js';
+import { writeReproduction } from '../../experiments/reproduce/report.js';
 
 export interface ReproduceArgs {
   seeds: string;

@@ -9,7 +9,7 @@ import { progressBar } from '../progress.js';
 import { addTraceOptions, applyTraceArgs, type TraceArgs } from '../../traces/cli.js';
 import { describeTrace, traceFromConfig } from '../../traces/session.js';
 import { isBrokenPipe } from '../../traces/writer.js';
-import { simulateRun, type SimulateResult, type StoppedRun } from '../../cli/session.js';
+import { simulateRun, type SimulateResult, type StoppedRun } from '../../experiments/simulate.js';
 import type { SimReport } from '../../sim/report.js';
 import { formatReportJson, formatReportMarkdown, formatReportText, writeFileAtomic, writeReportFiles } from '../../sim/report-format.js';
 import { checkWritableDir, makeCheckpoint, writeCheckpoint } from '../../trainer/checkpoint.js';

@@ -8,12 +8,12 @@ import os from 'node:os';
 import { resolve } from 'node:path';
 import { UserError } from '../../config/errors.js';
 import { specFromArgs, type SweepArgs } from '../sweep/args.js';
-import { TrainingCache, defaultCacheDir } from '../sweep/cache.js';
-import { writeSweepOutputs } from '../sweep/outputs.js';
-import { parseShard } from '../sweep/points.js';
+import { TrainingCache, defaultCacheDir } from '../../experiments/sweep/cache.js';
+import { writeSweepOutputs } from '../../experiments/sweep/outputs.js';
+import { parseShard } from '../../experiments/sweep/points.js';
 import { progressBar } from '../progress.js';
-import { runSweep } from '../sweep/runner.js';
-import { terminalTable } from '../sweep/summary.js';
+import { runSweep } from '../../experiments/sweep/runner.js';
+import { terminalTable } from '../../experiments/sweep/summary.js';
 
 interface Args extends SweepArgs {
   out?: string;

@@ -2,7 +2,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { withConfigOptions, configFromArgs, checkTrainingFits, type ConfigArgs } from '../options.js';
 import { progressBar } from '../progress.js';
-import { table } from '../table.js';
+import { table } from '../../experiments/table.js';
 import { train, TrainingStopped } from '../../trainer/train.js';
 import type { TrainResult } from '../../model/results.js';
 import { makeCheckpoint, writeCheckpoint } from '../../trainer/checkpoint.js';

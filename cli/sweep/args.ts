@@ -6,12 +6,12 @@ import { readConfigFile, resolveConfig } from '../../config/load.js';
 import { UserError } from '../../config/errors.js';
 import { parseQuantity } from '../../config/units.js';
 import { isPlainObject, type Tree } from '../../config/validate.js';
-import { parseAxis, parseVary, type Axis, type Scale } from './axes.js';
-import { expandPoints, pointConfig, presetArg, setString } from './points.js';
+import { parseAxis, parseVary, type Axis, type Scale } from '../../experiments/sweep/axes.js';
+import { expandPoints, pointConfig, presetArg, setString } from '../../experiments/sweep/points.js';
 import {
   DEFAULT_CONVENTIONAL, DEFAULT_RBNN, QUICK_CONVENTIONAL, QUICK_RBNN, QUICK_SETS,
   type ConventionalFamily, type RbnnFamily, type SweepMode, type SweepSpec,
-} from './spec.js';
+} from '../../experiments/sweep/spec.js';
 
 export interface SweepArgs {
   mode?: SweepMode;

@@ -1,7 +1,7 @@
-/** The claim checks of `rbnn-sim reproduce` on hand-made rows (cli/reproduce/claims.ts). */
+/** The claim checks of `rbnn-sim reproduce` on hand-made rows (experiments/reproduce/claims.ts). */
 import { describe, expect, it } from 'vitest';
-import { checkClaims, storageForError, type ClaimRow } from '../../cli/reproduce/claims.js';
-import type { RowId } from '../../cli/reproduce/rows.js';
+import { checkClaims, storageForError, type ClaimRow } from '../../experiments/reproduce/claims.js';
+import type { RowId } from '../../experiments/reproduce/rows.js';
 
 function row(id: RowId, storageKiB: number, mean: number, std = 0.001, n = 3): ClaimRow {
   const rbnn = id.startsWith('R');

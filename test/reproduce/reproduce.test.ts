@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main.js';
-import type { ReproductionResult } from '../../cli/reproduce/reproduce.js';
-import { budgetSets, quickSets, rowConfig } from '../../cli/reproduce/reproduce.js';
-import { ROW_IDS, PAPER_TABLE2 } from '../../cli/reproduce/rows.js';
+import type { ReproductionResult } from '../../experiments/reproduce/reproduce.js';
+import { budgetSets, quickSets, rowConfig } from '../../experiments/reproduce/reproduce.js';
+import { ROW_IDS, PAPER_TABLE2 } from '../../experiments/reproduce/rows.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rbnn-reproduce-'));
 const out = join(dir, 'REPRODUCTION.md');

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { simulateRun } from '../../cli/session.js';
+import { simulateRun } from '../../experiments/simulate.js';
 import { formatReportJson } from '../../sim/report-format.js';
 import { runCli, smallConfig, smallFlags, tempDir, withoutWallClock } from './helpers.js';
 

@@ -36,8 +36,8 @@ vi.mock('../../trainer/train.js', async (importOriginal) => {
     },
   };
 });
-vi.mock('../../cli/session.js', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../cli/session.js')>();
+vi.mock('../../experiments/simulate.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../experiments/simulate.js')>();
   const { Simulator: Sim } = await import('../../sim/simulator.js');
   return { ...real, simulateRun: async (cfg: Config) => ({ report: new Sim(cfg).report() }) };
 });

@@ -12,7 +12,7 @@ import { trainOn, TrainingStopped, type TrainState } from '../../trainer/train.j
 import {
   checkResumable, decodeCheckpoint, encodeCheckpoint, makeCheckpoint, readCheckpoint, writeCheckpoint, type CheckpointKind,
 } from '../../trainer/checkpoint.js';
-import { simulateRun } from '../../cli/session.js';
+import { simulateRun } from '../../experiments/simulate.js';
 import { Simulator, type SimulatorState } from '../../sim/simulator.js';
 import { formatReportJson } from '../../sim/report-format.js';
 import type { Config } from '../../config/schema.js';

@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../run-cli.js';
-import type { SweepResult } from '../../cli/sweep/runner.js';
+import type { SweepResult } from '../../experiments/sweep/runner.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rbnn-sweep-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

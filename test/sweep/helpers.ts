@@ -1,8 +1,8 @@
 /** Shared by the sweep tests: tiny configurations and specs. */
 import { resolveConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
-import type { Axis } from '../../cli/sweep/axes.js';
-import type { SweepSpec } from '../../cli/sweep/spec.js';
+import type { Axis } from '../../experiments/sweep/axes.js';
+import type { SweepSpec } from '../../experiments/sweep/spec.js';
 
 /** --set strings of a tiny training run (a few hundred samples, 8 hidden units). */
 export const TINY_SETS = [

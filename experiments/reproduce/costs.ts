@@ -12,7 +12,7 @@
  */
 import type { Config } from '../../config/schema.js';
 import type { Op, OpObserver } from '../../model/ops.js';
-import { simulateRun } from '../../cli/session.js';
+import { simulateRun } from '../simulate.js';
 import type { SimReport } from '../../sim/report.js';
 import { enumerateSchedule } from '../../trainer/schedule.js';
 

@@ -165,7 +165,7 @@ function workerScript(): { file: string; execArgv: string[] } {
   return { file, execArgv: process.execArgv };
 }
 
-/** Trains in `jobs` forked worker processes (cli/reproduce/worker.ts), heaviest runs first. */
+/** Trains in `jobs` forked worker processes (experiments/reproduce/worker.ts), heaviest runs first. */
 export function workerPoolTrainer(jobs: number): Trainer {
   const { file, execArgv } = workerScript();
   const queue: Pending[] = [];

@@ -1,6 +1,6 @@
 /**
  * Where a sweep's work runs: in this process, one task at a time, or in a pool of worker
- * threads (piscina) of `workers` threads. Workers load cli/sweep/worker.js next to this module
+ * threads (piscina) of `workers` threads. Workers load experiments/sweep/worker.js next to this module
  * (the built CLI, dist/) or worker.ts when this process runs under tsx; elsewhere (vitest, plain
  * node on the sources) the pool is not available and the sweep runs in this process.
  */

@@ -4,7 +4,7 @@
  *   sweep.json   the spec and one row per point (what `rbnn-sim merge` reads)
  *   sweep.csv    one row per point, units in the headers
  *   summary.md   tables per workload, the Pareto front, storage budgets, the plots
- *   *.svg        the plots (cli/sweep/plots.ts)
+ *   *.svg        the plots (experiments/sweep/plots.ts)
  *
  * Everything is computed first and each file written through a temporary file and a rename, so
  * an interrupted sweep leaves no half-written file; plots of an earlier sweep in the same folder

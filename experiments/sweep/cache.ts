@@ -8,7 +8,7 @@
  *   - the code version: the package version and a hash of the trainer/ and model/ sources.
  *
  * An entry (`<dir>/training/<key>.json`) holds the TrainResult and the run's recorded operation
- * stream (cli/sweep/stream.ts), from which any hardware point is costed by replay. Entries are
+ * stream (experiments/sweep/stream.ts), from which any hardware point is costed by replay. Entries are
  * written atomically (temporary file + rename); an unreadable or inconsistent entry is reported
  * with a warning and recomputed.
  *

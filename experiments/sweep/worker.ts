@@ -1,6 +1,6 @@
 /**
- * A pool worker of `rbnn-sim sweep` (a piscina worker thread; cli/sweep/pool.ts). It runs the
- * tasks of cli/sweep/work.ts: training runs (progress posted on the task's port) and costing
+ * A pool worker of `rbnn-sim sweep` (a piscina worker thread; experiments/sweep/pool.ts). It runs the
+ * tasks of experiments/sweep/work.ts: training runs (progress posted on the task's port) and costing
  * of points. MNIST is parsed once per worker (trainer/mnist/dataset.ts keeps it).
  */
 import type { MessagePort } from 'node:worker_threads';

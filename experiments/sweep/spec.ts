@@ -1,7 +1,7 @@
 /**
  * What a sweep runs, as plain JSON: the mode, the workloads (presets, or the candidate networks
  * of a storage-constrained sweep), the hardware axes, and the configuration layers common to
- * every point. The point list is a pure function of the spec (cli/sweep/points.ts), so that
+ * every point. The point list is a pure function of the spec (experiments/sweep/points.ts), so that
  * shards of one sweep, run anywhere, agree on it; `specHash` identifies a sweep in its outputs.
  */
 import { createHash } from 'node:crypto';
