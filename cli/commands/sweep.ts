@@ -7,15 +7,22 @@ import type { Argv, CommandModule } from 'yargs';
 import os from 'node:os';
 import { resolve } from 'node:path';
 import { UserError } from '../../config/errors.js';
+import { fileError } from '../options.js';
 import { specFromArgs, type SweepArgs } from '../sweep/args.js';
+import type { SweepSpec } from '../../experiments/sweep/spec.js';
 import { TrainingCache, defaultCacheDir } from '../../experiments/sweep/cache.js';
 import { writeSweepOutputs } from '../../experiments/sweep/outputs.js';
-import { parseShard } from '../../experiments/sweep/points.js';
+import { resolveShard } from '../../experiments/slurm/shard-env.js';
+import { mergeSlurmSweep, readSpecFile, submitSweep } from '../../experiments/slurm/sweep.js';
+import { checkSlurmOnly, printStatus, reportSubmission, sbatchFromArgs, thisCommand, withSlurmOptions, type SlurmArgs } from '../slurm-options.js';
 import { progressBar } from '../progress.js';
 import { runSweep } from '../../experiments/sweep/runner.js';
 import { terminalTable } from '../../experiments/sweep/summary.js';
 
-interface Args extends SweepArgs {
+interface Args extends SweepArgs, SlurmArgs {
+  spec?: string;
+  shards?: number;
+  slurmMerge?: string;
   out?: string;
   cache?: string | boolean;
   workers?: number;
@@ -32,7 +39,10 @@ const RUN = 'Running:';
 export const sweepCommand: CommandModule<object, Args> = {
   command: 'sweep',
   describe: 'Sweep SRAM sizes and other settings over presets (trains each network once, cached), with CSV/JSON/Markdown/SVG outputs',
-  builder: (y: Argv) => y
+  builder: (y: Argv) => withSlurmOptions(y, 'sweep')
+    .option('shards', { type: 'number', requiresArg: true, group: 'Slurm (docs/CLUSTER.md):', describe: 'with --slurm: array tasks (default: one per training run, or per point when schedule-only, at most 64)' })
+    .option('slurm-merge', { type: 'string', requiresArg: true, hidden: true, describe: 'the merge step of a --slurm run (merge.sbatch runs it)' })
+    .option('spec', { type: 'string', requiresArg: true, group: RUN, describe: 'run the sweep spec in this file (DIR/slurm/spec.json of a --slurm run) instead of the spec flags' })
     .option('mode', { choices: ['hardware', 'storage'] as const, describe: 'hardware: fixed workloads, varying hardware; storage: for each weight-storage budget, the candidate networks that fit it (the paper\'s Figure 4)' })
     .option('presets', { alias: 'preset', type: 'string', requiresArg: true, describe: 'workloads, comma-separated (R2,B1,B2; "R2+paper" combines presets); storage mode: the base of every candidate' })
     .option('sram', { type: 'string', requiresArg: true, group: HW, describe: 'SRAM capacities: a list (64KiB,128KiB) or a range (32KiB..1MiB with --steps N, or 32KiB..1MiB:x2, :+64KiB, :N)' })
@@ -52,7 +62,7 @@ export const sweepCommand: CommandModule<object, Args> = {
     .option('out', { alias: 'o', type: 'string', requiresArg: true, group: RUN, describe: 'folder for sweep.csv, sweep.json, summary.md and the SVG plots' })
     .option('cache', { type: 'string', group: RUN, describe: 'training cache folder (default $XDG_CACHE_HOME/rbnn-sim or .cache/rbnn-sim); --no-cache: none' })
     .option('workers', { alias: 'j', type: 'number', requiresArg: true, group: RUN, describe: 'worker threads (default: cores); 1: this process' })
-    .option('shard', { type: 'string', requiresArg: true, group: RUN, describe: 'run slice i of N (i/N), for job arrays; combine with rbnn-sim merge' })
+    .option('shard', { type: 'string', requiresArg: true, group: RUN, describe: 'run slice i of N (i/N), for job arrays; combine with rbnn-sim merge. auto (the default inside a Slurm array job): from SLURM_ARRAY_TASK_ID/_MIN/_COUNT; auto/N: the task ID is i' })
     .option('plots', { type: 'boolean', group: RUN, describe: 'draw the SVG plots (--no-plots: skip)' })
     .option('json', { type: 'boolean', group: RUN, describe: 'print sweep.json instead of the table' })
     .option('quiet', { alias: 'q', type: 'boolean', group: RUN, describe: 'no progress bar, no summary line' })
@@ -60,13 +70,37 @@ export const sweepCommand: CommandModule<object, Args> = {
     .example('$0 sweep --presets R2 --sram 128KiB,256KiB --vary hardware.sram.banks=4,8,16 -o out/banks', 'SRAM size x banks')
     .example('$0 sweep --mode storage --quick -o out/fig4', "the paper's Figure 4 (test error vs weight storage), CI-sized")
     .example('$0 sweep --presets R2,B1 --sram 32KiB..1MiB:x2 --shard 2/4 -o out/s2', 'one slice of four; then: $0 merge out/s1 out/s2 out/s3 out/s4 -o out/all')
+    .example('$0 sweep --presets R2,B1 --sram 32KiB..1MiB:x2 --slurm --shards 4 --time 30 -o out/s', 'a Slurm job array of 4 shards and a merge job (docs/CLUSTER.md)')
     .epilog('Training depends only on the model, training and data sections: each distinct run is trained once and cached; every hardware point replays its operation stream. See docs/SWEEP.md.'),
   handler: async (argv) => {
-    const spec = specFromArgs(argv);
-    const shard = argv.shard !== undefined ? parseShard(argv.shard) : undefined;
-    if (shard && shard.count > 1 && argv.out === undefined) throw new UserError('--shard needs --out (merge the shards\' folders with rbnn-sim merge)');
-    if (argv.workers !== undefined && (!Number.isInteger(argv.workers) || argv.workers < 1)) throw new UserError(`--workers: expected a whole number >= 1, got ${argv.workers}`);
+    if (argv.slurmStatus !== undefined) {
+      process.exitCode = printStatus(argv.slurmStatus, 'shard');
+      return;
+    }
+    if (argv.slurmMerge !== undefined) {
+      const result = mergeSlurmSweep(argv.slurmMerge);
+      const files = await writeSweepOutputs(argv.slurmMerge, result, { plots: argv.plots !== false });
+      process.stdout.write(terminalTable(result));
+      process.stderr.write(`merge: ${result.rows.length} points from every shard; wrote ${files.join(', ')}\n`);
+      return;
+    }
+    checkSlurmOnly(argv);
+    if (argv.shards !== undefined && !argv.slurm) throw new UserError('--shards needs --slurm (one shard of N: --shard i/N)');
+    const spec = argv.spec !== undefined ? specOnly(argv) : specFromArgs(argv);
     const cacheDir = argv.cache === false ? null : typeof argv.cache === 'string' && argv.cache !== '' ? resolve(argv.cache) : defaultCacheDir();
+    if (argv.slurm) {
+      if (argv.out === undefined) throw new UserError('--slurm needs --out DIR (the scripts, logs, shards and merged outputs go there)');
+      if (argv.shard !== undefined) throw new UserError('--slurm runs every shard; --shard is for one task of an array');
+      const sub = fileError(() => submitSweep(spec, {
+        out: argv.out!, ...(argv.shards !== undefined ? { shards: argv.shards } : {}), cacheDir, rbnnSim: thisCommand(),
+        plots: argv.plots !== false, sbatch: sbatchFromArgs(argv), dryRun: argv.dryRun === true,
+      }), `the Slurm scripts into ${argv.out}`);
+      process.exitCode = await reportSubmission(sub, resolve(argv.out), sub.shards, 'shard', argv.wait === true, argv.quiet === true);
+      return;
+    }
+    const shard = resolveShard(argv.shard);
+    if (shard && shard.count > 1 && argv.out === undefined) throw new UserError(`--shard ${argv.shard ?? 'auto (in a Slurm array job)'} needs --out (merge the shards' folders with rbnn-sim merge)`);
+    if (argv.workers !== undefined && (!Number.isInteger(argv.workers) || argv.workers < 1)) throw new UserError(`--workers: expected a whole number >= 1, got ${argv.workers}`);
     const quiet = argv.quiet === true;
     const cache = new TrainingCache(cacheDir, (msg) => process.stderr.write(`rbnn-sim: ${msg}\n`));
     const bar = progressBar(!quiet && !argv.json, 'sweep');
@@ -88,3 +122,14 @@ export const sweepCommand: CommandModule<object, Args> = {
     }
   },
 };
+
+const SPEC_FLAGS = ['mode', 'presets', 'sram', 'steps', 'scale', 'vary', 'budgets', 'rbnn', 'conventional', 'scheduleOnly',
+  'quick', 'sample', 'config', 'set', 'seed', 'epochs'] as const;
+
+/** --spec FILE: the spec comes from the file; a spec flag beside it would be ignored, so it is refused. */
+function specOnly(argv: Args): SweepSpec {
+  for (const k of SPEC_FLAGS) {
+    if (argv[k] !== undefined) throw new UserError(`--spec: the file states the sweep; drop --${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+  }
+  return readSpecFile(argv.spec!);
+}

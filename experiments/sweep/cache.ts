@@ -10,7 +10,8 @@
  * An entry (`<dir>/training/<key>.json`) holds the TrainResult and the run's recorded operation
  * stream (experiments/sweep/stream.ts), from which any hardware point is costed by replay. Entries are
  * written atomically (temporary file + rename); an unreadable or inconsistent entry is reported
- * with a warning and recomputed.
+ * with a warning and recomputed. One file per run and no index: concurrent sweeps (the shards of
+ * a Slurm array) share a folder safely, and `obtain` trains a run they all need only once.
  *
  * Default folder: $XDG_CACHE_HOME/rbnn-sim when XDG_CACHE_HOME is set, else .cache/rbnn-sim in
  * the package folder.
@@ -22,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from '../../config/schema.js';
 import type { TrainResult } from '../../model/results.js';
 import { mnistFiles } from '../../trainer/mnist/dataset.js';
+import { produceOnce, type ClaimOptions } from '../store/claim.js';
 import { checkStream, type RecordedStream } from './stream.js';
 import { stableJson } from './spec.js';
 
@@ -138,6 +140,22 @@ export class TrainingCache {
       this.warn(msg);
       return undefined;
     }
+  }
+
+  /**
+   * The run `key` from the cache, or trained by `train` and stored. Processes sharing the cache
+   * folder (shards of a job array) train a run once: the first claims it, the others wait for
+   * its entry and reuse it (experiments/store/claim.ts). `trained`: this call trained it.
+   */
+  async obtain(key: string, material: unknown, train: () => Promise<TrainingRecord>, opts: ClaimOptions = {}): Promise<{ record: TrainingRecord; trained: boolean }> {
+    if (this.dir === null) return { record: await train(), trained: true };
+    mkdirSync(dirname(this.file(key)), { recursive: true });
+    const { value, produced } = await produceOnce(`${this.file(key)}.claim`, {
+      read: () => this.get(key),
+      produce: train,
+      write: (rec) => this.put(key, material, rec),
+    }, opts);
+    return { record: value, trained: produced };
   }
 
   put(key: string, material: unknown, rec: TrainingRecord): void {

@@ -124,10 +124,13 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions): Promise<{ res
         training = records.get(key) ?? null;
         if (!training) {
           const i = toTrain.findIndex((t) => t.key === key);
-          training = await exec.train(cfg, (done, tot) => { trainShare[i] = tot > 0 ? done / tot : 0; report(label()); });
+          // Another process sharing the cache (a shard) may be training it: then it is reused.
+          const got = await opts.cache.obtain(key, trainingMaterial(cfg),
+            () => exec.train(cfg, (done, tot) => { trainShare[i] = tot > 0 ? done / tot : 0; report(label()); }));
+          training = got.record;
           trainShare[i] = 1;
-          trained++;
-          opts.cache.put(key, trainingMaterial(cfg), training);
+          if (got.trained) trained++;
+          else cacheHits++;
           records.set(key, training);
           report(label());
         }
