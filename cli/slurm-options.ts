@@ -1,8 +1,8 @@
 /** Flags of `--slurm` runs (sweep, reproduce) and what they turn into. */
 import type { Argv } from 'yargs';
 import type { SbatchOptions } from '../experiments/slurm/scripts.js';
-import type { Submitted } from '../experiments/slurm/submit.js';
-import { statusText, taskStatuses, waitForJob } from '../experiments/slurm/status.js';
+import { readPlan, type Submitted } from '../experiments/slurm/submit.js';
+import { queuedTasks, statusText, taskStatuses, waitForJob } from '../experiments/slurm/status.js';
 import { UserError } from '../config/errors.js';
 
 export interface SlurmArgs {
@@ -80,6 +80,11 @@ export async function reportSubmission(sub: Submitted,
   if (end?.state === 'COMPLETED') {
     say(`merge job ${sub.mergeJob} completed; outputs in ${dir}`);
     return 0;
+  }
+  // A cancelled merge (kill_invalid_depend) ends before the rest of the array: let it drain first.
+  const plan = readPlan(dir);
+  for (let q = queuedTasks(plan.taskJobName); q !== null && q.size > 0; q = queuedTasks(plan.taskJobName)) {
+    await new Promise((r) => setTimeout(r, 2000));
   }
   const { tasks: st } = taskStatuses(dir, { queue: true });
   const bad = st.filter((t) => t.state !== 'done').map((t) => `${unit} ${t.index}/${tasks} ${t.state}${t.detail ? ` (${t.detail})` : ''}, log ${t.log}`);

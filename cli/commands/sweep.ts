@@ -6,7 +6,9 @@
 import type { Argv, CommandModule } from 'yargs';
 import os from 'node:os';
 import { resolve } from 'node:path';
-import { UserError } from '../../config/errors.js';
+import { UserError, isUserError } from '../../config/errors.js';
+import { describeFsError } from '../../trainer/checkpoint.js';
+import type { SweepResult } from '../../experiments/sweep/runner.js';
 import { fileError } from '../options.js';
 import { specFromArgs, type SweepArgs } from '../sweep/args.js';
 import type { SweepSpec } from '../../experiments/sweep/spec.js';
@@ -79,7 +81,7 @@ export const sweepCommand: CommandModule<object, Args> = {
     }
     if (argv.slurmMerge !== undefined) {
       const result = mergeSlurmSweep(argv.slurmMerge);
-      const files = await writeSweepOutputs(argv.slurmMerge, result, { plots: argv.plots !== false });
+      const files = await writeOutputs(argv.slurmMerge, result, argv.plots !== false);
       process.stdout.write(terminalTable(result));
       process.stderr.write(`merge: ${result.rows.length} points from every shard; wrote ${files.join(', ')}\n`);
       return;
@@ -113,7 +115,7 @@ export const sweepCommand: CommandModule<object, Args> = {
     const { result, stats } = out;
     process.stdout.write(argv.json ? `${JSON.stringify(result, null, 1)}\n` : terminalTable(result));
     if (argv.out !== undefined) {
-      const files = await writeSweepOutputs(argv.out, result, { plots: argv.plots !== false });
+      const files = await writeOutputs(argv.out, result, argv.plots !== false);
       if (!quiet) process.stderr.write(`sweep: wrote ${files.join(', ')}\n`);
     }
     if (!quiet) {
@@ -132,4 +134,14 @@ function specOnly(argv: Args): SweepSpec {
     if (argv[k] !== undefined) throw new UserError(`--spec: the file states the sweep; drop --${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
   }
   return readSpecFile(argv.spec!);
+}
+
+/** The sweep's files; a file-system error is one line naming the folder. */
+async function writeOutputs(dir: string, result: SweepResult, plots: boolean): Promise<string[]> {
+  try {
+    return await writeSweepOutputs(dir, result, { plots });
+  } catch (e) {
+    if (isUserError(e) || !(e as NodeJS.ErrnoException).code) throw e;
+    throw new UserError(`cannot write the sweep's outputs into ${dir}: ${describeFsError(e)}`);
+  }
 }
