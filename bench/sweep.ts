@@ -18,16 +18,16 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { specFromArgs, type SweepArgs } from '../cli/sweep/args.js';
+import { defineSweep, type SweepDefinition } from '../experiments/sweep/define.js';
 import { TrainingCache, packageRoot } from '../experiments/sweep/cache.js';
 import { writeSweepOutputs } from '../experiments/sweep/outputs.js';
 import { workerModule } from '../experiments/sweep/pool.js';
 import { runSweep } from '../experiments/sweep/runner.js';
 import { measure, summarize, type Benchmark, type Row } from './harness.js';
 
-const ARGS: SweepArgs = {
-  presets: 'R2,R3,B1,B2', sram: '16KiB..2MiB', steps: 16,
-  set: ['training.trainSamples=2000', 'training.validationSamples=1000', 'training.testSamples=1000'],
+const DEFINITION: SweepDefinition = {
+  presets: ['R2', 'R3', 'B1', 'B2'], axes: { 'hardware.sram.capacity': { from: '16 KiB', to: '2 MiB', steps: 16 } },
+  set: { 'training.trainSamples': 2000, 'training.validationSamples': 1000, 'training.testSamples': 1000 },
 };
 const CLI_ARGS = ['sweep', '--presets', 'R2,R3,B1,B2', '--sram', '16KiB..2MiB', '--steps', '16',
   '--set', 'training.trainSamples=2000', '--set', 'training.validationSamples=1000', '--set', 'training.testSamples=1000', '-q'];
@@ -38,7 +38,7 @@ export const sweepBenchmark: Benchmark = {
   async run(): Promise<Row[]> {
     const dir = mkdtempSync(join(tmpdir(), 'rbnn-bench-sweep-'));
     try {
-      const spec = specFromArgs(ARGS);
+      const spec = defineSweep(DEFINITION);
       const cache = new TrainingCache(join(dir, 'cache'));
       const warm = performance.now();
       const first = await runSweep(spec, { workers: 2, cache });

@@ -10,7 +10,7 @@ import { UserError } from '../../config/errors.js';
 import { specFromArgs, type SweepArgs } from '../sweep/args.js';
 import { TrainingCache, defaultCacheDir } from '../../experiments/sweep/cache.js';
 import { writeSweepOutputs } from '../../experiments/sweep/outputs.js';
-import { parseShard } from '../../experiments/sweep/points.js';
+import { parseShard } from '../sweep/args.js';
 import { progressBar } from '../progress.js';
 import { runSweep } from '../../experiments/sweep/runner.js';
 import { terminalTable } from '../../experiments/sweep/summary.js';

@@ -9,7 +9,7 @@
 import os from 'node:os';
 import type { Config } from '../../config/schema.js';
 import { trainingKey, trainingMaterial, type TrainingCache, type TrainingRecord } from './cache.js';
-import { expandPoints, pointConfig, shardPoints, type Point, type Shard } from './points.js';
+import { checkShard, expandPoints, pointConfig, shardPoints, type Point, type Shard } from './points.js';
 import { inProcessExecutor, poolExecutor, type Executor } from './pool.js';
 import type { SweepRow } from './row.js';
 import { specHash, type SweepSpec } from './spec.js';
@@ -66,6 +66,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions): Promise<{ res
   const items = all.map((point) => ({ point, cfg: pointConfig(point) }));
   const ids = new Map(items.map(({ point, cfg }) => [point.index, trainingId(cfg)]));
   const shard = opts.shard ?? { index: 1, count: 1 };
+  checkShard(shard);
   const mine = shardPoints(items.map((it) => ({ ...it, index: it.point.index })),
     (it) => (spec.scheduleOnly ? String(it.index) : ids.get(it.index)!), (it) => (spec.scheduleOnly ? 1 : trainingWeight(it.cfg) / 1e6), shard);
 
