@@ -19,9 +19,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineSweep, type SweepDefinition } from '../experiments/sweep/define.js';
-import { TrainingCache, packageRoot } from '../experiments/sweep/cache.js';
+import { TrainingCache, packageRoot } from '../experiments/run-store.js';
 import { writeSweepOutputs } from '../experiments/sweep/outputs.js';
-import { workerModule } from '../experiments/sweep/pool.js';
+import { workerModule } from '../experiments/pool.js';
 import { runSweep } from '../experiments/sweep/runner.js';
 import { measure, summarize, type Benchmark, type Row } from './harness.js';
 

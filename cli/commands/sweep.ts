@@ -8,7 +8,7 @@ import os from 'node:os';
 import { resolve } from 'node:path';
 import { UserError } from '../../config/errors.js';
 import { specFromArgs, type SweepArgs } from '../sweep/args.js';
-import { TrainingCache, defaultCacheDir } from '../../experiments/sweep/cache.js';
+import { TrainingCache, defaultCacheDir } from '../../experiments/run-store.js';
 import { writeSweepOutputs } from '../../experiments/sweep/outputs.js';
 import { parseShard } from '../sweep/args.js';
 import { progressBar } from '../progress.js';

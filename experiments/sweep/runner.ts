@@ -8,12 +8,12 @@
  */
 import os from 'node:os';
 import type { Config } from '../../config/schema.js';
-import { trainingKey, trainingMaterial, type TrainingCache, type TrainingRecord } from './cache.js';
+import { trainingKey, trainingMaterial, type TrainingCache, type TrainingRecord } from '../run-store.js';
 import { checkShard, expandPoints, pointConfig, shardPoints, type Point, type Shard } from './points.js';
-import { inProcessExecutor, poolExecutor, type Executor } from './pool.js';
+import { inProcessExecutor, poolExecutor, type Executor } from '../pool.js';
 import type { SweepRow } from './row.js';
 import { specHash, type SweepSpec } from './spec.js';
-import { trainingId, trainingWeight } from './work.js';
+import { trainingId, trainingWeight } from '../work.js';
 
 export interface SweepResult {
   kind: 'rbnn-sim.sweep';

@@ -4,7 +4,7 @@
  *
  *   const { result } = await sweep({ presets: ['R2'], axes: { 'hardware.sram.capacity': ['64 KiB', '256 KiB'] }, scheduleOnly: true });
  */
-import { TrainingCache, defaultCacheDir } from './cache.js';
+import { TrainingCache, defaultCacheDir } from '../run-store.js';
 import { defineSweep, type SweepDefinition } from './define.js';
 import { writeSweepOutputs } from './outputs.js';
 import type { Shard } from './points.js';

@@ -10,14 +10,14 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../config/load.js';
 import { simulateRun } from '../../experiments/simulate.js';
-import { TrainingCache } from '../../experiments/sweep/cache.js';
+import { TrainingCache } from '../../experiments/run-store.js';
 import { expandPoints, pointConfig } from '../../experiments/sweep/points.js';
 import { mergeResults } from '../../experiments/sweep/merge.js';
 import { writeSweepOutputs } from '../../experiments/sweep/outputs.js';
 import { rowFromReport, type SweepRow } from '../../experiments/sweep/row.js';
 import { runSweep, type SweepResult } from '../../experiments/sweep/runner.js';
 import type { SweepSpec } from '../../experiments/sweep/spec.js';
-import { trainingId } from '../../experiments/sweep/work.js';
+import { trainingId } from '../../experiments/work.js';
 import { spec } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rbnn-sweep-'));

@@ -8,7 +8,7 @@
  *   - the code version: the package version and a hash of the trainer/ and model/ sources.
  *
  * An entry (`<dir>/training/<key>.json`) holds the TrainResult and the run's recorded operation
- * stream (experiments/sweep/stream.ts), from which any hardware point is costed by replay. Entries are
+ * stream (experiments/stream.ts), from which any hardware point is costed by replay. Entries are
  * written atomically (temporary file + rename); an unreadable or inconsistent entry is reported
  * with a warning and recomputed.
  *
@@ -19,11 +19,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Config } from '../../config/schema.js';
-import type { TrainResult } from '../../model/results.js';
-import { mnistFiles } from '../../trainer/mnist/dataset.js';
+import type { Config } from '../config/schema.js';
+import type { TrainResult } from '../model/results.js';
+import { mnistFiles } from '../trainer/mnist/dataset.js';
 import { checkStream, type RecordedStream } from './stream.js';
-import { stableJson } from './spec.js';
+import { stableJson } from './sweep/spec.js';
 
 /** A finished training run as cached. */
 export interface TrainingRecord {

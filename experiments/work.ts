@@ -7,15 +7,15 @@
  *   (or, schedule-only, the enumerated schedule), turned into a row.
  */
 import { createHash } from 'node:crypto';
-import type { Config } from '../../config/schema.js';
-import type { ProgressFn, TrainResult } from '../../model/results.js';
-import { Simulator } from '../../sim/simulator.js';
-import { enumerateSchedule } from '../../trainer/schedule.js';
-import { train } from '../../trainer/train.js';
-import type { TrainingRecord } from './cache.js';
-import type { Point } from './points.js';
-import { rowFromReport, type SweepRow } from './row.js';
-import { stableJson } from './spec.js';
+import type { Config } from '../config/schema.js';
+import type { ProgressFn, TrainResult } from '../model/results.js';
+import { Simulator } from '../sim/simulator.js';
+import { enumerateSchedule } from '../trainer/schedule.js';
+import { train } from '../trainer/train.js';
+import type { TrainingRecord } from './run-store.js';
+import type { Point } from './sweep/points.js';
+import { rowFromReport, type SweepRow } from './sweep/row.js';
+import { stableJson } from './sweep/spec.js';
 import { StreamRecorder, replayStream } from './stream.js';
 
 /** Identifies a training configuration (model, training, data sections): the points sharing a run. */
