@@ -19,7 +19,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineSweep, type SweepDefinition } from '../experiments/sweep/define.js';
-import { TrainingCache, packageRoot } from '../experiments/run-store.js';
+import { RunStore, packageRoot } from '../experiments/run-store.js';
 import { writeSweepOutputs } from '../experiments/sweep/outputs.js';
 import { workerModule } from '../experiments/pool.js';
 import { runSweep } from '../experiments/sweep/runner.js';
@@ -39,27 +39,27 @@ export const sweepBenchmark: Benchmark = {
     const dir = mkdtempSync(join(tmpdir(), 'rbnn-bench-sweep-'));
     try {
       const spec = defineSweep(DEFINITION);
-      const cache = new TrainingCache(join(dir, 'cache'));
+      const cache = new RunStore(join(dir, 'cache'));
       const warm = performance.now();
-      const first = await runSweep(spec, { workers: 2, cache });
+      const first = await runSweep(spec, { workers: 2, store: cache });
       const warmMs = performance.now() - warm;
       const points = first.result.rows.length;
       const rows: Row[] = [];
       const note = `${points} points, ${first.stats.trainings} cached runs (warm-up training: ${(warmMs / 1000).toFixed(1)} s, untimed)`;
       const inProcess = await measure('sweep: 64 points, warm cache, this process', async () => {
-        const r = await runSweep(spec, { workers: 1, cache });
+        const r = await runSweep(spec, { workers: 1, store: cache });
         if (r.stats.trained !== 0) throw new Error('the cache was not warm');
       }, { runs: 3 });
       rows.push({ ...inProcess, note });
       if (workerModule()) {
         rows.push({
-          ...await measure('sweep: 64 points, warm cache, 2 worker threads', () => runSweep(spec, { workers: 2, cache, poolMinPoints: 0 }), { runs: 3 }),
+          ...await measure('sweep: 64 points, warm cache, 2 worker threads', () => runSweep(spec, { workers: 2, store: cache, poolMinPoints: 0 }), { runs: 3 }),
           note: 'pool start-up included (the CLI uses a pool for costing alone from 256 points)',
         });
       }
       rows.push({
         ...await measure('sweep: 64 points, warm cache, + CSV/JSON/MD/4 SVG', async () => {
-          const r = await runSweep(spec, { workers: 1, cache });
+          const r = await runSweep(spec, { workers: 1, store: cache });
           await writeSweepOutputs(join(dir, 'out'), r.result);
         }, { runs: 3 }),
         note: 'outputs written atomically',

@@ -1,6 +1,6 @@
 /**
- * The training cache: finished training runs on disk, keyed by everything that affects them,
- * so that a sweep trains each distinct training configuration once, ever.
+ * The run store: finished training runs on disk, one file per run, keyed by everything that
+ * affects them, so that sweeps (and reproductions) train each distinct configuration once, ever.
  *
  * Key = sha256 of
  *   - the model, training and data sections of the configuration (hardware never affects training),
@@ -23,7 +23,7 @@ import type { Config } from '../config/schema.js';
 import type { TrainResult } from '../model/results.js';
 import { mnistFiles } from '../trainer/mnist/dataset.js';
 import { checkStream, type RecordedStream } from './stream.js';
-import { stableJson } from './sweep/spec.js';
+import { stableHash } from './stable-hash.js';
 
 /** A finished training run as cached. */
 export interface TrainingRecord {
@@ -107,11 +107,11 @@ export function trainingMaterial(cfg: Config): unknown {
 }
 
 export function trainingKey(cfg: Config): string {
-  return createHash('sha256').update(stableJson(trainingMaterial(cfg))).digest('hex').slice(0, 32);
+  return stableHash(trainingMaterial(cfg), 32);
 }
 
 /** Training runs by key in a folder; `null` folder: no cache (nothing read or written). */
-export class TrainingCache {
+export class RunStore {
   readonly warnings: string[] = [];
 
   constructor(readonly dir: string | null, private readonly warn: (msg: string) => void = () => {}) {}

@@ -8,7 +8,7 @@ import os from 'node:os';
 import { resolve } from 'node:path';
 import { UserError } from '../../config/errors.js';
 import { specFromArgs, type SweepArgs } from '../sweep/args.js';
-import { TrainingCache, defaultCacheDir } from '../../experiments/run-store.js';
+import { RunStore, defaultCacheDir } from '../../experiments/run-store.js';
 import { writeSweepOutputs } from '../../experiments/sweep/outputs.js';
 import { parseShard } from '../sweep/args.js';
 import { progressBar } from '../progress.js';
@@ -68,11 +68,11 @@ export const sweepCommand: CommandModule<object, Args> = {
     if (argv.workers !== undefined && (!Number.isInteger(argv.workers) || argv.workers < 1)) throw new UserError(`--workers: expected a whole number >= 1, got ${argv.workers}`);
     const cacheDir = argv.cache === false ? null : typeof argv.cache === 'string' && argv.cache !== '' ? resolve(argv.cache) : defaultCacheDir();
     const quiet = argv.quiet === true;
-    const cache = new TrainingCache(cacheDir, (msg) => process.stderr.write(`rbnn-sim: ${msg}\n`));
+    const cache = new RunStore(cacheDir, (msg) => process.stderr.write(`rbnn-sim: ${msg}\n`));
     const bar = progressBar(!quiet && !argv.json, 'sweep');
     let out;
     try {
-      out = await runSweep(spec, { ...(shard ? { shard } : {}), workers: argv.workers ?? os.availableParallelism(), cache, progress: bar.update });
+      out = await runSweep(spec, { ...(shard ? { shard } : {}), workers: argv.workers ?? os.availableParallelism(), store: cache, progress: bar.update });
     } finally {
       bar.stop();
     }

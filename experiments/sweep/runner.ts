@@ -8,7 +8,7 @@
  */
 import os from 'node:os';
 import type { Config } from '../../config/schema.js';
-import { trainingKey, trainingMaterial, type TrainingCache, type TrainingRecord } from '../run-store.js';
+import { trainingKey, trainingMaterial, type RunStore, type TrainingRecord } from '../run-store.js';
 import { checkShard, expandPoints, pointConfig, shardPoints, type Point, type Shard } from './points.js';
 import { inProcessExecutor, poolExecutor, type Executor } from '../pool.js';
 import type { SweepRow } from './row.js';
@@ -45,7 +45,7 @@ export interface RunOptions {
   shard?: Shard;
   /** Worker threads; 0 or 1: this process. Default: the number of cores. */
   workers?: number;
-  cache: TrainingCache;
+  store: RunStore;
   progress?: SweepProgress;
   /**
    * With nothing to train, costing uses the pool only from this many points (default 256): a
@@ -88,7 +88,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions): Promise<{ res
     for (const g of order) {
       const cfg = g[0]!.cfg;
       const key = trainingKey(cfg);
-      const hit = opts.cache.get(key);
+      const hit = opts.store.get(key);
       if (hit) {
         records.set(key, hit);
         cacheHits++;
@@ -128,7 +128,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions): Promise<{ res
           training = await exec.train(cfg, (done, tot) => { trainShare[i] = tot > 0 ? done / tot : 0; report(label()); });
           trainShare[i] = 1;
           trained++;
-          opts.cache.put(key, trainingMaterial(cfg), training);
+          opts.store.put(key, trainingMaterial(cfg), training);
           records.set(key, training);
           report(label());
         }

@@ -4,7 +4,7 @@
  *
  *   const { result } = await sweep({ presets: ['R2'], axes: { 'hardware.sram.capacity': ['64 KiB', '256 KiB'] }, scheduleOnly: true });
  */
-import { TrainingCache, defaultCacheDir } from '../run-store.js';
+import { RunStore, defaultCacheDir } from '../run-store.js';
 import { defineSweep, type SweepDefinition } from './define.js';
 import { writeSweepOutputs } from './outputs.js';
 import type { Shard } from './points.js';
@@ -40,9 +40,9 @@ function isSpec(x: SweepDefinition | SweepSpec): x is SweepSpec {
 
 export async function sweep(what: SweepDefinition | SweepSpec, opts: SweepOptions = {}): Promise<SweepOutcome> {
   const spec = isSpec(what) ? what : defineSweep(what);
-  const store = new TrainingCache(opts.store === undefined ? defaultCacheDir() : opts.store, opts.warn);
+  const store = new RunStore(opts.store === undefined ? defaultCacheDir() : opts.store, opts.warn);
   const { result, stats } = await runSweep(spec, {
-    cache: store, workers: opts.workers ?? 1,
+    store, workers: opts.workers ?? 1,
     ...(opts.shard ? { shard: opts.shard } : {}),
     ...(opts.progress ? { progress: opts.progress } : {}),
   });
