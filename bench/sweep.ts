@@ -18,16 +18,16 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { specFromArgs, type SweepArgs } from '../cli/sweep/args.js';
-import { TrainingCache, packageRoot } from '../experiments/sweep/cache.js';
+import { defineSweep, type SweepDefinition } from '../experiments/sweep/define.js';
+import { RunStore, packageRoot } from '../experiments/run-store.js';
 import { writeSweepOutputs } from '../experiments/sweep/outputs.js';
-import { workerModule } from '../experiments/sweep/pool.js';
+import { workerModule } from '../experiments/pool.js';
 import { runSweep } from '../experiments/sweep/runner.js';
 import { measure, summarize, type Benchmark, type Row } from './harness.js';
 
-const ARGS: SweepArgs = {
-  presets: 'R2,R3,B1,B2', sram: '16KiB..2MiB', steps: 16,
-  set: ['training.trainSamples=2000', 'training.validationSamples=1000', 'training.testSamples=1000'],
+const DEFINITION: SweepDefinition = {
+  presets: ['R2', 'R3', 'B1', 'B2'], axes: { 'hardware.sram.capacity': { from: '16 KiB', to: '2 MiB', steps: 16 } },
+  set: { 'training.trainSamples': 2000, 'training.validationSamples': 1000, 'training.testSamples': 1000 },
 };
 const CLI_ARGS = ['sweep', '--presets', 'R2,R3,B1,B2', '--sram', '16KiB..2MiB', '--steps', '16',
   '--set', 'training.trainSamples=2000', '--set', 'training.validationSamples=1000', '--set', 'training.testSamples=1000', '-q'];
@@ -38,28 +38,28 @@ export const sweepBenchmark: Benchmark = {
   async run(): Promise<Row[]> {
     const dir = mkdtempSync(join(tmpdir(), 'rbnn-bench-sweep-'));
     try {
-      const spec = specFromArgs(ARGS);
-      const cache = new TrainingCache(join(dir, 'cache'));
+      const spec = defineSweep(DEFINITION);
+      const cache = new RunStore(join(dir, 'cache'));
       const warm = performance.now();
-      const first = await runSweep(spec, { workers: 2, cache });
+      const first = await runSweep(spec, { workers: 2, store: cache });
       const warmMs = performance.now() - warm;
       const points = first.result.rows.length;
       const rows: Row[] = [];
       const note = `${points} points, ${first.stats.trainings} cached runs (warm-up training: ${(warmMs / 1000).toFixed(1)} s, untimed)`;
       const inProcess = await measure('sweep: 64 points, warm cache, this process', async () => {
-        const r = await runSweep(spec, { workers: 1, cache });
+        const r = await runSweep(spec, { workers: 1, store: cache });
         if (r.stats.trained !== 0) throw new Error('the cache was not warm');
       }, { runs: 3 });
       rows.push({ ...inProcess, note });
       if (workerModule()) {
         rows.push({
-          ...await measure('sweep: 64 points, warm cache, 2 worker threads', () => runSweep(spec, { workers: 2, cache, poolMinPoints: 0 }), { runs: 3 }),
+          ...await measure('sweep: 64 points, warm cache, 2 worker threads', () => runSweep(spec, { workers: 2, store: cache, poolMinPoints: 0 }), { runs: 3 }),
           note: 'pool start-up included (the CLI uses a pool for costing alone from 256 points)',
         });
       }
       rows.push({
         ...await measure('sweep: 64 points, warm cache, + CSV/JSON/MD/4 SVG', async () => {
-          const r = await runSweep(spec, { workers: 1, cache });
+          const r = await runSweep(spec, { workers: 1, store: cache });
           await writeSweepOutputs(join(dir, 'out'), r.result);
         }, { runs: 3 }),
         note: 'outputs written atomically',

@@ -4,6 +4,9 @@ import type { SbatchOptions } from '../experiments/slurm/scripts.js';
 import { readPlan, type Submitted } from '../experiments/slurm/submit.js';
 import { queuedTasks, statusText, taskStatuses, waitForJob } from '../experiments/slurm/status.js';
 import { UserError } from '../config/errors.js';
+import { inArrayJob, shardFromEnv, type Env } from '../experiments/slurm/shard-env.js';
+import type { Shard } from '../experiments/sweep/points.js';
+import { parseShard } from './sweep/args.js';
 
 export interface SlurmArgs {
   slurm?: boolean;
@@ -90,4 +93,22 @@ export async function reportSubmission(sub: Submitted,
   const bad = st.filter((t) => t.state !== 'done').map((t) => `${unit} ${t.index}/${tasks} ${t.state}${t.detail ? ` (${t.detail})` : ''}, log ${t.log}`);
   process.stderr.write(`rbnn-sim: merge job ${sub.mergeJob} ${end ? `${end.state} (${end.reason})` : 'unknown to Slurm'}: ${bad.length ? bad.join('; ') : `see ${dir}/slurm/logs/merge.out`}\n`);
   return 1;
+}
+
+/**
+ * `--shard` as given (undefined: absent) -> the shard to run, or undefined for the whole sweep:
+ * i/N; auto (SLURM_ARRAY_TASK_ID/_MIN/_COUNT); auto/N (the task ID is i); absent inside a Slurm
+ * array job: auto.
+ */
+export function resolveShard(text: string | undefined, env: Env = process.env): Shard | undefined {
+  if (text === undefined) return inArrayJob(env) ? shardFromEnv(env) : undefined;
+  const t = text.trim();
+  if (t === 'auto') return shardFromEnv(env);
+  const m = /^auto\s*\/\s*(\d+)$/.exec(t);
+  if (m) {
+    const count = Number(m[1]);
+    if (count < 1) throw new UserError(`--shard ${t}: N must be at least 1`);
+    return shardFromEnv(env, count);
+  }
+  return parseShard(t);
 }

@@ -12,11 +12,12 @@ import type { SweepResult } from '../../experiments/sweep/runner.js';
 import { fileError } from '../options.js';
 import { specFromArgs, type SweepArgs } from '../sweep/args.js';
 import type { SweepSpec } from '../../experiments/sweep/spec.js';
-import { TrainingCache, defaultCacheDir } from '../../experiments/sweep/cache.js';
+import { RunStore, defaultCacheDir } from '../../experiments/run-store.js';
 import { writeSweepOutputs } from '../../experiments/sweep/outputs.js';
-import { resolveShard } from '../../experiments/slurm/shard-env.js';
 import { mergeSlurmSweep, readSpecFile, submitSweep } from '../../experiments/slurm/sweep.js';
-import { checkSlurmOnly, printStatus, reportSubmission, sbatchFromArgs, thisCommand, withSlurmOptions, type SlurmArgs } from '../slurm-options.js';
+import {
+  checkSlurmOnly, printStatus, reportSubmission, resolveShard, sbatchFromArgs, thisCommand, withSlurmOptions, type SlurmArgs,
+} from '../slurm-options.js';
 import { progressBar } from '../progress.js';
 import { runSweep } from '../../experiments/sweep/runner.js';
 import { terminalTable } from '../../experiments/sweep/summary.js';
@@ -104,11 +105,11 @@ export const sweepCommand: CommandModule<object, Args> = {
     if (shard && shard.count > 1 && argv.out === undefined) throw new UserError(`--shard ${argv.shard ?? 'auto (in a Slurm array job)'} needs --out (merge the shards' folders with rbnn-sim merge)`);
     if (argv.workers !== undefined && (!Number.isInteger(argv.workers) || argv.workers < 1)) throw new UserError(`--workers: expected a whole number >= 1, got ${argv.workers}`);
     const quiet = argv.quiet === true;
-    const cache = new TrainingCache(cacheDir, (msg) => process.stderr.write(`rbnn-sim: ${msg}\n`));
+    const cache = new RunStore(cacheDir, (msg) => process.stderr.write(`rbnn-sim: ${msg}\n`));
     const bar = progressBar(!quiet && !argv.json, 'sweep');
     let out;
     try {
-      out = await runSweep(spec, { ...(shard ? { shard } : {}), workers: argv.workers ?? os.availableParallelism(), cache, progress: bar.update });
+      out = await runSweep(spec, { ...(shard ? { shard } : {}), workers: argv.workers ?? os.availableParallelism(), store: cache, progress: bar.update });
     } finally {
       bar.stop();
     }

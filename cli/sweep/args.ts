@@ -1,17 +1,14 @@
 /**
- * From `rbnn-sim sweep` flags to a SweepSpec (cli/sweep/spec.ts). All checks happen here, before
- * anything runs, so a mistake is one line and exit code 2 with nothing written.
+ * From `rbnn-sim sweep` flags to a sweep definition (experiments/sweep/define.ts), and from there
+ * to a SweepSpec. The library checks everything and names its fields; `flagOf` makes those names
+ * the flags the user typed, so a mistake is one line naming a flag, exit code 2, nothing written.
  */
 import { readConfigFile, resolveConfig } from '../../config/load.js';
 import { UserError } from '../../config/errors.js';
-import { parseQuantity } from '../../config/units.js';
-import { isPlainObject, type Tree } from '../../config/validate.js';
-import { parseAxis, parseVary, type Axis, type Scale } from '../../experiments/sweep/axes.js';
-import { expandPoints, pointConfig, presetArg, setString } from '../../experiments/sweep/points.js';
-import {
-  DEFAULT_CONVENTIONAL, DEFAULT_RBNN, QUICK_CONVENTIONAL, QUICK_RBNN, QUICK_SETS,
-  type ConventionalFamily, type RbnnFamily, type SweepMode, type SweepSpec,
-} from '../../experiments/sweep/spec.js';
+import { parseAxis, type Axis, type Scale } from '../../experiments/sweep/axes.js';
+import { DEFAULT_BUDGETS, SRAM_PATH, defineSweep, type AxisValues, type SweepDefinition } from '../../experiments/sweep/define.js';
+import type { Shard } from '../../experiments/sweep/points.js';
+import type { ConventionalFamily, RbnnFamily, SweepMode, SweepSpec } from '../../experiments/sweep/spec.js';
 
 export interface SweepArgs {
   mode?: SweepMode;
@@ -32,8 +29,7 @@ export interface SweepArgs {
   epochs?: number;
 }
 
-export const SRAM_PATH = 'hardware.sram.capacity';
-export const DEFAULT_BUDGETS = '32KiB..1MiB:x2';
+export { DEFAULT_BUDGETS, SRAM_PATH };
 
 const list = (x: string | string[] | undefined): string[] => (x === undefined ? [] : [x].flat());
 
@@ -42,114 +38,87 @@ export function presetList(x: string | string[] | undefined): string[] {
   return list(x).flatMap((s) => s.split(/[,\s]+/)).map((s) => s.trim()).filter(Boolean);
 }
 
+const FLAGS: Record<string, string> = {
+  mode: '--mode', presets: '--presets', steps: '--steps', scale: '--scale', budgets: '--budgets', rbnn: '--rbnn',
+  conventional: '--conventional', sample: '--sample', config: '--config', seed: '--seed', epochs: '--epochs',
+};
+
 export function specFromArgs(a: SweepArgs): SweepSpec {
-  const mode: SweepMode = a.mode ?? 'hardware';
-  const scale: Scale = a.scale ?? 'geometric';
-  if (a.steps !== undefined && (!Number.isInteger(a.steps) || a.steps < 1)) throw new UserError(`--steps: expected a whole number >= 1, got ${a.steps}`);
-  if (a.sample !== undefined && (!Number.isInteger(a.sample) || a.sample < 0)) throw new UserError(`--sample: expected a whole number >= 0, got ${a.sample}`);
-  const presets = presetList(a.presets);
-  if (mode === 'storage' && presets.length > 1) {
-    throw new UserError(`--mode storage: --presets gives the base of every candidate network; combine presets with "+" (e.g. paper), got ${presets.join(', ')}`);
-  }
-  // Presets are checked by resolving them once (a one-line error naming the preset).
-  for (const p of presets) resolveConfig({ preset: presetArg(p) });
-
-  const opts = { ...(a.steps !== undefined ? { steps: a.steps } : {}), scale };
-  const axes: Axis[] = [];
-  if (a.sram !== undefined) axes.push(parseAxis(SRAM_PATH, a.sram, '--sram', opts));
+  const axes: Record<string, AxisValues> = {};
+  if (a.sram !== undefined) axes[SRAM_PATH] = a.sram;
   for (const v of list(a.vary)) {
-    const axis = parseVary(v, opts);
-    if (axes.some((x) => x.path === axis.path)) throw new UserError(`--vary ${axis.path}: this path is already swept`);
-    axes.push(axis);
+    const eq = v.indexOf('=');
+    if (eq <= 0) throw new UserError(`--vary ${JSON.stringify(v)}: expected path=values, e.g. --vary hardware.sram.banks=4,8,16`);
+    const path = v.slice(0, eq).trim();
+    if (path in axes) throw new UserError(`--vary ${path}: this path is already swept`);
+    axes[path] = v.slice(eq + 1);
   }
-
-  const sets: string[] = [];
-  if (a.quick) sets.push(...QUICK_SETS);
-  if (a.config !== undefined) {
-    resolveConfig({ file: a.config }); // errors name the file
-    sets.push(...flatten(readConfigFile(a.config)));
-  }
-  sets.push(...list(a.set));
-  if (a.seed !== undefined) sets.push(setString('training.seed', a.seed));
-  if (a.epochs !== undefined && mode === 'hardware') sets.push(setString('training.epochs', a.epochs));
-
-  let budgets: number[] = [];
-  let rbnn: RbnnFamily | null = null;
-  let conventional: ConventionalFamily | null = null;
-  if (mode === 'storage') {
-    budgets = parseBudgets(a.budgets ?? DEFAULT_BUDGETS, opts);
-    rbnn = parseFamily(a.rbnn, a.quick ? QUICK_RBNN : DEFAULT_RBNN, '--rbnn') as RbnnFamily | null;
-    conventional = parseFamily(a.conventional, a.quick ? QUICK_CONVENTIONAL : DEFAULT_CONVENTIONAL, '--conventional') as ConventionalFamily | null;
-    if (!rbnn && !conventional) throw new UserError('--mode storage: both families are off (--rbnn none --conventional none)');
-    if (a.epochs !== undefined) {
-      if (rbnn) rbnn = { ...rbnn, epochs: a.epochs };
-      if (conventional) conventional = { ...conventional, epochs: a.epochs };
+  const flagOf = (field: string): string => {
+    if (field.startsWith('axes.')) {
+      const path = field.slice('axes.'.length);
+      return path === SRAM_PATH && a.sram !== undefined ? '--sram' : `--vary ${path}`;
     }
-  } else {
-    for (const [flag, v] of [['--budgets', a.budgets], ['--rbnn', a.rbnn], ['--conventional', a.conventional]] as const) {
-      if (v !== undefined) throw new UserError(`${flag} needs --mode storage`);
-    }
-  }
-
-  const spec: SweepSpec = {
-    kind: 'rbnn-sim.sweep-spec', version: 1, mode, presets, sets, axes, budgets, rbnn, conventional,
-    scheduleOnly: a.scheduleOnly === true, sample: a.sample ?? 0, command: commandLine(a, mode, presets),
+    const [head, key] = field.split('.') as [string, string | undefined];
+    return key === undefined ? (FLAGS[head] ?? head) : `${FLAGS[head] ?? head} ${key}`;
   };
-  const points = expandPoints(spec); // also checks the candidates
-  if (points.length > 100_000) throw new UserError(`the sweep has ${points.length} points; at most 100000 (use fewer values or --sample)`);
-  // Resolve the first point of every workload now: a bad --set or --config fails before anything runs.
-  const seen = new Set<string>();
-  for (const p of points) {
-    if (seen.has(p.workload)) continue;
-    seen.add(p.workload);
-    pointConfig(p);
-  }
-  return spec;
+  if (a.config !== undefined) resolveConfig({ file: a.config }); // errors name the file
+  const def: SweepDefinition = {
+    ...(a.mode !== undefined ? { mode: a.mode } : {}),
+    presets: presetList(a.presets),
+    axes,
+    ...(a.steps !== undefined ? { steps: a.steps } : {}),
+    ...(a.scale !== undefined ? { scale: a.scale } : {}),
+    ...(a.budgets !== undefined ? { budgets: a.budgets } : {}),
+    ...(a.rbnn !== undefined ? { rbnn: parseFamily(a.rbnn, '--rbnn') as Partial<RbnnFamily> | null } : {}),
+    ...(a.conventional !== undefined ? { conventional: parseFamily(a.conventional, '--conventional') as Partial<ConventionalFamily> | null } : {}),
+    scheduleOnly: a.scheduleOnly === true,
+    quick: a.quick === true,
+    ...(a.sample !== undefined ? { sample: a.sample } : {}),
+    ...(a.config !== undefined ? { config: readConfigFile(a.config) } : {}),
+    sets: list(a.set),
+    ...(a.seed !== undefined ? { seed: a.seed } : {}),
+    ...(a.epochs !== undefined ? { epochs: a.epochs } : {}),
+  };
+  return defineSweep(def, { name: flagOf, command: commandLine(a, a.mode ?? 'hardware', def.presets ?? []) });
 }
 
-/** Budgets: a list or range of sizes, ascending, no duplicates. */
-function parseBudgets(text: string, opts: { steps?: number; scale: Scale }): number[] {
-  // Parse as sizes through the SRAM capacity field (a size > 0).
-  const axis = parseAxis(SRAM_PATH, text, '--budgets', opts);
-  return [...new Set(axis.values.map((v) => parseQuantity(v, 'bit', '--budgets')))].sort((x, y) => x - y);
+/** `--vary path=values` on its own (for tests and scripts that read the flag's syntax). */
+export function parseVary(text: string, opts: { steps?: number; scale: Scale }): Axis {
+  const eq = text.indexOf('=');
+  if (eq <= 0) throw new UserError(`--vary ${JSON.stringify(text)}: expected path=values, e.g. --vary hardware.sram.banks=4,8,16`);
+  const path = text.slice(0, eq).trim();
+  return parseAxis(path, text.slice(eq + 1), `--vary ${path}`, opts);
 }
+
+/** --shard "i/N" (1-based i). */
+export function parseShard(text: string): Shard {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || index < 1 || index > count) throw new UserError(`--shard ${JSON.stringify(text)}: expected i/N with 1 <= i <= N, e.g. --shard 2/8`);
+  return { index, count };
+}
+
+const FAMILY_KEYS = ['hidden', 'bits', 'iterations', 'epochs'];
 
 /**
- * "hidden=50,100 bits=8,12 iterations=auto epochs=5" (spaces or ";" between keys) over the
- * defaults; "none" turns the family off.
+ * "hidden=50,100 bits=8,12 iterations=auto epochs=5" (spaces or ";" between keys); "none" turns
+ * the family off. Values are checked by the library (defineSweep), naming "--rbnn hidden".
  */
-function parseFamily(text: string | undefined, defaults: RbnnFamily | ConventionalFamily, flag: string): RbnnFamily | ConventionalFamily | null {
-  if (text === undefined) return { ...defaults };
+function parseFamily(text: string, flag: string): Partial<RbnnFamily | ConventionalFamily> | null {
   if (text.trim() === 'none') return null;
-  const out: Record<string, unknown> = { ...defaults };
-  const keys = Object.keys(defaults);
+  const keys = flag === '--rbnn' ? FAMILY_KEYS : FAMILY_KEYS.filter((k) => k !== 'iterations');
+  const out: Record<string, unknown> = {};
   for (const part of text.split(/[;\s]+/).filter(Boolean)) {
     const m = /^(\w+)=(.+)$/.exec(part);
     if (!m || !keys.includes(m[1]!)) throw new UserError(`${flag}: expected ${keys.map((k) => `${k}=...`).join(' ')}, got ${JSON.stringify(part)}`);
     const key = m[1]!;
     const v = m[2]!;
-    const ints = (s: string, min: number, max: number): number[] => s.split(',').map((x) => {
-      const n = Number(x);
-      if (!Number.isInteger(n) || n < min || n > max) throw new UserError(`${flag} ${key}: expected whole numbers from ${min} to ${max}, got ${JSON.stringify(x)}`);
-      return n;
-    });
-    if (key === 'hidden') out.hidden = ints(v, 1, 1_000_000);
-    else if (key === 'bits') out.bits = ints(v, 1, 32);
-    else if (key === 'epochs') out.epochs = ints(v, 1, 100_000)[0];
-    else if (key === 'iterations') out.iterations = v === 'auto' ? 'auto' : ints(v, 1, 32)[0];
+    const nums = v.split(',').map((x) => (/^\s*-?\d+(\.\d*)?\s*$/.test(x) ? Number(x) : x));
+    if (key === 'hidden' || key === 'bits') out[key] = nums;
+    else out[key] = key === 'iterations' && v === 'auto' ? 'auto' : nums[0];
   }
-  return out as unknown as RbnnFamily | ConventionalFamily;
-}
-
-/** A configuration tree -> --set strings (leaves in file order). */
-export function flatten(tree: Tree, prefix = ''): string[] {
-  const out: string[] = [];
-  for (const [k, v] of Object.entries(tree)) {
-    const path = prefix ? `${prefix}.${k}` : k;
-    if (isPlainObject(v)) out.push(...flatten(v, path));
-    else out.push(setString(path, v));
-  }
-  return out;
+  return out as Partial<RbnnFamily | ConventionalFamily>;
 }
 
 function quote(s: string): string {
@@ -157,7 +126,7 @@ function quote(s: string): string {
 }
 
 /** The flags that state the spec, as a command line (no --out, --shard, --workers, --cache). */
-function commandLine(a: SweepArgs, mode: SweepMode, presets: string[]): string {
+function commandLine(a: SweepArgs, mode: SweepMode, presets: readonly string[]): string {
   const parts = ['rbnn-sim', 'sweep'];
   const add = (flag: string, v?: string | number): void => { parts.push(flag); if (v !== undefined) parts.push(quote(String(v))); };
   if (mode !== 'hardware') add('--mode', mode);

@@ -1,7 +1,6 @@
 /**
- * Which shard of a sweep this process runs: `--shard i/N`, `--shard auto` (from the Slurm array
- * job's environment), `--shard auto/N` (the array task ID is the shard number 1..N), or nothing
- * (inside a Slurm array job: auto; elsewhere: the whole sweep).
+ * The shard of a sweep a Slurm array task runs (`--shard auto`, the default inside an array job;
+ * `--shard auto/N`: the array task ID is the shard number 1..N; cli/slurm-options.ts).
  *
  * `auto` reads SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_MIN and SLURM_ARRAY_TASK_COUNT: shard
  * ID - MIN + 1 of COUNT, so arrays numbered 0..N-1 and 1..N both work. It needs the array to be a
@@ -10,7 +9,7 @@
  * `--slurm` writes use `auto/N` for that reason, which takes N from the command line.
  */
 import { UserError } from '../../config/errors.js';
-import { parseShard, type Shard } from '../sweep/points.js';
+import type { Shard } from '../sweep/points.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -47,18 +46,4 @@ export function shardFromEnv(env: Env = process.env, count?: number): Shard {
       `MAX=${max}, COUNT=${n}, STEP=${step}); for an array of some indices of N shards use --shard auto/N`);
   }
   return { index: id - min + 1, count: n };
-}
-
-/** `--shard` as given (undefined: absent) -> the shard to run, or undefined for the whole sweep. */
-export function resolveShard(text: string | undefined, env: Env = process.env): Shard | undefined {
-  if (text === undefined) return inArrayJob(env) ? shardFromEnv(env) : undefined;
-  const t = text.trim();
-  if (t === 'auto') return shardFromEnv(env);
-  const m = /^auto\s*\/\s*(\d+)$/.exec(t);
-  if (m) {
-    const count = Number(m[1]);
-    if (count < 1) throw new UserError(`--shard ${t}: N must be at least 1`);
-    return shardFromEnv(env, count);
-  }
-  return parseShard(t);
 }

@@ -18,7 +18,7 @@ import { mergeResults, readSweepResult } from '../sweep/merge.js';
 import { expandPoints, pointConfig } from '../sweep/points.js';
 import type { SweepResult } from '../sweep/runner.js';
 import { specHash, type SweepSpec } from '../sweep/spec.js';
-import { trainingId } from '../sweep/work.js';
+import { trainingId } from '../work.js';
 import { slurmDir, TASK_WORD, type SbatchOptions } from './scripts.js';
 import { requireAllDone } from './status.js';
 import { submitArray, type Submitted } from './submit.js';

@@ -1,9 +1,9 @@
 /**
- * Sweep axes: a configuration path and the values it takes, parsed from the command line.
+ * Sweep axes: a configuration path and the values it takes, read from a list or range text.
  *
  *   64KiB,128KiB,256KiB        a list (values as in a config file: units where the field has one)
- *   32KiB..1MiB                a range; needs a step: --steps N (geometric by default, --scale linear)
- *   32KiB..1MiB:12             12 points from 32 KiB to 1 MiB (geometric, or linear with --scale linear)
+ *   32KiB..1MiB                a range; needs a step: the definition's `steps` (geometric by default, or linear)
+ *   32KiB..1MiB:12             12 points from 32 KiB to 1 MiB (geometric, or linear)
  *   32KiB..1MiB:x2             32, 64, 128 ... KiB (multiply by 2 while <= the end)
  *   32KiB..1MiB:+64KiB         32, 96, 160 ... KiB (add 64 KiB while <= the end)
  *
@@ -26,7 +26,7 @@ export interface Axis {
 
 const FIELDS = new Map(fieldsOf());
 
-/** The schema field of a dotted path, or a UserError naming the flag. */
+/** The schema field of a dotted path, or a UserError naming `label` (the definition field; the CLI: its flag). */
 export function fieldAt(path: string, flag: string): Field {
   const f = FIELDS.get(path);
   if (!f) {
@@ -36,15 +36,7 @@ export function fieldAt(path: string, flag: string): Field {
   return f;
 }
 
-/** Parses `path=spec` (the --vary flag). */
-export function parseVary(text: string, opts: { steps?: number; scale: Scale }): Axis {
-  const eq = text.indexOf('=');
-  if (eq <= 0) throw new UserError(`--vary ${JSON.stringify(text)}: expected path=values, e.g. --vary hardware.sram.banks=4,8,16`);
-  const path = text.slice(0, eq).trim();
-  return parseAxis(path, text.slice(eq + 1), `--vary ${path}`, opts);
-}
-
-/** Parses the values of one axis (list or range) for `path`; `flag` names it in messages. */
+/** Parses the values of one axis (list or range) for `path`; `flag` names it in messages (a field, or a flag). */
 export function parseAxis(path: string, spec: string, flag: string, opts: { steps?: number; scale: Scale }): Axis {
   const field = fieldAt(path, flag);
   const s = spec.trim();

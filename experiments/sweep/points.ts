@@ -49,8 +49,8 @@ export function presetArg(name: string): string {
 }
 
 /** Every point of the spec (before sampling and sharding, after `sample`). */
-export function expandPoints(spec: SweepSpec): Point[] {
-  const workloads = spec.mode === 'storage' ? storageWorkloads(spec) : hardwareWorkloads(spec);
+export function expandPoints(spec: SweepSpec, name: (field: string) => string = (f) => f): Point[] {
+  const workloads = spec.mode === 'storage' ? storageWorkloads(spec, name) : hardwareWorkloads(spec);
   const combos = product(spec.axes);
   const points: Point[] = [];
   for (const w of workloads) {
@@ -123,7 +123,7 @@ function hardwareWorkloads(spec: SweepSpec): Workload[] {
 }
 
 /** Candidate networks of the families whose weight storage fits the largest budget. */
-export function storageWorkloads(spec: SweepSpec): Workload[] {
+export function storageWorkloads(spec: SweepSpec, name: (field: string) => string = (f) => f): Workload[] {
   const base = spec.presets.length ? presetArg(spec.presets.join('+')) : undefined;
   const cfg = resolveConfig({ ...(base !== undefined ? { preset: base } : {}), sets: spec.sets });
   const maxBudget = spec.budgets.length ? spec.budgets[spec.budgets.length - 1]! : Infinity;
@@ -171,7 +171,7 @@ export function storageWorkloads(spec: SweepSpec): Workload[] {
   const out = families.flatMap((list) => (spec.sample > 0 && spec.sample < list.length ? evenly(list, spec.sample) : list));
   if (out.length === 0) {
     const b = spec.budgets.length ? formatQuantity(maxBudget, 'bit') : 'any budget';
-    throw new UserError(`--mode storage: no candidate network fits ${b}`);
+    throw new UserError(`${name('mode')} storage: no candidate network fits ${b}`);
   }
   return out;
 }
@@ -197,12 +197,13 @@ export interface Shard {
   count: number;
 }
 
-export function parseShard(text: string): Shard {
-  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
-  const index = m ? Number(m[1]) : NaN;
-  const count = m ? Number(m[2]) : NaN;
-  if (!m || count < 1 || index < 1 || index > count) throw new UserError(`--shard ${JSON.stringify(text)}: expected i/N with 1 <= i <= N, e.g. --shard 2/8`);
-  return { index, count };
+
+/** Refuses a shard that is not slice i of N with 1 <= i <= N (whole numbers). */
+export function checkShard(shard: Shard, label = 'shard'): void {
+  const { index, count } = shard;
+  if (!Number.isInteger(index) || !Number.isInteger(count) || count < 1 || index < 1 || index > count) {
+    throw new UserError(`${label}: expected { index, count } with 1 <= index <= count, got ${JSON.stringify(shard)}`);
+  }
 }
 
 /**

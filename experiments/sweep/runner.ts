@@ -8,12 +8,12 @@
  */
 import os from 'node:os';
 import type { Config } from '../../config/schema.js';
-import { trainingKey, trainingMaterial, type TrainingCache, type TrainingRecord } from './cache.js';
-import { expandPoints, pointConfig, shardPoints, type Point, type Shard } from './points.js';
-import { inProcessExecutor, poolExecutor, type Executor } from './pool.js';
+import { trainingKey, trainingMaterial, type RunStore, type TrainingRecord } from '../run-store.js';
+import { checkShard, expandPoints, pointConfig, shardPoints, type Point, type Shard } from './points.js';
+import { inProcessExecutor, poolExecutor, type Executor } from '../pool.js';
 import type { SweepRow } from './row.js';
 import { specHash, type SweepSpec } from './spec.js';
-import { trainingId, trainingWeight } from './work.js';
+import { trainingId, trainingWeight } from '../work.js';
 
 export interface SweepResult {
   kind: 'rbnn-sim.sweep';
@@ -45,7 +45,7 @@ export interface RunOptions {
   shard?: Shard;
   /** Worker threads; 0 or 1: this process. Default: the number of cores. */
   workers?: number;
-  cache: TrainingCache;
+  store: RunStore;
   progress?: SweepProgress;
   /**
    * With nothing to train, costing uses the pool only from this many points (default 256): a
@@ -66,6 +66,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions): Promise<{ res
   const items = all.map((point) => ({ point, cfg: pointConfig(point) }));
   const ids = new Map(items.map(({ point, cfg }) => [point.index, trainingId(cfg)]));
   const shard = opts.shard ?? { index: 1, count: 1 };
+  checkShard(shard);
   const mine = shardPoints(items.map((it) => ({ ...it, index: it.point.index })),
     (it) => (spec.scheduleOnly ? String(it.index) : ids.get(it.index)!), (it) => (spec.scheduleOnly ? 1 : trainingWeight(it.cfg) / 1e6), shard);
 
@@ -87,7 +88,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions): Promise<{ res
     for (const g of order) {
       const cfg = g[0]!.cfg;
       const key = trainingKey(cfg);
-      const hit = opts.cache.get(key);
+      const hit = opts.store.get(key);
       if (hit) {
         records.set(key, hit);
         cacheHits++;
@@ -125,7 +126,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions): Promise<{ res
         if (!training) {
           const i = toTrain.findIndex((t) => t.key === key);
           // Another process sharing the cache (a shard) may be training it: then it is reused.
-          const got = await opts.cache.obtain(key, trainingMaterial(cfg),
+          const got = await opts.store.obtain(key, trainingMaterial(cfg),
             () => exec.train(cfg, (done, tot) => { trainShare[i] = tot > 0 ? done / tot : 0; report(label()); }));
           training = got.record;
           trainShare[i] = 1;

@@ -4,7 +4,7 @@
  * every point. The point list is a pure function of the spec (experiments/sweep/points.ts), so that
  * shards of one sweep, run anywhere, agree on it; `specHash` identifies a sweep in its outputs.
  */
-import { createHash } from 'node:crypto';
+import { stableHash } from '../stable-hash.js';
 import type { Axis } from './axes.js';
 
 export type SweepMode = 'hardware' | 'storage';
@@ -55,18 +55,9 @@ export interface SweepSpec {
 
 /** Short hash of a spec (what every shard of one sweep shares). */
 export function specHash(spec: SweepSpec): string {
-  return createHash('sha256').update(stableJson(spec)).digest('hex').slice(0, 16);
+  return stableHash(spec, 16);
 }
 
-/** JSON with object keys sorted (a stable text for hashing). */
-export function stableJson(x: unknown): string {
-  return JSON.stringify(x, (_k, v: unknown) => {
-    if (v && typeof v === 'object' && !Array.isArray(v)) {
-      return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    }
-    return v;
-  });
-}
 
 /** The paper's iteration choices per slot width (R2: 16 -> 7, R3: 12 -> 4), else about n/3. */
 export function autoIterations(bits: number): number {

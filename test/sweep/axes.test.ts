@@ -1,8 +1,8 @@
 /** Parsing sweep axes, shards and specs from the command line. */
 import { describe, expect, it } from 'vitest';
-import { parseAxis, parseVary } from '../../experiments/sweep/axes.js';
-import { specFromArgs } from '../../cli/sweep/args.js';
-import { evenly, expandPoints, parseShard, pointConfig, shardPoints } from '../../experiments/sweep/points.js';
+import { parseAxis } from '../../experiments/sweep/axes.js';
+import { parseShard, parseVary, specFromArgs } from '../../cli/sweep/args.js';
+import { evenly, expandPoints, pointConfig, shardPoints } from '../../experiments/sweep/points.js';
 import { UserError } from '../../config/errors.js';
 
 const geo = { scale: 'geometric' as const };

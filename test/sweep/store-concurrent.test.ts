@@ -12,7 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TrainingCache } from '../../experiments/sweep/cache.js';
+import { RunStore } from '../../experiments/run-store.js';
 import { tryClaim } from '../../experiments/store/claim.js';
 import { makeTempDir } from '../temp-dir.js';
 import { fakeRecord } from './fixtures/fake-record.js';
@@ -76,7 +76,7 @@ describe('run store shared by concurrent processes', () => {
         expect(trained).toEqual(wanted); // exactly once each
 
         const serialDir = makeTempDir('rbnn-store-serial-');
-        const serial = new TrainingCache(serialDir);
+        const serial = new RunStore(serialDir);
         for (const key of wanted) serial.put(key, { key }, fakeRecord(key));
         const got = storeContents(dir);
         expect(got.others).toEqual([]); // no claim or temporary file left behind
@@ -97,12 +97,12 @@ describe('run store shared by concurrent processes', () => {
     // As a writer killed during its rename would leave it: a temporary file, never an entry.
     mkdirSync(join(dir, 'training'), { recursive: true });
     writeFileSync(join(dir, 'training', 'y.json.tmp-99999-abc'), '{"kind":"rbnn-sim.training-ca');
-    expect(new TrainingCache(dir).get('y')).toBeUndefined();
+    expect(new RunStore(dir).get('y')).toBeUndefined();
 
     const b = await writer(dir, 'b', [{ key: 'x', ms: 0 }, { key: 'y', ms: 0 }]).done;
     expect(b.trained.sort()).toEqual(['x', 'y']);
     expect(existsSync(claim)).toBe(false);
-    const cache = new TrainingCache(dir);
+    const cache = new RunStore(dir);
     expect(cache.get('x')).toEqual(fakeRecord('x'));
     expect(cache.get('y')).toEqual(fakeRecord('y'));
   });

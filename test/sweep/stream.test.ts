@@ -7,7 +7,7 @@ import { OpRecorder, fanOut } from '../../model/ops.js';
 import { Simulator } from '../../sim/simulator.js';
 import { train } from '../../trainer/train.js';
 import { enumerateSchedule } from '../../trainer/schedule.js';
-import { StreamRecorder, replayStream, checkStream } from '../../experiments/sweep/stream.js';
+import { StreamRecorder, replayStream, checkStream } from '../../experiments/stream.js';
 import { tinyConfig } from './helpers.js';
 
 describe('recorded training streams', () => {

@@ -10,19 +10,19 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../config/load.js';
 import { simulateRun } from '../../experiments/simulate.js';
-import { TrainingCache } from '../../experiments/sweep/cache.js';
+import { RunStore } from '../../experiments/run-store.js';
 import { expandPoints, pointConfig } from '../../experiments/sweep/points.js';
 import { mergeResults } from '../../experiments/sweep/merge.js';
 import { writeSweepOutputs } from '../../experiments/sweep/outputs.js';
 import { rowFromReport, type SweepRow } from '../../experiments/sweep/row.js';
 import { runSweep, type SweepResult } from '../../experiments/sweep/runner.js';
 import type { SweepSpec } from '../../experiments/sweep/spec.js';
-import { trainingId } from '../../experiments/sweep/work.js';
+import { trainingId } from '../../experiments/work.js';
 import { spec } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rbnn-sweep-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-const noCache = new TrainingCache(null);
+const noCache = new RunStore(null);
 
 /** The rows of every point of `s`, each from its own simulateRun. */
 async function singleRuns(s: SweepSpec): Promise<SweepRow[]> {
@@ -68,7 +68,7 @@ const tinySpec = fc.record({
 describe('sweep rows equal single runs', () => {
   it('schedule-only: random tiny schedules x SRAM sizes x banks', async () => {
     await fc.assert(fc.asyncProperty(tinySpec, async (s) => {
-      const { result } = await runSweep(s, { workers: 1, cache: noCache });
+      const { result } = await runSweep(s, { workers: 1, store: noCache });
       expect(result.rows).toEqual(await singleRuns(s));
     }), { numRuns: 20 });
   });
@@ -79,7 +79,7 @@ describe('sweep rows equal single runs', () => {
     });
     const s2 = { ...s, sets: [...s.sets, 'model.schedule=conventional', 'model.maxIterations=1', 'training.epochPatience=1', 'training.epochs=3'] };
     for (const x of [s, s2]) {
-      const { result, stats } = await runSweep(x, { workers: 1, cache: new TrainingCache(join(tmp, 'c1')) });
+      const { result, stats } = await runSweep(x, { workers: 1, store: new RunStore(join(tmp, 'c1')) });
       expect(stats.trained).toBe(1);
       expect(result.rows.every((r) => r.testError !== null && r.testError < 0.9)).toBe(true);
       expect(result.rows).toEqual(await singleRuns(x));
@@ -91,34 +91,34 @@ describe('the training cache', () => {
   it('a repeated sweep trains nothing and gives identical rows; a corrupt entry is recomputed', async () => {
     const dir = join(tmp, 'c2');
     const s = spec({ axes: [{ path: 'hardware.sram.capacity', values: ['16 KiB', '128 KiB'] }], sets: [...spec().sets, 'training.seed=7'] });
-    const first = await runSweep(s, { workers: 1, cache: new TrainingCache(dir) });
+    const first = await runSweep(s, { workers: 1, store: new RunStore(dir) });
     expect([first.stats.trained, first.stats.cacheHits]).toEqual([1, 0]);
-    const second = await runSweep(s, { workers: 1, cache: new TrainingCache(dir) });
+    const second = await runSweep(s, { workers: 1, store: new RunStore(dir) });
     expect([second.stats.trained, second.stats.cacheHits]).toEqual([0, 1]);
     expect(second.result).toEqual(first.result);
 
     const [entry] = readdirSync(join(dir, 'training'));
     writeFileSync(join(dir, 'training', entry!), '{"kind": "rbnn-sim.training-cache", "version": 1, "key": "tru');
     const warnings: string[] = [];
-    const third = await runSweep(s, { workers: 1, cache: new TrainingCache(dir, (m) => warnings.push(m)) });
+    const third = await runSweep(s, { workers: 1, store: new RunStore(dir, (m) => warnings.push(m)) });
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/corrupt cache entry .*training again/);
     expect([third.stats.trained, third.stats.cacheHits]).toEqual([1, 0]);
     expect(third.result).toEqual(first.result);
     // Rewritten: the next run reads it again.
-    expect((await runSweep(s, { workers: 1, cache: new TrainingCache(dir) })).stats.cacheHits).toBe(1);
+    expect((await runSweep(s, { workers: 1, store: new RunStore(dir) })).stats.cacheHits).toBe(1);
     // A hardware-only change never retrains.
     const hw = { ...s, axes: [{ path: 'hardware.sram.capacity', values: ['8 KiB', '64 KiB', '1 MiB'] }] };
-    expect((await runSweep(hw, { workers: 1, cache: new TrainingCache(dir) })).stats.trained).toBe(0);
+    expect((await runSweep(hw, { workers: 1, store: new RunStore(dir) })).stats.trained).toBe(0);
   });
 });
 
 describe('shards', () => {
   it('sharded and merged equals unsharded (random schedules and shard counts)', async () => {
     await fc.assert(fc.asyncProperty(tinySpec, fc.integer({ min: 1, max: 5 }), async (s, n) => {
-      const whole = await runSweep(s, { workers: 1, cache: noCache });
+      const whole = await runSweep(s, { workers: 1, store: noCache });
       const parts: Array<{ name: string; result: SweepResult }> = [];
-      for (let i = 1; i <= n; i++) parts.push({ name: `s${i}`, result: (await runSweep(s, { workers: 1, cache: noCache, shard: { index: i, count: n } })).result });
+      for (let i = 1; i <= n; i++) parts.push({ name: `s${i}`, result: (await runSweep(s, { workers: 1, store: noCache, shard: { index: i, count: n } })).result });
       expect(mergeResults(parts).result).toEqual(whole.result);
       if (n > 1) expect(() => mergeResults(parts.slice(1))).toThrow(/missing/);
     }), { numRuns: 8 });
@@ -129,11 +129,11 @@ describe('shards', () => {
       presets: [], sets: [...spec().sets, 'training.seed=3'],
       axes: [{ path: 'hardware.sram.capacity', values: ['8 KiB', '64 KiB', '512 KiB'] }, { path: 'model.hidden', values: [[6], [10]] }],
     });
-    const cache = new TrainingCache(join(tmp, 'c3'));
-    const whole = await runSweep(s, { workers: 1, cache });
+    const cache = new RunStore(join(tmp, 'c3'));
+    const whole = await runSweep(s, { workers: 1, store: cache });
     const parts: Array<{ name: string; result: SweepResult }> = [];
     for (let i = 1; i <= 2; i++) {
-      const part = await runSweep(s, { workers: 1, cache, shard: { index: i, count: 2 } });
+      const part = await runSweep(s, { workers: 1, store: cache, shard: { index: i, count: 2 } });
       // Two training runs (hidden 6 and 10), one per shard.
       expect(new Set(part.result.rows.map((r) => r.trainingId)).size).toBe(1);
       parts.push({ name: `s${i}`, result: part.result });

@@ -6,21 +6,20 @@
  * - cost: one point: a fresh Simulator of the point's hardware fed with the replayed stream
  *   (or, schedule-only, the enumerated schedule), turned into a row.
  */
-import { createHash } from 'node:crypto';
-import type { Config } from '../../config/schema.js';
-import type { ProgressFn, TrainResult } from '../../model/results.js';
-import { Simulator } from '../../sim/simulator.js';
-import { enumerateSchedule } from '../../trainer/schedule.js';
-import { train } from '../../trainer/train.js';
-import type { TrainingRecord } from './cache.js';
-import type { Point } from './points.js';
-import { rowFromReport, type SweepRow } from './row.js';
-import { stableJson } from './spec.js';
+import type { Config } from '../config/schema.js';
+import type { ProgressFn, TrainResult } from '../model/results.js';
+import { Simulator } from '../sim/simulator.js';
+import { enumerateSchedule } from '../trainer/schedule.js';
+import { train } from '../trainer/train.js';
+import type { TrainingRecord } from './run-store.js';
+import type { Point } from './sweep/points.js';
+import { rowFromReport, type SweepRow } from './sweep/row.js';
+import { stableHash } from './stable-hash.js';
 import { StreamRecorder, replayStream } from './stream.js';
 
 /** Identifies a training configuration (model, training, data sections): the points sharing a run. */
 export function trainingId(cfg: Config): string {
-  return createHash('sha256').update(stableJson({ model: cfg.model, training: cfg.training, data: cfg.data })).digest('hex').slice(0, 12);
+  return stableHash({ model: cfg.model, training: cfg.training, data: cfg.data }, 12);
 }
 
 /** Relative cost of a training run: weights of a sub-network x iterations x epochs x samples. */

@@ -13,10 +13,10 @@
  * as the schedule enumerator does; costs scale linearly with repeat and the simulator's counters
  * are integers, so the report is identical (test/sweep/stream.test.ts checks both).
  */
-import type { Config } from '../../config/schema.js';
-import type { DataPurpose, Op, OpObserver } from '../../model/ops.js';
-import { networkSpec } from '../../model/network.js';
-import { OpEmitter } from '../../trainer/op-emitter.js';
+import type { Config } from '../config/schema.js';
+import type { DataPurpose, Op, OpObserver } from '../model/ops.js';
+import { networkSpec } from '../model/network.js';
+import { OpEmitter } from '../trainer/op-emitter.js';
 
 /**
  * One entry of a recorded stream:

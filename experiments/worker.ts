@@ -1,13 +1,13 @@
 /**
- * A pool worker of `rbnn-sim sweep` (a piscina worker thread; experiments/sweep/pool.ts). It runs the
- * tasks of experiments/sweep/work.ts: training runs (progress posted on the task's port) and costing
+ * A pool worker of `rbnn-sim sweep` (a piscina worker thread; experiments/pool.ts). It runs the
+ * tasks of experiments/work.ts: training runs (progress posted on the task's port) and costing
  * of points. MNIST is parsed once per worker (trainer/mnist/dataset.ts keeps it).
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { Config } from '../../config/schema.js';
-import type { TrainingRecord } from './cache.js';
-import type { Point } from './points.js';
-import type { SweepRow } from './row.js';
+import type { Config } from '../config/schema.js';
+import type { TrainingRecord } from './run-store.js';
+import type { Point } from './sweep/points.js';
+import type { SweepRow } from './sweep/row.js';
 import { costPoint, trainRecorded } from './work.js';
 
 export type Task =

@@ -1,6 +1,6 @@
 /**
  * Where a sweep's work runs: in this process, one task at a time, or in a pool of worker
- * threads (piscina) of `workers` threads. Workers load experiments/sweep/worker.js next to this module
+ * threads (piscina) of `workers` threads. Workers load experiments/worker.js next to this module
  * (the built CLI, dist/) or worker.ts when this process runs under tsx; elsewhere (vitest, plain
  * node on the sources) the pool is not available and the sweep runs in this process.
  */
@@ -8,10 +8,10 @@ import { existsSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
-import type { Config } from '../../config/schema.js';
-import type { TrainingRecord } from './cache.js';
-import type { Point } from './points.js';
-import type { SweepRow } from './row.js';
+import type { Config } from '../config/schema.js';
+import type { TrainingRecord } from './run-store.js';
+import type { Point } from './sweep/points.js';
+import type { SweepRow } from './sweep/row.js';
 import type { Task } from './worker.js';
 import { costPoint, trainRecorded } from './work.js';
 

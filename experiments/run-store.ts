@@ -1,6 +1,6 @@
 /**
- * The training cache: finished training runs on disk, keyed by everything that affects them,
- * so that a sweep trains each distinct training configuration once, ever.
+ * The run store: finished training runs on disk, one file per run, keyed by everything that
+ * affects them, so that sweeps (and reproductions) train each distinct configuration once, ever.
  *
  * Key = sha256 of
  *   - the model, training and data sections of the configuration (hardware never affects training),
@@ -8,7 +8,7 @@
  *   - the code version: the package version and a hash of the trainer/ and model/ sources.
  *
  * An entry (`<dir>/training/<key>.json`) holds the TrainResult and the run's recorded operation
- * stream (experiments/sweep/stream.ts), from which any hardware point is costed by replay. Entries are
+ * stream (experiments/stream.ts), from which any hardware point is costed by replay. Entries are
  * written atomically (temporary file + rename); an unreadable or inconsistent entry is reported
  * with a warning and recomputed. One file per run and no index: concurrent sweeps (the shards of
  * a Slurm array) share a folder safely, and `obtain` trains a run they all need only once.
@@ -20,12 +20,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Config } from '../../config/schema.js';
-import type { TrainResult } from '../../model/results.js';
-import { mnistFiles } from '../../trainer/mnist/dataset.js';
-import { produceOnce, type ClaimOptions } from '../store/claim.js';
+import type { Config } from '../config/schema.js';
+import type { TrainResult } from '../model/results.js';
+import { mnistFiles } from '../trainer/mnist/dataset.js';
+import { produceOnce, type ClaimOptions } from './store/claim.js';
 import { checkStream, type RecordedStream } from './stream.js';
-import { stableJson } from './spec.js';
+import { stableHash } from './stable-hash.js';
 
 /** A finished training run as cached. */
 export interface TrainingRecord {
@@ -109,12 +109,13 @@ export function trainingMaterial(cfg: Config): unknown {
 }
 
 export function trainingKey(cfg: Config): string {
-  return createHash('sha256').update(stableJson(trainingMaterial(cfg))).digest('hex').slice(0, 32);
+  return stableHash(trainingMaterial(cfg), 32);
 }
 
 /** Training runs by key in a folder; `null` folder: no cache (nothing read or written). */
-export class TrainingCache {
+export class RunStore {
   readonly warnings: string[] = [];
+  private readonly warned = new Set<string>();
 
   constructor(readonly dir: string | null, private readonly warn: (msg: string) => void = () => {}) {}
 
@@ -136,8 +137,12 @@ export class TrainingCache {
       return { result: e.result, stream: e.stream };
     } catch (err) {
       const msg = `warning: ignoring the corrupt cache entry ${file} (${(err as Error).message.split('\n')[0]}); training again`;
-      this.warnings.push(msg);
-      this.warn(msg);
+      if (!this.warned.has(key)) {
+        // Once per entry: obtain() looks again while waiting for another process's run.
+        this.warned.add(key);
+        this.warnings.push(msg);
+        this.warn(msg);
+      }
       return undefined;
     }
   }

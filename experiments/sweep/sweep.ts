@@ -1,0 +1,51 @@
+/**
+ * A sweep in one call, for scripts: define (or take a ready spec), run, optionally write the
+ * output folder.
+ *
+ *   const { result } = await sweep({ presets: ['R2'], axes: { 'hardware.sram.capacity': ['64 KiB', '256 KiB'] }, scheduleOnly: true });
+ */
+import { RunStore, defaultCacheDir } from '../run-store.js';
+import { defineSweep, type SweepDefinition } from './define.js';
+import { writeSweepOutputs } from './outputs.js';
+import type { Shard } from './points.js';
+import { runSweep, type SweepProgress, type SweepResult, type SweepStats } from './runner.js';
+import type { SweepSpec } from './spec.js';
+
+export interface SweepOptions {
+  /** Run only slice `index` of `count` (merge the slices with mergeResults). */
+  shard?: Shard;
+  /** Worker threads; 0 or 1: this process (default). */
+  workers?: number;
+  /** Run store folder (finished training runs); null: none; default: $XDG_CACHE_HOME/rbnn-sim or .cache/rbnn-sim. */
+  store?: string | null;
+  progress?: SweepProgress;
+  /** Receives the run store's warnings (a corrupt entry trained again). */
+  warn?: (message: string) => void;
+  /** Write sweep.json, sweep.csv, summary.md and the plots into this folder. */
+  out?: string;
+  /** Draw the SVG plots when writing (default true). */
+  plots?: boolean;
+}
+
+export interface SweepOutcome {
+  result: SweepResult;
+  stats: SweepStats;
+  /** Files written (with `out`). */
+  files: string[];
+}
+
+function isSpec(x: SweepDefinition | SweepSpec): x is SweepSpec {
+  return (x as SweepSpec).kind === 'rbnn-sim.sweep-spec';
+}
+
+export async function sweep(what: SweepDefinition | SweepSpec, opts: SweepOptions = {}): Promise<SweepOutcome> {
+  const spec = isSpec(what) ? what : defineSweep(what);
+  const store = new RunStore(opts.store === undefined ? defaultCacheDir() : opts.store, opts.warn);
+  const { result, stats } = await runSweep(spec, {
+    store, workers: opts.workers ?? 1,
+    ...(opts.shard ? { shard: opts.shard } : {}),
+    ...(opts.progress ? { progress: opts.progress } : {}),
+  });
+  const files = opts.out !== undefined ? await writeSweepOutputs(opts.out, result, { plots: opts.plots !== false }) : [];
+  return { result, stats, files };
+}
