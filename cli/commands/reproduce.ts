@@ -4,7 +4,7 @@
  * docs/REPRODUCTION.md (or --out) with results.json, runs.json (the resume cache) and
  * figure4.svg in the folder next to it (docs/reproduction/). See experiments/reproduce/.
  */
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../../config/errors.js';
 import { parseQuantity } from '../../config/units.js';
@@ -12,8 +12,13 @@ import { table } from '../../experiments/table.js';
 import { parseRows, ROW_IDS } from '../../experiments/reproduce/rows.js';
 import { reproduce, type ReproductionResult } from '../../experiments/reproduce/reproduce.js';
 import { writeReproduction } from '../../experiments/reproduce/report.js';
+import { checkArrayDone, readArrayRuns, runArrayTask, submitReproduce } from '../../experiments/slurm/reproduce.js';
+import { fileError } from '../options.js';
+import { checkSlurmOnly, printStatus, reportSubmission, sbatchFromArgs, thisCommand, withSlurmOptions, type SlurmArgs } from '../slurm-options.js';
 
-export interface ReproduceArgs {
+export interface ReproduceArgs extends SlurmArgs {
+  slurmTask?: string;
+  slurmMerge?: boolean;
   seeds: string;
   lr?: string;
   quick?: boolean;
@@ -35,7 +40,9 @@ export const DEFAULT_SRAM = '128 KiB,512 KiB,1 MiB,2 MiB';
 export const reproduceCommand: CommandModule<object, ReproduceArgs> = {
   command: 'reproduce',
   describe: "Reproduce the paper's Table 2 (R1-R3, B1-B3) over seeds, check its claims, cost what it left open",
-  builder: (y: Argv) => (y
+  builder: (y: Argv) => (withSlurmOptions(y, 'reproduce')
+    .option('slurm-task', { type: 'string', requiresArg: true, hidden: true, describe: 'i/N: train the runs of array task i (reproduce.sbatch runs it)' })
+    .option('slurm-merge', { type: 'boolean', hidden: true, describe: 'the merge step of a --slurm run (merge.sbatch runs it)' })
     .option('seeds', { type: 'string', default: '1,2,3', requiresArg: true, describe: 'training seeds, comma-separated' })
     .option('lr', { type: 'string', requiresArg: true, describe: `learning-rate grid; each row keeps the rate of lowest validation error on the first seed (default ${FULL_LR_GRID}; --quick: ${QUICK_LR_GRID})` })
     .option('quick', { type: 'boolean', describe: 'CI-sized: 2000/1000/1000 samples, 1 epoch, hidden layers a tenth of the paper\'s; still every row' })
@@ -50,8 +57,14 @@ export const reproduceCommand: CommandModule<object, ReproduceArgs> = {
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'no per-run lines on standard error' })
     .example('$0 reproduce --seeds 1,2,3 --jobs 2', 'the full reproduction, 54 trainings (about 30 min on 2 cores), docs/REPRODUCTION.md')
     .example('$0 reproduce --quick', 'a CI-sized check of every row in well under a minute')
+    .example('$0 reproduce --slurm --time 2:00:00', 'every run a task of a Slurm job array, then the report (docs/CLUSTER.md)')
     .epilog('An interrupted reproduction continues from runs.json; --fresh starts over.')) as unknown as Argv<ReproduceArgs>,
   handler: async (argv) => {
+    if (argv.slurmStatus !== undefined) {
+      process.exitCode = printStatus(argv.slurmStatus, 'run');
+      return;
+    }
+    checkSlurmOnly(argv);
     const quick = argv.quick === true;
     const seeds = parseNumbers(argv.seeds, '--seeds', true);
     const lrGrid = parseNumbers(argv.lr ?? (quick ? QUICK_LR_GRID : FULL_LR_GRID), '--lr', false);
@@ -73,9 +86,27 @@ export const reproduceCommand: CommandModule<object, ReproduceArgs> = {
     const assets = assetsDir(out);
     const commandLine = canonicalCommand({ seeds, lrGrid, quick, budget: argv.budget, rows: argv.rows, jobs: argv.jobs, out, sram: argv.sram, sets, fresh: argv.fresh === true });
     const log = (s: string): void => { if (!argv.quiet) process.stderr.write(s + '\n'); };
+    const runOpts = { rows, seeds, lrGrid, quick, budget: argv.budget, sets };
+    if (argv.slurm) {
+      if (argv.fresh) throw new UserError(`--fresh: remove ${join(assets, 'runs.json')} and ${join(assets, 'runs')} instead, then submit`);
+      const flags = reproduceFlags(argv, out, sets);
+      const sub = fileError(() => submitReproduce(runOpts, { assets, flags, rbnnSim: thisCommand(), sbatch: sbatchFromArgs(argv), dryRun: argv.dryRun === true }),
+        `the Slurm scripts into ${assets}`);
+      process.exitCode = await reportSubmission(sub, resolve(assets), sub.tasks, 'run', argv.wait === true, argv.quiet === true);
+      return;
+    }
+    if (argv.slurmTask !== undefined) {
+      const m = /^(\d+)\/(\d+)$/.exec(argv.slurmTask.trim());
+      if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new UserError(`--slurm-task: expected i/N with 1 <= i <= N, got ${JSON.stringify(argv.slurmTask)}`);
+      const n = await runArrayTask(runOpts, assets, Number(m[1]), Number(m[2]), log);
+      log(`task ${m[1]}/${m[2]}: ${n} run${n === 1 ? '' : 's'} trained into ${join(assets, 'runs')}`);
+      return;
+    }
+    if (argv.slurmMerge) checkArrayDone(assets);
     log(`${commandLine}\nrun cache: ${join(assets, 'runs.json')}`);
     const result = await reproduce({
-      rows, seeds, lrGrid, quick, budget: argv.budget, sets, jobs: argv.jobs, sramSizes, cacheFile: join(assets, 'runs.json'), fresh: argv.fresh === true, commandLine,
+      rows, seeds, lrGrid, quick, budget: argv.budget, sets, jobs: argv.slurmMerge ? 1 : argv.jobs, sramSizes, cacheFile: join(assets, 'runs.json'), fresh: argv.fresh === true, commandLine,
+      ...(argv.slurmMerge ? { runs: readArrayRuns(assets), noTraining: true } : {}),
       onRun: (e) => log(`[${e.done}/${e.total}] ${e.row} lr=${e.learningRate} seed=${e.seed}: test ${(e.result.testError * 100).toFixed(2)} %, validation ${(e.result.validationError * 100).toFixed(2)} % (${e.cached ? 'cached' : `${e.result.seconds.toFixed(0)} s`})`),
     });
     const files = await writeReproduction(result, out, assets);
@@ -83,6 +114,15 @@ export const reproduceCommand: CommandModule<object, ReproduceArgs> = {
     process.stdout.write(argv.json ? JSON.stringify(result, null, 2) + '\n' : summary(result) + '\n');
   },
 };
+
+/** The flags that state this reproduction, as given, for the array's tasks and its merge step. */
+function reproduceFlags(a: ReproduceArgs, out: string, sets: string[]): string[] {
+  return [
+    '--seeds', String(a.seeds), ...(a.lr !== undefined ? ['--lr', String(a.lr)] : []), ...(a.quick ? ['--quick'] : []),
+    '--budget', String(a.budget), '--rows', String(a.rows), '--sram', String(a.sram), ...sets.flatMap((x) => ['--set', x]),
+    '--jobs', String(a.jobs), '--out', out,
+  ];
+}
 
 /** docs/REPRODUCTION.md -> docs/reproduction */
 export function assetsDir(out: string): string {

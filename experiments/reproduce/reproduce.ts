@@ -14,7 +14,7 @@ import type { Config } from '../../config/schema.js';
 import { UserError } from '../../config/errors.js';
 import type { TrainResult } from '../../model/results.js';
 import { PAPER_TABLE2, type PaperRow, type RowId } from './rows.js';
-import { RunCache, inProcessTrainer, runKey, runWeight, workerPoolTrainer, configHash, type Trainer } from './runs.js';
+import { RunCache, inProcessTrainer, runKey, runWeight, workerPoolTrainer, configHash, type RunRecord, type Trainer } from './runs.js';
 import { costRun, learningOps, type CostPoint, type LearningOps } from './costs.js';
 import { checkClaims, type Claim } from './claims.js';
 
@@ -42,6 +42,10 @@ export interface ReproduceOptions {
   fresh: boolean;
   commandLine: string;
   onRun?: (e: RunEvent) => void;
+  /** Finished runs to add to the cache first (a Slurm array's, experiments/slurm/reproduce.ts). */
+  runs?: RunRecord[];
+  /** Train nothing: a run missing from the cache is an error (the merge step of a Slurm array). */
+  noTraining?: boolean;
 }
 
 export interface RunEvent {
@@ -173,6 +177,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproductionRes
   if (!(opts.budget > 0)) throw new UserError(`--budget: expected a positive number, got ${opts.budget}`);
   for (const row of opts.rows) budgetSets(row, opts.quick, opts.budget); // refuse a fractional budget before any training
   const cache = new RunCache(opts.cacheFile, opts.fresh);
+  for (const r of opts.runs ?? []) if (!cache.get(r.key)) cache.put(r);
   const trainer: Trainer = opts.jobs > 1 ? workerPoolTrainer(opts.jobs) : inProcessTrainer();
   const total = opts.rows.length * (opts.lrGrid.length + opts.seeds.length - 1);
   let done = 0;
@@ -191,6 +196,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproductionRes
       cached = true;
       cachedRuns++;
     } else {
+      if (opts.noTraining) throw new UserError(`run ${key} is not in the run cache (${opts.cacheFile}) nor among the array's runs`);
       result = await trainer.run(cfg, runWeight(cfg));
       trained++;
       trainingSecondsNow += result.seconds;
