@@ -146,4 +146,24 @@ describe('sweep --slurm on a real Slurm', () => {
     const got = outputs(dir);
     for (const [f, bytes] of ref) expect(got.get(f)!.equals(bytes), f).toBe(true);
   });
+
+  it('reproduce --slurm: one task per run, the merge job writes the local reproduction\'s results', async () => {
+    const tmp = makeTempDir('rbnn-slurm-repro-');
+    const flags = ['reproduce', '--quick', '--rows', 'R3', '--seeds', '1,2', '--sram', '128 KiB', '--set', 'training.trainSamples=400',
+      '--set', 'training.validationSamples=200', '--set', 'training.testSamples=200'];
+    const local = await runCli(...flags, '-o', join(tmp, 'local/REPRODUCTION.md'), '-q');
+    expect(local.code).toBe(0);
+    const r = await cli([...flags, '-o', join(tmp, 'run/REPRODUCTION.md'), '--slurm', '--wait']);
+    expect(r.err).toMatch(/submitted array job \d+ \(2 runs\) and merge job \d+/);
+    expect(r.code).toBe(0);
+    expect(jobState(r.out.trim().split(/\s+/)[1]!)).toBe('COMPLETED');
+    const results = (d: string): Record<string, unknown> => {
+      const x = JSON.parse(readFileSync(join(tmp, d, 'reproduction/results.json'), 'utf8')) as Record<string, unknown> & { rows: Array<{ seeds: Array<Record<string, unknown>> }> };
+      for (const k of ['generatedAt', 'timing', 'commandLine']) delete x[k];
+      for (const row of x.rows) for (const s of row.seeds) { delete s.seconds; delete s.cached; }
+      return x;
+    };
+    expect(results('run')).toEqual(results('local'));
+    expect(readFileSync(join(tmp, 'run/REPRODUCTION.md'), 'utf8')).toContain('0 trained by this invocation, 2 taken from the run cache');
+  });
 });
