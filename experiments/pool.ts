@@ -9,18 +9,18 @@ import { dirname, extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import type { Config } from '../config/schema.js';
-import type { TrainingRecord } from './run-store.js';
+
 import type { Point } from './sweep/points.js';
 import type { SweepRow } from './sweep/row.js';
 import type { Task } from './worker.js';
-import { costPoint, trainRecorded } from './work.js';
+import { costSweepPoint, trainRecorded, type RecordedRun } from './work.js';
 
 export interface Executor {
   /** Worker threads (0: this process). */
   readonly threads: number;
-  train(cfg: Config, progress?: (done: number, total: number) => void): Promise<TrainingRecord>;
+  train(cfg: Config, progress?: (done: number, total: number) => void): Promise<RecordedRun>;
   /** Costs points that share one training run (or none: schedule-only). */
-  cost(items: Array<{ point: Point; cfg: Config }>, training: TrainingRecord | null): Promise<SweepRow[]>;
+  cost(items: Array<{ point: Point; cfg: Config }>, training: RecordedRun | null): Promise<SweepRow[]>;
   close(): Promise<void>;
 }
 
@@ -38,7 +38,7 @@ export function inProcessExecutor(): Executor {
     cost: (items, training) => serial(async () => {
       const rows: SweepRow[] = [];
       for (const { point, cfg } of items) {
-        rows.push(costPoint(point, cfg, training));
+        rows.push(costSweepPoint(point, cfg, training));
         await new Promise((r) => setImmediate(r)); // let the progress bar and signals run
       }
       return rows;
@@ -66,17 +66,17 @@ export async function poolExecutor(workers: number): Promise<Executor | null> {
   const mod = workerModule();
   if (!mod) return null;
   const { Piscina } = await import('piscina');
-  const pool = new Piscina<Task, TrainingRecord | SweepRow[]>({
+  const pool = new Piscina<Task, RecordedRun | SweepRow[]>({
     filename: mod.url, execArgv: mod.execArgv, minThreads: 0, maxThreads: workers, idleTimeout: 1000,
   });
   return {
     threads: workers,
     train: async (cfg, progress) => {
-      if (!progress) return (await pool.run({ kind: 'train', cfg })) as TrainingRecord;
+      if (!progress) return (await pool.run({ kind: 'train', cfg })) as RecordedRun;
       const { port1, port2 } = new MessageChannel();
       port1.on('message', (m: { done: number; total: number }) => progress(m.done, m.total));
       try {
-        return (await pool.run({ kind: 'train', cfg, port: port2 }, { transferList: [port2] })) as TrainingRecord;
+        return (await pool.run({ kind: 'train', cfg, port: port2 }, { transferList: [port2] })) as RecordedRun;
       } finally {
         port1.close();
       }
@@ -84,4 +84,30 @@ export async function poolExecutor(workers: number): Promise<Executor | null> {
     cost: async (items, training) => (await pool.run({ kind: 'cost', items, training })) as SweepRow[],
     close: () => pool.destroy(),
   };
+}
+
+/**
+ * Trains through `exec`, at most `slots` runs at once, the heaviest waiting run first (runs asked
+ * for together are ordered by weight: they are queued until the next tick).
+ */
+export function heaviestFirst(exec: Executor, slots: number): (cfg: Config, weight: number) => Promise<RecordedRun> {
+  interface Job { cfg: Config; weight: number; resolve: (r: RecordedRun) => void; reject: (e: unknown) => void }
+  const queue: Job[] = [];
+  let running = 0;
+  const pump = (): void => {
+    while (running < Math.max(1, slots) && queue.length > 0) {
+      let best = 0;
+      for (let i = 1; i < queue.length; i++) if (queue[i]!.weight > queue[best]!.weight) best = i;
+      const job = queue.splice(best, 1)[0]!;
+      running++;
+      exec.train(job.cfg).then(job.resolve, job.reject).finally(() => {
+        running--;
+        pump();
+      });
+    }
+  };
+  return (cfg, weight) => new Promise<RecordedRun>((resolve, reject) => {
+    queue.push({ cfg, weight, resolve, reject });
+    setImmediate(pump);
+  });
 }

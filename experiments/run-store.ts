@@ -3,8 +3,9 @@
  * affects them, so that sweeps (and reproductions) train each distinct configuration once, ever.
  *
  * Key = sha256 of
- *   - the model, training and data sections of the configuration (hardware never affects training),
- *   - the identity of the four MNIST files (absolute path, size, modification time),
+ *   - the model, training and data sections of the configuration (hardware never affects training;
+ *     data.dir left out: where the files lie does not matter, their content does),
+ *   - the identity of the four MNIST files (name, size, sha256 of the content),
  *   - the code version: the package version and a hash of the trainer/ and model/ sources.
  *
  * An entry (`<dir>/training/<key>.json`) holds the TrainResult and the run's recorded operation
@@ -18,19 +19,21 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/schema.js';
 import type { TrainResult } from '../model/results.js';
+import { writeFileAtomic } from '../sim/report-format.js';
 import { mnistFiles } from '../trainer/mnist/dataset.js';
 import { produceOnce, type ClaimOptions } from './store/claim.js';
 import { checkStream, type RecordedStream } from './stream.js';
 import { stableHash } from './stable-hash.js';
 
-/** A finished training run as cached. */
+/** A finished training run as stored. */
 export interface TrainingRecord {
   result: TrainResult;
-  stream: RecordedStream;
+  /** The run's operation stream; null for runs imported without one (a sweep trains those again). */
+  stream: RecordedStream | null;
 }
 
 interface CacheEntry extends TrainingRecord {
@@ -90,22 +93,58 @@ function listFiles(dir: string): string[] {
   return out;
 }
 
-/** The identity of the data files: absolute path, size, modification time (missing files: null). */
-export function dataIdentity(cfg: Config): Array<{ file: string; size: number; mtimeMs: number } | { file: string; missing: true }> {
+/** sha256 of data files by "path|size|mtime", in this process and on disk (defaultCacheDir()/data-hashes.json). */
+const dataHashes = new Map<string, string>();
+let dataHashesLoaded = false;
+
+function dataHashFile(): string {
+  return join(defaultCacheDir(), 'data-hashes.json');
+}
+
+/** The sha256 of a data file's bytes, remembered by path, size and modification time. */
+function fileHash(file: string, size: number, mtimeMs: number): string {
+  if (!dataHashesLoaded) {
+    dataHashesLoaded = true;
+    try {
+      const saved = JSON.parse(readFileSync(dataHashFile(), 'utf8')) as Record<string, string>;
+      for (const [k, v] of Object.entries(saved)) if (/^[0-9a-f]{64}$/.test(v)) dataHashes.set(k, v);
+    } catch { /* no memo yet, or unreadable: hash again */ }
+  }
+  const id = `${file}|${size}|${mtimeMs}`;
+  let h = dataHashes.get(id);
+  if (h) return h;
+  h = createHash('sha256').update(readFileSync(file)).digest('hex');
+  dataHashes.set(id, h);
+  try {
+    mkdirSync(dirname(dataHashFile()), { recursive: true });
+    writeFileAtomic(dataHashFile(), JSON.stringify(Object.fromEntries(dataHashes)));
+  } catch { /* a memo only: a read-only cache folder costs a re-hash next time */ }
+  return h;
+}
+
+/**
+ * The identity of the data files: each file's name, size and sha256 of its content (missing
+ * files: missing). Content, not path or date: the same MNIST anywhere (another clone, a fresh
+ * `npm ci`) is the same data, so committed runs stay valid; changed data is another run.
+ */
+export function dataIdentity(cfg: Config): Array<{ file: string; size: number; sha256: string } | { file: string; missing: true }> {
   const files = mnistFiles(cfg.data);
   return Object.values(files).map((file) => {
+    let st;
     try {
-      const s = statSync(file);
-      return { file, size: s.size, mtimeMs: Math.round(s.mtimeMs) };
+      st = statSync(file);
     } catch {
-      return { file, missing: true as const };
+      return { file: basename(file), missing: true as const };
     }
+    return { file: basename(file), size: st.size, sha256: fileHash(file, st.size, Math.round(st.mtimeMs)) };
   });
 }
 
 /** Everything that determines a training run (see the module comment). */
 export function trainingMaterial(cfg: Config): unknown {
-  return { model: cfg.model, training: cfg.training, data: cfg.data, files: dataIdentity(cfg), code: codeVersion() };
+  // The data folder is left out: the files' content identifies the data wherever it lies.
+  const { dir: _dir, ...data } = cfg.data;
+  return { model: cfg.model, training: cfg.training, data, files: dataIdentity(cfg), code: codeVersion() };
 }
 
 export function trainingKey(cfg: Config): string {
@@ -133,7 +172,7 @@ export class RunStore {
       if (e.kind !== 'rbnn-sim.training-cache' || e.version !== 1) throw new Error('not a training cache entry of this version');
       if (e.key !== key) throw new Error(`it holds key ${String(e.key).slice(0, 12)}`);
       checkResult(e.result);
-      checkStream(e.stream);
+      if (e.stream !== null) checkStream(e.stream);
       return { result: e.result, stream: e.stream };
     } catch (err) {
       const msg = `warning: ignoring the corrupt cache entry ${file} (${(err as Error).message.split('\n')[0]}); training again`;
@@ -151,12 +190,18 @@ export class RunStore {
    * The run `key` from the cache, or trained by `train` and stored. Processes sharing the cache
    * folder (shards of a job array) train a run once: the first claims it, the others wait for
    * its entry and reuse it (experiments/store/claim.ts). `trained`: this call trained it.
+   * `usable`: whether a stored entry will do (a sweep needs its operation stream).
    */
-  async obtain(key: string, material: unknown, train: () => Promise<TrainingRecord>, opts: ClaimOptions = {}): Promise<{ record: TrainingRecord; trained: boolean }> {
+  async obtain<R extends TrainingRecord>(key: string, material: unknown, train: () => Promise<R>,
+    opts: ClaimOptions & { usable?: (r: TrainingRecord) => r is R } = {}): Promise<{ record: R; trained: boolean }> {
     if (this.dir === null) return { record: await train(), trained: true };
     mkdirSync(dirname(this.file(key)), { recursive: true });
-    const { value, produced } = await produceOnce(`${this.file(key)}.claim`, {
-      read: () => this.get(key),
+    const usable = opts.usable ?? ((r: TrainingRecord): r is R => r !== undefined);
+    const { value, produced } = await produceOnce<R>(`${this.file(key)}.claim`, {
+      read: () => {
+        const r = this.get(key);
+        return r !== undefined && usable(r) ? r : undefined;
+      },
       produce: train,
       write: (rec) => this.put(key, material, rec),
     }, opts);

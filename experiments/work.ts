@@ -15,7 +15,7 @@ import type { TrainingRecord } from './run-store.js';
 import type { Point } from './sweep/points.js';
 import { rowFromReport, type SweepRow } from './sweep/row.js';
 import { stableHash } from './stable-hash.js';
-import { StreamRecorder, replayStream } from './stream.js';
+import { StreamRecorder, replayStream, type RecordedStream } from './stream.js';
 
 /** Identifies a training configuration (model, training, data sections): the points sharing a run. */
 export function trainingId(cfg: Config): string {
@@ -32,14 +32,17 @@ export function trainingWeight(cfg: Config): number {
 }
 
 /** Trains `cfg`, recording its operation stream. */
-export async function trainRecorded(cfg: Config, progress?: ProgressFn): Promise<TrainingRecord> {
+/** A training run with its operation stream (what costing by replay needs). */
+export type RecordedRun = TrainingRecord & { stream: RecordedStream };
+
+export async function trainRecorded(cfg: Config, progress?: ProgressFn): Promise<RecordedRun> {
   const rec = new StreamRecorder();
   const { network: _network, ...result } = await train(cfg, { observer: rec, ...(progress ? { progress } : {}) });
   return { result: result as TrainResult, stream: rec.stream() };
 }
 
-/** Costs one point from a recorded training run, or (null) from its configured schedule. */
-export function costPoint(point: Point, cfg: Config, training: TrainingRecord | null): SweepRow {
+/** Costs one sweep point from a recorded training run, or (null) from its configured schedule. */
+export function costSweepPoint(point: Point, cfg: Config, training: RecordedRun | null): SweepRow {
   const sim = new Simulator(cfg);
   if (training) replayStream(cfg, training.stream, sim);
   else enumerateSchedule(cfg, sim);

@@ -5,16 +5,16 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { Config } from '../config/schema.js';
-import type { TrainingRecord } from './run-store.js';
+
 import type { Point } from './sweep/points.js';
 import type { SweepRow } from './sweep/row.js';
-import { costPoint, trainRecorded } from './work.js';
+import { costSweepPoint, trainRecorded, type RecordedRun } from './work.js';
 
 export type Task =
   | { kind: 'train'; cfg: Config; port?: MessagePort }
-  | { kind: 'cost'; items: Array<{ point: Point; cfg: Config }>; training: TrainingRecord | null };
+  | { kind: 'cost'; items: Array<{ point: Point; cfg: Config }>; training: RecordedRun | null };
 
-export default async function run(task: Task): Promise<TrainingRecord | SweepRow[]> {
+export default async function run(task: Task): Promise<RecordedRun | SweepRow[]> {
   if (task.kind === 'train') {
     const port = task.port;
     let last = 0;
@@ -30,5 +30,5 @@ export default async function run(task: Task): Promise<TrainingRecord | SweepRow
       port?.close();
     }
   }
-  return task.items.map(({ point, cfg }) => costPoint(point, cfg, task.training));
+  return task.items.map(({ point, cfg }) => costSweepPoint(point, cfg, task.training));
 }

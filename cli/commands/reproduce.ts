@@ -1,18 +1,20 @@
 /**
  * `rbnn-sim reproduce`: the paper's Table 2 over several seeds, paper vs ours, the headline
  * claims checked, and what the paper left open costed on the accelerator. Writes
- * docs/REPRODUCTION.md (or --out) with results.json, runs.json (the resume cache) and
- * figure4.svg in the folder next to it (docs/reproduction/). See experiments/reproduce/.
+ * docs/REPRODUCTION.md (or --out) with results.json, the run store (training/, one file per run:
+ * what a resumed reproduction reuses) and figure4.svg in the folder next to it
+ * (docs/reproduction/). See experiments/reproduce/.
  */
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../../config/errors.js';
 import { parseQuantity } from '../../config/units.js';
 import { table } from '../../experiments/table.js';
+import { namingFlags } from '../flag-errors.js';
 import { parseRows, ROW_IDS } from '../../experiments/reproduce/rows.js';
 import { reproduce, type ReproductionResult } from '../../experiments/reproduce/reproduce.js';
 import { writeReproduction } from '../../experiments/reproduce/report.js';
-import { checkArrayDone, readArrayRuns, runArrayTask, submitReproduce } from '../../experiments/slurm/reproduce.js';
+import { checkArrayDone, runArrayTask, submitReproduce } from '../../experiments/slurm/reproduce.js';
 import { fileError } from '../options.js';
 import { checkSlurmOnly, printStatus, reportSubmission, sbatchFromArgs, thisCommand, withSlurmOptions, type SlurmArgs } from '../slurm-options.js';
 
@@ -48,17 +50,17 @@ export const reproduceCommand: CommandModule<object, ReproduceArgs> = {
     .option('quick', { type: 'boolean', describe: 'CI-sized: 2000/1000/1000 samples, 1 epoch, hidden layers a tenth of the paper\'s; still every row' })
     .option('budget', { type: 'number', default: 1, requiresArg: true, describe: 'epoch budget multiplier: every row\'s epochs x this (1: 5 per RBNN iteration, 20 conventional), its per-epoch learning-rate decay to the 1/budget power' })
     .option('rows', { type: 'string', default: 'all', requiresArg: true, describe: `Table 2 rows (${ROW_IDS.join(',')})` })
-    .option('jobs', { alias: 'j', type: 'number', default: 1, requiresArg: true, describe: 'trainings at once (more than 1: forked worker processes)' })
-    .option('out', { alias: 'o', type: 'string', requiresArg: true, describe: 'the Markdown report; results.json, runs.json and figure4.svg go in a folder beside it named after it (default docs/REPRODUCTION.md; --quick: out/reproduce-quick/REPRODUCTION.md)' })
+    .option('jobs', { alias: 'j', type: 'number', default: 1, requiresArg: true, describe: 'trainings at once (more than 1: worker threads)' })
+    .option('out', { alias: 'o', type: 'string', requiresArg: true, describe: 'the Markdown report; results.json, the run store (training/) and figure4.svg go in a folder beside it named after it (default docs/REPRODUCTION.md; --quick: out/reproduce-quick/REPRODUCTION.md)' })
     .option('sram', { type: 'string', default: DEFAULT_SRAM, requiresArg: true, describe: 'SRAM capacities to cost every row on (the default accelerator\'s is added)' })
     .option('set', { type: 'string', requiresArg: true, describe: 'override one configuration key for every row, repeatable (--set training.trainSamples=5000)' })
-    .option('fresh', { type: 'boolean', describe: 'ignore the run cache (runs.json) and train everything again' })
+    .option('fresh', { type: 'boolean', describe: 'ignore the stored runs (training/ beside the report) and train everything again' })
     .option('json', { type: 'boolean', describe: 'print the results JSON instead of the summary' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'no per-run lines on standard error' })
     .example('$0 reproduce --seeds 1,2,3 --jobs 2', 'the full reproduction, 54 trainings (about 30 min on 2 cores), docs/REPRODUCTION.md')
     .example('$0 reproduce --quick', 'a CI-sized check of every row in well under a minute')
     .example('$0 reproduce --slurm --time 2:00:00', 'every run a task of a Slurm job array, then the report (docs/CLUSTER.md)')
-    .epilog('An interrupted reproduction continues from runs.json; --fresh starts over.')) as unknown as Argv<ReproduceArgs>,
+    .epilog('An interrupted reproduction continues from its run store; --fresh starts over.')) as unknown as Argv<ReproduceArgs>,
   handler: async (argv) => {
     if (argv.slurmStatus !== undefined) {
       process.exitCode = printStatus(argv.slurmStatus, 'run');
@@ -88,27 +90,31 @@ export const reproduceCommand: CommandModule<object, ReproduceArgs> = {
     const log = (s: string): void => { if (!argv.quiet) process.stderr.write(s + '\n'); };
     const runOpts = { rows, seeds, lrGrid, quick, budget: argv.budget, sets };
     if (argv.slurm) {
-      if (argv.fresh) throw new UserError(`--fresh: remove ${join(assets, 'runs.json')} and ${join(assets, 'runs')} instead, then submit`);
+      if (argv.fresh) throw new UserError(`--fresh: remove ${join(assets, 'training')} instead, then submit`);
       const flags = reproduceFlags(argv, out, sets);
-      const sub = fileError(() => submitReproduce(runOpts, { assets, flags, rbnnSim: thisCommand(), sbatch: sbatchFromArgs(argv), dryRun: argv.dryRun === true }),
-        `the Slurm scripts into ${assets}`);
+      const sub = fileError(() => submitReproduce(runOpts, {
+        assets, flags, rbnnSim: thisCommand(), sbatch: sbatchFromArgs(argv), dryRun: argv.dryRun === true,
+      }), `the Slurm scripts into ${assets}`);
       process.exitCode = await reportSubmission(sub, resolve(assets), sub.tasks, 'run', argv.wait === true, argv.quiet === true);
       return;
     }
     if (argv.slurmTask !== undefined) {
       const m = /^(\d+)\/(\d+)$/.exec(argv.slurmTask.trim());
-      if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new UserError(`--slurm-task: expected i/N with 1 <= i <= N, got ${JSON.stringify(argv.slurmTask)}`);
+      if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) {
+        throw new UserError(`--slurm-task: expected i/N with 1 <= i <= N, got ${JSON.stringify(argv.slurmTask)}`);
+      }
       const n = await runArrayTask(runOpts, assets, Number(m[1]), Number(m[2]), log);
-      log(`task ${m[1]}/${m[2]}: ${n} run${n === 1 ? '' : 's'} trained into ${join(assets, 'runs')}`);
+      log(`task ${m[1]}/${m[2]}: ${n} run${n === 1 ? '' : 's'} trained into ${join(assets, 'training')}`);
       return;
     }
     if (argv.slurmMerge) checkArrayDone(assets);
-    log(`${commandLine}\nrun cache: ${join(assets, 'runs.json')}`);
-    const result = await reproduce({
-      rows, seeds, lrGrid, quick, budget: argv.budget, sets, jobs: argv.slurmMerge ? 1 : argv.jobs, sramSizes, cacheFile: join(assets, 'runs.json'), fresh: argv.fresh === true, commandLine,
-      ...(argv.slurmMerge ? { runs: readArrayRuns(assets), noTraining: true } : {}),
+    log(`${commandLine}\nrun store: ${join(assets, 'training')}`);
+    const flags = { rows: '--rows', seeds: '--seeds', lrGrid: '--lr', budget: '--budget', jobs: '--jobs', sramSizes: '--sram' };
+    const result = await namingFlags(flags, () => reproduce({
+      rows, seeds, lrGrid, quick, budget: argv.budget, sets, jobs: argv.slurmMerge ? 1 : argv.jobs, sramSizes, store: assets,
+      fresh: argv.fresh === true, commandLine, ...(argv.slurmMerge ? { noTraining: true } : {}),
       onRun: (e) => log(`[${e.done}/${e.total}] ${e.row} lr=${e.learningRate} seed=${e.seed}: test ${(e.result.testError * 100).toFixed(2)} %, validation ${(e.result.validationError * 100).toFixed(2)} % (${e.cached ? 'cached' : `${e.result.seconds.toFixed(0)} s`})`),
-    });
+    }));
     const files = await writeReproduction(result, out, assets);
     log(`wrote ${files.join(', ')}`);
     process.stdout.write(argv.json ? JSON.stringify(result, null, 2) + '\n' : summary(result) + '\n');

@@ -5,16 +5,20 @@
  * with our numbers; and what the paper left open (energy, DRAM traffic, time; recomputing vs
  * caching frozen sub-networks) costed on the simulated accelerator.
  *
- * Every finished (row, learning rate, seed) run is cached in runs.json next to the results, so
- * an interrupted reproduction continues where it stopped.
+ * Every finished (row, learning rate, seed) run is kept in the engine's run store (one file per
+ * run under `store`/training/), so an interrupted reproduction continues where it stopped. Runs
+ * train in the engine's worker pool (experiments/pool.ts), heaviest first.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { resolveConfig, defaultConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { UserError } from '../../config/errors.js';
 import type { TrainResult } from '../../model/results.js';
 import { PAPER_TABLE2, type PaperRow, type RowId } from './rows.js';
-import { RunCache, inProcessTrainer, runKey, runWeight, workerPoolTrainer, configHash, type RunRecord, type Trainer } from './runs.js';
+import { RunStore, trainingKey, trainingMaterial } from '../run-store.js';
+import { heaviestFirst, inProcessExecutor, poolExecutor, type Executor } from '../pool.js';
+import { trainingWeight } from '../work.js';
+import { LegacyRuns } from './runs.js';
 import { costRun, learningOps, type CostPoint, type LearningOps } from './costs.js';
 import { checkClaims, type Claim } from './claims.js';
 
@@ -32,18 +36,16 @@ export interface ReproduceOptions {
   budget: number;
   /** `path=value` overrides applied to every row after the preset (and the quick settings). */
   sets: string[];
-  /** Trainings at once: 1 in this process, more in forked worker processes. */
+  /** Trainings at once: 1 in this process, more in the engine's pool of worker threads. */
   jobs: number;
   /** SRAM capacities (bits) to cost every row on; the default accelerator's is always included. */
   sramSizes: number[];
-  /** The run cache file (runs.json). */
-  cacheFile: string;
-  /** Ignore (and overwrite) an existing cache. */
+  /** The run store folder (runs in `store`/training/; a runs.json of older versions there is read too). */
+  store: string;
+  /** Ignore (and overwrite) the runs already stored. */
   fresh: boolean;
   commandLine: string;
   onRun?: (e: RunEvent) => void;
-  /** Finished runs to add to the cache first (a Slurm array's, experiments/slurm/reproduce.ts). */
-  runs?: RunRecord[];
   /** Train nothing: a run missing from the cache is an error (the merge step of a Slurm array). */
   noTraining?: boolean;
 }
@@ -146,7 +148,7 @@ export function budgetSets(row: RowId, quick: boolean, budget: number): string[]
   const base = resolveConfig({ preset: row, sets: quick ? quickSets(row) : [] }).training;
   const epochs = base.epochs * budget;
   // Rounding would break the equal totals between rows (R3 4 x 7.5 vs B2 30): refuse instead.
-  if (!Number.isInteger(epochs)) throw new UserError(`--budget: ${budget} x ${row}'s ${base.epochs} epochs is not a whole number of epochs; choose a budget that gives whole epochs for every row`);
+  if (!Number.isInteger(epochs)) throw new UserError(`budget: ${budget} x ${row}'s ${base.epochs} epochs is not a whole number of epochs; choose a budget that gives whole epochs for every row`);
   return [`training.epochs=${epochs}`, `training.lrDecay=${base.lrDecay ** (1 / budget)}`];
 }
 
@@ -171,14 +173,16 @@ export function stats(xs: number[]): Stats {
 
 export async function reproduce(opts: ReproduceOptions): Promise<ReproductionResult> {
   const t0 = performance.now();
-  if (opts.rows.length === 0) throw new UserError('no Table 2 rows to run');
-  if (opts.seeds.length === 0) throw new UserError('--seeds: name at least one seed');
-  if (opts.lrGrid.length === 0) throw new UserError('--lr: name at least one learning rate');
-  if (!(opts.budget > 0)) throw new UserError(`--budget: expected a positive number, got ${opts.budget}`);
+  if (opts.rows.length === 0) throw new UserError('rows: no Table 2 rows to run');
+  if (opts.seeds.length === 0) throw new UserError('seeds: name at least one seed');
+  if (opts.lrGrid.length === 0) throw new UserError('lrGrid: name at least one learning rate');
+  if (!(opts.budget > 0)) throw new UserError(`budget: expected a positive number, got ${opts.budget}`);
+  if (!Number.isInteger(opts.jobs) || opts.jobs < 1) throw new UserError(`jobs: expected a whole number of at least 1, got ${opts.jobs}`);
   for (const row of opts.rows) budgetSets(row, opts.quick, opts.budget); // refuse a fractional budget before any training
-  const cache = new RunCache(opts.cacheFile, opts.fresh);
-  for (const r of opts.runs ?? []) if (!cache.get(r.key)) cache.put(r);
-  const trainer: Trainer = opts.jobs > 1 ? workerPoolTrainer(opts.jobs) : inProcessTrainer();
+  const store = new RunStore(opts.store);
+  const legacy = opts.fresh ? null : new LegacyRuns(join(opts.store, 'runs.json'));
+  const exec: Executor = (opts.jobs > 1 ? await poolExecutor(opts.jobs) : null) ?? inProcessExecutor();
+  const trainRun = heaviestFirst(exec, opts.jobs);
   const total = opts.rows.length * (opts.lrGrid.length + opts.seeds.length - 1);
   let done = 0;
   let trained = 0;
@@ -187,23 +191,24 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproductionRes
 
   const runOne = async (row: RowId, lr: number, seed: number): Promise<{ result: TrainResult; cached: boolean; key: string }> => {
     const cfg = rowConfig(row, opts, lr, seed);
-    const key = runKey(row, cfg);
-    const hit = cache.get(key);
-    let result: TrainResult;
-    let cached = false;
-    if (hit) {
-      result = hit.result;
-      cached = true;
+    const key = trainingKey(cfg);
+    let result = opts.fresh ? undefined : store.get(key)?.result;
+    let cached = result !== undefined;
+    if (!result && legacy) {
+      // A run of an older version's runs.json, made by the same configuration and code: move it into the store.
+      result = legacy.find(row, cfg);
+      if (result) store.put(key, trainingMaterial(cfg), { result, stream: null });
+      cached = result !== undefined;
+    }
+    if (result) {
       cachedRuns++;
     } else {
-      if (opts.noTraining) throw new UserError(`run ${key} is not in the run cache (${opts.cacheFile}) nor among the array's runs`);
-      result = await trainer.run(cfg, runWeight(cfg));
+      if (opts.noTraining) throw new UserError(`run ${row} lr=${lr} seed=${seed} (${key}) is not in the run store ${opts.store}`);
+      const run = await trainRun(cfg, trainingWeight(cfg));
+      result = run.result;
       trained++;
       trainingSecondsNow += result.seconds;
-      cache.put({
-        key, row, learningRate: lr, seed, configHash: configHash(cfg), model: cfg.model, training: cfg.training,
-        result, finishedAt: new Date().toISOString(),
-      });
+      store.put(key, trainingMaterial(cfg), run);
     }
     done++;
     opts.onRun?.({ row, learningRate: lr, seed, cached, result, done, total });
@@ -224,7 +229,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproductionRes
   try {
     trainedRows = await Promise.all(opts.rows.map(trainRow));
   } finally {
-    trainer.close();
+    await exec.close();
   }
 
   const def = defaultConfig();
@@ -276,7 +281,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproductionRes
       iterationTestError,
       learningOps: learningOps(cfg),
       costs, paperRecipeCost,
-      configHash: configHash(rowConfig(id, opts)),
+      configHash: trainingKey(rowConfig(id, opts)),
     });
   }
 

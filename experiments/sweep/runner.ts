@@ -8,12 +8,12 @@
  */
 import os from 'node:os';
 import type { Config } from '../../config/schema.js';
-import { trainingKey, trainingMaterial, type RunStore, type TrainingRecord } from '../run-store.js';
+import { trainingKey, trainingMaterial, type RunStore } from '../run-store.js';
 import { checkShard, expandPoints, pointConfig, shardPoints, type Point, type Shard } from './points.js';
 import { inProcessExecutor, poolExecutor, type Executor } from '../pool.js';
 import type { SweepRow } from './row.js';
 import { specHash, type SweepSpec } from './spec.js';
-import { trainingId, trainingWeight } from '../work.js';
+import { trainingId, trainingWeight, type RecordedRun } from '../work.js';
 
 export interface SweepResult {
   kind: 'rbnn-sim.sweep';
@@ -81,7 +81,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions): Promise<{ res
   const order = [...groups.values()].sort((a, b) => trainingWeight(b[0]!.cfg) - trainingWeight(a[0]!.cfg) || a[0]!.point.index - b[0]!.point.index);
 
   // What must be trained.
-  const records = new Map<string, TrainingRecord>();
+  const records = new Map<string, RecordedRun>();
   const toTrain: Array<{ key: string; cfg: Config }> = [];
   let cacheHits = 0;
   if (!spec.scheduleOnly) {
@@ -89,8 +89,9 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions): Promise<{ res
       const cfg = g[0]!.cfg;
       const key = trainingKey(cfg);
       const hit = opts.store.get(key);
-      if (hit) {
-        records.set(key, hit);
+      // A run stored without its operation stream (imported) cannot be replayed: train it again.
+      if (hit && hit.stream) {
+        records.set(key, { result: hit.result, stream: hit.stream });
         cacheHits++;
       } else toTrain.push({ key, cfg });
     }
@@ -118,7 +119,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions): Promise<{ res
   const rows: SweepRow[] = [];
   try {
     await Promise.all(order.map(async (g) => {
-      let training: TrainingRecord | null = null;
+      let training: RecordedRun | null = null;
       if (!spec.scheduleOnly) {
         const cfg = g[0]!.cfg;
         const key = trainingKey(cfg);
@@ -127,7 +128,8 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions): Promise<{ res
           const i = toTrain.findIndex((t) => t.key === key);
           // Another process sharing the cache (a shard) may be training it: then it is reused.
           const got = await opts.store.obtain(key, trainingMaterial(cfg),
-            () => exec.train(cfg, (done, tot) => { trainShare[i] = tot > 0 ? done / tot : 0; report(label()); }));
+            () => exec.train(cfg, (done, tot) => { trainShare[i] = tot > 0 ? done / tot : 0; report(label()); }),
+            { usable: (r): r is RecordedRun => r.stream !== null });
           training = got.record;
           trainShare[i] = 1;
           if (got.trained) trained++;

@@ -1,10 +1,10 @@
 /**
  * `rbnn-sim reproduce --quick` end to end on a small data subset: every Table 2 row is present
  * with its exact bits/weight, weight storage, iterations and operation counts, the claims are
- * checked, the files are written, and a second invocation resumes entirely from the run cache.
+ * checked, the files are written, and a second invocation resumes entirely from the run store.
  * Accuracy is not checked (a quick run trains tiny networks for one epoch).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -48,10 +48,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const quickHidden = (id: (typeof ROW_IDS)[number]): number => Number(/model\.hidden=\[(\d+)\]/.exec(quickSets(id).join(' '))![1]);
 
 describe('rbnn-sim reproduce --quick', () => {
-  it('exits 0 and writes the report, the results and the run cache', () => {
+  it('exits 0 and writes the report, the results and the run store (one file per run)', () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/claims:/);
-    for (const f of [out, join(assets, 'results.json'), join(assets, 'runs.json')]) expect(existsSync(f), f).toBe(true);
+    for (const f of [out, join(assets, 'results.json')]) expect(existsSync(f), f).toBe(true);
+    const keys = new Set(result.rows.flatMap((r) => r.seeds.map((s) => s.key)));
+    for (const k of keys) expect(existsSync(join(assets, 'training', `${k}.json`)), k).toBe(true);
     if (existsSync(join(assets, 'figure4.svg'))) expect(readFileSync(join(assets, 'figure4.svg'), 'utf8')).toMatch(/<svg/);
   });
 
@@ -142,7 +144,7 @@ describe('rbnn-sim reproduce --quick', () => {
     expect(md).toContain('## 5. Where we differ from the paper, and why');
   });
 
-  it('resumes from the run cache: a second invocation trains nothing, and retrains only a removed run', async () => {
+  it('resumes from the run store: a second invocation trains nothing, and retrains only a removed run', async () => {
     const again = await run(args);
     expect(again.code).toBe(0);
     const r2 = JSON.parse(readFileSync(join(assets, 'results.json'), 'utf8')) as ReproductionResult;
@@ -150,12 +152,9 @@ describe('rbnn-sim reproduce --quick', () => {
     expect(r2.timing.runsCached).toBe(r2.timing.runs);
     expect(r2.rows.map((r) => r.testError.mean)).toEqual(result.rows.map((r) => r.testError.mean));
 
-    // An interrupted reproduction: one finished run is missing from the cache.
-    const cacheFile = join(assets, 'runs.json');
-    const cache = JSON.parse(readFileSync(cacheFile, 'utf8')) as { runs: Record<string, unknown> };
-    const victim = Object.keys(cache.runs).find((k) => k.startsWith('B2/'))!;
-    delete cache.runs[victim];
-    writeFileSync(cacheFile, JSON.stringify(cache));
+    // An interrupted reproduction: one finished run is missing from the store.
+    const victim = r2.rows.find((r) => r.id === 'B2')!.seeds[1]!.key;
+    rmSync(join(assets, 'training', `${victim}.json`));
     await run(args);
     const r3 = JSON.parse(readFileSync(join(assets, 'results.json'), 'utf8')) as ReproductionResult;
     expect(r3.timing.runsTrained).toBe(1);
@@ -190,7 +189,7 @@ describe('reproduce --budget', () => {
     expect(r3.lrDecay ** r3.epochs).toBeCloseTo(at('R3', 1).lrDecay ** at('R3', 1).epochs, 12);
     expect(b2.lrDecay ** b2.epochs).toBeCloseTo(at('B2', 1).lrDecay ** at('B2', 1).epochs, 12);
     expect(rowConfig('R3', { quick: false, sets: [], budget: 0.2 }).training.epochs).toBe(1);
-    expect(() => budgetSets('R3', false, 1.5)).toThrow(/^--budget: 1\.5 x R3's 5 epochs is not a whole number of epochs/);
+    expect(() => budgetSets('R3', false, 1.5)).toThrow(/^budget: 1\.5 x R3's 5 epochs is not a whole number of epochs/);
     // A --set given by the user still wins over the budget.
     expect(rowConfig('B3', { quick: false, sets: ['training.epochs=7'], budget: 5 }).training.epochs).toBe(7);
   });

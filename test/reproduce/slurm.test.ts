@@ -41,7 +41,7 @@ describe('reproduce --slurm', () => {
       expect(t.err).toMatch(new RegExp(`task ${i}/8: 1 run trained`));
       if (i !== 5) writeFileSync(join(assets, 'slurm/state', `${i}.exit`), '0\n');
     }
-    expect(readdirSync(join(assets, 'runs')).filter((f) => f.endsWith('.json'))).toHaveLength(8);
+    expect(readdirSync(join(assets, 'training')).filter((f) => f.endsWith('.json'))).toHaveLength(8);
     // Again: the run is there, nothing trained.
     expect((await runCli('reproduce', ...FLAGS, '-o', out, '--slurm-task', '1/8')).err).toMatch(/task 1\/8: 0 runs trained/);
 
