@@ -64,10 +64,13 @@ export function taskStatuses(dir: string, opts: { queue: boolean }): { plan: Pla
       detail = `exit code ${exit}`;
     } else if (started !== null) {
       state = 'failed';
-      detail = `no exit code: killed (time limit, memory, node failure or scancel)${queued ? '' : ' or still running (squeue not available)'}`;
+      detail = 'no exit code: killed (time limit, memory, node failure or scancel)' +
+        (queued ? '' : ' or still running (squeue not available)');
     } else {
       state = queued ? 'not run' : 'not started';
-      detail = queued ? 'not in the queue: cancelled before it started, or not submitted' : 'pending, or cancelled before it started (squeue not available)';
+      detail = queued
+        ? 'not in the queue: cancelled before it started, or not submitted'
+        : 'pending, or cancelled before it started (squeue not available)';
     }
     tasks.push({ index: i, state, detail, log });
   }
@@ -82,7 +85,10 @@ export function requireAllDone(dir: string, unit: string): PlanRecord {
   const { plan, tasks } = taskStatuses(dir, { queue: false });
   const bad = tasks.filter((t) => t.state !== 'done');
   if (bad.length > 0) {
-    const list = bad.map((t) => `${unit} ${t.index}/${plan.tasks} ${t.state === 'not started' ? 'did not run' : t.state} (${t.state === 'failed' ? t.detail : 'no exit code'}), log ${t.log}`);
+    const list = bad.map((t) => {
+      const what = t.state === 'not started' ? 'did not run' : t.state;
+      return `${unit} ${t.index}/${plan.tasks} ${what} (${t.state === 'failed' ? t.detail : 'no exit code'}), log ${t.log}`;
+    });
     throw new UserError(`${bad.length} of ${plan.tasks} ${unit}s did not finish: ${list.join('; ')}`);
   }
   return plan;
@@ -90,13 +96,16 @@ export function requireAllDone(dir: string, unit: string): PlanRecord {
 
 /** A status report: one line per task, a count, and what to resubmit. */
 export function statusText(dir: string, unit: string, tasks: TaskStatus[], plan: PlanRecord): string {
-  const lines = tasks.map((t) => `${unit} ${String(t.index).padStart(String(plan.tasks).length)}/${plan.tasks}  ${t.state.padEnd(9)}  ${t.detail}${t.state === 'done' ? '' : `  log: ${t.log}`}`);
+  const width = String(plan.tasks).length;
+  const lines = tasks.map((t) => `${unit} ${String(t.index).padStart(width)}/${plan.tasks}  ${t.state.padEnd(9)}  ${t.detail}` +
+    (t.state === 'done' ? '' : `  log: ${t.log}`));
   const counts = new Map<string, number>();
   for (const t of tasks) counts.set(t.state, (counts.get(t.state) ?? 0) + 1);
   lines.push([...counts].map(([s, n]) => `${n} ${s}`).join(', '));
   const redo = tasks.filter((t) => t.state === 'failed' || t.state === 'not run').map((t) => t.index);
   if (redo.length > 0) {
-    lines.push(`resubmit them: j=$(sbatch --parsable --array=${redo.join(',')} ${plan.taskScript}) && sbatch --dependency=afterok:$j ${plan.mergeScript}`);
+    lines.push(`resubmit them: j=$(sbatch --parsable --array=${redo.join(',')} ${plan.taskScript})` +
+      ` && sbatch --dependency=afterok:$j ${plan.mergeScript}`);
   }
   const last = plan.jobs[plan.jobs.length - 1];
   if (last) lines.push(`jobs: array ${last.array}, merge ${last.merge}`);
