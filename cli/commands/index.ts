@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 
+// biome-ignore lint/suspicious/noExplicitAny: each command has its own argument type; yargs takes them as one list
 type Command = CommandModule<object, any>;
 
 /**
