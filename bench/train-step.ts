@@ -30,7 +30,7 @@ const ROUNDS = Number(process.env.TRAIN_STEP_ROUNDS ?? 9);
 /** Steps per timed round (the plain TypeScript path: 1 step, it is ~100x slower). */
 const STEPS = 20;
 
-interface Step { (): void }
+type Step = () => void;
 
 /** One training step of a 784-H-10 network on consecutive batches of the real data. */
 function ourStep(hidden: number, kernels: Kernels, images: Int16Array, labels: Uint8Array): Step {

@@ -1,11 +1,17 @@
-import yargs from 'yargs';
-import { commands } from './commands/index.js';
+import { readFileSync } from 'node:fs';
+import { commandsFor } from './commands/index.js';
 import { isUserError } from '../config/errors.js';
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
   quietBrokenPipes();
   let exitCode = 0;
+  // `rbnn-sim --version` alone: what yargs would print, without loading it (start-up, docs/PERFORMANCE.md).
+  if (argv.length === 1 && argv[0] === '--version') {
+    process.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
+  const [{ default: yargs }, commands] = await Promise.all([import('yargs'), commandsFor(argv)]);
   const parser = yargs(argv)
     .scriptName('rbnn-sim')
     .usage('$0 <command> [options]\n\nSimulate RBNN training on an on-device learning accelerator.')
@@ -42,6 +48,17 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+/** The version of package.json (two folders up from cli/main: sources or dist/). */
+function packageVersion(): string {
+  for (const up of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'rbnn-sim' && pkg.version) return pkg.version;
+    } catch { /* not there: try one folder up */ }
+  }
+  return 'unknown';
+}
 
 /**
  * Flags of the shared options (configuration, checkpoints, traces) that take one value. Given

@@ -14,7 +14,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
-import { schema, type Config } from './schema.js';
+import type { Config } from './schema.js';
 import { UserError } from './errors.js';
 import { parseQuantity } from './units.js';
 import { applyLayer, checkCrossFields, fieldsOf, isPlainObject, type Tree } from './validate.js';
@@ -94,6 +94,7 @@ function parseJson(text: string, file: string): unknown {
     const at = /at position (\d+)/.exec(message);
     const line = at ? text.slice(0, Number(at[1])).split('\n').length : /end of JSON input/.test(message) ? text.split('\n').length : null;
     const reason = message.replace(/ in JSON at position \d+.*$/s, '').replace(/, (\.\.\.)?"[\s\S]*"(\.\.\.)? is not valid JSON$/, '')
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this escapes
       .replace(/[\u0000-\u001f]/g, (c) => JSON.stringify(c).slice(1, -1)); // the token may be a newline
     throw new UserError(`${file}${line === null ? '' : `:${line}`}: invalid JSON: ${reason}`);
   }

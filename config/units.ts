@@ -18,23 +18,36 @@ import type { ConfigOptions, FunctionNode, MathJsInstance, MathNode, SymbolNode,
 import type { Dimension } from './fields.js';
 import { UserError } from './errors.js';
 
-// mathjs from its prebuilt single-file bundle: it loads in about a tenth of the time of the
-// module tree `import 'mathjs'` walks (docs/PERFORMANCE.md, start-up), which every command paid.
-const mathjs = createRequire(import.meta.url)('mathjs/lib/browser/math.js') as MathJsInstance & {
-  create(config: ConfigOptions): MathJsInstance;
-};
+// mathjs from its prebuilt single-file bundle, loaded on first use: it loads in about a tenth of
+// the time of the module tree `import 'mathjs'` walks, and "<number> <unit>" with a plain unit
+// (most values) is read without it (simpleQuantity). docs/PERFORMANCE.md, start-up.
+let mathInstance: MathJsInstance | undefined;
+let references: Map<Dimension, Unit> | undefined;
 
 // A private mathjs instance with decimal arithmetic: "10 us" becomes exactly 1e-5 s instead of
 // 9.999999999999999e-6 (binary floating point multiplies 10 by an inexact 1e-6).
-const math = mathjs.create({ number: 'BigNumber', precision: 64 });
-const { isBigNumber, isUnit } = math;
+function mathjs(): MathJsInstance {
+  if (!mathInstance) {
+    const bundle = createRequire(import.meta.url)('mathjs/lib/browser/math.js') as MathJsInstance & {
+      create(config: ConfigOptions): MathJsInstance;
+    };
+    mathInstance = bundle.create({ number: 'BigNumber', precision: 64 });
+  }
+  return mathInstance;
+}
+
+/** The canonical unit of each dimension, as a mathjs Unit. */
+function reference(d: Dimension): Unit {
+  references ??= new Map(DIMENSION_KEYS.map((k) => [k, mathjs().unit(DIMENSIONS[k].canonical) as Unit]));
+  return references.get(d)!;
+}
 
 // Only arithmetic on quantities: "2 * 64 KiB", "1 GHz / 4", "8 pJ + 0.5 pJ", "2^10 B". An
 // expression is checked before it is evaluated: symbols must be units and the only functions
 // are the arithmetic ones, so a config cannot call import(), createUnit() or anything else.
 const FUNCTIONS = new Set(['unit', 'add', 'subtract', 'multiply', 'divide', 'pow', 'unaryMinus', 'unaryPlus']);
 
-function checkArithmetic(node: MathNode): void {
+function checkArithmetic(math: MathJsInstance, node: MathNode): void {
   node.traverse((n) => {
     if (n.type === 'FunctionNode') {
       const fn = (n as FunctionNode).fn as MathNode;
@@ -65,7 +78,37 @@ export const DIMENSIONS: Readonly<Record<Dimension, DimensionInfo>> = {
 };
 
 const DIMENSION_KEYS = Object.keys(DIMENSIONS) as Dimension[];
-const references = new Map<Dimension, Unit>(DIMENSION_KEYS.map((d) => [d, math.unit(DIMENSIONS[d].canonical) as Unit]));
+
+/** Plain units by dimension: [power of ten, power of two] of one unit in the canonical unit. */
+const SIMPLE_UNITS: Readonly<Record<Dimension, Readonly<Record<string, readonly [number, number]>>>> = {
+  bit: {
+    b: [0, 0], kb: [3, 0], Mb: [6, 0], Gb: [9, 0], Tb: [12, 0], Kib: [0, 10], Mib: [0, 20], Gib: [0, 30], Tib: [0, 40],
+    B: [0, 3], kB: [3, 3], MB: [6, 3], GB: [9, 3], TB: [12, 3], KiB: [0, 13], MiB: [0, 23], GiB: [0, 33], TiB: [0, 43],
+  },
+  J: { J: [0, 0], kJ: [3, 0], mJ: [-3, 0], uJ: [-6, 0], nJ: [-9, 0], pJ: [-12, 0], fJ: [-15, 0] },
+  Hz: { Hz: [0, 0], kHz: [3, 0], MHz: [6, 0], GHz: [9, 0] },
+  s: { s: [0, 0], ms: [-3, 0], us: [-6, 0], ns: [-9, 0], ps: [-12, 0] },
+  W: { W: [0, 0], kW: [3, 0], mW: [-3, 0], uW: [-6, 0], nW: [-9, 0], pW: [-12, 0] },
+};
+
+/**
+ * "64 KiB", "8 pJ", "1.5e3 MHz": a non-negative decimal and one plain unit of `dimension`, read
+ * without mathjs; the same number mathjs gives (a decimal string rounds once to the nearest
+ * double, and powers of two scale exactly). Sizes take whole numbers only, so they stay exact.
+ * Anything else (expressions, other units, other dimensions, edge cases): undefined.
+ */
+export function simpleQuantity(text: string, dimension: Dimension): number | undefined {
+  const m = /^\s*(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?\s*([A-Za-z]+)\s*$/.exec(text);
+  if (!m) return undefined;
+  const scale = SIMPLE_UNITS[dimension][m[4]!];
+  if (!scale) return undefined;
+  const [, whole, fraction, exponent] = m;
+  if (dimension === 'bit' && (fraction !== undefined || exponent !== undefined)) return undefined;
+  const value = Number(`${whole}${fraction !== undefined ? `.${fraction}` : ''}e${Number(exponent ?? 0) + scale[0]}`) * 2 ** scale[1];
+  if (!Number.isFinite(value) || (value === 0 && /[1-9]/.test(`${whole}${fraction ?? ''}`))) return undefined;
+  if (dimension === 'bit' && !Number.isSafeInteger(value)) return undefined;
+  return value;
+}
 
 /** "expected a size with a unit such as "64 KiB"" */
 export function expectedQuantity(dimension: Dimension): string {
@@ -87,16 +130,24 @@ export function parseQuantity(input: unknown, dimension: Dimension, field = 'val
   if (typeof input === 'number') fail(' (a number without a unit)');
   if (typeof input !== 'string') fail();
   const text = (input as string).replace(/[\u00b5\u03bc]/g, 'u'); // micro sign: "µJ" -> "uJ"
+  const simple = simpleQuantity(text, dimension);
+  if (simple !== undefined) return simple;
+  return quantityByMathjs(text, dimension, fail);
+}
+
+/** parseQuantity through mathjs: expressions, any unit mathjs knows, every error message. */
+export function quantityByMathjs(text: string, dimension: Dimension, fail: (why?: string) => never): number {
+  const math = mathjs();
   let unit: Unit | 0;
   try {
     unit = math.unit(text) as Unit;
   } catch {
-    unit = evaluateExpression(text, fail);
+    unit = evaluateExpression(math, text, fail);
   }
   if (unit === 0) return 0;
   if (unit.value === null) fail(' (no number)');
-  if (!unit.equalBase(references.get(dimension)!)) {
-    const other = DIMENSION_KEYS.find((d) => unit.equalBase(references.get(d)!));
+  if (!unit.equalBase(reference(dimension))) {
+    const other = DIMENSION_KEYS.find((d) => unit.equalBase(reference(d)));
     fail(other ? ` (${DIMENSIONS[other].noun})` : ' (wrong unit)');
   }
   const exact = unit.toNumeric(DIMENSIONS[dimension].canonical) as unknown as { isZero(): boolean; isInteger(): boolean };
@@ -111,17 +162,17 @@ export function parseQuantity(input: unknown, dimension: Dimension, field = 'val
  * An arithmetic expression of quantities ("2 * 64 KiB"), or 0 for one that comes to a plain
  * zero ("0 * 4"); `fail` says why it is neither.
  */
-function evaluateExpression(text: string, fail: (why?: string) => never): Unit | 0 {
+function evaluateExpression(math: MathJsInstance, text: string, fail: (why?: string) => never): Unit | 0 {
   let value: unknown;
   try {
     const node = math.parse(text);
-    checkArithmetic(node);
+    checkArithmetic(math, node);
     value = node.evaluate();
   } catch (e) {
     return fail(` (${(e as Error).message.split('\n')[0]})`);
   }
-  if (isUnit(value)) return value;
-  if (isBigNumber(value)) return value.isZero() ? 0 : fail(' (a number without a unit)');
+  if (math.isUnit(value)) return value;
+  if (math.isBigNumber(value)) return value.isZero() ? 0 : fail(' (a number without a unit)');
   return fail();
 }
 

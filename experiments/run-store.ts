@@ -130,7 +130,7 @@ function fileHash(file: string, size: number, mtimeMs: number): string {
 export function dataIdentity(cfg: Config): Array<{ file: string; size: number; sha256: string } | { file: string; missing: true }> {
   const files = mnistFiles(cfg.data);
   return Object.values(files).map((file) => {
-    let st;
+    let st: ReturnType<typeof statSync>;
     try {
       st = statSync(file);
     } catch {

@@ -82,7 +82,7 @@ export class Dataflow {
   constructor(
     private readonly map: MemoryMap,
     private readonly mac: MacArray,
-    private readonly hw: HardwareConfig,
+    hw: HardwareConfig,
     private readonly run: RunBeginOp,
   ) {
     this.L = map.dims.length - 1;

@@ -116,7 +116,7 @@ export class Simulator implements OpObserver {
     const vec = cost.vec;
     addScaled(this.bucket(o.where.iteration, o.phase), vec, r);
     const c = vec[CYCLES]!;
-    if (this.tap && this.tap.filter(o)) {
+    if (this.tap?.filter(o)) {
       const train = o.kind === 'load' ? o.purpose === 'train' : o.phase !== 'evaluate';
       const nominal = train ? this.run!.batch : this.run!.evalBatch;
       for (let i = 0; i < r; i++) {

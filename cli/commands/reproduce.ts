@@ -70,7 +70,7 @@ export const reproduceCommand: CommandModule<object, ReproduceArgs> = {
     const quick = argv.quick === true;
     const seeds = parseNumbers(argv.seeds, '--seeds', true);
     const lrGrid = parseNumbers(argv.lr ?? (quick ? QUICK_LR_GRID : FULL_LR_GRID), '--lr', false);
-    let rows;
+    let rows: ReturnType<typeof parseRows>;
     try {
       rows = parseRows(argv.rows);
     } catch (e) {

@@ -107,7 +107,7 @@ export const sweepCommand: CommandModule<object, Args> = {
     const quiet = argv.quiet === true;
     const cache = new RunStore(cacheDir, (msg) => process.stderr.write(`rbnn-sim: ${msg}\n`));
     const bar = progressBar(!quiet && !argv.json, 'sweep');
-    let out;
+    let out: Awaited<ReturnType<typeof runSweep>>;
     try {
       out = await runSweep(spec, { ...(shard ? { shard } : {}), workers: argv.workers ?? os.availableParallelism(), store: cache, progress: bar.update });
     } finally {

@@ -34,7 +34,6 @@ export async function writeReproduction(r: ReproductionResult, out: string, asse
 
 const pc = (x: number, d = 2): string => `${(x * 100).toFixed(d)} %`;
 const ppText = (x: number): string => `${x >= 0 ? '+' : '-'}${Math.abs(x * 100).toFixed(2)} pp`;
-const kib = (bits: number): string => (bits / 8 / 1024).toFixed(1);
 const joules = (j: number): string => formatQuantity(j, 'J', 3);
 const mib = byteSize;
 const size = (bits: number): string => formatQuantity(bits, 'bit', 4);
@@ -46,7 +45,6 @@ const sci = (n: number): string => {
   return `${Number((n / s).toPrecision(3))} ${u}`;
 };
 const time = (s: number): string => (s >= 3600 ? `${(s / 3600).toPrecision(3)} h` : s >= 60 ? `${(s / 60).toPrecision(3)} min` : `${s.toPrecision(3)} s`);
-const ratio = (a: number, b: number): string => (b === 0 ? '-' : `${(a / b).toFixed(2)}x`);
 
 function mdTable(head: string[], rows: string[][], align?: Array<'l' | 'r'>): string {
   const al = align ?? head.map((_, i) => (i === 0 ? 'l' : 'r'));
@@ -318,7 +316,7 @@ function discussion(r: ReproductionResult): string[] {
     const gaps = (m: 'rbnn' | 'conventional'): string => rows.filter((x) => x.model === m).map((x) => `${x.id} ${ppText(x.testError.mean - x.paper.testError)}`).join(', ');
     out.push(`**Why the storage claims come out weaker.** Our distance to the paper: RBNN ${gaps('rbnn')}; conventional ${gaps('conventional')}. Where a conventional row comes closer to the paper than the RBNN row of similar error, RBNN's storage advantage at equal error shrinks. Our explanation, not measured here: equal total epochs are fair in passes over the data, not in training per weight. An RBNN sub-network trains for ${rbnnRows[0]?.epochs ?? 5} epochs and is then frozen for good, while a conventional network trains all its weights for ${conv?.totalEpochs ?? 20}; a budget of up to 1000 epochs per iteration, as in the paper, would hide that (\`rbnn-sim reproduce --budget 5\` repeats rows at five times the epochs: docs/REPRODUCTION-100-EPOCHS.md). At equal storage (R3 vs B3) both get the same epochs and the same bits: B3 spends them on 6-bit weights of one 200-unit network, R3 on four 100-unit sub-networks in recycled bit-planes.`);
   }
-  out.push(`**Recipe.** Mini-batch 100 instead of 1000 (on-device: a batch of 1000 does not fit a few hundred KiB of SRAM), a learning rate decayed after every epoch (x${fmtDecay(rows[0]!.lrDecay)}) instead of a constant one, and weight updates rounded to nearest instead of truncated: with truncation, updates below one LSB of the narrow late-iteration weights vanish, which stalls training in our short schedule. The paper\'s recipe stays available as the \`paper\` preset (\`--preset R2,paper\`).`);
+  out.push(`**Recipe.** Mini-batch 100 instead of 1000 (on-device: a batch of 1000 does not fit a few hundred KiB of SRAM), a learning rate decayed after every epoch (x${fmtDecay(rows[0]!.lrDecay)}) instead of a constant one, and weight updates rounded to nearest instead of truncated: with truncation, updates below one LSB of the narrow late-iteration weights vanish, which stalls training in our short schedule. The paper's recipe stays available as the \`paper\` preset (\`--preset R2,paper\`).`);
   const lrMax = Math.max(...r.lrGrid);
   const lrMin = Math.min(...r.lrGrid);
   const edge = r.lrGrid.length > 1 ? rows.filter((x) => x.learningRate === lrMax || x.learningRate === lrMin) : [];

@@ -36,10 +36,8 @@ export interface SweepStats {
   wallMs: number;
 }
 
-export interface SweepProgress {
-  /** Work done out of total (training runs weighted by size, then one unit per costed point). */
-  (done: number, total: number, label: string): void;
-}
+/** Work done out of total (training runs weighted by size, then one unit per costed point). */
+export type SweepProgress = (done: number, total: number, label: string) => void;
 
 export interface RunOptions {
   shard?: Shard;
@@ -90,7 +88,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions): Promise<{ res
       const key = trainingKey(cfg);
       const hit = opts.store.get(key);
       // A run stored without its operation stream (imported) cannot be replayed: train it again.
-      if (hit && hit.stream) {
+      if (hit?.stream) {
         records.set(key, { result: hit.result, stream: hit.stream });
         cacheHits++;
       } else toTrain.push({ key, cfg });

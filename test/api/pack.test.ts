@@ -15,7 +15,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 /** The scripts of docs/API.md: a `<!-- api-script: NAME -->` line, then a js code block. */
-export function apiScripts(markdown: string): Map<string, string> {
+function apiScripts(markdown: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const m of markdown.matchAll(/<!-- api-script: (\S+) -->\n```js\n([\s\S]*?)```/g)) out.set(m[1]!, m[2]!);
   return out;

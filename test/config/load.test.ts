@@ -43,7 +43,7 @@ describe('defaults', () => {
     const cfg = resolveConfig();
     expect(cfg).toEqual(defaultConfig());
     for (const [path, field] of fieldsOf()) {
-      const value = path.split('.').reduce<any>((node, key) => node[key], cfg);
+      const value = path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], cfg);
       expect(value, path).toEqual(field.kind === 'quantity' ? parseQuantity(field.default, field.dimension) : field.default);
     }
     expect(cfg.hardware.sram.wordWidth).toBe(64); // "64 b"

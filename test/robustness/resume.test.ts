@@ -16,7 +16,7 @@ import { simulateRun } from '../../experiments/simulate.js';
 import { Simulator, type SimulatorState } from '../../sim/simulator.js';
 import { formatReportJson } from '../../sim/report-format.js';
 import type { Config } from '../../config/schema.js';
-import { dataFor, listFiles, runCli, smallConfig, smallFlags, tempDir, waitFor, withoutWallClock } from './helpers.js';
+import { dataFor, listFiles, runCli, smallConfig, smallFlags, tempDir, withoutWallClock } from './helpers.js';
 
 /** A state through the checkpoint format and back (what --resume reads). */
 function throughBytes(cfg: Config, kind: CheckpointKind, state: TrainState, sim: SimulatorState | null = null): { state: TrainState; simulator: SimulatorState } {

@@ -211,6 +211,6 @@ describe('training on both paths', () => {
     expect(b.network.subnets.map((n) => n.kernels)).toEqual(['wasm', 'wasm']);
     expect(b.iterations.map((i) => [i.validationError, i.testError, i.validationCurve]))
       .toEqual(a.iterations.map((i) => [i.validationError, i.testError, i.validationCurve]));
-    b.network.subnets.forEach((net, i) => net.signs.forEach((s, l) => expect(s).toEqual(a.network.subnets[i]!.signs[l])));
+    for (const [i, net] of b.network.subnets.entries()) for (const [l, s] of net.signs.entries()) expect(s).toEqual(a.network.subnets[i]!.signs[l]);
   });
 });

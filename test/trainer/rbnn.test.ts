@@ -45,7 +45,7 @@ describe('RBNN training on an MNIST subset', () => {
     expect(r.network.subnets).toHaveLength(3);
     r.network.subnets.forEach((net, i) => {
       expect(net.weights).toBeNull(); // binarized: only the sign plane is kept
-      net.signs.forEach((s, l) => expect(s).toEqual(atFreeze[i]![l]));
+      for (const [l, s] of net.signs.entries()) expect(s).toEqual(atFreeze[i]![l]);
     });
   });
 
@@ -76,7 +76,7 @@ describe('RBNN training on an MNIST subset', () => {
     const b = trainOn(cfg, d);
     expect(b.iterations.map((i) => [i.validationError, i.testError, i.validationCurve]))
       .toEqual(a.iterations.map((i) => [i.validationError, i.testError, i.validationCurve]));
-    b.network.subnets.forEach((net, i) => net.signs.forEach((s, l) => expect(s).toEqual(a.network.subnets[i]!.signs[l])));
+    for (const [i, net] of b.network.subnets.entries()) for (const [l, s] of net.signs.entries()) expect(s).toEqual(a.network.subnets[i]!.signs[l]);
     const c = trainOn(smallConfig({ 'training.seed': 2 }), d);
     expect(c.network.subnets[0]!.signs[0]).not.toEqual(a.network.subnets[0]!.signs[0]);
   });
@@ -86,7 +86,7 @@ describe('RBNN training on an MNIST subset', () => {
     const one = trainOn(smallConfig({ 'training.outputGain': 1 }), d);
     const two = trainOn(smallConfig({ 'training.outputGain': 2 }), d);
     expect(one.iterations.map((i) => i.validationCurve)).toEqual(base.iterations.map((i) => i.validationCurve));
-    one.network.subnets.forEach((net, i) => net.signs.forEach((s, l) => expect(s).toEqual(base.network.subnets[i]!.signs[l])));
+    for (const [i, net] of one.network.subnets.entries()) for (const [l, s] of net.signs.entries()) expect(s).toEqual(base.network.subnets[i]!.signs[l]);
     expect(two.network.subnets[0]!.signs[1]).not.toEqual(base.network.subnets[0]!.signs[1]);
   });
 
