@@ -24,15 +24,48 @@ const G = 'Slurm (docs/CLUSTER.md):';
 
 export function withSlurmOptions<T>(y: Argv<T>, what: string): Argv<T & SlurmArgs> {
   return y
-    .option('slurm', { type: 'boolean', group: G, describe: `run as a Slurm job array: write DIR/slurm/${what}.sbatch and merge.sbatch, submit both (needs -o DIR)` })
+    .option('slurm', {
+      type: 'boolean',
+      group: G,
+      describe: `run as a Slurm job array: write DIR/slurm/${what}.sbatch and merge.sbatch, submit both (needs -o DIR)`,
+    })
     .option('partition', { type: 'string', requiresArg: true, group: G, describe: 'sbatch --partition' })
-    .option('time', { type: 'string', requiresArg: true, group: G, describe: 'sbatch --time per task (minutes, HH:MM:SS, D-HH:MM)' })
-    .option('cpus-per-task', { type: 'number', requiresArg: true, group: G, describe: 'sbatch --cpus-per-task (each task uses that many workers)' })
-    .option('array-parallel', { type: 'number', requiresArg: true, group: G, describe: 'at most this many array tasks at once (--array=1-N%K)' })
-    .option('sbatch-arg', { type: 'string', requiresArg: true, group: G, describe: 'another sbatch option for both scripts, repeatable: --sbatch-arg=--account=abc' })
+    .option('time', {
+      type: 'string',
+      requiresArg: true,
+      group: G,
+      describe: 'sbatch --time per task (minutes, HH:MM:SS, D-HH:MM)',
+    })
+    .option('cpus-per-task', {
+      type: 'number',
+      requiresArg: true,
+      group: G,
+      describe: 'sbatch --cpus-per-task (each task uses that many workers)',
+    })
+    .option('array-parallel', {
+      type: 'number',
+      requiresArg: true,
+      group: G,
+      describe: 'at most this many array tasks at once (--array=1-N%K)',
+    })
+    .option('sbatch-arg', {
+      type: 'string',
+      requiresArg: true,
+      group: G,
+      describe: 'another sbatch option for both scripts, repeatable: --sbatch-arg=--account=abc',
+    })
     .option('dry-run', { type: 'boolean', group: G, describe: 'with --slurm: write the scripts, submit nothing' })
-    .option('wait', { type: 'boolean', group: G, describe: 'with --slurm: wait for the merge job; exit 1 naming the failed tasks if it did not complete' })
-    .option('slurm-status', { type: 'string', requiresArg: true, group: G, describe: 'report which tasks of the --slurm run in DIR are done, queued, failed' }) as Argv<T & SlurmArgs>;
+    .option('wait', {
+      type: 'boolean',
+      group: G,
+      describe: 'with --slurm: wait for the merge job; exit 1 naming the failed tasks if it did not complete',
+    })
+    .option('slurm-status', {
+      type: 'string',
+      requiresArg: true,
+      group: G,
+      describe: 'report which tasks of the --slurm run in DIR are done, queued, failed',
+    }) as Argv<T & SlurmArgs>;
 }
 
 export function sbatchFromArgs(a: SlurmArgs): SbatchOptions {
@@ -49,8 +82,15 @@ export function sbatchFromArgs(a: SlurmArgs): SbatchOptions {
 /** Flags that mean something only with --slurm. */
 export function checkSlurmOnly(a: SlurmArgs): void {
   if (a.slurm) return;
-  const given: Array<[string, unknown]> = [['--partition', a.partition], ['--time', a.time], ['--cpus-per-task', a.cpusPerTask],
-    ['--array-parallel', a.arrayParallel], ['--sbatch-arg', a.sbatchArg], ['--dry-run', a.dryRun], ['--wait', a.wait]];
+  const given: Array<[string, unknown]> = [
+    ['--partition', a.partition],
+    ['--time', a.time],
+    ['--cpus-per-task', a.cpusPerTask],
+    ['--array-parallel', a.arrayParallel],
+    ['--sbatch-arg', a.sbatchArg],
+    ['--dry-run', a.dryRun],
+    ['--wait', a.wait],
+  ];
   for (const [flag, v] of given) if (v !== undefined) throw new UserError(`${flag} needs --slurm`);
 }
 
@@ -62,22 +102,36 @@ export function thisCommand(): string[] {
 /** --slurm-status DIR: prints the table; exit code 1 when a task failed. */
 export function printStatus(dir: string, unit: string): number {
   const { plan, tasks } = taskStatuses(dir, { queue: true });
-  process.stdout.write(statusText(dir, unit, tasks, plan));
+  process.stdout.write(statusText(unit, tasks, plan));
   return tasks.some((t) => t.state === 'failed' || t.state === 'not run') ? 1 : 0;
 }
 
 /** Prints the submission; with --wait waits for the merge job and returns the exit code. */
-export async function reportSubmission(sub: Submitted,
-  dir: string, tasks: number, unit: string, wait: boolean, quiet: boolean): Promise<number> {
-  const say = (s: string): void => { if (!quiet) process.stderr.write(`${s}\n`); };
+export async function reportSubmission(
+  sub: Submitted,
+  dir: string,
+  tasks: number,
+  unit: string,
+  wait: boolean,
+  quiet: boolean,
+): Promise<number> {
+  const say = (s: string): void => {
+    if (!quiet) process.stderr.write(`${s}\n`);
+  };
   if (sub.arrayJob === null) {
     say(`wrote ${sub.files.join(', ')}`);
-    say(`dry run, nothing submitted; to submit: j=$(sbatch --parsable ${sub.taskScript}) && sbatch --dependency=afterok:$j ${sub.mergeScript}`);
+    say(
+      `dry run, nothing submitted; to submit: j=$(sbatch --parsable ${sub.taskScript}) && sbatch --dependency=afterok:$j ${sub.mergeScript}`,
+    );
     return 0;
   }
   process.stdout.write(`${sub.arrayJob} ${sub.mergeJob}\n`);
-  say(`submitted array job ${sub.arrayJob} (${tasks} ${unit}${tasks === 1 ? '' : 's'}) and merge job ${sub.mergeJob} (after all succeed)`);
-  say(`watch: squeue -j ${sub.arrayJob},${sub.mergeJob}    or: rbnn-sim ${unit === 'shard' ? 'sweep' : 'reproduce'} --slurm-status ${dir}`);
+  say(
+    `submitted array job ${sub.arrayJob} (${tasks} ${unit}${tasks === 1 ? '' : 's'}) and merge job ${sub.mergeJob} (after all succeed)`,
+  );
+  say(
+    `watch: squeue -j ${sub.arrayJob},${sub.mergeJob}    or: rbnn-sim ${unit === 'shard' ? 'sweep' : 'reproduce'} --slurm-status ${dir}`,
+  );
   if (!wait) return 0;
   const end = await waitForJob(sub.mergeJob!);
   if (end?.state === 'COMPLETED') {
@@ -90,8 +144,12 @@ export async function reportSubmission(sub: Submitted,
     await new Promise((r) => setTimeout(r, 2000));
   }
   const { tasks: st } = taskStatuses(dir, { queue: true });
-  const bad = st.filter((t) => t.state !== 'done').map((t) => `${unit} ${t.index}/${tasks} ${t.state}${t.detail ? ` (${t.detail})` : ''}, log ${t.log}`);
-  process.stderr.write(`rbnn-sim: merge job ${sub.mergeJob} ${end ? `${end.state} (${end.reason})` : 'unknown to Slurm'}: ${bad.length ? bad.join('; ') : `see ${dir}/slurm/logs/merge.out`}\n`);
+  const bad = st
+    .filter((t) => t.state !== 'done')
+    .map((t) => `${unit} ${t.index}/${tasks} ${t.state}${t.detail ? ` (${t.detail})` : ''}, log ${t.log}`);
+  process.stderr.write(
+    `rbnn-sim: merge job ${sub.mergeJob} ${end ? `${end.state} (${end.reason})` : 'unknown to Slurm'}: ${bad.length ? bad.join('; ') : `see ${dir}/slurm/logs/merge.out`}\n`,
+  );
   return 1;
 }
 

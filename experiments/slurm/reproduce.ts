@@ -30,19 +30,30 @@ import { submitArray, type Submitted } from './submit.js';
 
 export type RunOptions = Pick<ReproduceOptions, 'rows' | 'seeds' | 'lrGrid' | 'quick' | 'budget' | 'sets'>;
 
-export interface ReproduceRun { row: RowId; learningRate: number; seed: number }
+export interface ReproduceRun {
+  row: RowId;
+  learningRate: number;
+  seed: number;
+}
 
 /** Every run of the array, in task order: rows, then learning rates, then seeds. */
 export function arrayRuns(o: RunOptions): ReproduceRun[] {
-  return o.rows.flatMap((row) => o.lrGrid.flatMap((learningRate) => o.seeds.map((seed) => ({ row, learningRate, seed }))));
+  return o.rows.flatMap((row) =>
+    o.lrGrid.flatMap((learningRate) => o.seeds.map((seed) => ({ row, learningRate, seed }))),
+  );
 }
 
 /**
  * Array task `index` of `count`: trains its runs (run j goes to task j mod count) into the run
  * store in `assets`, unless there already. Returns how many it trained.
  */
-export async function runArrayTask(o: RunOptions, assets: string, index: number, count: number,
-  log: (s: string) => void = () => {}): Promise<number> {
+export async function runArrayTask(
+  o: RunOptions,
+  assets: string,
+  index: number,
+  count: number,
+  log: (s: string) => void = () => {},
+): Promise<number> {
   const store = new RunStore(assets, log);
   let trained = 0;
   for (const r of arrayRuns(o).filter((_, j) => j % count === index - 1)) {
@@ -50,8 +61,10 @@ export async function runArrayTask(o: RunOptions, assets: string, index: number,
     const got = await store.obtain(trainingKey(cfg), trainingMaterial(cfg), () => trainRecorded(cfg));
     if (got.trained) trained++;
     const e = got.record.result;
-    log(`${r.row} lr=${r.learningRate} seed=${r.seed}: test ${(e.testError * 100).toFixed(2)} % ` +
-      `(${got.trained ? `${e.seconds.toFixed(0)} s` : 'already in the store'})`);
+    log(
+      `${r.row} lr=${r.learningRate} seed=${r.seed}: test ${(e.testError * 100).toFixed(2)} % ` +
+        `(${got.trained ? `${e.seconds.toFixed(0)} s` : 'already in the store'})`,
+    );
   }
   return trained;
 }
@@ -73,7 +86,12 @@ export function submitReproduce(o: RunOptions, s: SlurmReproduceOptions): Submit
   const tasks = arrayRuns(o).length;
   if (tasks === 0) throw new UserError('reproduce --slurm: no runs to train');
   const plan = {
-    what: 'reproduce', dir: assets, id: stableHash({ flags: s.flags }, 8), tasks, cwd: resolve(s.cwd ?? process.cwd()), sbatch: s.sbatch,
+    what: 'reproduce',
+    dir: assets,
+    id: stableHash({ flags: s.flags }, 8),
+    tasks,
+    cwd: resolve(s.cwd ?? process.cwd()),
+    sbatch: s.sbatch,
     task: [...s.rbnnSim, 'reproduce', ...s.flags, '--slurm-task', `${TASK_WORD}/${tasks}`],
     merge: [...s.rbnnSim, 'reproduce', ...s.flags, '--slurm-merge'],
   };

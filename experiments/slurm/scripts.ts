@@ -54,28 +54,40 @@ export const jobName = (plan: Pick<ArrayPlan, 'what' | 'id'>, step: 'tasks' | 'm
 /** A word for bash: single quoted unless plainly safe. */
 export function shellWord(s: string): string {
   if (s === TASK_WORD) return '"$i"';
-  if (s.includes(TASK_WORD)) return s.split(TASK_WORD).map((p) => (p === '' ? '' : shellWord(p))).join('"$i"');
+  if (s.includes(TASK_WORD))
+    return s
+      .split(TASK_WORD)
+      .map((p) => (p === '' ? '' : shellWord(p)))
+      .join('"$i"');
   return /^[\w./,:=+@%-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /** Checks the sbatch options (one line naming the flag on a mistake). */
 export function checkSbatchOptions(o: SbatchOptions): void {
   const line = (flag: string, v: string): void => {
-    if (v.trim() === '' || /[\n\r]/.test(v)) throw new UserError(`${flag}: expected one line of text, got ${JSON.stringify(v)}`);
+    if (v.trim() === '' || /[\n\r]/.test(v))
+      throw new UserError(`${flag}: expected one line of text, got ${JSON.stringify(v)}`);
   };
   if (o.partition !== undefined) line('--partition', o.partition);
   if (o.time !== undefined) {
     line('--time', o.time);
     if (!/^(\d+-)?\d+(:\d+){0,2}$|^\d+-\d+$/.test(o.time.trim()) && !/^(infinite|unlimited)$/i.test(o.time.trim())) {
-      throw new UserError(`--time: expected a Slurm time limit (minutes, HH:MM:SS or D-HH:MM), got ${JSON.stringify(o.time)}`);
+      throw new UserError(
+        `--time: expected a Slurm time limit (minutes, HH:MM:SS or D-HH:MM), got ${JSON.stringify(o.time)}`,
+      );
     }
   }
-  for (const [flag, v] of [['--cpus-per-task', o.cpusPerTask], ['--array-parallel', o.arrayParallel]] as const) {
-    if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new UserError(`${flag}: expected a whole number >= 1, got ${v}`);
+  for (const [flag, v] of [
+    ['--cpus-per-task', o.cpusPerTask],
+    ['--array-parallel', o.arrayParallel],
+  ] as const) {
+    if (v !== undefined && (!Number.isInteger(v) || v < 1))
+      throw new UserError(`${flag}: expected a whole number >= 1, got ${v}`);
   }
   for (const a of o.extra ?? []) {
     line('--sbatch-arg', a);
-    if (!a.startsWith('-')) throw new UserError(`--sbatch-arg: expected an sbatch option such as --account=abc, got ${JSON.stringify(a)}`);
+    if (!a.startsWith('-'))
+      throw new UserError(`--sbatch-arg: expected an sbatch option such as --account=abc, got ${JSON.stringify(a)}`);
   }
 }
 
@@ -104,11 +116,14 @@ export function taskScriptText(plan: ArrayPlan): string {
     ...commonHeader(plan, 'tasks', taskLog(plan.dir, '%a')),
     ...(o.cpusPerTask !== undefined ? [`#SBATCH --cpus-per-task=${o.cpusPerTask}`] : []),
     'set -u',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: bash parameter expansion, not a template
     'i=${SLURM_ARRAY_TASK_ID:?not a task of a Slurm job array}',
     `state=${shellWord(stateDir(plan.dir))}`,
     'mkdir -p "$state"',
     'rm -f "$state/$i.exit"',
-    'echo "job ${SLURM_ARRAY_JOB_ID:-?}_$i (${SLURM_JOB_ID:-?}) on $(hostname) since $(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$state/$i.started"',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: bash parameter expansion, not a template
+    'echo "job ${SLURM_ARRAY_JOB_ID:-?}_$i (${SLURM_JOB_ID:-?}) on $(hostname)' +
+      ' since $(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$state/$i.started"',
     'code=0',
     `${plan.task.map(shellWord).join(' ')} || code=$?`,
     'echo "$code" >"$state/$i.exit"',

@@ -42,8 +42,10 @@ export function shardFromEnv(env: Env = process.env, count?: number): Shard {
   const max = env.SLURM_ARRAY_TASK_MAX !== undefined ? whole(env, 'SLURM_ARRAY_TASK_MAX', flag) : min + n - 1;
   const step = env.SLURM_ARRAY_TASK_STEP !== undefined ? whole(env, 'SLURM_ARRAY_TASK_STEP', flag) : 1;
   if (n < 1 || max - min + 1 !== n || (n > 1 && step !== 1) || id < min || id > max) {
-    throw new UserError(`${flag}: the array is not a contiguous range (SLURM_ARRAY_TASK_ID=${id}, MIN=${min}, ` +
-      `MAX=${max}, COUNT=${n}, STEP=${step}); for an array of some indices of N shards use --shard auto/N`);
+    throw new UserError(
+      `${flag}: the array is not a contiguous range (SLURM_ARRAY_TASK_ID=${id}, MIN=${min}, ` +
+        `MAX=${max}, COUNT=${n}, STEP=${step}); for an array of some indices of N shards use --shard auto/N`,
+    );
   }
   return { index: id - min + 1, count: n };
 }

@@ -64,7 +64,8 @@ export function taskStatuses(dir: string, opts: { queue: boolean }): { plan: Pla
       detail = `exit code ${exit}`;
     } else if (started !== null) {
       state = 'failed';
-      detail = 'no exit code: killed (time limit, memory, node failure or scancel)' +
+      detail =
+        'no exit code: killed (time limit, memory, node failure or scancel)' +
         (queued ? '' : ' or still running (squeue not available)');
     } else {
       state = queued ? 'not run' : 'not started';
@@ -95,17 +96,22 @@ export function requireAllDone(dir: string, unit: string): PlanRecord {
 }
 
 /** A status report: one line per task, a count, and what to resubmit. */
-export function statusText(dir: string, unit: string, tasks: TaskStatus[], plan: PlanRecord): string {
+export function statusText(unit: string, tasks: TaskStatus[], plan: PlanRecord): string {
   const width = String(plan.tasks).length;
-  const lines = tasks.map((t) => `${unit} ${String(t.index).padStart(width)}/${plan.tasks}  ${t.state.padEnd(9)}  ${t.detail}` +
-    (t.state === 'done' ? '' : `  log: ${t.log}`));
+  const lines = tasks.map(
+    (t) =>
+      `${unit} ${String(t.index).padStart(width)}/${plan.tasks}  ${t.state.padEnd(9)}  ${t.detail}` +
+      (t.state === 'done' ? '' : `  log: ${t.log}`),
+  );
   const counts = new Map<string, number>();
   for (const t of tasks) counts.set(t.state, (counts.get(t.state) ?? 0) + 1);
   lines.push([...counts].map(([s, n]) => `${n} ${s}`).join(', '));
   const redo = tasks.filter((t) => t.state === 'failed' || t.state === 'not run').map((t) => t.index);
   if (redo.length > 0) {
-    lines.push(`resubmit them: j=$(sbatch --parsable --array=${redo.join(',')} ${plan.taskScript})` +
-      ` && sbatch --dependency=afterok:$j ${plan.mergeScript}`);
+    lines.push(
+      `resubmit them: j=$(sbatch --parsable --array=${redo.join(',')} ${plan.taskScript})` +
+        ` && sbatch --dependency=afterok:$j ${plan.mergeScript}`,
+    );
   }
   const last = plan.jobs[plan.jobs.length - 1];
   if (last) lines.push(`jobs: array ${last.array}, merge ${last.merge}`);
@@ -127,7 +133,17 @@ export function jobFields(id: string): Record<string, string> | null {
   return f;
 }
 
-const FINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'TIMEOUT', 'NODE_FAIL', 'OUT_OF_MEMORY', 'PREEMPTED', 'BOOT_FAIL', 'DEADLINE']);
+const FINAL = new Set([
+  'COMPLETED',
+  'FAILED',
+  'CANCELLED',
+  'TIMEOUT',
+  'NODE_FAIL',
+  'OUT_OF_MEMORY',
+  'PREEMPTED',
+  'BOOT_FAIL',
+  'DEADLINE',
+]);
 
 /**
  * Waits for job `id` to end. `sbatch --wait` is not used: on a job cancelled for a dependency
@@ -135,7 +151,10 @@ const FINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'TIMEOUT', 'NODE_FAIL
  * kill_invalid_depend keep it) counts as ended. Returns its final JobState and Reason; null
  * when Slurm forgot the job (MinJobAge) before we looked.
  */
-export async function waitForJob(id: string, opts: { pollMs?: number } = {}): Promise<{ state: string; reason: string } | null> {
+export async function waitForJob(
+  id: string,
+  opts: { pollMs?: number } = {},
+): Promise<{ state: string; reason: string } | null> {
   for (;;) {
     const f = jobFields(id);
     if (f === null) return null;

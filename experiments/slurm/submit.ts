@@ -9,8 +9,17 @@ import { join } from 'node:path';
 import { UserError } from '../../config/errors.js';
 import { writeFileAtomic } from '../../sim/report-format.js';
 import {
-  checkSbatchOptions, jobName, mergeLog, mergeScript, mergeScriptText, slurmDir, stateDir, taskLog, taskScript,
-  taskScriptText, type ArrayPlan,
+  checkSbatchOptions,
+  jobName,
+  mergeLog,
+  mergeScript,
+  mergeScriptText,
+  slurmDir,
+  stateDir,
+  taskLog,
+  taskScript,
+  taskScriptText,
+  type ArrayPlan,
 } from './scripts.js';
 
 export const PLAN_FILE = 'plan.json';
@@ -48,8 +57,15 @@ export function runSlurm(name: 'sbatch' | 'squeue' | 'scontrol', args: string[])
     return execFileSync(slurmCommand(name), args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { stderr?: string; status?: number };
-    if (err.code === 'ENOENT') throw new UserError(`${name} not found on PATH: run this on a Slurm login node (or --dry-run to write the scripts only)`);
-    const msg = String(err.stderr ?? '').trim().split('\n').pop() || `exit code ${err.status}`;
+    if (err.code === 'ENOENT')
+      throw new UserError(
+        `${name} not found on PATH: run this on a Slurm login node (or --dry-run to write the scripts only)`,
+      );
+    const msg =
+      String(err.stderr ?? '')
+        .trim()
+        .split('\n')
+        .pop() || `exit code ${err.status}`;
     throw new UserError(`${name} ${args.join(' ')}: ${msg}`);
   }
 }
@@ -59,7 +75,8 @@ export function readPlan(dir: string): PlanRecord {
   if (!existsSync(file)) throw new UserError(`${dir}: no ${file} (not a folder written by --slurm)`);
   try {
     const p = JSON.parse(readFileSync(file, 'utf8')) as PlanRecord;
-    if (p.kind !== 'rbnn-sim.slurm-plan' || p.version !== 1 || !Number.isInteger(p.tasks)) throw new Error('not a plan of this version');
+    if (p.kind !== 'rbnn-sim.slurm-plan' || p.version !== 1 || !Number.isInteger(p.tasks))
+      throw new Error('not a plan of this version');
     return p;
   } catch (e) {
     throw new UserError(`${file}: not readable (${(e as Error).message.split('\n')[0]})`);
@@ -73,7 +90,8 @@ export function readPlan(dir: string): PlanRecord {
  */
 export function submitArray(plan: ArrayPlan, opts: { dryRun: boolean }): Submitted {
   checkSbatchOptions(plan.sbatch);
-  if (!Number.isInteger(plan.tasks) || plan.tasks < 1) throw new UserError(`expected at least one array task, got ${plan.tasks}`);
+  if (!Number.isInteger(plan.tasks) || plan.tasks < 1)
+    throw new UserError(`expected at least one array task, got ${plan.tasks}`);
   const sd = slurmDir(plan.dir);
   mkdirSync(join(sd, 'logs'), { recursive: true });
   rmSync(stateDir(plan.dir), { recursive: true, force: true });
@@ -87,8 +105,15 @@ export function submitArray(plan: ArrayPlan, opts: { dryRun: boolean }): Submitt
   chmodSync(tScript, 0o755);
   chmodSync(mScript, 0o755);
   const record: PlanRecord = {
-    kind: 'rbnn-sim.slurm-plan', version: 1, what: plan.what, id: plan.id, tasks: plan.tasks,
-    taskScript: tScript, mergeScript: mScript, taskJobName: jobName(plan, 'tasks'), jobs: [],
+    kind: 'rbnn-sim.slurm-plan',
+    version: 1,
+    what: plan.what,
+    id: plan.id,
+    tasks: plan.tasks,
+    taskScript: tScript,
+    mergeScript: mScript,
+    taskJobName: jobName(plan, 'tasks'),
+    jobs: [],
   };
   const planFile = join(sd, PLAN_FILE);
   const files = [tScript, mScript, planFile];
@@ -101,7 +126,9 @@ export function submitArray(plan: ArrayPlan, opts: { dryRun: boolean }): Submitt
   try {
     mergeJob = parsableId(runSlurm('sbatch', ['--parsable', `--dependency=afterok:${arrayJob}`, mScript]));
   } catch (e) {
-    throw new UserError(`${(e as Error).message} (the array job ${arrayJob} was submitted; cancel it with scancel ${arrayJob})`);
+    throw new UserError(
+      `${(e as Error).message} (the array job ${arrayJob} was submitted; cancel it with scancel ${arrayJob})`,
+    );
   }
   record.jobs.push({ array: arrayJob, merge: mergeJob, submittedAt: new Date().toISOString() });
   writeFileAtomic(planFile, `${JSON.stringify(record, null, 1)}\n`);

@@ -38,7 +38,12 @@ export function readSpecFile(file: string): SweepSpec {
   } catch (e) {
     throw new UserError(`--spec ${file}: not readable JSON (${(e as Error).message.split('\n')[0]})`);
   }
-  if (spec?.kind !== 'rbnn-sim.sweep-spec' || spec.version !== 1 || !Array.isArray(spec.axes) || !Array.isArray(spec.sets)) {
+  if (
+    spec?.kind !== 'rbnn-sim.sweep-spec' ||
+    spec.version !== 1 ||
+    !Array.isArray(spec.axes) ||
+    !Array.isArray(spec.sets)
+  ) {
     throw new UserError(`--spec ${file}: not a sweep spec of rbnn-sim (version 1)`);
   }
   const points = expandPoints(spec);
@@ -74,14 +79,34 @@ export function submitSweep(spec: SweepSpec, o: SlurmSweepOptions): Submitted & 
   const dir = resolve(o.out);
   const { points, units } = workUnits(spec);
   const shards = o.shards ?? Math.max(1, Math.min(units, MAX_DEFAULT_SHARDS));
-  if (!Number.isInteger(shards) || shards < 1) throw new UserError(`--shards: expected a whole number >= 1, got ${shards}`);
-  if (shards > points) throw new UserError(`--shards ${shards}: the sweep has only ${points} point${points === 1 ? '' : 's'}`);
+  if (!Number.isInteger(shards) || shards < 1)
+    throw new UserError(`--shards: expected a whole number >= 1, got ${shards}`);
+  if (shards > points)
+    throw new UserError(`--shards ${shards}: the sweep has only ${points} point${points === 1 ? '' : 's'}`);
   const specFile = join(slurmDir(dir), SPEC_FILE);
   const workers = String(o.sbatch.cpusPerTask ?? 1);
   const plan = {
-    what: 'sweep', dir, id: specHash(spec).slice(0, 8), tasks: shards, cwd: resolve(o.cwd ?? process.cwd()), sbatch: o.sbatch,
-    task: [...o.rbnnSim, 'sweep', '--spec', specFile, '--shard', `auto/${shards}`, '-o', `${dir}/shards/${TASK_WORD}`,
-      ...(o.cacheDir === null ? ['--no-cache'] : ['--cache', resolve(o.cacheDir)]), '--workers', workers, '--no-plots', '-q'],
+    what: 'sweep',
+    dir,
+    id: specHash(spec).slice(0, 8),
+    tasks: shards,
+    cwd: resolve(o.cwd ?? process.cwd()),
+    sbatch: o.sbatch,
+    task: [
+      ...o.rbnnSim,
+      'sweep',
+      '--spec',
+      specFile,
+      '--shard',
+      `auto/${shards}`,
+      '-o',
+      `${dir}/shards/${TASK_WORD}`,
+      ...(o.cacheDir === null ? ['--no-cache'] : ['--cache', resolve(o.cacheDir)]),
+      '--workers',
+      workers,
+      '--no-plots',
+      '-q',
+    ],
     merge: [...o.rbnnSim, 'sweep', '--slurm-merge', dir, ...(o.plots === false ? ['--no-plots'] : [])],
   };
   // Shard results of an earlier submission into this folder must not be taken for this one's.
@@ -104,7 +129,8 @@ export function mergeSlurmSweep(out: string): SweepResult {
   for (let i = 1; i <= plan.tasks; i++) {
     const name = shardDir(dir, i);
     const result = readSweepResult(name);
-    if (result.specHash !== specHash(spec)) throw new UserError(`${name}: a shard of another sweep (spec ${result.specHash}, expected ${specHash(spec)})`);
+    if (result.specHash !== specHash(spec))
+      throw new UserError(`${name}: a shard of another sweep (spec ${result.specHash}, expected ${specHash(spec)})`);
     const want = plan.tasks > 1 ? `${i}/${plan.tasks}` : 'all';
     const got = result.shard ? `${result.shard.index}/${result.shard.count}` : 'all';
     if (got !== want) throw new UserError(`${name}: holds shard ${got}, expected ${want}`);

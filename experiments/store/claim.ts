@@ -84,7 +84,11 @@ function takeOver(file: string, stale: Holder | null): void {
   }
   const moved = readHolder(aside);
   if ((moved?.token ?? null) !== (stale?.token ?? null)) {
-    try { fs.linkSync(aside, file); } catch { /* a newer claim is there */ }
+    try {
+      fs.linkSync(aside, file);
+    } catch {
+      /* a newer claim is there */
+    }
   }
   fs.rmSync(aside, { force: true });
 }
@@ -93,7 +97,9 @@ function takeOver(file: string, stale: Holder | null): void {
 export function tryClaim(file: string, opts: ClaimOptions = {}): Claim | null {
   const o = { ...DEFAULTS, ...opts };
   const me: Holder = {
-    host: os.hostname(), pid: process.pid, started: new Date().toISOString(),
+    host: os.hostname(),
+    pid: process.pid,
+    started: new Date().toISOString(),
     token: `${os.hostname()}-${process.pid}-${Math.random().toString(36).slice(2)}`,
     ...(process.env.SLURM_JOB_ID ? { job: process.env.SLURM_JOB_ID } : {}),
   };
@@ -116,7 +122,11 @@ export function tryClaim(file: string, opts: ClaimOptions = {}): Claim | null {
   removeHeldOnExit();
   const beat = setInterval(() => {
     const now = new Date();
-    try { fs.utimesSync(file, now, now); } catch { /* taken over or removed */ }
+    try {
+      fs.utimesSync(file, now, now);
+    } catch {
+      /* taken over or removed */
+    }
   }, o.heartbeatMs);
   beat.unref();
   let released = false;
@@ -145,7 +155,11 @@ export interface OnceSteps<T> {
  * The entry guarded by `claimFile`: read when present, else produced and written by exactly one
  * of the processes asking for it at once (the others wait for it and read it).
  */
-export async function produceOnce<T>(claimFile: string, steps: OnceSteps<T>, opts: ClaimOptions = {}): Promise<{ value: T; produced: boolean }> {
+export async function produceOnce<T>(
+  claimFile: string,
+  steps: OnceSteps<T>,
+  opts: ClaimOptions = {},
+): Promise<{ value: T; produced: boolean }> {
   const pollMs = opts.pollMs ?? DEFAULTS.pollMs;
   for (;;) {
     const found = steps.read();

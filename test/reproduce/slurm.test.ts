@@ -12,19 +12,38 @@ import { runCli } from '../run-cli.js';
 import { makeTempDir } from '../temp-dir.js';
 import type { ReproductionResult } from '../../experiments/reproduce/reproduce.js';
 
-const FLAGS = ['--quick', '--rows', 'R3,B3', '--seeds', '1,2', '--lr', '2,3', '--sram', '128 KiB',
-  '--set', 'training.trainSamples=400', '--set', 'training.validationSamples=200', '--set', 'training.testSamples=200'];
+const FLAGS = [
+  '--quick',
+  '--rows',
+  'R3,B3',
+  '--seeds',
+  '1,2',
+  '--lr',
+  '2,3',
+  '--sram',
+  '128 KiB',
+  '--set',
+  'training.trainSamples=400',
+  '--set',
+  'training.validationSamples=200',
+  '--set',
+  'training.testSamples=200',
+];
 
 /** results.json without what differs between invocations (time, the cache flags, the output path). */
 function comparable(file: string): unknown {
   const r = JSON.parse(readFileSync(file, 'utf8')) as ReproductionResult & Record<string, unknown>;
   for (const k of ['generatedAt', 'timing', 'commandLine']) delete r[k];
-  for (const row of r.rows) for (const s of row.seeds) { delete (s as Partial<typeof s>).seconds; delete (s as Partial<typeof s>).cached; }
+  for (const row of r.rows)
+    for (const s of row.seeds) {
+      delete (s as Partial<typeof s>).seconds;
+      delete (s as Partial<typeof s>).cached;
+    }
   return r;
 }
 
 describe('reproduce --slurm', () => {
-  it('one task per run; the merge step gives the local reproduction\'s results without training', async () => {
+  it("one task per run; the merge step gives the local reproduction's results without training", async () => {
     const tmp = makeTempDir('rbnn-repro-slurm-');
     const out = join(tmp, 'run', 'REPRODUCTION.md');
     const assets = join(tmp, 'run', 'reproduction');
@@ -32,7 +51,9 @@ describe('reproduce --slurm', () => {
     expect(sub.code).toBe(0);
     const script = readFileSync(join(assets, 'slurm/reproduce.sbatch'), 'utf8');
     expect(script).toContain('#SBATCH --array=1-8\n'); // 2 rows x 2 rates x 2 seeds
-    expect(script).toMatch(/ reproduce --seeds 1,2 --lr 2,3 --quick .* --out \S+REPRODUCTION.md --slurm-task "\$i"\/8 \|\| code=\$\?\n/);
+    expect(script).toMatch(
+      / reproduce --seeds 1,2 --lr 2,3 --quick .* --out \S+REPRODUCTION.md --slurm-task "\$i"\/8 \|\| code=\$\?\n/,
+    );
     expect(readFileSync(join(assets, 'slurm/merge.sbatch'), 'utf8')).toMatch(/ --slurm-merge\n$/);
 
     for (let i = 1; i <= 8; i++) {
@@ -43,11 +64,15 @@ describe('reproduce --slurm', () => {
     }
     expect(readdirSync(join(assets, 'training')).filter((f) => f.endsWith('.json'))).toHaveLength(8);
     // Again: the run is there, nothing trained.
-    expect((await runCli('reproduce', ...FLAGS, '-o', out, '--slurm-task', '1/8')).err).toMatch(/task 1\/8: 0 runs trained/);
+    expect((await runCli('reproduce', ...FLAGS, '-o', out, '--slurm-task', '1/8')).err).toMatch(
+      /task 1\/8: 0 runs trained/,
+    );
 
     const early = await runCli('reproduce', ...FLAGS, '-o', out, '--slurm-merge');
     expect(early.code).toBe(2);
-    expect(early.err).toMatch(/^rbnn-sim: 1 of 8 runs did not finish: run 5\/8 did not run \(no exit code\), log \S+reproduction\/slurm\/logs\/task-5\.out\n$/);
+    expect(early.err).toMatch(
+      /^rbnn-sim: 1 of 8 runs did not finish: run 5\/8 did not run \(no exit code\), log \S+reproduction\/slurm\/logs\/task-5\.out\n$/,
+    );
     writeFileSync(join(assets, 'slurm/state/5.exit'), '0\n');
     const merged = await runCli('reproduce', ...FLAGS, '-o', out, '--slurm-merge', '-q');
     expect(merged.code).toBe(0);
@@ -56,6 +81,8 @@ describe('reproduce --slurm', () => {
 
     const local = join(tmp, 'local', 'REPRODUCTION.md');
     expect((await runCli('reproduce', ...FLAGS, '-o', local, '-q')).code).toBe(0);
-    expect(comparable(join(assets, 'results.json'))).toEqual(comparable(join(tmp, 'local', 'reproduction', 'results.json')));
+    expect(comparable(join(assets, 'results.json'))).toEqual(
+      comparable(join(tmp, 'local', 'reproduction', 'results.json')),
+    );
   });
 });

@@ -38,24 +38,34 @@ beforeAll(() => {
 }, 300_000);
 
 afterAll(() => {
-  if (process.env.RBNN_SLURM_KEEP !== '1' && existsSync(SCRIPT)) execFileSync('bash', [SCRIPT, 'down'], { stdio: 'ignore' });
+  if (process.env.RBNN_SLURM_KEEP !== '1' && existsSync(SCRIPT))
+    execFileSync('bash', [SCRIPT, 'down'], { stdio: 'ignore' });
 });
 
 /** The CLI from source in a child process; resolves when it exits. */
 function cli(args: string[], onStart?: () => void): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
-    child.stdout.on('data', (b) => { out += String(b); });
-    child.stderr.on('data', (b) => { err += String(b); });
+    child.stdout.on('data', (b) => {
+      out += String(b);
+    });
+    child.stderr.on('data', (b) => {
+      err += String(b);
+    });
     onStart?.();
     child.on('close', (code) => done({ code, out, err }));
   });
 }
 
 const slurm = (cmd: string, args: string[]): string => execFileSync(cmd, args, { encoding: 'utf8', env });
-const jobState = (id: string): string => /JobState=(\w+)/.exec(slurm('scontrol', ['show', 'job', '-o', id]))?.[1] ?? '?';
+const jobState = (id: string): string =>
+  /JobState=(\w+)/.exec(slurm('scontrol', ['show', 'job', '-o', id]))?.[1] ?? '?';
 
 /** Files of an output folder (not slurm/ and shards/) with their bytes. */
 function outputs(dir: string): Map<string, Buffer> {
@@ -86,7 +96,18 @@ describe('sweep --slurm on a real Slurm', () => {
     const tmp = makeTempDir('rbnn-slurm-');
     const ref = await reference(tmp);
     const dir = join(tmp, 'run');
-    const r = await cli(['sweep', ...SWEEP, '--slurm', '--shards', '4', '--cache', join(tmp, 'store'), '-o', dir, '--wait']);
+    const r = await cli([
+      'sweep',
+      ...SWEEP,
+      '--slurm',
+      '--shards',
+      '4',
+      '--cache',
+      join(tmp, 'store'),
+      '-o',
+      dir,
+      '--wait',
+    ]);
     expect(r.err).toMatch(/submitted array job \d+ \(4 shards\) and merge job \d+/);
     expect(r.code).toBe(0);
     const [arrayJob, mergeJob] = r.out.trim().split(/\s+/);
@@ -97,7 +118,10 @@ describe('sweep --slurm on a real Slurm', () => {
     for (const [f, bytes] of ref) expect(got.get(f)!.equals(bytes), f).toBe(true);
     // Each shard ran one point, as its own array task.
     for (let i = 1; i <= 4; i++) {
-      const shard = JSON.parse(readFileSync(join(dir, 'shards', String(i), 'sweep.json'), 'utf8')) as { rows: unknown[]; shard: unknown };
+      const shard = JSON.parse(readFileSync(join(dir, 'shards', String(i), 'sweep.json'), 'utf8')) as {
+        rows: unknown[];
+        shard: unknown;
+      };
       expect(shard.shard).toEqual({ index: i, count: 4 });
       expect(shard.rows).toHaveLength(1);
       expect(readFileSync(join(dir, 'slurm/state', `${i}.started`), 'utf8')).toContain(`job ${arrayJob}_${i} `);
@@ -114,10 +138,32 @@ describe('sweep --slurm on a real Slurm', () => {
     const plan = join(dir, 'slurm/plan.json');
     const blocker = join(dir, 'shards', '3');
     // One task at a time: shard 3 starts only after shards 1 and 2 ended, long after the file is in its way.
-    const r = await cli(['sweep', ...SWEEP, '--slurm', '--shards', '4', '--array-parallel', '1', '--cache', join(tmp, 'store'), '-o', dir, '--wait'], () => {
-      void waitUntil(() => existsSync(plan) && readFileSync(plan, 'utf8').includes('"merge"'), 120_000, 'the submission')
-        .then(() => { mkdirSync(dirname(blocker), { recursive: true }); writeFileSync(blocker, 'in the way\n'); });
-    });
+    const r = await cli(
+      [
+        'sweep',
+        ...SWEEP,
+        '--slurm',
+        '--shards',
+        '4',
+        '--array-parallel',
+        '1',
+        '--cache',
+        join(tmp, 'store'),
+        '-o',
+        dir,
+        '--wait',
+      ],
+      () => {
+        void waitUntil(
+          () => existsSync(plan) && readFileSync(plan, 'utf8').includes('"merge"'),
+          120_000,
+          'the submission',
+        ).then(() => {
+          mkdirSync(dirname(blocker), { recursive: true });
+          writeFileSync(blocker, 'in the way\n');
+        });
+      },
+    );
     expect(r.code).toBe(1);
     const log = join(dir, 'slurm/logs/task-3.out');
     expect(r.err).toContain(`shard 3/4 failed (exit code 2), log ${log}`);
@@ -141,16 +187,34 @@ describe('sweep --slurm on a real Slurm', () => {
     expect(resubmit).toContain('--array=3 ');
     const ids = execFileSync('bash', ['-c', resubmit], { encoding: 'utf8', env }).trim().split(/\s+/);
     const newMerge = ids[ids.length - 1]!.split(';')[0]!;
-    await waitUntil(() => ['COMPLETED', 'FAILED', 'CANCELLED'].includes(jobState(newMerge)), 240_000, 'the new merge job');
+    await waitUntil(
+      () => ['COMPLETED', 'FAILED', 'CANCELLED'].includes(jobState(newMerge)),
+      240_000,
+      'the new merge job',
+    );
     expect(jobState(newMerge)).toBe('COMPLETED');
     const got = outputs(dir);
     for (const [f, bytes] of ref) expect(got.get(f)!.equals(bytes), f).toBe(true);
   });
 
-  it('reproduce --slurm: one task per run, the merge job writes the local reproduction\'s results', async () => {
+  it("reproduce --slurm: one task per run, the merge job writes the local reproduction's results", async () => {
     const tmp = makeTempDir('rbnn-slurm-repro-');
-    const flags = ['reproduce', '--quick', '--rows', 'R3', '--seeds', '1,2', '--sram', '128 KiB', '--set', 'training.trainSamples=400',
-      '--set', 'training.validationSamples=200', '--set', 'training.testSamples=200'];
+    const flags = [
+      'reproduce',
+      '--quick',
+      '--rows',
+      'R3',
+      '--seeds',
+      '1,2',
+      '--sram',
+      '128 KiB',
+      '--set',
+      'training.trainSamples=400',
+      '--set',
+      'training.validationSamples=200',
+      '--set',
+      'training.testSamples=200',
+    ];
     const local = await runCli(...flags, '-o', join(tmp, 'local/REPRODUCTION.md'), '-q');
     expect(local.code).toBe(0);
     const r = await cli([...flags, '-o', join(tmp, 'run/REPRODUCTION.md'), '--slurm', '--wait']);
@@ -158,12 +222,21 @@ describe('sweep --slurm on a real Slurm', () => {
     expect(r.code).toBe(0);
     expect(jobState(r.out.trim().split(/\s+/)[1]!)).toBe('COMPLETED');
     const results = (d: string): Record<string, unknown> => {
-      const x = JSON.parse(readFileSync(join(tmp, d, 'reproduction/results.json'), 'utf8')) as Record<string, unknown> & { rows: Array<{ seeds: Array<Record<string, unknown>> }> };
+      const x = JSON.parse(readFileSync(join(tmp, d, 'reproduction/results.json'), 'utf8')) as Record<
+        string,
+        unknown
+      > & { rows: Array<{ seeds: Array<Record<string, unknown>> }> };
       for (const k of ['generatedAt', 'timing', 'commandLine']) delete x[k];
-      for (const row of x.rows) for (const s of row.seeds) { delete s.seconds; delete s.cached; }
+      for (const row of x.rows)
+        for (const s of row.seeds) {
+          delete s.seconds;
+          delete s.cached;
+        }
       return x;
     };
     expect(results('run')).toEqual(results('local'));
-    expect(readFileSync(join(tmp, 'run/REPRODUCTION.md'), 'utf8')).toContain('0 trained by this invocation, 2 taken from the run cache');
+    expect(readFileSync(join(tmp, 'run/REPRODUCTION.md'), 'utf8')).toContain(
+      '0 trained by this invocation, 2 taken from the run cache',
+    );
   });
 });

@@ -21,18 +21,29 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const WRITER = join(ROOT, 'test/sweep/fixtures/store-writer.ts');
 
-interface Writer { done: Promise<{ code: number | null; signal: NodeJS.Signals | null; trained: string[] }>; kill(): void }
+interface Writer {
+  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; trained: string[] }>;
+  kill(): void;
+}
 
 function writer(dir: string, name: string, keys: Array<{ key: string; ms: number }>, extra: string[] = []): Writer {
-  const child = spawn(process.execPath, ['--import', TSX, WRITER, ...extra, dir, name, JSON.stringify(keys)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', TSX, WRITER, ...extra, dir, name, JSON.stringify(keys)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
-  child.stdout.on('data', (b) => { out += String(b); });
-  child.stderr.on('data', (b) => { err += String(b); });
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; trained: string[] }>((ok) => child.on('close', (code, signal) => {
-    if (code !== 0 && signal === null) throw new Error(`writer ${name} failed: ${err}`);
-    ok({ code, signal, trained: code === 0 ? (JSON.parse(out) as string[]) : [] });
-  }));
+  child.stdout.on('data', (b) => {
+    out += String(b);
+  });
+  child.stderr.on('data', (b) => {
+    err += String(b);
+  });
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; trained: string[] }>((ok) =>
+    child.on('close', (code, signal) => {
+      if (code !== 0 && signal === null) throw new Error(`writer ${name} failed: ${err}`);
+      ok({ code, signal, trained: code === 0 ? (JSON.parse(out) as string[]) : [] });
+    }),
+  );
   return { done, kill: () => child.kill('SIGKILL') };
 }
 
@@ -50,7 +61,10 @@ function storeContents(dir: string): { entries: Map<string, unknown>; others: st
   const entries = new Map<string, unknown>();
   const others: string[] = [];
   for (const f of readdirSync(folder).sort()) {
-    if (!f.endsWith('.json')) { others.push(f); continue; }
+    if (!f.endsWith('.json')) {
+      others.push(f);
+      continue;
+    }
     const e = JSON.parse(readFileSync(join(folder, f), 'utf8')) as Record<string, unknown>;
     delete e.createdAt;
     entries.set(f, e);
@@ -62,27 +76,36 @@ const KEYS = ['a1', 'b2', 'c3', 'd4', 'e5', 'f6'];
 
 describe('run store shared by concurrent processes', () => {
   it('N writers over overlapping runs leave the store a serial writer leaves, each run trained once', async () => {
-    await fc.assert(fc.asyncProperty(
-      fc.array(fc.array(fc.record({ key: fc.constantFrom(...KEYS), ms: fc.integer({ min: 0, max: 60 }) }), { minLength: 1, maxLength: 6 }), { minLength: 2, maxLength: 4 }),
-      async (lists) => {
-        const dir = makeTempDir('rbnn-store-');
-        const ws = lists.map((keys, i) => writer(dir, String(i), keys));
-        await until(() => lists.every((_, i) => existsSync(join(dir, `ready-${i}`))), 'the writers to start');
-        writeFileSync(join(dir, 'go'), ''); // all start at once
-        const results = await Promise.all(ws.map((w) => w.done));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.array(fc.record({ key: fc.constantFrom(...KEYS), ms: fc.integer({ min: 0, max: 60 }) }), {
+            minLength: 1,
+            maxLength: 6,
+          }),
+          { minLength: 2, maxLength: 4 },
+        ),
+        async (lists) => {
+          const dir = makeTempDir('rbnn-store-');
+          const ws = lists.map((keys, i) => writer(dir, String(i), keys));
+          await until(() => lists.every((_, i) => existsSync(join(dir, `ready-${i}`))), 'the writers to start');
+          writeFileSync(join(dir, 'go'), ''); // all start at once
+          const results = await Promise.all(ws.map((w) => w.done));
 
-        const wanted = [...new Set(lists.flat().map((k) => k.key))].sort();
-        const trained = results.flatMap((r) => r.trained).sort();
-        expect(trained).toEqual(wanted); // exactly once each
+          const wanted = [...new Set(lists.flat().map((k) => k.key))].sort();
+          const trained = results.flatMap((r) => r.trained).sort();
+          expect(trained).toEqual(wanted); // exactly once each
 
-        const serialDir = makeTempDir('rbnn-store-serial-');
-        const serial = new RunStore(serialDir);
-        for (const key of wanted) serial.put(key, { key }, fakeRecord(key));
-        const got = storeContents(dir);
-        expect(got.others).toEqual([]); // no claim or temporary file left behind
-        expect(got.entries).toEqual(storeContents(serialDir).entries);
-      },
-    ), { numRuns: 4 });
+          const serialDir = makeTempDir('rbnn-store-serial-');
+          const serial = new RunStore(serialDir);
+          for (const key of wanted) serial.put(key, { key }, fakeRecord(key));
+          const got = storeContents(dir);
+          expect(got.others).toEqual([]); // no claim or temporary file left behind
+          expect(got.entries).toEqual(storeContents(serialDir).entries);
+        },
+      ),
+      { numRuns: 4 },
+    );
   });
 
   it('a writer killed while training leaves a claim the next writer takes over; a half-written file is no entry', async () => {
@@ -99,7 +122,10 @@ describe('run store shared by concurrent processes', () => {
     writeFileSync(join(dir, 'training', 'y.json.tmp-99999-abc'), '{"kind":"rbnn-sim.training-ca');
     expect(new RunStore(dir).get('y')).toBeUndefined();
 
-    const b = await writer(dir, 'b', [{ key: 'x', ms: 0 }, { key: 'y', ms: 0 }]).done;
+    const b = await writer(dir, 'b', [
+      { key: 'x', ms: 0 },
+      { key: 'y', ms: 0 },
+    ]).done;
     expect(b.trained.sort()).toEqual(['x', 'y']);
     expect(existsSync(claim)).toBe(false);
     const cache = new RunStore(dir);
