@@ -1,8 +1,8 @@
 /** Flags of `--slurm` runs (sweep, reproduce) and what they turn into. */
 import type { Argv } from 'yargs';
 import type { SbatchOptions } from '../experiments/slurm/scripts.js';
-import { readPlan, type Submitted } from '../experiments/slurm/submit.js';
-import { queuedTasks, statusText, taskStatuses, waitForJob } from '../experiments/slurm/status.js';
+import type { Submitted } from '../experiments/slurm/submit.js';
+import { mergeOutcome, statusText, taskStatuses } from '../experiments/slurm/status.js';
 import { UserError } from '../config/errors.js';
 import { inArrayJob, shardFromEnv, type Env } from '../experiments/slurm/shard-env.js';
 import type { Shard } from '../experiments/sweep/points.js';
@@ -133,23 +133,12 @@ export async function reportSubmission(
     `watch: squeue -j ${sub.arrayJob},${sub.mergeJob}    or: rbnn-sim ${unit === 'shard' ? 'sweep' : 'reproduce'} --slurm-status ${dir}`,
   );
   if (!wait) return 0;
-  const end = await waitForJob(sub.mergeJob!);
-  if (end?.state === 'COMPLETED') {
+  const failure = await mergeOutcome(dir, sub.mergeJob!, unit);
+  if (failure === null) {
     say(`merge job ${sub.mergeJob} completed; outputs in ${dir}`);
     return 0;
   }
-  // A cancelled merge (kill_invalid_depend) ends before the rest of the array: let it drain first.
-  const plan = readPlan(dir);
-  for (let q = queuedTasks(plan.taskJobName); q !== null && q.size > 0; q = queuedTasks(plan.taskJobName)) {
-    await new Promise((r) => setTimeout(r, 2000));
-  }
-  const { tasks: st } = taskStatuses(dir, { queue: true });
-  const bad = st
-    .filter((t) => t.state !== 'done')
-    .map((t) => `${unit} ${t.index}/${tasks} ${t.state}${t.detail ? ` (${t.detail})` : ''}, log ${t.log}`);
-  process.stderr.write(
-    `rbnn-sim: merge job ${sub.mergeJob} ${end ? `${end.state} (${end.reason})` : 'unknown to Slurm'}: ${bad.length ? bad.join('; ') : `see ${dir}/slurm/logs/merge.out`}\n`,
-  );
+  process.stderr.write(`rbnn-sim: ${failure}\n`);
   return 1;
 }
 

@@ -164,3 +164,28 @@ export async function waitForJob(
     await new Promise((r) => setTimeout(r, opts.pollMs ?? 2000));
   }
 }
+
+/**
+ * Waits for the merge job `mergeJob` of the run in `dir`: null when it completed, else one line
+ * naming every task that did not finish (`unit` i/N, state, log). A merge cancelled for a failed
+ * task (kill_invalid_depend) ends before the rest of the array, which is let drain first.
+ */
+export async function mergeOutcome(
+  dir: string,
+  mergeJob: string,
+  unit: string,
+  opts: { pollMs?: number } = {},
+): Promise<string | null> {
+  const end = await waitForJob(mergeJob, opts);
+  if (end?.state === 'COMPLETED') return null;
+  const plan = readPlan(dir);
+  for (let q = queuedTasks(plan.taskJobName); q !== null && q.size > 0; q = queuedTasks(plan.taskJobName)) {
+    await new Promise((r) => setTimeout(r, opts.pollMs ?? 2000));
+  }
+  const { tasks } = taskStatuses(dir, { queue: true });
+  const bad = tasks
+    .filter((t) => t.state !== 'done')
+    .map((t) => `${unit} ${t.index}/${plan.tasks} ${t.state}${t.detail ? ` (${t.detail})` : ''}, log ${t.log}`);
+  const how = end ? `${end.state} (${end.reason})` : 'unknown to Slurm';
+  return `merge job ${mergeJob} ${how}: ${bad.length ? bad.join('; ') : `see ${dir}/slurm/logs/merge.out`}`;
+}
