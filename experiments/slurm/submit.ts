@@ -51,12 +51,21 @@ export function slurmCommand(name: 'sbatch' | 'squeue' | 'scontrol'): string {
   return process.env[name.toUpperCase()] ?? name;
 }
 
+const SLURM_TIMEOUT_MS = 30_000;
+
 /** Runs a Slurm client command; its failure becomes one line naming it. */
 export function runSlurm(name: 'sbatch' | 'squeue' | 'scontrol', args: string[]): string {
   try {
-    return execFileSync(slurmCommand(name), args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    // Slurm's clients retry for a minute when the controller or its configuration is missing.
+    return execFileSync(slurmCommand(name), args, {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: SLURM_TIMEOUT_MS,
+    });
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { stderr?: string; status?: number };
+    if (err.code === 'ETIMEDOUT')
+      throw new UserError(`${name} ${args.join(' ')}: no answer in ${SLURM_TIMEOUT_MS / 1000} s`);
     if (err.code === 'ENOENT')
       throw new UserError(
         `${name} not found on PATH: run this on a Slurm login node (or --dry-run to write the scripts only)`,
