@@ -21,9 +21,11 @@ import type { MemoryMap } from './mapping.js';
 import type { EnergyTable } from './energy-table.js';
 import { Dataflow, contextOf, isGridOp, type OpContext, type Plan, type Stream } from './dataflow.js';
 import {
-  COMPUTE_CYCLES, CYCLES, DRAM_ACTIVATIONS, DRAM_CYCLES, DRAM_READ_BURSTS, DRAM_WRITE_BURSTS, EVAL_SAMPLES, LANE_STEPS,
+  COMPUTE_CYCLES, CYCLES, DRAM_ACTIVATIONS, DRAM_CYCLES, DRAM_READ_BURSTS, DRAM_REOPENS, DRAM_WRITE_BURSTS, EVAL_SAMPLES, LANE_STEPS,
   OCCURRENCES, PER_BANK, SRAM_CYCLES, SRAM_READS, SRAM_WRITES, TRAIN_SAMPLES, addScaled, counterLength,
 } from './counters.js';
+import { dramPlanCosts, dramStateCosts } from './dram/plan-costs.js';
+import { dramBackgroundEnergy } from './dram/energy.js';
 
 /** How an op splits into chunks: `full` chunks of `chunk` samples, then one of `rest` (0: none). */
 export interface ChunkPlans {
@@ -133,14 +135,14 @@ export class CostModel {
     return { plan: best!.plan, v: best!.v };
   }
 
-  /** Energy of a counter vector: dynamic + leakage over its cycles. */
+  /** Energy of a counter vector: dynamic + leakage over its cycles + DRAM background and refresh. */
   energyOf(v: Float64Array): number {
     const e = this.table.entries;
     const bb = this.dram.burstBits;
     return v[SRAM_READS]! * e['sram.read'].energy + v[SRAM_WRITES]! * e['sram.write'].energy
       + v[DRAM_READ_BURSTS]! * bb * e['dram.read'].energy + v[DRAM_WRITE_BURSTS]! * bb * e['dram.write'].energy
-      + v[DRAM_ACTIVATIONS]! * e['dram.activate'].energy + v[LANE_STEPS]! * e['mac.step'].energy
-      + this.table.leakagePower * v[CYCLES]! / this.hw.clock;
+      + (v[DRAM_ACTIVATIONS]! + v[DRAM_REOPENS]!) * e['dram.activate'].energy + v[LANE_STEPS]! * e['mac.step'].energy
+      + this.table.leakagePower * v[CYCLES]! / this.hw.clock + dramBackgroundEnergy(v, e);
   }
 
   /** Counters of one chunk plan, with its cycle bounds. */
@@ -150,11 +152,12 @@ export class CostModel {
     v[LANE_STEPS] = plan.laneSteps;
     const compute = plan.computeCycles;
     const sramC = this.sram.cycles(v, PER_BANK, v, PER_BANK + this.banks);
-    const dramC = this.dram.cycles(v[DRAM_READ_BURSTS]! + v[DRAM_WRITE_BURSTS]!);
+    const dramC = dramPlanCosts(plan, this.dram, v);
     v[COMPUTE_CYCLES] = compute;
     v[SRAM_CYCLES] = sramC;
     v[DRAM_CYCLES] = dramC;
     v[CYCLES] = this.hw.policy.overlap ? Math.max(compute, sramC, dramC) : compute + sramC + dramC;
+    dramStateCosts(this.dram, v);
     return v;
   }
 
@@ -190,7 +193,6 @@ export class CostModel {
 
   private dramRange(start: number, bits: number, passes: number, write: boolean, v: Float64Array): void {
     v[write ? DRAM_WRITE_BURSTS : DRAM_READ_BURSTS]! += this.dram.burstsTouched(start, bits) * passes;
-    v[DRAM_ACTIVATIONS]! += this.dram.activations(start, bits) * passes;
   }
 }
 

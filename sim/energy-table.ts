@@ -4,12 +4,18 @@
  * sum over actions of count x entry, plus SRAM leakage power x elapsed time.
  *
  * Units of the counts: SRAM actions per word access, DRAM read/write per bit, DRAM activate
- * per row activation, MAC step per lane-step.
+ * per row activation, refresh per refresh command, DRAM states per DRAM clock (sim/dram/energy.ts),
+ * MAC step per lane-step.
  */
 import type { HardwareConfig } from '../config/schema.js';
 import type { Sram } from './components/sram.js';
+import { Dram } from './components/dram.js';
+import { dramEntries } from './dram/energy.js';
 
-export const ACTIONS = ['sram.read', 'sram.write', 'dram.read', 'dram.write', 'dram.activate', 'mac.step'] as const;
+export const ACTIONS = [
+  'sram.read', 'sram.write', 'dram.read', 'dram.write', 'dram.activate', 'dram.refresh', 'dram.active-standby',
+  'dram.precharge-standby', 'dram.power-down', 'dram.self-refresh', 'mac.step',
+] as const;
 export type Action = typeof ACTIONS[number];
 
 export interface EnergyEntry {
@@ -35,7 +41,7 @@ export function sramAccessEnergy(anchor: number, hw: HardwareConfig, bankBits: n
   return anchor * (wordBits / s.referenceWordWidth) * (bankBits / s.referenceBankSize) ** s.energyExponent;
 }
 
-export function buildEnergyTable(hw: HardwareConfig, sram: Sram): EnergyTable {
+export function buildEnergyTable(hw: HardwareConfig, sram: Sram, dram: Dram = new Dram(hw)): EnergyTable {
   const s = hw.sram;
   const law = `x (word ${sram.wordBits} b / ${s.referenceWordWidth} b) x (bank ${sram.bankBits / 8192} KiB / ${s.referenceBankSize / 8192} KiB)^${s.energyExponent}`;
   const step = hw.mac.stepEnergy * (hw.mac.accumulatorBits / 32) * hw.mac.bitsPerCycle;
@@ -49,9 +55,7 @@ export function buildEnergyTable(hw: HardwareConfig, sram: Sram): EnergyTable {
       action: 'sram.write', energy: sramAccessEnergy(s.writeEnergy, hw, sram.bankBits, sram.wordBits), per: 'word write',
       source: `sram.writeEnergy ${law} (assumption: write = read)`,
     },
-    'dram.read': { action: 'dram.read', energy: hw.dram.readEnergyPerBit, per: 'bit read', source: 'dram.readEnergyPerBit (Accelergy CACTI plug-in, LPDDR4 8 pJ/bit)' },
-    'dram.write': { action: 'dram.write', energy: hw.dram.writeEnergyPerBit, per: 'bit written', source: 'dram.writeEnergyPerBit (Accelergy CACTI plug-in, LPDDR4 8 pJ/bit)' },
-    'dram.activate': { action: 'dram.activate', energy: hw.dram.activationEnergy, per: 'row activation', source: 'dram.activationEnergy (default 0: folded into per-bit energy)' },
+    ...dramEntries(hw, dram),
     'mac.step': {
       action: 'mac.step', energy: step, per: 'lane-step',
       source: `mac.stepEnergy x ${hw.mac.accumulatorBits}/32 accumulator bits x ${hw.mac.bitsPerCycle} bit/cycle (Horowitz: 32-bit add 0.1 pJ)`,

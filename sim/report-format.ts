@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { formatQuantity } from '../config/units.js';
 import { PHASES } from '../model/ops.js';
 import { ENERGY_ACTIONS, type CostSummary, type EnergyAction, type SimReport } from './report.js';
+import { dramHeadline, dramStateTable } from './dram/report-table.js';
 
 type Cell = string;
 type Table = { head: Cell[]; rows: Cell[][]; align?: Array<'l' | 'r'> };
@@ -35,6 +36,11 @@ const ACTION_LABEL: Record<EnergyAction, [string, string, string]> = {
   'dram.read': ['DRAM', 'read', 'bursts'],
   'dram.write': ['DRAM', 'write', 'bursts'],
   'dram.activate': ['DRAM', 'activate', 'row activations'],
+  'dram.refresh': ['DRAM', 'refresh', 'refreshes'],
+  'dram.active-standby': ['DRAM', 'active standby', 'seconds'],
+  'dram.precharge-standby': ['DRAM', 'precharge standby', 'seconds'],
+  'dram.power-down': ['DRAM', 'power-down', 'seconds'],
+  'dram.self-refresh': ['DRAM', 'self-refresh', 'seconds'],
   'mac.step': ['MAC array', 'step', 'lane-steps'],
 };
 
@@ -46,6 +52,11 @@ function actionCount(s: CostSummary, a: EnergyAction): number {
     case 'dram.read': return s.counts.dramReadBursts;
     case 'dram.write': return s.counts.dramWriteBursts;
     case 'dram.activate': return s.counts.dramActivations;
+    case 'dram.refresh': return s.counts.dram.refreshes;
+    case 'dram.active-standby': return s.dramStates.activeStandby;
+    case 'dram.precharge-standby': return s.dramStates.prechargeStandby;
+    case 'dram.power-down': return s.dramStates.powerDown;
+    case 'dram.self-refresh': return s.dramStates.selfRefresh;
     case 'mac.step': return s.counts.macSteps;
   }
 }
@@ -62,7 +73,7 @@ function headline(r: SimReport): string[] {
   }
   lines.push(`Accelerator: ${formatQuantity(hw.clockHz, 'Hz', 4)}; SRAM ${bits(hw.sram.capacityBits)} (${hw.sram.banks} banks of ${bits(hw.sram.bankBits)}, ` +
     `${hw.sram.wordBits}-bit words, ${hw.sram.ports} port${hw.sram.ports > 1 ? 's' : ''}, ${hw.sram.cellType}); ` +
-    `DRAM ${hw.dram.busWidthBits}-bit bus x${hw.dram.dataRate} at ${hw.dram.clockRatio}x clock, ${hw.dram.burstBits / 8} B bursts; ` +
+    `${dramHeadline(hw.dram)}; ` +
     `${hw.mac.lanes} bit-serial lanes (serial ${hw.mac.serialOperand}, ${hw.mac.bitsPerCycle} b/cycle)`);
   lines.push(`Policies: frozen ${hw.policy.frozen}, overlap ${hw.policy.overlap ? 'on' : 'off'}, gradients ${hw.policy.gradients}, mapper ${hw.policy.mapper}`);
   return lines;
@@ -91,7 +102,8 @@ function tables(r: SimReport): Array<{ title: string; table: Table; note?: strin
       rows: ENERGY_ACTIONS.map((a) => {
         const [c, act, unit] = ACTION_LABEL[a];
         const n = actionCount(t, a);
-        return [c, act, a === 'sram.leakage' ? seconds(n) : count(n), a === 'sram.leakage' ? 'elapsed' : unit, joules(t.energy.byAction[a]), pct(t.energy.byAction[a], t.energy.total)];
+        const time = unit === 'seconds';
+        return [c, act, time ? seconds(n) : count(n), a === 'sram.leakage' ? 'elapsed' : time ? 'in state' : unit, joules(t.energy.byAction[a]), pct(t.energy.byAction[a], t.energy.total)];
       }),
       align: ['l', 'l', 'r', 'l', 'r', 'r'],
     },
@@ -99,23 +111,23 @@ function tables(r: SimReport): Array<{ title: string; table: Table; note?: strin
   out.push({
     title: 'By phase',
     table: {
-      head: ['phase', 'energy', 'share', 'cycles', 'share', 'DRAM read', 'DRAM written', 'MAC steps'],
+      head: ['phase', 'energy', 'share', 'cycles', 'share', 'DRAM read', 'DRAM written', 'DRAM background', 'MAC steps'],
       rows: PHASES.map((p) => {
         const s = r.byPhase[p];
         return [p, joules(s.energy.total), pct(s.energy.total, t.energy.total), count(s.cycles.total), pct(s.cycles.total, t.cycles.total),
-          bytes(s.counts.dramReadBytes), bytes(s.counts.dramWriteBytes), count(s.counts.macSteps)];
+          bytes(s.counts.dramReadBytes), bytes(s.counts.dramWriteBytes), joules(s.energy.background), count(s.counts.macSteps)];
       }),
-      align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
     },
   });
   if (r.byIteration.length > 0) {
     out.push({
       title: 'By iteration',
       table: {
-        head: ['iteration', 'trainable bits', 'energy', 'cycles', 'time', 'DRAM read', 'DRAM written', 'training samples'],
+        head: ['iteration', 'trainable bits', 'energy', 'cycles', 'time', 'DRAM read', 'DRAM written', 'DRAM background', 'training samples'],
         rows: r.byIteration.map((i) => [String(i.iteration), i.trainableBits === null ? '-' : String(i.trainableBits), joules(i.energy.total), count(i.cycles.total),
-          seconds(i.seconds), bytes(i.counts.dramReadBytes), bytes(i.counts.dramWriteBytes), count(i.samples.train)]),
-        align: ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+          seconds(i.seconds), bytes(i.counts.dramReadBytes), bytes(i.counts.dramWriteBytes), joules(i.energy.background), count(i.samples.train)]),
+        align: ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
       },
     });
   }
@@ -146,6 +158,8 @@ function tables(r: SimReport): Array<{ title: string; table: Table; note?: strin
     note: `DRAM row activations: ${count(t.counts.dramActivations)}; operations costed: ${count(t.ops)} (${r.shapes} distinct shapes); ` +
       `samples: ${count(t.samples.train)} trained, ${count(t.samples.evaluate)} evaluated`,
   });
+  const states = dramStateTable(r, { count, seconds, joules, pct });
+  if (states) out.push(states);
   const p = r.placement;
   out.push({
     title: `Placement: ${bits(p.sramUsedBits)} of ${bits(p.sramCapacityBits)} SRAM used`,

@@ -9,12 +9,16 @@ import type { IterationResult, TrainResult } from '../model/results.js';
 import type { Action, EnergyTable } from './energy-table.js';
 import type { MemoryMap } from './mapping.js';
 import {
-  COMPUTE_CYCLES, CYCLES, DRAM_ACTIVATIONS, DRAM_CYCLES, DRAM_READ_BURSTS, DRAM_WRITE_BURSTS, EVAL_SAMPLES, LANE_STEPS,
+  COMPUTE_CYCLES, CYCLES, DRAM_ACTIVATIONS, DRAM_CYCLES, DRAM_READ_BURSTS, DRAM_REOPENS, DRAM_WRITE_BURSTS, EVAL_SAMPLES, LANE_STEPS,
   OCCURRENCES, PER_BANK, SRAM_CYCLES, SRAM_READS, SRAM_WRITES, TRAIN_SAMPLES,
 } from './counters.js';
+import { DRAM_BACKGROUND_ACTIONS, dramEnergy } from './dram/energy.js';
+import { dramCounts, dramStates, type DramCounts, type DramStates } from './dram/summary.js';
 
 export type EnergyAction = Action | 'sram.leakage';
-export const ENERGY_ACTIONS: readonly EnergyAction[] = ['sram.read', 'sram.write', 'sram.leakage', 'dram.read', 'dram.write', 'dram.activate', 'mac.step'];
+export const ENERGY_ACTIONS: readonly EnergyAction[] = [
+  'sram.read', 'sram.write', 'sram.leakage', 'dram.read', 'dram.write', 'dram.activate', ...DRAM_BACKGROUND_ACTIONS, 'mac.step',
+];
 
 export interface Counts {
   /** SRAM word accesses. */
@@ -26,7 +30,10 @@ export interface Counts {
   dramWriteBursts: number;
   dramReadBytes: number;
   dramWriteBytes: number;
+  /** Row activations of the address sequence (open page), plus the expected re-opens after refreshes. */
   dramActivations: number;
+  /** DRAM details: row conflicts, re-opens, refreshes, power-state exits (sim/dram/summary.ts). */
+  dram: DramCounts;
   /** MAC lane-steps. */
   macSteps: number;
 }
@@ -44,6 +51,8 @@ export interface EnergyBreakdown {
   total: number;
   dynamic: number;
   leakage: number;
+  /** DRAM background power (by state) and refresh over the elapsed time. */
+  background: number;
   /** Component x action (sram.leakage: leakage over the elapsed time). */
   byAction: Record<EnergyAction, number>;
 }
@@ -55,6 +64,8 @@ export interface CostSummary {
   counts: Counts;
   cycles: CycleCounts;
   seconds: number;
+  /** Seconds the DRAM spent in each power state (device model; zero under per-bit). */
+  dramStates: DramStates;
   energy: EnergyBreakdown;
 }
 
@@ -76,7 +87,11 @@ export interface PlacedTensor {
 export interface HardwareSummary {
   clockHz: number;
   sram: { capacityBits: number; banks: number; wordBits: number; ports: number; bankBits: number; cellType: string };
-  dram: { busWidthBits: number; dataRate: number; clockRatio: number; burstBits: number; cyclesPerBurst: number; latencyCycles: number; rowBits: number };
+  dram: {
+    busWidthBits: number; dataRate: number; clockRatio: number; burstBits: number; cyclesPerBurst: number; latencyCycles: number; rowBits: number;
+    model: string; part: string; devices: number; burstLength: number; banks: number; addressMapping: string;
+    powerDown: string; powerDownAfter: number; selfRefreshAfter: number;
+  };
   mac: { lanes: number; serialOperand: string; bitsPerCycle: number; accumulatorBits: number };
   policy: { frozen: string; overlap: boolean; gradients: string; mapper: string };
 }
@@ -125,6 +140,8 @@ export interface SummaryContext {
   banks: number;
   burstBits: number;
   clock: number;
+  /** DRAM clock (Hz): accelerator clock x the DRAM's clock ratio. */
+  dramClockHz: number;
   table: EnergyTable;
 }
 
@@ -137,13 +154,13 @@ export function summarize(v: Float64Array, cx: SummaryContext): CostSummary {
     'sram.read': v[SRAM_READS]! * e['sram.read'].energy,
     'sram.write': v[SRAM_WRITES]! * e['sram.write'].energy,
     'sram.leakage': cx.table.leakagePower * seconds,
-    'dram.read': v[DRAM_READ_BURSTS]! * bb * e['dram.read'].energy,
-    'dram.write': v[DRAM_WRITE_BURSTS]! * bb * e['dram.write'].energy,
-    'dram.activate': v[DRAM_ACTIVATIONS]! * e['dram.activate'].energy,
+    ...dramEnergy(v, e, bb),
     'mac.step': v[LANE_STEPS]! * e['mac.step'].energy,
   };
   const leakage = byAction['sram.leakage'];
   const dynamic = byAction['sram.read'] + byAction['sram.write'] + byAction['dram.read'] + byAction['dram.write'] + byAction['dram.activate'] + byAction['mac.step'];
+  let background = 0;
+  for (const a of DRAM_BACKGROUND_ACTIONS) background += byAction[a];
   const B = cx.banks;
   return {
     ops: v[OCCURRENCES]!,
@@ -157,12 +174,14 @@ export function summarize(v: Float64Array, cx: SummaryContext): CostSummary {
       dramWriteBursts: v[DRAM_WRITE_BURSTS]!,
       dramReadBytes: v[DRAM_READ_BURSTS]! * bb / 8,
       dramWriteBytes: v[DRAM_WRITE_BURSTS]! * bb / 8,
-      dramActivations: v[DRAM_ACTIVATIONS]!,
+      dramActivations: v[DRAM_ACTIVATIONS]! + v[DRAM_REOPENS]!,
+      dram: dramCounts(v),
       macSteps: v[LANE_STEPS]!,
     },
     cycles: { compute: v[COMPUTE_CYCLES]!, sram: v[SRAM_CYCLES]!, dram: v[DRAM_CYCLES]!, total: v[CYCLES]! },
     seconds,
-    energy: { total: dynamic + leakage, dynamic, leakage, byAction },
+    dramStates: dramStates(v, cx.dramClockHz),
+    energy: { total: dynamic + leakage + background, dynamic, leakage, background, byAction },
   };
 }
 

@@ -30,6 +30,7 @@ import { Dataflow } from './dataflow.js';
 import { CostModel } from './cost-model.js';
 import { CYCLES, addScaled, counterLength } from './counters.js';
 import { TraceEmitter } from './trace-emitter.js';
+import { dramHardwareSummary } from './dram/hardware-summary.js';
 import { placementOf, summarize, trainingSummary, type CostSummary, type IterationSummary, type SimReport, type SummaryContext } from './report.js';
 
 const PHASE_INDEX: Record<Phase, number> = Object.fromEntries(PHASES.map((p, i) => [p, i])) as Record<Phase, number>;
@@ -79,7 +80,7 @@ export class Simulator implements OpObserver {
     this.sram = new Sram(this.hw);
     this.dram = new Dram(this.hw);
     this.mac = new MacArray(this.hw);
-    this.table = buildEnergyTable(this.hw, this.sram);
+    this.table = buildEnergyTable(this.hw, this.sram, this.dram);
     this.len = counterLength(this.sram.banks);
     this.traced = new Float64Array(this.len);
     this.tap = opts.trace;
@@ -204,7 +205,10 @@ export class Simulator implements OpObserver {
   }
 
   private summaryContext(): SummaryContext {
-    return { banks: this.sram.banks, burstBits: this.dram.burstBits, clock: this.hw.clock, table: this.table };
+    return {
+      banks: this.sram.banks, burstBits: this.dram.burstBits, clock: this.hw.clock, dramClockHz: this.hw.clock * this.dram.clockRatio,
+      table: this.table,
+    };
   }
 
   /** The report of everything costed so far; `training`: the result of the run that produced the stream. */
@@ -226,8 +230,9 @@ export class Simulator implements OpObserver {
         clockHz: hw.clock,
         sram: { capacityBits: this.sram.capacityBits, banks: this.sram.banks, wordBits: this.sram.wordBits, ports: this.sram.ports, bankBits: this.sram.bankBits, cellType: hw.sram.cellType },
         dram: {
-          busWidthBits: hw.dram.busWidth, dataRate: hw.dram.dataRate, clockRatio: hw.dram.clockRatio, burstBits: this.dram.burstBits,
+          busWidthBits: hw.dram.busWidth, dataRate: hw.dram.dataRate, clockRatio: this.dram.clockRatio, burstBits: this.dram.burstBits,
           cyclesPerBurst: this.dram.cyclesPerBurst, latencyCycles: this.dram.latencyCycles, rowBits: this.dram.rowBits,
+          ...dramHardwareSummary(this.dram),
         },
         mac: { lanes: this.mac.lanes, serialOperand: this.mac.serialOperand, bitsPerCycle: this.mac.bitsPerCycle, accumulatorBits: this.mac.accumulatorBits },
         policy: { frozen: hw.policy.frozen, overlap: hw.policy.overlap, gradients: hw.policy.gradients, mapper: hw.policy.mapper },
