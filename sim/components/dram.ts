@@ -73,7 +73,8 @@ export class Dram {
       }
       this.devices = d.busWidth / part.deviceWidth;
       this.rowBits = part.columns * d.busWidth;
-      this.clockRatio = 1 / (part.tCK * 1e-9 * hw.clock);
+      // 1e9 / (tCK x clock): exactly 8 for 1.25 ns at 100 MHz (1 / (1.25e-9 x 1e8) is not).
+      this.clockRatio = 1e9 / (part.tCK * hw.clock);
       // DRAMSim3: burst_cycle = BL / 2 for DDR3, DDR4, LPDDR3, LPDDR4.
       this.burstClocks = BL / 2;
       this.map = new AddressMap(mapping, { ...banks, burstsPerRow: part.columns / BL });

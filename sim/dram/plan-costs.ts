@@ -13,6 +13,13 @@ import {
   DRAM_SELF_REFRESH_CLOCKS, DRAM_SELF_REFRESH_EXITS, DRAM_WRITE_BURSTS,
 } from '../counters.js';
 
+/**
+ * Fractional counters (clocks, expected refreshes) are kept in sixteenths, so that sums of them
+ * are exact in doubles (below 2^49) in any order: compressed and expanded streams, totals and
+ * phases, traced and untraced runs add up to identical numbers.
+ */
+const q = (x: number): number => Math.round(x * 16) / 16;
+
 export type RangeVisitor = (startBit: number, bits: number, write: boolean) => void;
 
 /**
@@ -69,22 +76,25 @@ export function dramPlanCosts(plan: Plan, dram: Dram, v: Float64Array): number {
   v[DRAM_ACTIVATIONS] = rb.activations;
   v[DRAM_CONFLICTS] = rb.conflicts;
   const { busy, reopens } = dram.busyClocks(v[DRAM_READ_BURSTS]! + v[DRAM_WRITE_BURSTS]!, rb.conflicts);
-  v[DRAM_BUSY_CLOCKS] = busy;
-  v[DRAM_REOPENS] = reopens;
-  return dram.cycles(busy);
+  v[DRAM_BUSY_CLOCKS] = q(busy);
+  v[DRAM_REOPENS] = q(reopens);
+  return dram.cycles(v[DRAM_BUSY_CLOCKS]!);
 }
 
 /** Power-state clocks and refreshes over the chunk's v[CYCLES] (device model only). */
 export function dramStateCosts(dram: Dram, v: Float64Array): void {
   if (dram.model !== 'device') return;
-  const total = v[CYCLES]! * dram.clockRatio;
   const busy = v[DRAM_BUSY_CLOCKS]!;
-  const s = dram.idle(Math.max(0, total - busy), busy > 0);
-  v[DRAM_ACTIVE_CLOCKS] = busy + s.active;
-  v[DRAM_PRECHARGE_CLOCKS] = s.precharge;
-  v[DRAM_POWER_DOWN_CLOCKS] = s.powerDown;
-  v[DRAM_SELF_REFRESH_CLOCKS] = s.selfRefresh;
+  const total = Math.max(q(v[CYCLES]! * dram.clockRatio), busy);
+  const s = dram.idle(total - busy, busy > 0);
+  const sr = q(s.selfRefresh);
+  const pd = q(s.powerDown);
+  const pre = q(s.precharge);
+  v[DRAM_ACTIVE_CLOCKS] = total - sr - pd - pre;
+  v[DRAM_PRECHARGE_CLOCKS] = pre;
+  v[DRAM_POWER_DOWN_CLOCKS] = pd;
+  v[DRAM_SELF_REFRESH_CLOCKS] = sr;
   v[DRAM_POWER_DOWN_EXITS] = s.powerDownExits;
   v[DRAM_SELF_REFRESH_EXITS] = s.selfRefreshExits;
-  v[DRAM_REFRESHES] = (Math.max(total, busy) - s.selfRefresh) / dram.part.tREFI;
+  v[DRAM_REFRESHES] = q((total - sr) / dram.part.tREFI);
 }

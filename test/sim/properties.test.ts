@@ -16,6 +16,11 @@ const overridesArb = fc.record({
   wordsPerBank: fc.integer({ min: 1, max: 120 }),
   ports: fc.integer({ min: 1, max: 2 }),
   burstBytes: fc.constantFrom(4, 8, 32, 64),
+  dramModel: fc.constantFrom('device', 'per-bit'),
+  part: fc.constantFrom('lpddr3-1600', 'lpddr4-2400', 'ddr4-3200', 'ddr3-1600'),
+  powerDown: fc.constantFrom('standby', 'power-down', 'self-refresh'),
+  powerDownAfter: fc.integer({ min: 0, max: 400 }),
+  selfRefreshAfter: fc.integer({ min: 0, max: 4000 }),
   busBytes: fc.constantFrom(1, 2, 4, 8),
   clockRatio: fc.constantFrom(0.5, 1, 2, 8),
   latencyNs: fc.integer({ min: 0, max: 200 }),
@@ -55,8 +60,20 @@ function toConfig(o: Overrides, patch: Partial<Overrides> = {}): Config {
     'hardware.sram.wordWidth': `${x.wordBytes} B`,
     'hardware.sram.ports': x.ports,
     'hardware.sram.cellType': x.cellType,
-    'hardware.dram.burst': `${x.burstBytes} B`,
-    'hardware.dram.busWidth': `${x.busBytes} B`,
+    // The device model: a bus of one device (x32 LPDDR3, x16 others), at least 2 transfers a burst.
+    ...(x.dramModel === 'device' ? {
+      'hardware.dram.model': 'device',
+      'hardware.dram.part': x.part,
+      'hardware.dram.busWidth': x.part === 'lpddr3-1600' ? '4 B' : '2 B',
+      'hardware.dram.burst': `${Math.max(x.burstBytes, x.part === 'lpddr3-1600' ? 8 : 4)} B`,
+      'hardware.dram.powerDown': x.powerDown,
+      'hardware.dram.powerDownAfter': x.powerDownAfter,
+      'hardware.dram.selfRefreshAfter': x.selfRefreshAfter,
+    } : {
+      'hardware.dram.model': 'per-bit',
+      'hardware.dram.burst': `${x.burstBytes} B`,
+      'hardware.dram.busWidth': `${x.busBytes} B`,
+    }),
     'hardware.dram.clockRatio': x.clockRatio,
     'hardware.dram.latency': `${x.latencyNs} ns`,
     'hardware.dram.rowSize': `${x.rowBytes} B`,
@@ -131,7 +148,20 @@ describe('simulator properties over random configurations and schedules', () => 
       const rel = (a: number, b: number) => Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(a), Math.abs(b), 1e-30);
       expect(rel(r.total.energy.dynamic, dynamic)).toBe(true);
       expect(rel(r.total.energy.leakage, leakage)).toBe(true);
-      expect(rel(r.total.energy.total, dynamic + leakage)).toBe(true);
+      // DRAM background: refreshes and seconds per state x the per-clock entries.
+      const st = r.total.dramStates;
+      const perClock = r.hardware.clockHz * r.hardware.dram.clockRatio;
+      const background = c.dram.refreshes * e['dram.refresh']! + perClock * (st.activeStandby * e['dram.active-standby']!
+        + st.prechargeStandby * e['dram.precharge-standby']! + st.powerDown * e['dram.power-down']! + st.selfRefresh * e['dram.self-refresh']!);
+      expect(Math.abs(r.total.energy.background - background)).toBeLessThanOrEqual(1e-9 * Math.max(background, 1e-30));
+      // The states partition the elapsed time (device model).
+      if (r.hardware.dram.model === 'device') {
+        const states = st.activeStandby + st.prechargeStandby + st.powerDown + st.selfRefresh;
+        // Each chunk's time in sixteenths of a DRAM clock (sim/dram/plan-costs.ts).
+        // (each chunk's time is rounded to a sixteenth of a DRAM clock: a few chunks per op here).
+        expect(Math.abs(states - r.total.seconds)).toBeLessThanOrEqual(r.total.ops * 0.5 / perClock);
+      }
+      expect(rel(r.total.energy.total, dynamic + leakage + r.total.energy.background)).toBe(true);
       expect(rel(sum(ENERGY_ACTIONS.map((a) => r.total.energy.byAction[a])), r.total.energy.total)).toBe(true);
       expect(r.energyTable.leakagePower).toBeCloseTo(r.energyTable.leakagePerBit * r.hardware.sram.capacityBits, 25);
     }), RUNS);

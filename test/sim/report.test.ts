@@ -38,7 +38,7 @@ describe('report rendering', () => {
   it('renders Markdown tables with one row per phase', () => {
     const md = formatReportMarkdown(report);
     expect(md.startsWith('# rbnn-sim report\n')).toBe(true);
-    expect(md).toContain('| phase | energy | share | cycles | share | DRAM read | DRAM written | MAC steps |');
+    expect(md).toContain('| phase | energy | share | cycles | share | DRAM read | DRAM written | DRAM background | MAC steps |');
     for (const p of ['load', 'forward', 'backward', 'gradient', 'update', 'evaluate']) expect(md).toMatch(new RegExp(`^\\| ${p} \\|`, 'm'));
   });
 
