@@ -24,7 +24,7 @@ import {
   COMPUTE_CYCLES, CYCLES, DRAM_ACTIVATIONS, DRAM_CYCLES, DRAM_READ_BURSTS, DRAM_REOPENS, DRAM_WRITE_BURSTS, EVAL_SAMPLES, LANE_STEPS,
   OCCURRENCES, PER_BANK, SRAM_CYCLES, SRAM_READS, SRAM_WRITES, TRAIN_SAMPLES, addScaled, counterLength,
 } from './counters.js';
-import { dramPlanCosts, dramStateCosts } from './dram/plan-costs.js';
+import { chunkCarryOver, dramPlanCosts, dramStateCosts } from './dram/plan-costs.js';
 import { dramBackgroundEnergy } from './dram/energy.js';
 
 /** How an op splits into chunks: `full` chunks of `chunk` samples, then one of `rest` (0: none). */
@@ -113,6 +113,7 @@ export class CostModel {
       chunks.restPlan = plan;
       addScaled(vec, v, 1);
     }
+    vec[DRAM_ACTIVATIONS]! += chunkCarryOver(chunks, this.dram);
     return { vec, chunks };
   }
 

@@ -108,16 +108,17 @@ export class Dram {
    * DRAM clocks the device is busy serving `bursts` bursts with `conflicts` back-to-back row
    * conflicts (tRP + tRCD each; other row misses hide behind other banks' transfers) and, in the
    * device model, refresh: every tREFI - tRFC clocks of work lose tRFC to a refresh and tRCD to
-   * re-opening the row it closed. Per-bit model: transfer time only.
+   * re-opening the rows it closed (their activations: sim/dram/plan-costs.ts). Per-bit model:
+   * transfer time only.
    */
-  busyClocks(bursts: number, conflicts: number): { busy: number; reopens: number } {
-    if (bursts <= 0) return { busy: 0, reopens: 0 };
+  busyClocks(bursts: number, conflicts: number): { busy: number; refreshes: number } {
+    if (bursts <= 0) return { busy: 0, refreshes: 0 };
     const transfer = bursts * this.burstClocks;
-    if (this.model !== 'device') return { busy: transfer, reopens: 0 };
+    if (this.model !== 'device') return { busy: transfer, refreshes: 0 };
     const p = this.part;
     const work = transfer + conflicts * (p.tRP + p.tRCD);
-    const reopens = work / (p.tREFI - p.tRFC);
-    return { busy: work + reopens * (p.tRFC + p.tRCD), reopens };
+    const refreshes = work / (p.tREFI - p.tRFC);
+    return { busy: work + refreshes * (p.tRFC + p.tRCD), refreshes };
   }
 
   /** Accelerator cycles of the port for `busy` DRAM clocks: the time plus the latency to first data, exposed once. */

@@ -5,6 +5,7 @@
  * tREFI), its busy time, and the clocks of each power state over the chunk's time.
  */
 import type { Plan } from '../dataflow.js';
+import type { ChunkPlans } from '../cost-model.js';
 import type { Dram } from '../components/dram.js';
 import type { RowBuffers } from './row-buffer.js';
 import {
@@ -75,10 +76,104 @@ export function dramPlanCosts(plan: Plan, dram: Dram, v: Float64Array): number {
   replayPlan(plan, dram, rb);
   v[DRAM_ACTIVATIONS] = rb.activations;
   v[DRAM_CONFLICTS] = rb.conflicts;
-  const { busy, reopens } = dram.busyClocks(v[DRAM_READ_BURSTS]! + v[DRAM_WRITE_BURSTS]!, rb.conflicts);
+  const { busy, refreshes } = dram.busyClocks(v[DRAM_READ_BURSTS]! + v[DRAM_WRITE_BURSTS]!, rb.conflicts);
   v[DRAM_BUSY_CLOCKS] = q(busy);
-  v[DRAM_REOPENS] = q(reopens);
+  v[DRAM_REOPENS] = refreshes > 0 ? q(refreshes * reopensPerRefresh(plan, dram)) : 0;
   return dram.cycles(v[DRAM_BUSY_CLOCKS]!);
+}
+
+/**
+ * The chunks of an operation run back to back, so rows stay open from one chunk to the next:
+ * the activations to add to the sum of the chunks' own counts (each from precharged banks).
+ * Chunk 2 is replayed after chunk 1 at its own addresses (its samples' records); later full
+ * chunks are taken to cost what chunk 2 does.
+ */
+export function chunkCarryOver(ch: ChunkPlans, dram: Dram): number {
+  const chunks = ch.full + (ch.rest > 0 ? 1 : 0);
+  if (chunks < 2) return 0;
+  const fresh = (plan: Plan, base: number): number => {
+    const rb = dram.rowBuffers();
+    replayPlan(plan, dram, rb, base);
+    return rb.activations;
+  };
+  const rb = dram.rowBuffers();
+  let correction = 0;
+  if (ch.full > 0) {
+    replayPlan(ch.fullPlan!, dram, rb, 0);
+    if (ch.full > 1) {
+      const before = rb.activations;
+      replayPlan(ch.fullPlan!, dram, rb, ch.chunk);
+      correction += (ch.full - 1) * (rb.activations - before - fresh(ch.fullPlan!, ch.chunk));
+    }
+  }
+  if (ch.rest > 0) {
+    const before = rb.activations;
+    replayPlan(ch.restPlan!, dram, rb, ch.full * ch.chunk);
+    correction += rb.activations - before - fresh(ch.restPlan!, ch.full * ch.chunk);
+  }
+  return correction;
+}
+
+/**
+ * Activations a refresh costs while the DRAM serves the plan: the refresh precharges every bank,
+ * and every row in use then must be opened again: the row being read and the rows of the requests
+ * the controller already holds and opens ahead (a streaming controller is backlogged: its
+ * transaction queue, 32 requests, and its command queues, 8 per bank, as in DRAMSim3's configs
+ * and the .ini we write). Sampled at refreshes every tREFI - tRFC clocks of transfer (half an
+ * interval in; at the middle when the plan is shorter), over the first two passes of each stream.
+ */
+export function reopensPerRefresh(plan: Plan, dram: Dram, queue = 32 + 8 * dram.map.banks): number {
+  const keys: number[] = [];
+  const lens: number[] = [];
+  const map = dram.map;
+  const seg = map.segment;
+  const rows = dram.part.rows;
+  const push = (b: number, n: number): void => {
+    const key = map.bank(b) * rows + map.row(b);
+    if (keys.length > 0 && keys[keys.length - 1] === key) lens[lens.length - 1]! += n;
+    else { keys.push(key); lens.push(n); }
+  };
+  const bb = dram.burstBits;
+  const visit: RangeVisitor = (start, bits) => {
+    let b = Math.floor(start / bb);
+    const end = b + dram.burstsTouched(start, bits);
+    while (b < end) {
+      const next = Math.min(end, (Math.floor(b / seg) + 1) * seg);
+      push(b, next - b);
+      b = next;
+    }
+  };
+  for (const s of plan.streams) {
+    if (s.passes === 0 || s.bits === 0 || s.runs === 0) continue;
+    for (let p = 0; p < Math.min(s.passes, 2); p++) visitStreamPass(s, 0, visit);
+  }
+  let total = 0;
+  for (const n of lens) total += n;
+  if (total === 0) return 0;
+  const p = dram.part;
+  const every = (p.tREFI - p.tRFC) / dram.burstClocks;
+  const points: number[] = [];
+  for (let x = every / 2; x < total; x += every) points.push(Math.floor(x));
+  if (points.length === 0) points.push(Math.floor(total / 2));
+  let i = 0;
+  let startOf = 0;
+  let sum = 0;
+  const seen = new Set<number>();
+  for (let k = 0; k < points.length; k++) {
+    const at = points[k]!;
+    const ahead = queue;
+    while (startOf + lens[i]! <= at) { startOf += lens[i]!; i++; }
+    seen.clear();
+    let j = i;
+    let from = startOf;
+    while (j < keys.length && from < at + ahead) {
+      seen.add(keys[j]!);
+      from += lens[j]!;
+      j++;
+    }
+    sum += seen.size;
+  }
+  return sum / points.length;
 }
 
 /** Power-state clocks and refreshes over the chunk's v[CYCLES] (device model only). */

@@ -36,9 +36,10 @@ function chunk(d: Dram, seq: number[], cycles: number): Float64Array {
   for (const b of seq) rb.burst(b);
   v[DRAM_READ_BURSTS] = seq.length;
   v[DRAM_ACTIVATIONS] = rb.activations;
-  const { busy, reopens } = d.busyClocks(seq.length, rb.conflicts);
+  const { busy, refreshes } = d.busyClocks(seq.length, rb.conflicts);
   v[DRAM_BUSY_CLOCKS] = busy;
-  v[DRAM_REOPENS] = reopens;
+  // One row in use at a time in these sequences: a refresh costs one re-opening.
+  v[DRAM_REOPENS] = refreshes;
   v[CYCLES] = cycles;
   dramStateCosts(d, v);
   return v;
