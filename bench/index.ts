@@ -6,5 +6,6 @@ import { simBenchmark } from './sim.js';
 import { trainStepBenchmark } from './train-step.js';
 import { costOverheadBenchmark } from './cost-overhead.js';
 import { sweepBenchmark } from './sweep.js';
+import { dramBenchmark } from './dram.js';
 
-export const benchmarks: Benchmark[] = [dataBenchmark, traceBenchmark, simBenchmark, trainStepBenchmark, costOverheadBenchmark, sweepBenchmark];
+export const benchmarks: Benchmark[] = [dataBenchmark, traceBenchmark, simBenchmark, trainStepBenchmark, costOverheadBenchmark, sweepBenchmark, dramBenchmark];

@@ -27,8 +27,12 @@ export class AddressMap {
   readonly banks: number;
   /** Bursts that stay in one (bank, row) when the lowest field is `co` (else 1). */
   readonly segment: number;
-  private readonly pos: Record<FieldName, number>;
+  /** 2^(field position) and field masks. */
+  private readonly div: Record<FieldName, number>;
   private readonly mask: Record<FieldName, number>;
+  private readonly ranks: number;
+  private readonly groups: number;
+  private readonly perGroup: number;
 
   constructor(readonly spec: string, readonly geometry: Geometry, what = 'hardware.dram.addressMapping') {
     const g = geometry;
@@ -53,28 +57,28 @@ export class AddressMap {
       mask[f] = 2 ** widths[f] - 1;
       p += widths[f];
     }
-    this.pos = pos;
+    this.div = { ch: 2 ** pos.ch, ra: 2 ** pos.ra, bg: 2 ** pos.bg, ba: 2 ** pos.ba, ro: 2 ** pos.ro, co: 2 ** pos.co };
     this.mask = mask;
+    this.ranks = g.ranks;
+    this.groups = g.bankGroups;
+    this.perGroup = g.banksPerGroup;
     this.banks = g.channels * g.ranks * g.bankGroups * g.banksPerGroup;
     this.segment = tokens[5] === 'co' ? g.burstsPerRow : 1;
   }
 
-  private field(burst: number, f: FieldName): number {
-    return Math.floor(burst / 2 ** this.pos[f]) & this.mask[f];
-  }
-
   /** Bank id (channel, rank, bank group, bank flattened) of burst number `burst`. */
   bank(burst: number): number {
-    const g = this.geometry;
-    const ch = this.field(burst, 'ch');
-    const ra = this.field(burst, 'ra');
-    const bg = this.field(burst, 'bg');
-    const ba = this.field(burst, 'ba');
-    return ((ch * g.ranks + ra) * g.bankGroups + bg) * g.banksPerGroup + ba;
+    const d = this.div;
+    const m = this.mask;
+    const ch = Math.floor(burst / d.ch) & m.ch;
+    const ra = Math.floor(burst / d.ra) & m.ra;
+    const bg = Math.floor(burst / d.bg) & m.bg;
+    const ba = Math.floor(burst / d.ba) & m.ba;
+    return ((ch * this.ranks + ra) * this.groups + bg) * this.perGroup + ba;
   }
 
   /** Row of burst number `burst` (addresses beyond the device wrap, as in DRAMSim3). */
   row(burst: number): number {
-    return this.field(burst, 'ro');
+    return Math.floor(burst / this.div.ro) & this.mask.ro;
   }
 }

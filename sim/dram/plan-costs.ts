@@ -72,6 +72,7 @@ export function replayPlan(plan: Plan, dram: Dram, rb: RowBuffers, sampleBase = 
 
 /** Fills the DRAM counters of a chunk plan whose bursts are counted in v; returns the port's cycles. */
 export function dramPlanCosts(plan: Plan, dram: Dram, v: Float64Array): number {
+  if (v[DRAM_READ_BURSTS]! + v[DRAM_WRITE_BURSTS]! === 0) return 0;
   const rb = dram.rowBuffers();
   replayPlan(plan, dram, rb);
   v[DRAM_ACTIVATIONS] = rb.activations;
@@ -90,7 +91,7 @@ export function dramPlanCosts(plan: Plan, dram: Dram, v: Float64Array): number {
  */
 export function chunkCarryOver(ch: ChunkPlans, dram: Dram): number {
   const chunks = ch.full + (ch.rest > 0 ? 1 : 0);
-  if (chunks < 2) return 0;
+  if (chunks < 2 || !touchesDram(ch.fullPlan) && !touchesDram(ch.restPlan)) return 0;
   const fresh = (plan: Plan, base: number): number => {
     const rb = dram.rowBuffers();
     replayPlan(plan, dram, rb, base);
@@ -112,6 +113,17 @@ export function chunkCarryOver(ch: ChunkPlans, dram: Dram): number {
     correction += rb.activations - before - fresh(ch.restPlan!, ch.full * ch.chunk);
   }
   return correction;
+}
+
+/** Whether a plan moves any DRAM burst. */
+function touchesDram(plan: Plan | null): boolean {
+  if (!plan) return false;
+  for (const s of plan.streams) {
+    if (s.passes === 0 || s.bits === 0 || s.runs === 0) continue;
+    const t = s.t;
+    if (t.layout === 'records' ? !t.inSram : s.offset + (s.runs - 1) * s.stride + s.bits > t.onChipBits) return true;
+  }
+  return false;
 }
 
 /**
