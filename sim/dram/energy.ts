@@ -28,40 +28,45 @@ export interface DramEntry {
 export function dramEntries(hw: HardwareConfig, dram: Dram): Record<DramAction, DramEntry> {
   const e = dram.energies;
   const d = hw.dram;
+  const entry = (action: DramAction, energy: number, per: string, source: string): DramEntry => ({ action, energy, per, source });
   if (dram.model === 'per-bit') {
-    const none = (action: DramAction, per: string): DramEntry => ({ action, energy: 0, per, source: 'not modelled (hardware.dram.model = per-bit)' });
+    const none = 'not modelled (hardware.dram.model = per-bit)';
+    const cacti = '(Accelergy CACTI plug-in, LPDDR4 8 pJ/bit)';
     return {
-      'dram.read': { action: 'dram.read', energy: d.readEnergyPerBit, per: 'bit read', source: 'dram.readEnergyPerBit (Accelergy CACTI plug-in, LPDDR4 8 pJ/bit)' },
-      'dram.write': { action: 'dram.write', energy: d.writeEnergyPerBit, per: 'bit written', source: 'dram.writeEnergyPerBit (Accelergy CACTI plug-in, LPDDR4 8 pJ/bit)' },
-      'dram.activate': { action: 'dram.activate', energy: d.activationEnergy, per: 'row activation', source: 'dram.activationEnergy (default 0: folded into per-bit energy)' },
-      'dram.refresh': none('dram.refresh', 'refresh'),
-      'dram.active-standby': none('dram.active-standby', 'DRAM clock'),
-      'dram.precharge-standby': none('dram.precharge-standby', 'DRAM clock'),
-      'dram.power-down': none('dram.power-down', 'DRAM clock'),
-      'dram.self-refresh': none('dram.self-refresh', 'DRAM clock'),
+      'dram.read': entry('dram.read', d.readEnergyPerBit, 'bit read', `dram.readEnergyPerBit ${cacti}`),
+      'dram.write': entry('dram.write', d.writeEnergyPerBit, 'bit written', `dram.writeEnergyPerBit ${cacti}`),
+      'dram.activate': entry('dram.activate', d.activationEnergy, 'row activation',
+        'dram.activationEnergy (default 0: folded into per-bit energy)'),
+      'dram.refresh': entry('dram.refresh', 0, 'refresh', none),
+      'dram.active-standby': entry('dram.active-standby', 0, 'DRAM clock', none),
+      'dram.precharge-standby': entry('dram.precharge-standby', 0, 'DRAM clock', none),
+      'dram.power-down': entry('dram.power-down', 0, 'DRAM clock', none),
+      'dram.self-refresh': entry('dram.self-refresh', 0, 'DRAM clock', none),
     };
   }
   const p = dram.part;
   const x = `x ${dram.devices} device${dram.devices > 1 ? 's' : ''} x tCK ${p.tCK} ns (${p.source}; DRAMSim3's power model)`;
-  const bc = dram.burstClocks;
+  const burst = `${dram.burstClocks} clocks ${x} / ${dram.burstBits} bits`;
+  const act = `VDD x (IDD0 ${p.IDD0} x tRC ${p.tRAS + p.tRP} - (IDD3N x tRAS ${p.tRAS} + IDD2N ${p.IDD2N} x tRP ${p.tRP})) ${x}`;
   return {
-    'dram.read': { action: 'dram.read', energy: e.readBurst / dram.burstBits, per: 'bit read',
-      source: `VDD ${p.VDD} V x (IDD4R ${p.IDD4R} - IDD3N ${p.IDD3N} mA) x ${bc} clocks ${x} / ${dram.burstBits} bits` },
-    'dram.write': { action: 'dram.write', energy: e.writeBurst / dram.burstBits, per: 'bit written',
-      source: `VDD x (IDD4W ${p.IDD4W} - IDD3N ${p.IDD3N} mA) x ${bc} clocks ${x} / ${dram.burstBits} bits` },
-    'dram.activate': { action: 'dram.activate', energy: e.activation, per: 'activate + precharge',
-      source: `VDD x (IDD0 ${p.IDD0} x tRC ${p.tRAS + p.tRP} - (IDD3N x tRAS ${p.tRAS} + IDD2N ${p.IDD2N} x tRP ${p.tRP})) ${x}` },
-    'dram.refresh': { action: 'dram.refresh', energy: e.refresh, per: `all-bank refresh (every tREFI ${p.tREFI} clocks)`,
-      source: `VDD x (IDD5AB ${p.IDD5AB} - IDD3N ${p.IDD3N} mA) x tRFC ${p.tRFC} ${x}` },
-    'dram.active-standby': { action: 'dram.active-standby', energy: e.activeStandby, per: 'DRAM clock', source: `VDD x IDD3N ${p.IDD3N} mA ${x}` },
-    'dram.precharge-standby': { action: 'dram.precharge-standby', energy: e.prechargeStandby, per: 'DRAM clock', source: `VDD x IDD2N ${p.IDD2N} mA ${x}` },
-    'dram.power-down': { action: 'dram.power-down', energy: e.powerDown, per: 'DRAM clock', source: `VDD x IDD2P ${p.IDD2P} mA ${x}` },
-    'dram.self-refresh': { action: 'dram.self-refresh', energy: e.selfRefresh, per: 'DRAM clock', source: `VDD x IDD6x ${p.IDD6x} mA ${x}` },
+    'dram.read': entry('dram.read', e.readBurst / dram.burstBits, 'bit read',
+      `VDD ${p.VDD} V x (IDD4R ${p.IDD4R} - IDD3N ${p.IDD3N} mA) x ${burst}`),
+    'dram.write': entry('dram.write', e.writeBurst / dram.burstBits, 'bit written',
+      `VDD x (IDD4W ${p.IDD4W} - IDD3N ${p.IDD3N} mA) x ${burst}`),
+    'dram.activate': entry('dram.activate', e.activation, 'activate + precharge', act),
+    'dram.refresh': entry('dram.refresh', e.refresh, `all-bank refresh (every tREFI ${p.tREFI} clocks)`,
+      `VDD x (IDD5AB ${p.IDD5AB} - IDD3N ${p.IDD3N} mA) x tRFC ${p.tRFC} ${x}`),
+    'dram.active-standby': entry('dram.active-standby', e.activeStandby, 'DRAM clock', `VDD x IDD3N ${p.IDD3N} mA ${x}`),
+    'dram.precharge-standby': entry('dram.precharge-standby', e.prechargeStandby, 'DRAM clock', `VDD x IDD2N ${p.IDD2N} mA ${x}`),
+    'dram.power-down': entry('dram.power-down', e.powerDown, 'DRAM clock', `VDD x IDD2P ${p.IDD2P} mA ${x}`),
+    'dram.self-refresh': entry('dram.self-refresh', e.selfRefresh, 'DRAM clock', `VDD x IDD6x ${p.IDD6x} mA ${x}`),
   };
 }
 
 /** Energy (J) of each DRAM action in counter vector v. */
-export function dramEnergy(v: Float64Array, entries: Record<DramAction, { energy: number }>, burstBits: number): Record<DramAction, number> {
+export function dramEnergy(
+  v: Float64Array, entries: Record<DramAction, { energy: number }>, burstBits: number,
+): Record<DramAction, number> {
   return {
     'dram.read': v[DRAM_READ_BURSTS]! * burstBits * entries['dram.read'].energy,
     'dram.write': v[DRAM_WRITE_BURSTS]! * burstBits * entries['dram.write'].energy,
