@@ -1,14 +1,13 @@
 /**
- * Costing: for each operation of the stream, the SRAM reads/writes per bank, DRAM bursts read and
- * written, row activations, MAC lane-steps, and the cycles of each bound (compute, SRAM banks,
- * DRAM port), combined as their max when policy.overlap (double-buffering) and their sum
- * otherwise. An operation over more samples than the execution chunk (the training mini-batch)
- * runs chunk by chunk; each chunk is bounded on its own and the chunks add up.
+ * Costing: for each operation of the stream, the SRAM reads/writes per bank, operand-buffer reads
+ * and writes, DRAM bursts read and written, row activations, MAC lane-steps and bits stepped, and
+ * the cycles of each bound (compute, SRAM banks, operand buffer, DRAM port), combined as their max
+ * when policy.overlap (double-buffering) and their sum otherwise. An operation over more samples
+ * than the execution chunk (the training mini-batch) runs chunk by chunk; each chunk is bounded on
+ * its own and the chunks add up.
  *
- * The mapper: for matmul and gradient operations the lane grid's width (columns) is chosen per
- * operation shape among powers of two (and the full width), minimising (policy.mapper = energy)
- * energy including leakage over the operation's cycles, then DRAM bursts, then cycles; or
- * (policy.mapper = dram) DRAM bursts first, so that more SRAM never means more DRAM traffic.
+ * Matmul and gradient operations are mapped (sim/mapper/): the mapper picks the loop nest of least
+ * hardware.policy.objective under the operand buffer's capacity.
  *
  * Costs depend on the operation's shape only, so they are memoized: a full run is costed by
  * looking up each op and multiplying by its `repeat`.
@@ -17,12 +16,17 @@ import type { CostedOp } from '../model/ops.js';
 import type { HardwareConfig } from '../config/schema.js';
 import type { Sram } from './components/sram.js';
 import type { Dram } from './components/dram.js';
-import type { MemoryMap } from './mapping.js';
+import type { MemoryMap } from './memory-map.js';
 import type { EnergyTable } from './energy-table.js';
+import type { OperandBuffer } from './components/buffer.js';
 import { Dataflow, contextOf, isGridOp, type OpContext, type Plan, type Stream } from './dataflow.js';
+import { energyOf } from './energy.js';
+import { searchMapping, type MappingSpace, type Score } from './mapper/search.js';
+import type { GridMapping } from './mapper/nest.js';
 import {
-  COMPUTE_CYCLES, CYCLES, DRAM_ACTIVATIONS, DRAM_CYCLES, DRAM_READ_BURSTS, DRAM_WRITE_BURSTS, EVAL_SAMPLES, LANE_STEPS,
-  OCCURRENCES, PER_BANK, SRAM_CYCLES, SRAM_READS, SRAM_WRITES, TRAIN_SAMPLES, addScaled, counterLength,
+  BUFFER_CYCLES, BUFFER_READS, BUFFER_WRITES, COMPUTE_CYCLES, CYCLES, DRAM_ACTIVATIONS, DRAM_CYCLES, DRAM_READ_BURSTS,
+  DRAM_WRITE_BURSTS, EVAL_SAMPLES, LANE_BITS, LANE_STEPS, OCCURRENCES, PER_BANK, SRAM_CYCLES, SRAM_READS, SRAM_READS_MIN,
+  SRAM_WRITES, TRAIN_SAMPLES, addScaled, counterLength,
 } from './counters.js';
 
 /** How an op splits into chunks: `full` chunks of `chunk` samples, then one of `rest` (0: none). */
@@ -57,6 +61,7 @@ export class CostModel {
     private readonly table: EnergyTable,
     private readonly map: MemoryMap,
     dataflow: Dataflow,
+    private readonly buffer: OperandBuffer,
   ) {
     this.banks = sram.banks;
     this.len = counterLength(sram.banks);
@@ -117,30 +122,52 @@ export class CostModel {
   /** The chunk plan of least cost (the mapper), with its counters. */
   private best(op: CostedOp, S: number, ctx: OpContext): { plan: Plan; v: Float64Array } {
     if (!isGridOp(op)) {
-      const plan = this.dataflow.plan(op, S, ctx, 1);
-      return { plan, v: this.countPlan(plan) };
-    }
-    let best: { plan: Plan; v: Float64Array; score: [number, number, number] } | null = null;
-    const choices = this.dataflow.columnChoices(op);
-    for (let i = choices.length - 1; i >= 0; i--) {
-      const plan = this.dataflow.plan(op, S, ctx, choices[i]!);
+      const plan = this.dataflow.plan(op, S, ctx, null);
       const v = this.countPlan(plan);
-      const dramBursts = v[DRAM_READ_BURSTS]! + v[DRAM_WRITE_BURSTS]!;
-      const energy = this.energyOf(v);
-      const score: [number, number, number] = this.hw.policy.mapper === 'dram' ? [dramBursts, energy, v[CYCLES]!] : [energy, dramBursts, v[CYCLES]!];
-      if (!best || better(score, best.score)) best = { plan, v, score };
+      v[SRAM_READS_MIN] = v[SRAM_READS]!;
+      return { plan, v };
     }
-    return { plan: best!.plan, v: best!.v };
+    const { plan, v } = searchMapping(this.space(op, S, ctx));
+    // The compulsory minimum: every operand range fetched once (all held, capacity aside).
+    const all = this.countPlan(this.dataflow.plan(op, S, ctx, { columns: 1, others: 1, order: 'GT', hold: 3 }));
+    v[SRAM_READS_MIN] = all[SRAM_READS]!;
+    return { plan, v };
   }
 
-  /** Energy of a counter vector: dynamic + leakage over its cycles. */
+  /** The mapping space of a grid op's chunk of S samples (for the mapper, and for tests' brute force). */
+  space(op: CostedOp, S: number, ctx: OpContext = contextOf(op)): MappingSpace {
+    if (!isGridOp(op)) throw new Error(`internal: ${op.kind} operations are not mapped`);
+    const lanes = this.dataflow.lanes;
+    const extent = this.dataflow.othersExtent(op, S);
+    return {
+      columns: this.dataflow.columnChoices(op).reverse(),
+      maxOthers: (c) => Math.max(1, Math.min(extent, Math.floor(lanes / c))),
+      operands: 2,
+      bufferWords: this.buffer.words,
+      plan: (m: GridMapping) => this.dataflow.plan(op, S, ctx, m),
+      evaluate: (plan) => {
+        const v = this.countPlan(plan);
+        return { v, score: this.score(v) };
+      },
+    };
+  }
+
+  /** The objective of a counter vector, lexicographic. */
+  score(v: Float64Array): Score {
+    const bursts = v[DRAM_READ_BURSTS]! + v[DRAM_WRITE_BURSTS]!;
+    const energy = this.energyOf(v);
+    const cycles = v[CYCLES]!;
+    switch (this.hw.policy.objective) {
+      case 'energy': return [energy, bursts, cycles];
+      case 'cycles': return [cycles, energy, bursts];
+      case 'edp': return [energy * cycles, energy, cycles];
+      case 'dram': return [bursts, energy, cycles];
+    }
+  }
+
+  /** Energy of a counter vector: dynamic + leakage over its cycles (sim/energy.ts). */
   energyOf(v: Float64Array): number {
-    const e = this.table.entries;
-    const bb = this.dram.burstBits;
-    return v[SRAM_READS]! * e['sram.read'].energy + v[SRAM_WRITES]! * e['sram.write'].energy
-      + v[DRAM_READ_BURSTS]! * bb * e['dram.read'].energy + v[DRAM_WRITE_BURSTS]! * bb * e['dram.write'].energy
-      + v[DRAM_ACTIVATIONS]! * e['dram.activate'].energy + v[LANE_STEPS]! * e['mac.step'].energy
-      + this.table.leakagePower * v[CYCLES]! / this.hw.clock;
+    return energyOf(v, this.table, this.dram.burstBits, this.hw.clock);
   }
 
   /** Counters of one chunk plan, with its cycle bounds. */
@@ -148,13 +175,18 @@ export class CostModel {
     const v = new Float64Array(this.len);
     for (const s of plan.streams) this.countStream(s, v);
     v[LANE_STEPS] = plan.laneSteps;
+    v[LANE_BITS] = plan.laneBits;
+    v[BUFFER_READS] = plan.bufferReads;
+    v[BUFFER_WRITES] = plan.bufferWrites;
     const compute = plan.computeCycles;
     const sramC = this.sram.cycles(v, PER_BANK, v, PER_BANK + this.banks);
     const dramC = this.dram.cycles(v[DRAM_READ_BURSTS]! + v[DRAM_WRITE_BURSTS]!);
+    const bufC = this.buffer.cycles(plan.bufferReads + plan.bufferWrites);
     v[COMPUTE_CYCLES] = compute;
     v[SRAM_CYCLES] = sramC;
     v[DRAM_CYCLES] = dramC;
-    v[CYCLES] = this.hw.policy.overlap ? Math.max(compute, sramC, dramC) : compute + sramC + dramC;
+    v[BUFFER_CYCLES] = bufC;
+    v[CYCLES] = this.hw.policy.overlap ? Math.max(compute, sramC, dramC, bufC) : compute + sramC + dramC + bufC;
     return v;
   }
 
@@ -192,16 +224,6 @@ export class CostModel {
     v[write ? DRAM_WRITE_BURSTS : DRAM_READ_BURSTS]! += this.dram.burstsTouched(start, bits) * passes;
     v[DRAM_ACTIVATIONS]! += this.dram.activations(start, bits) * passes;
   }
-}
-
-function better(a: [number, number, number], b: [number, number, number]): boolean {
-  for (let i = 0; i < 3; i++) {
-    // Relative tolerance so that rounding noise in energies does not pick a different mapping.
-    const tol = 1e-12 * Math.max(Math.abs(a[i]!), Math.abs(b[i]!));
-    if (a[i]! < b[i]! - tol) return true;
-    if (a[i]! > b[i]! + tol) return false;
-  }
-  return false;
 }
 
 const PHASE_CODE = { load: 0, forward: 1, backward: 2, gradient: 3, update: 4, evaluate: 5 } as const;

@@ -16,8 +16,16 @@ export const CYCLES = 9;
 export const OCCURRENCES = 10;
 export const TRAIN_SAMPLES = 11;
 export const EVAL_SAMPLES = 12;
+/** Operand-buffer word reads and writes, and the buffer's cycle bound. */
+export const BUFFER_READS = 13;
+export const BUFFER_WRITES = 14;
+export const BUFFER_CYCLES = 15;
+/** Serial bits the lanes stepped (the MAC energy count; = LANE_STEPS at 1 bit per cycle). */
+export const LANE_BITS = 16;
+/** SRAM word reads of the compulsory minimum: every operand range read once per chunk. */
+export const SRAM_READS_MIN = 17;
 /** Per-bank SRAM reads start here; per-bank writes follow after `banks` entries. */
-export const PER_BANK = 13;
+export const PER_BANK = 18;
 
 export function counterLength(banks: number): number {
   return PER_BANK + 2 * banks;

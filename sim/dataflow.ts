@@ -33,7 +33,9 @@
 import type { CostedOp, DataPurpose, ElementwiseOp, GradientOp, LoadOp, MatmulOp, RunBeginOp, UpdateOp } from '../model/ops.js';
 import type { HardwareConfig } from '../config/schema.js';
 import type { MacArray } from './components/mac-array.js';
-import type { MemoryMap, Tensor } from './mapping.js';
+import type { MemoryMap, Tensor } from './memory-map.js';
+import type { OperandBuffer } from './components/buffer.js';
+import type { GridMapping, Nest, OperandUse } from './mapper/nest.js';
 
 /**
  * `passes` x the accesses of: plain/rows tensors: `runs` bit ranges [offset + r*stride, +bits);
@@ -53,7 +55,24 @@ export interface Stream {
 export interface Plan {
   streams: Stream[];
   laneSteps: number;
+  /** Serial bits stepped by the lanes (the MAC energy count). */
+  laneBits: number;
   computeCycles: number;
+  /** Operand-buffer word reads and writes, and the words the held operands occupy. */
+  bufferReads: number;
+  bufferWrites: number;
+  bufferFootprint: number;
+  /** The loop nest (matmul and gradient operations). */
+  nest: Nest | null;
+}
+
+/** A re-used operand of a grid operation, before the mapping decides how it is served. */
+interface Reuse {
+  name: string;
+  invariant: 'G' | 'T';
+  wholeBits: number;
+  sliceBits: number;
+  psum: boolean;
 }
 
 export interface OpContext {
@@ -84,6 +103,7 @@ export class Dataflow {
     private readonly mac: MacArray,
     private readonly hw: HardwareConfig,
     private readonly run: RunBeginOp,
+    private readonly buffer: OperandBuffer,
   ) {
     this.L = map.dims.length - 1;
     this.O = map.dims[this.L]!;
@@ -100,20 +120,66 @@ export class Dataflow {
     return !ctx.firstPass || s < ctx.k - 1;
   }
 
+  get lanes(): number {
+    return this.mac.lanes;
+  }
+
   /** Grid column choices of a grid op (for the mapper). */
   columnChoices(op: MatmulOp | GradientOp): number[] {
     return this.mac.columnChoices(op.cols);
   }
 
-  /** The plan of one chunk of `S` samples (`columns`: lane-grid width, grid ops only). */
-  plan(op: CostedOp, S: number, ctx: OpContext, columns: number): Plan {
+  /** Extent of the dimension the `others` lanes cover: samples (matmul) or weight rows (gradient). */
+  othersExtent(op: MatmulOp | GradientOp, S: number): number {
+    return op.kind === 'gradient' ? op.rows : S;
+  }
+
+  /**
+   * The plan of one chunk of `S` samples. Grid ops take their mapping (null: today's grid of
+   * `columns` x as many others as fit, nothing held); other ops ignore it.
+   */
+  plan(op: CostedOp, S: number, ctx: OpContext, mapping: GridMapping | null): Plan {
     switch (op.kind) {
       case 'load': return this.load(op, S, ctx);
-      case 'matmul': return op.phase === 'backward' ? this.backward(op, S, columns) : this.forward(op, S, ctx, columns);
-      case 'gradient': return this.gradient(op, S, ctx, columns);
+      case 'matmul': return op.phase === 'backward' ? this.backward(op, S, this.grid(mapping)) : this.forward(op, S, ctx, this.grid(mapping));
+      case 'gradient': return this.gradient(op, S, ctx, this.grid(mapping));
       case 'update': return this.update(op);
       case 'elementwise': return this.elementwise(op, S, ctx);
     }
+  }
+
+  private grid(m: GridMapping | null): GridMapping {
+    return m ?? { columns: this.mac.lanes, others: this.mac.lanes, order: 'GT', hold: 0 };
+  }
+
+  /** Lane grid, trip counts and operand uses of a mapping; `reuse(c, o)` lists the re-used operands. */
+  private nest(m: GridMapping, cols: number, others: number, reuse: (c: number, o: number) => Reuse[]): Nest {
+    const c = Math.max(1, Math.min(cols, m.columns, this.mac.lanes));
+    const o = Math.max(1, Math.min(others, m.others, Math.floor(this.mac.lanes / c)));
+    const G = Math.ceil(others / o);
+    const T = Math.ceil(cols / c);
+    const operands: OperandUse[] = reuse(c, o).map((r, i) => {
+      const held = (m.hold >> i & 1) === 1;
+      const trips = r.invariant === 'G' ? G : T;
+      const inner = m.order === 'GT' ? 'T' : 'G';
+      const footprintWords = held ? this.buffer.wordsOf(r.invariant === inner ? r.sliceBits : r.wholeBits) : 0;
+      return { name: r.name, invariant: r.invariant, trips, psum: r.psum, held, footprintWords, fetches: held ? 1 : trips };
+    });
+    return { mapping: m, G, T, columns: c, others: o, operands };
+  }
+
+  /** Buffer traffic of the held operands of a nest (whole buffer words of each operand's range). */
+  private bufferTraffic(n: Nest, whole: number[]): { reads: number; writes: number; footprint: number } {
+    let reads = 0;
+    let writes = 0;
+    let footprint = 0;
+    n.operands.forEach((u, i) => {
+      if (!u.held) return;
+      const N = this.buffer.wordsOf(whole[i]!);
+      footprint += u.footprintWords;
+      if (u.psum) { writes += u.trips * N; reads += (u.trips - 1) * N; } else { writes += N; reads += u.trips * N; }
+    });
+    return { reads, writes, footprint };
   }
 
   // ---- stream helpers ----
@@ -172,56 +238,74 @@ export class Dataflow {
       if (S > m) streams.push(this.records(data, m, S - m, this.map.pixelBits, lb, 1));
       streams.push(this.range(this.map.labels, 0, S * lb, 1, true));
     }
-    return { streams, laneSteps: 0, computeCycles: 0 };
+    return simple(streams, 0, 0, 0);
   }
 
-  private forward(op: MatmulOp, S: number, ctx: OpContext, columns: number): Plan {
+  private forward(op: MatmulOp, S: number, ctx: OpContext, m: GridMapping): Plan {
     const { rows: R, cols: C, layer: l } = op;
-    const tile = this.mac.tile(C, S, columns);
-    const groups = Math.ceil(S / tile.others);
-    const tiles = Math.ceil(C / tile.columns);
-    const streams: Stream[] = [this.range(this.planeOf(op.subnet), this.map.layerOffsets[l]! , R * C, groups)];
-    if (l === 0) this.inputRead(streams, S, tiles, ctx.purpose);
-    else streams.push(this.range(this.map.act(l), 0, S * R * op.inBits, tiles));
+    const n = this.nest(m, C, S, (c, o) => [
+      { name: `weights (sign plane ${this.planeOf(op.subnet).name})`, invariant: 'G', wholeBits: R * C, sliceBits: R * c, psum: false },
+      { name: l === 0 ? 'input' : `activations.h${l}`, invariant: 'T', wholeBits: S * R * op.inBits, sliceBits: o * R * op.inBits, psum: false },
+    ]);
+    const [w, x] = n.operands;
+    const streams: Stream[] = [this.range(this.planeOf(op.subnet), this.map.layerOffsets[l]!, R * C, w!.fetches)];
+    if (l === 0) this.inputRead(streams, S, x!.fetches, ctx.purpose);
+    else streams.push(this.range(this.map.act(l), 0, S * R * op.inBits, x!.fetches));
     if (l === this.L - 1) {
       streams.push(this.range(this.map.logits, this.logitsSlice(op.subnet - 1), S * C * this.run.accumulatorBits, 1, true));
     }
     const spm = this.mac.signMacSteps(op.inBits);
-    return { streams, laneSteps: S * R * C * spm, computeCycles: groups * tiles * R * spm };
+    const buf = this.bufferTraffic(n, [R * C, S * R * op.inBits]);
+    return {
+      streams, laneSteps: S * R * C * spm, laneBits: S * R * C * this.mac.signMacBits(op.inBits), computeCycles: n.G * n.T * R * spm,
+      bufferReads: buf.reads, bufferWrites: buf.writes, bufferFootprint: buf.footprint, nest: n,
+    };
   }
 
-  private backward(op: MatmulOp, S: number, columns: number): Plan {
+  private backward(op: MatmulOp, S: number, m: GridMapping): Plan {
     const { rows: R, cols: C, layer: l } = op;
     if (l < 1) throw new Error('internal: backward matmul of layer 0');
-    const tile = this.mac.tile(C, S, columns);
-    const groups = Math.ceil(S / tile.others);
-    const tiles = Math.ceil(C / tile.columns);
+    const n = this.nest(m, C, S, (c, o) => [
+      { name: `weights (sign plane ${this.planeOf(op.subnet).name})`, invariant: 'G', wholeBits: R * C, sliceBits: R * c, psum: false },
+      { name: `errors.h${l} (partial sums)`, invariant: 'T', wholeBits: S * R * op.outBits, sliceBits: o * R * op.outBits, psum: true },
+    ]);
+    const [w, p] = n.operands;
     const errOut = l === this.L - 1 ? this.map.errOut : this.map.err(l + 1);
     const errIn = this.map.err(l);
     const streams: Stream[] = [
-      this.range(this.planeOf(op.subnet), this.map.layerOffsets[l]!, R * C, groups),
+      this.range(this.planeOf(op.subnet), this.map.layerOffsets[l]!, R * C, w!.fetches),
       this.range(errOut, 0, S * C * op.inBits, 1),
-      this.range(errIn, 0, S * R * op.outBits, tiles, true),
+      this.range(errIn, 0, S * R * op.outBits, p!.fetches, true),
     ];
-    if (tiles > 1) streams.push(this.range(errIn, 0, S * R * op.outBits, tiles - 1));
+    if (p!.fetches > 1) streams.push(this.range(errIn, 0, S * R * op.outBits, p!.fetches - 1));
     const spm = this.mac.signMacSteps(op.inBits);
-    return { streams, laneSteps: S * R * C * spm, computeCycles: groups * tiles * R * spm };
+    const buf = this.bufferTraffic(n, [R * C, S * R * op.outBits]);
+    return {
+      streams, laneSteps: S * R * C * spm, laneBits: S * R * C * this.mac.signMacBits(op.inBits), computeCycles: n.G * n.T * R * spm,
+      bufferReads: buf.reads, bufferWrites: buf.writes, bufferFootprint: buf.footprint, nest: n,
+    };
   }
 
-  private gradient(op: GradientOp, S: number, ctx: OpContext, columns: number): Plan {
+  private gradient(op: GradientOp, S: number, ctx: OpContext, m: GridMapping): Plan {
     const { rows: R, cols: C, layer: l } = op;
-    const tile = this.mac.tile(C, R, columns);
-    const rowTiles = Math.ceil(R / tile.others);
-    const colTiles = Math.ceil(C / tile.columns);
+    const n = this.nest(m, C, R, (c, o) => [
+      { name: l === 0 ? 'input' : `activations.h${l}`, invariant: 'T', wholeBits: S * R * op.actBits, sliceBits: S * o * op.actBits, psum: false },
+      { name: l === this.L - 1 ? 'errors.out' : `errors.h${l + 1}`, invariant: 'G', wholeBits: S * C * op.errBits, sliceBits: S * c * op.errBits, psum: false },
+    ]);
+    const [a, e] = n.operands;
     const streams: Stream[] = [];
-    if (l === 0) this.inputRead(streams, S, colTiles, ctx.purpose);
-    else streams.push(this.range(this.map.act(l), 0, S * R * op.actBits, colTiles));
+    if (l === 0) this.inputRead(streams, S, a!.fetches, ctx.purpose);
+    else streams.push(this.range(this.map.act(l), 0, S * R * op.actBits, a!.fetches));
     const err = l === this.L - 1 ? this.map.errOut : this.map.err(l + 1);
-    streams.push(this.range(err, 0, S * C * op.errBits, rowTiles));
+    streams.push(this.range(err, 0, S * C * op.errBits, e!.fetches));
     const g = this.map.gradients;
     if (g) streams.push(this.range(g, this.map.layerOffsets[l]! * this.run.accumulatorBits, R * C * this.run.accumulatorBits, 1, true));
     const spm = this.mac.gradientMacSteps(op.actBits, op.errBits);
-    return { streams, laneSteps: S * R * C * spm, computeCycles: rowTiles * colTiles * S * spm };
+    const buf = this.bufferTraffic(n, [S * R * op.actBits, S * C * op.errBits]);
+    return {
+      streams, laneSteps: S * R * C * spm, laneBits: S * R * C * this.mac.gradientMacBits(op.actBits, op.errBits),
+      computeCycles: n.G * n.T * S * spm, bufferReads: buf.reads, bufferWrites: buf.writes, bufferFootprint: buf.footprint, nest: n,
+    };
   }
 
   private update(op: UpdateOp): Plan {
@@ -235,7 +319,7 @@ export class Dataflow {
       streams.push(this.range(plane, off, op.weights, 1, true));
     }
     const steps = this.mac.updateSteps(op.weightBits);
-    return { streams, laneSteps: op.weights * steps, computeCycles: Math.ceil(op.weights / this.mac.lanes) * steps };
+    return simple(streams, op.weights * steps, op.weights * op.weightBits, Math.ceil(op.weights / this.mac.lanes) * steps);
   }
 
   private elementwise(op: ElementwiseOp, S: number, ctx: OpContext): Plan {
@@ -245,6 +329,7 @@ export class Dataflow {
     const k = ctx.k;
     let elements = S * op.width;
     let steps = 1;
+    let bitsPerElement = 1;
     switch (op.fn) {
       case 'activation':
         streams.push(this.range(this.map.act(op.layer), 0, S * op.width * op.outBits, 1, true));
@@ -255,6 +340,7 @@ export class Dataflow {
         streams.push(this.range(this.map.act(op.layer), 0, S * op.width * this.run.activationBits, 1));
         streams.push(this.range(err, 0, S * op.width * op.outBits, 1, true));
         steps = this.mac.serialSteps(this.run.activationBits);
+        bitsPerElement = this.run.activationBits;
         break;
       }
       case 'output-sum': {
@@ -283,12 +369,18 @@ export class Dataflow {
         this.labelRead(streams, S, ctx.purpose);
         streams.push(this.range(this.map.errOut, 0, S * O * op.outBits, 1, true));
         steps = 1 + this.mac.serialSteps(op.outBits);
+        bitsPerElement = 1 + op.outBits;
         break;
       case 'argmax':
         streams.push(this.range(this.map.logits, this.logitsSlice(k - 1), S * O * acc, 1));
         this.labelRead(streams, S, ctx.purpose);
         break;
     }
-    return { streams, laneSteps: elements * steps, computeCycles: this.mac.elementwiseCycles(elements, steps) };
+    return simple(streams, elements * steps, elements * bitsPerElement, this.mac.elementwiseCycles(elements, steps));
   }
+}
+
+/** A plan that uses no operand buffer. */
+function simple(streams: Stream[], laneSteps: number, laneBits: number, computeCycles: number): Plan {
+  return { streams, laneSteps, laneBits, computeCycles, bufferReads: 0, bufferWrites: 0, bufferFootprint: 0, nest: null };
 }

@@ -18,4 +18,4 @@ export { formatReportText, formatReportMarkdown, formatReportJson, writeReportFi
 export { Sram } from './components/sram.js';
 export { Dram } from './components/dram.js';
 export { MacArray } from './components/mac-array.js';
-export { buildMemoryMap, type MemoryMap, type Tensor } from './mapping.js';
+export { buildMemoryMap, type MemoryMap, type Tensor } from './memory-map.js';

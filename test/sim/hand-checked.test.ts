@@ -63,7 +63,9 @@
  *   SRAM reads  41 (b0 17, b1 24) + 2 x 11 (b0 5, b1 6)   = 63 (b0 27, b1 36)
  *   SRAM writes 18 (b0 8, b1 10)  + 2 x 7  (b0 4, b1 3)   = 32 (b0 16, b1 16)
  *   DRAM read bursts 12 + 2 x 4 = 20; write bursts 6; activations 18 + 2 x 4 = 26
- *   lane-steps 330 + 2 x 46 = 422
+ *   lane-steps 330 + 2 x 46 = 422 (1 bit per step: 422 bits stepped)
+ *   compulsory SRAM reads (every operand range once): B's weights once (-1, in the batch and both
+ *           passes), H's errors.h1 once (-9), I's errors.out once (-2): 63 - 3 - 9 - 2 = 49
  *   cycles: compute 101 + 2 x 14 = 129, SRAM 36 + 2 x 11 = 58, DRAM 51 + 2 x 14 = 79,
  *           total 120 + 2 x 24 = 168 (1.68 us)
  *   energy: 63 x 2 + 32 x 3 + 20 x 64 + 6 x 128 + 26 x 5 + 422 x 0.05 = 2421.1 pJ dynamic,
@@ -104,7 +106,8 @@ const tiny = (extra: Record<string, unknown> = {}) => config({
   'hardware.policy.frozen': 'recompute',
   'hardware.policy.overlap': true,
   'hardware.policy.gradients': 'fused',
-  'hardware.policy.mapper': 'energy',
+  'hardware.policy.objective': 'energy',
+  'hardware.sram.wireEnergy': '0 pJ',
   'model.schedule': 'conventional',
   'model.inputs': 4,
   'model.hidden': [3],
@@ -186,8 +189,9 @@ describe('hand-checked tiny accelerator (2 banks, 4 lanes, 4-3-2 network)', () =
     expect(t.counts).toEqual({
       sramReads: 63, sramWrites: 32, sramReadsPerBank: [27, 36], sramWritesPerBank: [16, 16],
       dramReadBursts: 20, dramWriteBursts: 6, dramReadBytes: 160, dramWriteBytes: 48, dramActivations: 26, macSteps: 422,
+      macBits: 422, bufferReads: 0, bufferWrites: 0, sramReadsMinimum: 49,
     });
-    expect(t.cycles).toEqual({ compute: 129, sram: 58, dram: 79, total: 168 });
+    expect(t.cycles).toEqual({ compute: 129, sram: 58, buffer: 0, dram: 79, total: 168 });
     expect(t.samples).toEqual({ train: 2, evaluate: 4 });
     expect(t.seconds).toBeCloseTo(1.68e-6, 15);
     const e = t.energy.byAction;
@@ -207,7 +211,7 @@ describe('hand-checked tiny accelerator (2 banks, 4 lanes, 4-3-2 network)', () =
     const cfg = tiny({ 'hardware.policy.overlap': false });
     const sim = new Simulator(cfg);
     enumerateSchedule(cfg, sim);
-    expect(sim.report().total.cycles).toEqual({ compute: 129, sram: 58, dram: 79, total: 266 });
+    expect(sim.report().total.cycles).toEqual({ compute: 129, sram: 58, buffer: 0, dram: 79, total: 266 });
   });
 
   it('splits the run by phase: the two updates are all the DRAM writes', () => {

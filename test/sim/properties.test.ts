@@ -28,7 +28,10 @@ const overridesArb = fc.record({
   frozen: fc.constantFrom('recompute', 'cache'),
   overlap: fc.boolean(),
   gradients: fc.constantFrom('fused', 'sram', 'dram'),
-  mapper: fc.constantFrom('energy', 'dram'),
+  objective: fc.constantFrom('energy', 'dram', 'cycles', 'edp'),
+  bufferWords: fc.constantFrom(0, 0, 1, 3, 8, 40),
+  bufferWordBytes: fc.constantFrom(1, 2, 8),
+  wirePj: fc.constantFrom(0, 0.1),
   schedule: fc.constantFrom('rbnn', 'conventional'),
   inputs: fc.integer({ min: 1, max: 12 }),
   hidden: fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 2 }),
@@ -68,7 +71,10 @@ function toConfig(o: Overrides, patch: Partial<Overrides> = {}): Config {
     'hardware.policy.frozen': x.frozen,
     'hardware.policy.overlap': x.overlap,
     'hardware.policy.gradients': x.gradients,
-    'hardware.policy.mapper': x.mapper,
+    'hardware.policy.objective': x.objective,
+    'hardware.buffer.capacity': `${x.bufferWords * x.bufferWordBytes} B`,
+    'hardware.buffer.wordWidth': `${x.bufferWordBytes} B`,
+    'hardware.sram.wireEnergy': `${x.wirePj} pJ`,
     'model.schedule': x.schedule,
     'model.inputs': x.inputs,
     'model.hidden': x.hidden,
@@ -126,7 +132,8 @@ describe('simulator properties over random configurations and schedules', () => 
       const c = r.total.counts;
       const dynamic = c.sramReads * e['sram.read']! + c.sramWrites * e['sram.write']!
         + c.dramReadBytes * 8 * e['dram.read']! + c.dramWriteBytes * 8 * e['dram.write']!
-        + c.dramActivations * e['dram.activate']! + c.macSteps * e['mac.step']!;
+        + c.dramActivations * e['dram.activate']! + c.macBits * e['mac.step']!
+        + c.bufferReads * e['buffer.read']! + c.bufferWrites * e['buffer.write']!;
       const leakage = r.energyTable.leakagePower * r.total.cycles.total / cfg.hardware.clock;
       const rel = (a: number, b: number) => Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(a), Math.abs(b), 1e-30);
       expect(rel(r.total.energy.dynamic, dynamic)).toBe(true);
@@ -157,10 +164,10 @@ describe('simulator properties over random configurations and schedules', () => 
     }), RUNS);
   });
 
-  it('more SRAM never increases DRAM traffic under the same policy (mapper = dram)', () => {
+  it('more SRAM never increases DRAM traffic under the same policy (objective = dram)', () => {
     fc.assert(fc.property(overridesArb, fc.integer({ min: 1, max: 400 }), (o, more) => {
-      const small = toConfig(o, { mapper: 'dram' });
-      const big = toConfig(o, { mapper: 'dram', wordsPerBank: o.wordsPerBank + more });
+      const small = toConfig(o, { objective: 'dram' });
+      const big = toConfig(o, { objective: 'dram', wordsPerBank: o.wordsPerBank + more });
       const ops = scheduleOps(small);
       const a = cost(small, ops).total.counts;
       const b = cost(big, ops).total.counts;
@@ -176,7 +183,10 @@ describe('simulator properties over random configurations and schedules', () => 
         expect(s.cycles.total).toBeGreaterThanOrEqual(s.cycles.compute);
         expect(s.cycles.total).toBeGreaterThanOrEqual(s.cycles.sram);
         expect(s.cycles.total).toBeGreaterThanOrEqual(s.cycles.dram);
-        if (!cfg.hardware.policy.overlap) expect(s.cycles.total).toBe(s.cycles.compute + s.cycles.sram + s.cycles.dram);
+        expect(s.cycles.total).toBeGreaterThanOrEqual(s.cycles.buffer);
+        if (!cfg.hardware.policy.overlap) {
+          expect(s.cycles.total).toBe(s.cycles.compute + s.cycles.sram + s.cycles.dram + s.cycles.buffer);
+        }
         expect(s.seconds).toBeCloseTo(s.cycles.total / cfg.hardware.clock, 15);
       }
     }), RUNS);
