@@ -22,7 +22,7 @@ import type { OperandBuffer } from './components/buffer.js';
 import { Dataflow, contextOf, isGridOp, type OpContext, type Plan, type Stream } from './dataflow.js';
 import { energyOf } from './energy.js';
 import { searchMapping, type MappingSpace, type Score } from './mapper/search.js';
-import type { GridMapping } from './mapper/nest.js';
+import { largestBlock, nestOf, type GridMapping } from './mapper/nest.js';
 import {
   BUFFER_CYCLES, BUFFER_READS, BUFFER_WRITES, COMPUTE_CYCLES, CYCLES, DRAM_ACTIVATIONS, DRAM_CYCLES, DRAM_READ_BURSTS,
   DRAM_WRITE_BURSTS, EVAL_SAMPLES, LANE_BITS, LANE_STEPS, OCCURRENCES, PER_BANK, SRAM_CYCLES, SRAM_READS, SRAM_READS_MIN,
@@ -49,6 +49,10 @@ export class CostModel {
   /** Memo: hash of the op's shape -> entries with their shape fields (no allocation on a hit). */
   private readonly memo = new Map<number, Array<{ fields: number[]; cost: OpCost }>>();
   private readonly scratch: number[] = new Array(16).fill(0);
+  /** Mappings found, by the content of their mapping space (see best). */
+  private readonly searches = new Map<string, GridMapping>();
+  /** Counters of one pass of each stream geometry seen (see countPlan). */
+  private readonly onePass = new Map<string, Float64Array>();
   private count = 0;
   private readonly len: number;
   private readonly banks: number;
@@ -127,25 +131,69 @@ export class CostModel {
       v[SRAM_READS_MIN] = v[SRAM_READS]!;
       return { plan, v };
     }
-    const { plan, v } = searchMapping(this.space(op, S, ctx));
+    const space = this.space(op, S, ctx);
+    // Shapes whose mapping spaces cost the same (same one-pass counts, loops and operands: e.g.
+    // the same layer in another iteration) share the search's result.
+    let mapping = this.searches.get(space.key);
+    if (!mapping) {
+      mapping = searchMapping(space).mapping;
+      this.searches.set(space.key, mapping);
+    }
+    const plan = this.dataflow.plan(op, S, ctx, mapping);
+    const v = this.countPlan(plan);
     // The compulsory minimum: every operand range fetched once (all held, capacity aside).
-    const all = this.countPlan(this.dataflow.plan(op, S, ctx, { columns: 1, others: 1, order: 'GT', hold: 3 }));
+    const all = this.countPlan(this.dataflow.plan(op, S, ctx, { columns: 1, others: 1, order: 'GT', block: Number.MAX_SAFE_INTEGER, hold: 3 }));
     v[SRAM_READS_MIN] = all[SRAM_READS]!;
     return { plan, v };
   }
 
-  /** The mapping space of a grid op's chunk of S samples (for the mapper, and for tests' brute force). */
+  /**
+   * The mapping space of a grid op's chunk of S samples, for the mapper and for tests' brute force.
+   * Candidates are costed from one pass of each stream: a mapping only changes how many times each
+   * re-used operand is fetched, and the buffer's counts (the chosen one is then planned for real).
+   */
   space(op: CostedOp, S: number, ctx: OpContext = contextOf(op)): MappingSpace {
     if (!isGridOp(op)) throw new Error(`internal: ${op.kind} operations are not mapped`);
-    const lanes = this.dataflow.lanes;
-    const extent = this.dataflow.othersExtent(op, S);
+    const flow = this.dataflow;
+    const lanes = flow.lanes;
+    const extent = flow.othersExtent(op, S);
+    const reuse = flow.reuseOf(op, S);
+    const wordBits = this.buffer.wordBits;
+    const ref = flow.plan(op, S, ctx, { columns: 1, others: 1, order: 'GT', block: Number.MAX_SAFE_INTEGER, hold: (1 << reuse.length) - 1 });
+    const base = new Float64Array(this.len);
+    const perFetch = reuse.map(() => new Float64Array(this.len));
+    const readBack = new Float64Array(this.len);
+    for (const st of ref.streams) {
+      if (st.operand < 0) { addScaled(base, this.onePassOf(st), st.passes); continue; }
+      addScaled(perFetch[st.operand]!, this.onePassOf(st), 1);
+      if (reuse[st.operand]!.psum && st.write) addScaled(readBack, this.onePassOf({ ...st, write: false }), 1);
+    }
+    const steps = flow.stepsPerPass(op, S);
+    const scratch = new Float64Array(this.len);
+    const key = [op.cols, extent, steps, ref.laneSteps, ref.laneBits, ...reuse.flatMap((r) => [r.invariant, r.unitBits, r.extent, r.psum ? 1 : 0]),
+      ...base, ...perFetch.flatMap((x) => [...x]), ...readBack].join(',');
     return {
-      columns: this.dataflow.columnChoices(op).reverse(),
+      key,
+      columns: flow.columnChoices(op).reverse(),
       maxOthers: (c) => Math.max(1, Math.min(extent, Math.floor(lanes / c))),
-      operands: 2,
+      othersExtent: extent,
+      operands: reuse.length,
       bufferWords: this.buffer.words,
-      plan: (m: GridMapping) => this.dataflow.plan(op, S, ctx, m),
-      evaluate: (plan) => {
+      nest: (m) => nestOf(m, op.cols, extent, lanes, reuse, wordBits),
+      largestBlock: (m) => largestBlock(m, op.cols, extent, lanes, reuse, wordBits, this.buffer.words),
+      evaluate: (n) => {
+        // Into a scratch vector: the search copies it only when the candidate is the best so far.
+        const v = scratch;
+        v.set(base);
+        n.operands.forEach((u, k) => {
+          addScaled(v, perFetch[k]!, u.fetches);
+          if (u.psum && u.fetches > 1) addScaled(v, readBack, u.fetches - 1);
+        });
+        this.finish(v, n.G * n.T * steps, n.bufferReads, n.bufferWrites, ref.laneSteps, ref.laneBits);
+        return { v, score: this.score(v) };
+      },
+      plan: (m) => flow.plan(op, S, ctx, m),
+      evaluatePlan: (plan) => {
         const v = this.countPlan(plan);
         return { v, score: this.score(v) };
       },
@@ -173,15 +221,31 @@ export class CostModel {
   /** Counters of one chunk plan, with its cycle bounds. */
   countPlan(plan: Plan): Float64Array {
     const v = new Float64Array(this.len);
-    for (const s of plan.streams) this.countStream(s, v);
-    v[LANE_STEPS] = plan.laneSteps;
-    v[LANE_BITS] = plan.laneBits;
-    v[BUFFER_READS] = plan.bufferReads;
-    v[BUFFER_WRITES] = plan.bufferWrites;
-    const compute = plan.computeCycles;
+    for (const st of plan.streams) if (st.passes > 0) addScaled(v, this.onePassOf(st), st.passes);
+    return this.finish(v, plan.computeCycles, plan.bufferReads, plan.bufferWrites, plan.laneSteps, plan.laneBits);
+  }
+
+  /** Counters of one pass of a stream (counts scale with passes; memoized per stream geometry). */
+  private onePassOf(st: Stream): Float64Array {
+    const key = `${st.t.id},${st.write ? 1 : 0},${st.offset},${st.bits},${st.runs},${st.stride},${st.first}`;
+    let one = this.onePass.get(key);
+    if (!one) {
+      one = new Float64Array(this.len);
+      this.countStream({ ...st, passes: 1 }, one);
+      this.onePass.set(key, one);
+    }
+    return one;
+  }
+
+  /** Adds the non-stream counters and the cycle bounds to a vector of stream counts. */
+  private finish(v: Float64Array, compute: number, bufferReads: number, bufferWrites: number, laneSteps: number, laneBits: number): Float64Array {
+    v[LANE_STEPS] = laneSteps;
+    v[LANE_BITS] = laneBits;
+    v[BUFFER_READS] = bufferReads;
+    v[BUFFER_WRITES] = bufferWrites;
     const sramC = this.sram.cycles(v, PER_BANK, v, PER_BANK + this.banks);
     const dramC = this.dram.cycles(v[DRAM_READ_BURSTS]! + v[DRAM_WRITE_BURSTS]!);
-    const bufC = this.buffer.cycles(plan.bufferReads + plan.bufferWrites);
+    const bufC = this.buffer.cycles(bufferReads + bufferWrites);
     v[COMPUTE_CYCLES] = compute;
     v[SRAM_CYCLES] = sramC;
     v[DRAM_CYCLES] = dramC;

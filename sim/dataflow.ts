@@ -35,7 +35,7 @@ import type { HardwareConfig } from '../config/schema.js';
 import type { MacArray } from './components/mac-array.js';
 import type { MemoryMap, Tensor } from './memory-map.js';
 import type { OperandBuffer } from './components/buffer.js';
-import type { GridMapping, Nest, OperandUse } from './mapper/nest.js';
+import { nestOf, type GridMapping, type Nest, type Reuse } from './mapper/nest.js';
 
 /**
  * `passes` x the accesses of: plain/rows tensors: `runs` bit ranges [offset + r*stride, +bits);
@@ -50,6 +50,10 @@ export interface Stream {
   runs: number;
   stride: number;
   first: number;
+  /** Grid ops: the re-used operand whose fetches set `passes` (-1: none), and whether this is the
+   * read-back of spilled partial sums (passes = fetches - 1). */
+  operand: number;
+  readBack: boolean;
 }
 
 export interface Plan {
@@ -64,15 +68,6 @@ export interface Plan {
   bufferFootprint: number;
   /** The loop nest (matmul and gradient operations). */
   nest: Nest | null;
-}
-
-/** A re-used operand of a grid operation, before the mapping decides how it is served. */
-interface Reuse {
-  name: string;
-  invariant: 'G' | 'T';
-  wholeBits: number;
-  sliceBits: number;
-  psum: boolean;
 }
 
 export interface OpContext {
@@ -149,37 +144,31 @@ export class Dataflow {
   }
 
   private grid(m: GridMapping | null): GridMapping {
-    return m ?? { columns: this.mac.lanes, others: this.mac.lanes, order: 'GT', hold: 0 };
+    return m ?? { columns: this.mac.lanes, others: this.mac.lanes, order: 'GT', block: 1, hold: 0 };
   }
 
-  /** Lane grid, trip counts and operand uses of a mapping; `reuse(c, o)` lists the re-used operands. */
-  private nest(m: GridMapping, cols: number, others: number, reuse: (c: number, o: number) => Reuse[]): Nest {
-    const c = Math.max(1, Math.min(cols, m.columns, this.mac.lanes));
-    const o = Math.max(1, Math.min(others, m.others, Math.floor(this.mac.lanes / c)));
-    const G = Math.ceil(others / o);
-    const T = Math.ceil(cols / c);
-    const operands: OperandUse[] = reuse(c, o).map((r, i) => {
-      const held = (m.hold >> i & 1) === 1;
-      const trips = r.invariant === 'G' ? G : T;
-      const inner = m.order === 'GT' ? 'T' : 'G';
-      const footprintWords = held ? this.buffer.wordsOf(r.invariant === inner ? r.sliceBits : r.wholeBits) : 0;
-      return { name: r.name, invariant: r.invariant, trips, psum: r.psum, held, footprintWords, fetches: held ? 1 : trips };
-    });
-    return { mapping: m, G, T, columns: c, others: o, operands };
+  /** The nest of a mapping (sim/mapper/nest.ts). */
+  private nest(m: GridMapping, cols: number, others: number, reuse: Reuse[]): Nest {
+    return nestOf(m, cols, others, this.mac.lanes, reuse, this.buffer.wordBits);
   }
 
-  /** Buffer traffic of the held operands of a nest (whole buffer words of each operand's range). */
-  private bufferTraffic(n: Nest, whole: number[]): { reads: number; writes: number; footprint: number } {
-    let reads = 0;
-    let writes = 0;
-    let footprint = 0;
-    n.operands.forEach((u, i) => {
-      if (!u.held) return;
-      const N = this.buffer.wordsOf(whole[i]!);
-      footprint += u.footprintWords;
-      if (u.psum) { writes += u.trips * N; reads += (u.trips - 1) * N; } else { writes += N; reads += u.trips * N; }
-    });
-    return { reads, writes, footprint };
+  /** The re-used operands of a grid op's chunk (the same list its plan uses; for the mapper). */
+  reuseOf(op: MatmulOp | GradientOp, S: number): Reuse[] {
+    const { rows: R, cols: C, layer: l } = op;
+    if (op.kind === 'gradient') {
+      return [
+        { name: l === 0 ? 'input' : `activations.h${l}`, invariant: 'T', unitBits: S * op.actBits, extent: R, psum: false },
+        { name: l === this.L - 1 ? 'errors.out' : `errors.h${l + 1}`, invariant: 'G', unitBits: S * op.errBits, extent: C, psum: false },
+      ];
+    }
+    const w: Reuse = { name: `weights (${this.planeOf(op.subnet).name})`, invariant: 'G', unitBits: R, extent: C, psum: false };
+    if (op.phase === 'backward') return [w, { name: `errors.h${l} (partial sums)`, invariant: 'T', unitBits: R * op.outBits, extent: S, psum: true }];
+    return [w, { name: l === 0 ? 'input' : `activations.h${l}`, invariant: 'T', unitBits: R * op.inBits, extent: S, psum: false }];
+  }
+
+  /** Compute cycles per (group, tile) pass of a grid op: the reduction's steps. */
+  stepsPerPass(op: MatmulOp | GradientOp, S: number): number {
+    return op.kind === 'gradient' ? S * this.mac.gradientMacSteps(op.actBits, op.errBits) : op.rows * this.mac.signMacSteps(op.inBits);
   }
 
   // ---- stream helpers ----
@@ -188,11 +177,11 @@ export class Dataflow {
     if (offset + (runs - 1) * stride + bits > t.bits) {
       throw new Error(`internal: access to ${t.name} [${offset}, +${bits}) x${runs} beyond its ${t.bits} bits`);
     }
-    return { t, write, passes, offset, bits, runs, stride, first: 0 };
+    return { t, write, passes, offset, bits, runs, stride, first: 0, operand: -1, readBack: false };
   }
 
   private records(t: Tensor, first: number, runs: number, offset: number, bits: number, passes: number, write = false): Stream {
-    return { t, write, passes, offset, bits, runs, stride: 0, first };
+    return { t, write, passes, offset, bits, runs, stride: 0, first, operand: -1, readBack: false };
   }
 
   /** Reads of the input rows of S samples, `passes` times: on-chip rows, the rest from DRAM records. */
@@ -243,32 +232,27 @@ export class Dataflow {
 
   private forward(op: MatmulOp, S: number, ctx: OpContext, m: GridMapping): Plan {
     const { rows: R, cols: C, layer: l } = op;
-    const n = this.nest(m, C, S, (c, o) => [
-      { name: `weights (sign plane ${this.planeOf(op.subnet).name})`, invariant: 'G', wholeBits: R * C, sliceBits: R * c, psum: false },
-      { name: l === 0 ? 'input' : `activations.h${l}`, invariant: 'T', wholeBits: S * R * op.inBits, sliceBits: o * R * op.inBits, psum: false },
-    ]);
+    const n = this.nest(m, C, S, this.reuseOf(op, S));
     const [w, x] = n.operands;
     const streams: Stream[] = [this.range(this.planeOf(op.subnet), this.map.layerOffsets[l]!, R * C, w!.fetches)];
+    own(streams, 0, 0);
     if (l === 0) this.inputRead(streams, S, x!.fetches, ctx.purpose);
     else streams.push(this.range(this.map.act(l), 0, S * R * op.inBits, x!.fetches));
+    own(streams, 1, 1);
     if (l === this.L - 1) {
       streams.push(this.range(this.map.logits, this.logitsSlice(op.subnet - 1), S * C * this.run.accumulatorBits, 1, true));
     }
     const spm = this.mac.signMacSteps(op.inBits);
-    const buf = this.bufferTraffic(n, [R * C, S * R * op.inBits]);
     return {
       streams, laneSteps: S * R * C * spm, laneBits: S * R * C * this.mac.signMacBits(op.inBits), computeCycles: n.G * n.T * R * spm,
-      bufferReads: buf.reads, bufferWrites: buf.writes, bufferFootprint: buf.footprint, nest: n,
+      bufferReads: n.bufferReads, bufferWrites: n.bufferWrites, bufferFootprint: n.footprintWords, nest: n,
     };
   }
 
   private backward(op: MatmulOp, S: number, m: GridMapping): Plan {
     const { rows: R, cols: C, layer: l } = op;
     if (l < 1) throw new Error('internal: backward matmul of layer 0');
-    const n = this.nest(m, C, S, (c, o) => [
-      { name: `weights (sign plane ${this.planeOf(op.subnet).name})`, invariant: 'G', wholeBits: R * C, sliceBits: R * c, psum: false },
-      { name: `errors.h${l} (partial sums)`, invariant: 'T', wholeBits: S * R * op.outBits, sliceBits: o * R * op.outBits, psum: true },
-    ]);
+    const n = this.nest(m, C, S, this.reuseOf(op, S));
     const [w, p] = n.operands;
     const errOut = l === this.L - 1 ? this.map.errOut : this.map.err(l + 1);
     const errIn = this.map.err(l);
@@ -277,34 +261,35 @@ export class Dataflow {
       this.range(errOut, 0, S * C * op.inBits, 1),
       this.range(errIn, 0, S * R * op.outBits, p!.fetches, true),
     ];
+    own(streams, 0, 0, 1);
+    own(streams, 2, 1);
     if (p!.fetches > 1) streams.push(this.range(errIn, 0, S * R * op.outBits, p!.fetches - 1));
+    own(streams, 3, 1, Infinity, true);
     const spm = this.mac.signMacSteps(op.inBits);
-    const buf = this.bufferTraffic(n, [R * C, S * R * op.outBits]);
     return {
       streams, laneSteps: S * R * C * spm, laneBits: S * R * C * this.mac.signMacBits(op.inBits), computeCycles: n.G * n.T * R * spm,
-      bufferReads: buf.reads, bufferWrites: buf.writes, bufferFootprint: buf.footprint, nest: n,
+      bufferReads: n.bufferReads, bufferWrites: n.bufferWrites, bufferFootprint: n.footprintWords, nest: n,
     };
   }
 
   private gradient(op: GradientOp, S: number, ctx: OpContext, m: GridMapping): Plan {
     const { rows: R, cols: C, layer: l } = op;
-    const n = this.nest(m, C, R, (c, o) => [
-      { name: l === 0 ? 'input' : `activations.h${l}`, invariant: 'T', wholeBits: S * R * op.actBits, sliceBits: S * o * op.actBits, psum: false },
-      { name: l === this.L - 1 ? 'errors.out' : `errors.h${l + 1}`, invariant: 'G', wholeBits: S * C * op.errBits, sliceBits: S * c * op.errBits, psum: false },
-    ]);
+    const n = this.nest(m, C, R, this.reuseOf(op, S));
     const [a, e] = n.operands;
     const streams: Stream[] = [];
     if (l === 0) this.inputRead(streams, S, a!.fetches, ctx.purpose);
     else streams.push(this.range(this.map.act(l), 0, S * R * op.actBits, a!.fetches));
+    own(streams, 0, 0);
     const err = l === this.L - 1 ? this.map.errOut : this.map.err(l + 1);
+    const from = streams.length;
     streams.push(this.range(err, 0, S * C * op.errBits, e!.fetches));
+    own(streams, from, 1);
     const g = this.map.gradients;
     if (g) streams.push(this.range(g, this.map.layerOffsets[l]! * this.run.accumulatorBits, R * C * this.run.accumulatorBits, 1, true));
     const spm = this.mac.gradientMacSteps(op.actBits, op.errBits);
-    const buf = this.bufferTraffic(n, [S * R * op.actBits, S * C * op.errBits]);
     return {
       streams, laneSteps: S * R * C * spm, laneBits: S * R * C * this.mac.gradientMacBits(op.actBits, op.errBits),
-      computeCycles: n.G * n.T * S * spm, bufferReads: buf.reads, bufferWrites: buf.writes, bufferFootprint: buf.footprint, nest: n,
+      computeCycles: n.G * n.T * S * spm, bufferReads: n.bufferReads, bufferWrites: n.bufferWrites, bufferFootprint: n.footprintWords, nest: n,
     };
   }
 
@@ -377,6 +362,13 @@ export class Dataflow {
         break;
     }
     return simple(streams, elements * steps, elements * bitsPerElement, this.mac.elementwiseCycles(elements, steps));
+  }
+}
+
+/** Tags streams[from..to) (to: the end) as fetches of operand `operand`. */
+function own(streams: Stream[], from: number, operand: number, to = Infinity, readBack = false): void {
+  for (let i = from; i < Math.min(to, streams.length); i++) {
+    if (streams[i]!.operand === -1) { streams[i]!.operand = operand; streams[i]!.readBack = readBack; }
   }
 }
 

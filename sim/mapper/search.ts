@@ -1,44 +1,54 @@
 /**
- * The mapper: for each matmul/gradient shape, the mapping (lane grid, loop order, operands held in
- * the operand buffer; sim/mapper/nest.ts) of least objective among those whose held operands fit
- * the buffer. The objective is lexicographic (hardware.policy.objective first, ties broken by the
- * others), so the search is exact on its space.
+ * The mapper: for each matmul/gradient shape, the mapping (lane grid, loop order, block, operands
+ * held in the operand buffer; sim/mapper/nest.ts) of least objective among those whose held
+ * operands fit the buffer. The objective is lexicographic (hardware.policy.objective first, ties
+ * broken by the others), so the search is exact on its space.
  *
- * The space: columns among the powers of two up to min(columns of the op, lanes) and that
- * minimum (the spatial split of the machine before issue 14); others any of 1..lanes/columns;
- * order GT or TG; any subset of the operands held. `enumerateMappings` lists all of it (the brute
- * force the tests compare against). `searchMapping` visits a pruned part that provably contains an
- * optimum:
- * - for fixed (columns, order, hold), every count and cycle bound is non-decreasing in G (the
- *   trips of the others loop) and the footprint is non-increasing in G, so the best `others` is the
- *   largest whose footprint fits (found by bisection, the footprint being monotone in it);
- * - holding an operand with one trip only adds buffer traffic and footprint: skipped;
- * - with nothing held the two loop orders give the same counts: one is visited.
+ * The space: columns among the powers of two up to min(columns of the op, lanes) and that minimum
+ * (the spatial split of the machine before issue 14); others any of 1..lanes/columns; order GT or
+ * TG; block any of 1..outer trips; any subset of the operands held. `enumerateMappings` lists all
+ * of it (the brute force the tests compare against). `searchMapping` visits a part of it that
+ * provably contains an optimum:
+ * - every count and cycle bound depends on `others` only through G, and the footprint grows with
+ *   `others`: per distinct G only the smallest `others` giving it is visited;
+ * - for fixed (columns, others, order, hold) every count is non-increasing in `block` and the
+ *   footprint non-decreasing: only the largest fitting block is visited (closed form: nest.ts);
+ * - an operand held but fetched as often as without the buffer only adds buffer traffic and
+ *   footprint: such mappings are skipped (the same mapping without the hold is visited);
+ * - with nothing held, order, block and `others` below the maximum cannot help: one is visited.
  */
-import type { GridMapping, LoopOrder } from './nest.js';
+import type { GridMapping, LoopOrder, Nest } from './nest.js';
 import type { Plan } from '../dataflow.js';
 
 export type Score = [number, number, number];
 
 export interface Candidate {
   mapping: GridMapping;
-  plan: Plan;
   v: Float64Array;
   score: Score;
 }
 
 export interface MappingSpace {
+  /** Equal keys: equal spaces (same candidates, same counts), hence the same best mapping. */
+  key: string;
   /** Column choices, largest first. */
   columns: number[];
-  /** Largest `others` for a column choice. */
+  /** Largest `others` for a column choice, and the extent of the dimension they cover. */
   maxOthers(columns: number): number;
+  othersExtent: number;
   /** Number of re-usable operands (hold masks are 0..2^n - 1). */
   operands: number;
   /** Buffer words available. */
   bufferWords: number;
-  /** The plan of a mapping (cheap) and its counters and score (dearer). */
+  /** The nest of a mapping (arithmetic only), and its counters and objective (`v` may be reused
+   * by the next call: copy it to keep it). */
+  nest(m: GridMapping): Nest;
+  /** The largest block of a mapping that fits the buffer (0: none fits). */
+  largestBlock(m: GridMapping): number;
+  evaluate(n: Nest): { v: Float64Array; score: Score };
+  /** The real plan of a mapping and its counters (the brute force costs every mapping this way). */
   plan(m: GridMapping): Plan;
-  evaluate(plan: Plan): { v: Float64Array; score: Score };
+  evaluatePlan(plan: Plan): { v: Float64Array; score: Score };
 }
 
 const ORDERS: readonly LoopOrder[] = ['GT', 'TG'];
@@ -53,43 +63,46 @@ export function better(a: Score, b: Score): boolean {
   return false;
 }
 
-function consider(best: Candidate | null, space: MappingSpace, mapping: GridMapping, plan: Plan): Candidate {
-  const { v, score } = space.evaluate(plan);
-  return !best || better(score, best.score) ? { mapping, plan, v, score } : best;
+function consider(best: Candidate | null, mapping: GridMapping, e: { v: Float64Array; score: Score }): Candidate {
+  return !best || better(e.score, best.score) ? { mapping, v: Float64Array.from(e.v), score: e.score } : best;
 }
 
-/** The pruned exhaustive search (see the file comment); null only if no mapping fits (never: hold 0 always fits). */
+/** A held operand that saves nothing (fetched as often as without the buffer). */
+function uselessHold(n: Nest): boolean {
+  return n.operands.some((u) => u.held && u.fetches === u.trips);
+}
+
+/** The smallest `others` of each distinct group count G = ceil(extent / others), others <= top. */
+function othersPerGroupCount(top: number, extent: number): number[] {
+  const out: number[] = [];
+  let lastG = -1;
+  for (let o = 1; o <= top; o++) {
+    const G = Math.ceil(extent / o);
+    if (G !== lastG) { out.push(o); lastG = G; }
+  }
+  return out;
+}
+
+/** The pruned exhaustive search (see the file comment). */
 export function searchMapping(space: MappingSpace): Candidate {
   let best: Candidate | null = null;
   const masks = 1 << space.operands;
+  const cap = space.bufferWords;
   for (const columns of space.columns) {
     const top = space.maxOthers(columns);
-    for (let hold = 0; hold < masks; hold++) {
+    const plain: GridMapping = { columns, others: top, order: 'GT', block: 1, hold: 0 };
+    best = consider(best, plain, space.evaluate(space.nest(plain)));
+    if (cap === 0) continue;
+    const othersChoices = othersPerGroupCount(top, space.othersExtent);
+    for (let hold = 1; hold < masks; hold++) {
       for (const order of ORDERS) {
-        if (hold === 0 && order === 'TG') continue;
-        const fits = (others: number): Plan | null => {
-          const p = space.plan({ columns, others, order, hold });
-          return p.bufferFootprint <= space.bufferWords ? p : null;
-        };
-        let plan = fits(top);
-        let others = top;
-        if (!plan) {
-          // Largest fitting `others` by bisection: the footprint grows with it.
-          let lo = 0;
-          let hi = top;
-          let found: Plan | null = null;
-          while (hi - lo > 1) {
-            const mid = (lo + hi) >> 1;
-            const p = fits(mid);
-            if (p) { lo = mid; found = p; } else hi = mid;
-          }
-          if (lo === 0) continue;
-          plan = found ?? fits(lo);
-          others = lo;
-          if (!plan) continue;
+        for (const others of othersChoices) {
+          const block = space.largestBlock({ columns, others, order, block: 1, hold });
+          if (block === 0) continue;
+          const n = space.nest({ columns, others, order, block, hold });
+          if (uselessHold(n)) continue;
+          best = consider(best, n.mapping, space.evaluate(n));
         }
-        if (plan.nest && plan.nest.operands.some((u) => u.held && u.trips === 1)) continue;
-        best = consider(best, space, { columns, others, order, hold }, plan);
       }
     }
   }
@@ -103,17 +116,21 @@ export function* enumerateMappings(space: MappingSpace): Generator<GridMapping> 
     for (let others = space.maxOthers(columns); others >= 1; others--) {
       for (let hold = 0; hold < masks; hold++) {
         for (const order of ORDERS) {
-          const m: GridMapping = { columns, others, order, hold };
-          if (space.plan(m).bufferFootprint <= space.bufferWords) yield m;
+          const n = space.nest({ columns, others, order, block: 1, hold });
+          const trips = order === 'GT' ? n.G : n.T;
+          for (let block = 1; block <= trips; block++) {
+            const m: GridMapping = { columns, others, order, block, hold };
+            if (space.nest(m).footprintWords <= space.bufferWords) yield m;
+          }
         }
       }
     }
   }
 }
 
-/** The best mapping by brute force over enumerateMappings. */
+/** The best mapping by brute force: every mapping of the space, each planned and costed for real. */
 export function bruteForceMapping(space: MappingSpace): Candidate {
   let best: Candidate | null = null;
-  for (const m of enumerateMappings(space)) best = consider(best, space, m, space.plan(m));
+  for (const m of enumerateMappings(space)) best = consider(best, m, space.evaluatePlan(space.plan(m)));
   return best!;
 }
