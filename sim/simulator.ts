@@ -99,6 +99,11 @@ export class Simulator implements OpObserver {
     return this.map;
   }
 
+  /** The cost model of the run (null before run-begin): mapping spaces and mapper, for tests and --mappings. */
+  get costModel(): CostModel | null {
+    return this.model;
+  }
+
   /** Cycles charged so far. */
   get cycles(): number {
     return this.now;

@@ -75,56 +75,8 @@ import { describe, expect, it } from 'vitest';
 import type { CostedOp } from '../../model/ops.js';
 import { enumerateSchedule } from '../../trainer/schedule.js';
 import { Simulator } from '../../sim/simulator.js';
-import { config, tap } from './helpers.js';
-
-const tiny = (extra: Record<string, unknown> = {}) => config({
-  'hardware.clock': '100 MHz',
-  'hardware.sram.capacity': '224 b',
-  'hardware.sram.banks': 2,
-  'hardware.sram.wordWidth': '16 b',
-  'hardware.sram.ports': 1,
-  'hardware.sram.readEnergy': '2 pJ',
-  'hardware.sram.writeEnergy': '3 pJ',
-  'hardware.sram.referenceBankSize': '112 b',
-  'hardware.sram.referenceWordWidth': '16 b',
-  'hardware.sram.cellType': 'low-leakage',
-  'hardware.sram.leakageLowLeakage': '1 pW',
-  'hardware.dram.busWidth': '16 b',
-  'hardware.dram.dataRate': 2,
-  'hardware.dram.clockRatio': 1,
-  'hardware.dram.burst': '8 B',
-  'hardware.dram.latency': '30 ns',
-  'hardware.dram.readEnergyPerBit': '1 pJ',
-  'hardware.dram.writeEnergyPerBit': '2 pJ',
-  'hardware.dram.rowSize': '64 B',
-  'hardware.dram.activationEnergy': '5 pJ',
-  'hardware.mac.lanes': 4,
-  'hardware.mac.serialOperand': 'weight',
-  'hardware.mac.bitsPerCycle': 1,
-  'hardware.mac.accumulatorBits': 16,
-  'hardware.mac.stepEnergy': '0.1 pJ',
-  'hardware.policy.frozen': 'recompute',
-  'hardware.policy.overlap': true,
-  'hardware.policy.gradients': 'fused',
-  'hardware.policy.objective': 'energy',
-  'hardware.sram.wireEnergy': '0 pJ',
-  'model.schedule': 'conventional',
-  'model.inputs': 4,
-  'model.hidden': [3],
-  'model.outputs': 2,
-  'model.bits': 4,
-  'model.maxIterations': 1,
-  'model.activationBits': 4,
-  'model.errorBits': 8,
-  'model.accumulatorBits': 16,
-  'training.batch': 2,
-  'training.trainSamples': 2,
-  'training.validationSamples': 2,
-  'training.testSamples': 2,
-  'training.evalBatch': 2,
-  'training.epochs': 1,
-  ...extra,
-});
+import { tap } from './helpers.js';
+import { tiny } from './tiny.js';
 
 /** Per-op expectations of the training batch, in stream order: [label, reads, writes, dramRead, dramWrite, activations, steps, compute, sram, dram, cycles]. */
 const trainBatch: Array<[string, number, number, number, number, number, number, number, number, number, number]> = [
