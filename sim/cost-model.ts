@@ -141,10 +141,14 @@ export class CostModel {
     }
     const plan = this.dataflow.plan(op, S, ctx, mapping);
     const v = this.countPlan(plan);
-    // The compulsory minimum: every operand range fetched once (all held, capacity aside).
-    const all = this.countPlan(this.dataflow.plan(op, S, ctx, { columns: 1, others: 1, order: 'GT', block: Number.MAX_SAFE_INTEGER, hold: 3 }));
-    v[SRAM_READS_MIN] = all[SRAM_READS]!;
+    v[SRAM_READS_MIN] = this.minimumReads(op, S, ctx);
     return { plan, v };
+  }
+
+  /** SRAM reads of the compulsory minimum of a grid op's chunk: every operand range fetched once. */
+  minimumReads(op: CostedOp, S: number, ctx: OpContext = contextOf(op)): number {
+    const all = this.countPlan(this.dataflow.plan(op, S, ctx, { columns: 1, others: 1, order: 'GT', block: Number.MAX_SAFE_INTEGER, hold: 3 }));
+    return all[SRAM_READS]!;
   }
 
   /**

@@ -31,6 +31,7 @@ import { Dataflow } from './dataflow.js';
 import { CostModel } from './cost-model.js';
 import { CYCLES, addScaled, counterLength } from './counters.js';
 import { TraceEmitter } from './trace-emitter.js';
+import type { MappingRecord } from './mapper/format.js';
 import { placementOf, summarize, trainingSummary, type CostSummary, type IterationSummary, type SimReport, type SummaryContext } from './report.js';
 
 const PHASE_INDEX: Record<Phase, number> = Object.fromEntries(PHASES.map((p, i) => [p, i])) as Record<Phase, number>;
@@ -97,6 +98,31 @@ export class Simulator implements OpObserver {
   /** The memory map of the run (null before run-begin). */
   get memoryMap(): MemoryMap | null {
     return this.map;
+  }
+
+  /** The chosen mapping of every distinct matmul/gradient shape costed so far (for --mappings). */
+  mappings(): MappingRecord[] {
+    const model = this.model;
+    if (!model) return [];
+    const out: MappingRecord[] = [];
+    const cx = this.summaryContext();
+    for (const op of this.shapeOps) {
+      if (op.kind !== 'matmul' && op.kind !== 'gradient') continue;
+      const { chunks } = model.cost(op);
+      for (const [plan, samples] of [[chunks.fullPlan, chunks.chunk], [chunks.restPlan, chunks.rest]] as const) {
+        if (!plan?.nest) continue;
+        const s = summarize(model.countPlan(plan), cx);
+        out.push({
+          op, samples, nest: plan.nest, energy: s.energy.total, cycles: s.cycles,
+          counts: {
+            sramReads: s.counts.sramReads, sramWrites: s.counts.sramWrites, sramReadsMinimum: model.minimumReads(op, samples),
+            dramReadBursts: s.counts.dramReadBursts, dramWriteBursts: s.counts.dramWriteBursts,
+            bufferReads: s.counts.bufferReads, bufferWrites: s.counts.bufferWrites, macSteps: s.counts.macSteps,
+          },
+        });
+      }
+    }
+    return out;
   }
 
   /** The cost model of the run (null before run-begin): mapping spaces and mapper, for tests and --mappings. */

@@ -26,7 +26,7 @@ const bufferArb = fc.record({
   readPj: fc.constantFrom(0, 0.1, 1, 5),
   writePj: fc.constantFrom(0, 0.3, 2, 12),
 });
-type Buffer = typeof bufferArb extends fc.Arbitrary<infer T> ? T : never;
+interface Buffer { words: number; wordBytes: number; ports: number; readPj: number; writePj: number }
 
 function withBuffer(o: Overrides, b: Buffer, extra: Record<string, unknown> = {}): Config {
   const cfg = toConfig(o);
