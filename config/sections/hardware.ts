@@ -51,7 +51,7 @@ export const hardwareSection = {
   buffer: {
     // The operand-buffer level between SRAM and the lanes: one shared buffer that keeps the operands
     // a mapping re-uses. 0: no buffer (the machine before issue 14: every re-use re-reads SRAM).
-    capacity: quantity('bit', '0 b', 'operand buffer capacity between SRAM and the lanes (0: none)', { min: 0 }),
+    capacity: quantity('bit', '4 KiB', 'operand buffer capacity between SRAM and the lanes (0: none)', { min: 0 }),
     wordWidth: quantity('bit', '64 b', 'bits per operand-buffer access', { min: 0, exclusiveMin: true }),
     // Assumption: one read and one write per cycle.
     ports: int(2, 'operand-buffer accesses per cycle', { min: 1 }),
