@@ -134,6 +134,19 @@ function tables(r: SimReport): Array<{ title: string; table: Table; note?: strin
       },
     });
   }
+  if (r.byLayer.length > 0) {
+    out.push({
+      title: 'By layer',
+      table: {
+        head: ['layer', 'energy', 'share', 'cycles', 'SRAM reads', 'compulsory', 'buffer reads', 'DRAM read', 'lane use'],
+        rows: r.byLayer.map((l) => [String(l.layer), joules(l.energy.total), pct(l.energy.total, t.energy.total), count(l.cycles.total),
+          count(l.counts.sramReads), count(l.counts.sramReadsMinimum), count(l.counts.bufferReads), bytes(l.counts.dramReadBytes),
+          l.laneUtilisation === null ? '-' : `${(100 * l.laneUtilisation).toFixed(1)} %`]),
+        align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      },
+      note: 'layer l: the matmuls from layer l to l+1 (all sub-networks), its activations, gradient and update',
+    });
+  }
   out.push({
     title: `Time: ${count(t.cycles.total)} cycles = ${seconds(t.seconds)} at ${formatQuantity(r.hardware.clockHz, 'Hz', 4)}`,
     table: {

@@ -134,6 +134,8 @@ export interface SimReport {
   evaluation: CostSummary;
   byPhase: Record<Phase, CostSummary>;
   byIteration: IterationSummary[];
+  /** Per layer of the network (matmuls, activations, gradients, updates of that layer; loads apart). */
+  byLayer: Array<CostSummary & { layer: number | 'load' }>;
   /** Counters of the traced operations only (all zero without a trace). */
   traced: CostSummary;
   /** Distinct operation shapes costed (the memo's size). */

@@ -52,8 +52,9 @@ export interface SimulatorState {
   buckets: Array<[number, number[]]>;
   trainableBits: Array<[number, number]>;
   traced: number[];
-  /** Counters of the evaluation passes (absent in snapshots of older versions: then all zero). */
+  /** Counters of the evaluation passes and per layer (absent in older snapshots: then zero). */
   evaluation?: number[];
+  layers?: Array<[number, number[]]>;
   cycles: number;
 }
 
@@ -71,6 +72,8 @@ export class Simulator implements OpObserver {
   private readonly traced: Float64Array;
   /** Counters of the evaluation passes: evaluate-phase ops and validation/test loads. */
   private readonly evaluation: Float64Array;
+  /** Counters per layer (loads: key -1). */
+  private readonly layers = new Map<number, Float64Array>();
   /** Counters per (iteration, phase): totals, phases and iterations are sums of these. */
   private readonly buckets = new Map<number, Float64Array>();
   private readonly trainableBits = new Map<number, number>();
@@ -155,6 +158,7 @@ export class Simulator implements OpObserver {
     const vec = cost.vec;
     addScaled(this.bucket(o.where.iteration, o.phase), vec, r);
     if (o.phase === 'evaluate' || (o.kind === 'load' && o.purpose !== 'train')) addScaled(this.evaluation, vec, r);
+    addScaled(this.layerBucket(o.kind === 'load' ? -1 : o.layer), vec, r);
     const c = vec[CYCLES]!;
     if (this.tap && this.tap.filter(o)) {
       const train = o.kind === 'load' ? o.purpose === 'train' : o.phase !== 'evaluate';
@@ -191,6 +195,7 @@ export class Simulator implements OpObserver {
       trainableBits: [...this.trainableBits],
       traced: Array.from(this.traced),
       evaluation: Array.from(this.evaluation),
+      layers: [...this.layers].map(([l, v]) => [l, Array.from(v)]),
       cycles: this.now,
     };
   }
@@ -215,11 +220,24 @@ export class Simulator implements OpObserver {
     for (const [key, v] of s.buckets) this.buckets.set(key, Float64Array.from(v));
     for (const [k, bits] of s.trainableBits) this.trainableBits.set(k, bits);
     this.traced.set(s.traced);
+    for (const [l, v] of s.layers ?? []) {
+      if (v.length !== this.len) throw new Error('Simulator.restoreState: a counter vector has the wrong length');
+      this.layers.set(l, Float64Array.from(v));
+    }
     if (s.evaluation) {
       if (s.evaluation.length !== this.len) throw new Error('Simulator.restoreState: a counter vector has the wrong length');
       this.evaluation.set(s.evaluation);
     }
     this.now = s.cycles;
+  }
+
+  private layerBucket(layer: number): Float64Array {
+    let v = this.layers.get(layer);
+    if (!v) {
+      v = new Float64Array(this.len);
+      this.layers.set(layer, v);
+    }
+    return v;
   }
 
   private bucket(k: number, phase: Phase): Float64Array {
@@ -293,6 +311,8 @@ export class Simulator implements OpObserver {
       placement: placementOf(map, this.sram.capacityBits),
       total,
       energyPerTrainingSample: total.samples.train > 0 ? total.energy.total / total.samples.train : null,
+      byLayer: [...this.layers.keys()].sort((a, b) => a - b)
+        .map((l) => ({ layer: l < 0 ? 'load' as const : l, ...summarize(this.layers.get(l)!, cx) })),
       trainingEnergyPerSample: total.samples.train > 0 ? (total.energy.total - evaluation.energy.total) / total.samples.train : null,
       evaluation,
       byPhase,

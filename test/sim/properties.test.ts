@@ -24,16 +24,17 @@ const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const RUNS = { numRuns: 60 };
 
 describe('simulator properties over random configurations and schedules', () => {
-  it('per-bank SRAM counts sum to the totals (run, phases, iterations)', () => {
+  it('per-bank SRAM counts sum to the totals (run, phases, iterations, layers)', () => {
     fc.assert(fc.property(overridesArb, (o) => {
       const r = cost(toConfig(o), scheduleOps(toConfig(o)));
       for (const s of summaries(r)) {
         expect(sum(s.counts.sramReadsPerBank)).toBe(s.counts.sramReads);
         expect(sum(s.counts.sramWritesPerBank)).toBe(s.counts.sramWrites);
       }
-      // Phases and iterations each partition the run.
-      for (const parts of [Object.values(r.byPhase), r.byIteration]) {
+      // Phases, iterations and layers each partition the run.
+      for (const parts of [Object.values(r.byPhase), r.byIteration, r.byLayer]) {
         expect(sum(parts.map((p) => p.counts.sramReads))).toBe(r.total.counts.sramReads);
+        expect(sum(parts.map((p) => p.counts.bufferReads + p.counts.sramReadsMinimum))).toBe(r.total.counts.bufferReads + r.total.counts.sramReadsMinimum);
         expect(sum(parts.map((p) => p.counts.dramReadBursts + p.counts.dramWriteBursts))).toBe(r.total.counts.dramReadBursts + r.total.counts.dramWriteBursts);
         expect(sum(parts.map((p) => p.cycles.total))).toBe(r.total.cycles.total);
         expect(sum(parts.map((p) => p.energy.total))).toBeCloseTo(r.total.energy.total, 20);

@@ -30,7 +30,7 @@ describe('report rendering', () => {
     const text = formatReportText(report);
     expect(text).toMatch(/^RBNN 6-4-3 per sub-network, 4-bit slots, 3 of 3 iterations; batch 10/);
     expect(text).toMatch(/Energy per training run: [\d.]+ [mun]?J \([\d.]+ [mnup]?J per training sample\)/);
-    for (const h of ['component       action', 'By phase', 'By iteration', 'Time: ', 'Traffic', 'Placement: ']) expect(text).toContain(h);
+    for (const h of ['component       action', 'By phase', 'By iteration', 'By layer', 'Time: ', 'Traffic', 'Placement: ']) expect(text).toContain(h);
     for (const a of [/SRAM +read/, /SRAM +leakage/, /DRAM +write/, /MAC array +step/, /operand buffer +read/]) expect(text).toMatch(a);
     expect(text).toMatch(/ {2}bank 0 /);
   });
