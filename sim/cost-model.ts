@@ -182,6 +182,7 @@ export class CostModel {
       maxOthers: (c) => Math.max(1, Math.min(extent, Math.floor(lanes / c))),
       othersExtent: extent,
       operands: reuse.length,
+      invariants: reuse.map((r) => r.invariant),
       bufferWords: this.buffer.words,
       nest: (m) => nestOf(m, op.cols, extent, lanes, reuse, wordBits),
       largestBlock: (m) => largestBlock(m, op.cols, extent, lanes, reuse, wordBits, this.buffer.words),

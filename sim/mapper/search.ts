@@ -10,7 +10,9 @@
  * of it (the brute force the tests compare against). `searchMapping` visits a part of it that
  * provably contains an optimum:
  * - every count and cycle bound depends on `others` only through G, and the footprint grows with
- *   `others`: per distinct G only the smallest `others` giving it is visited;
+ *   `others`: per distinct G only the smallest `others` giving it is visited; and unless operands
+ *   invariant to each loop are held together, counts depend on G alone (non-decreasing): only the
+ *   largest fitting `others` is visited;
  * - for fixed (columns, others, order, hold) every count is non-increasing in `block` and the
  *   footprint non-decreasing: only the largest fitting block is visited (closed form: nest.ts);
  * - an operand held but fetched as often as without the buffer only adds buffer traffic and
@@ -36,8 +38,9 @@ export interface MappingSpace {
   /** Largest `others` for a column choice, and the extent of the dimension they cover. */
   maxOthers(columns: number): number;
   othersExtent: number;
-  /** Number of re-usable operands (hold masks are 0..2^n - 1). */
+  /** Number of re-usable operands (hold masks are 0..2^n - 1), and the loop each does not depend on. */
   operands: number;
+  invariants: Array<'G' | 'T'>;
   /** Buffer words available. */
   bufferWords: number;
   /** The nest of a mapping (arithmetic only), and its counters and objective (`v` may be reused
@@ -95,13 +98,20 @@ export function searchMapping(space: MappingSpace): Candidate {
     if (cap === 0) continue;
     const othersChoices = othersPerGroupCount(top, space.othersExtent);
     for (let hold = 1; hold < masks; hold++) {
+      // Only a held T-invariant operand's footprint grows with `others`; unless a G-invariant one is
+      // held too (whose fetches then fall with a larger block), counts depend on G alone and the
+      // largest fitting `others` is best: try them from the top and stop at the first that fits.
+      const heldT = space.invariants.some((v, i) => v === 'T' && (hold >> i & 1) === 1);
+      const heldG = space.invariants.some((v, i) => v === 'G' && (hold >> i & 1) === 1);
+      const tradeOff = heldT && heldG;
       for (const order of ORDERS) {
-        for (const others of othersChoices) {
+        for (let j = othersChoices.length - 1; j >= 0; j--) {
+          const others = othersChoices[j]!;
           const block = space.largestBlock({ columns, others, order, block: 1, hold });
           if (block === 0) continue;
           const n = space.nest({ columns, others, order, block, hold });
-          if (uselessHold(n)) continue;
-          best = consider(best, n.mapping, space.evaluate(n));
+          if (!uselessHold(n)) best = consider(best, n.mapping, space.evaluate(n));
+          if (!tradeOff) break;
         }
       }
     }
