@@ -30,8 +30,16 @@ export const DRAM_SELF_REFRESH_CLOCKS = 19;
 export const DRAM_REFRESHES = 20;
 export const DRAM_POWER_DOWN_EXITS = 21;
 export const DRAM_SELF_REFRESH_EXITS = 22;
+/** Operand-buffer word reads and writes, and the buffer's cycle bound. */
+export const BUFFER_READS = 23;
+export const BUFFER_WRITES = 24;
+export const BUFFER_CYCLES = 25;
+/** Serial bits the lanes stepped (the MAC energy count; = LANE_STEPS at 1 bit per cycle). */
+export const LANE_BITS = 26;
+/** SRAM word reads of the compulsory minimum: every operand range read once per chunk. */
+export const SRAM_READS_MIN = 27;
 /** Per-bank SRAM reads start here; per-bank writes follow after `banks` entries. */
-export const PER_BANK = 23;
+export const PER_BANK = 28;
 
 export function counterLength(banks: number): number {
   return PER_BANK + 2 * banks;

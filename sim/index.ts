@@ -22,4 +22,4 @@ export { AddressMap } from './dram/address-map.js';
 export { idleStates, type PowerPolicy, type StateClocks } from './dram/power.js';
 export type { DramCounts, DramStates } from './dram/summary.js';
 export { MacArray } from './components/mac-array.js';
-export { buildMemoryMap, type MemoryMap, type Tensor } from './mapping.js';
+export { buildMemoryMap, type MemoryMap, type Tensor } from './memory-map.js';

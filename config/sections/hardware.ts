@@ -37,6 +37,32 @@ export const hardwareSection = {
     leakageLowLeakage: quantity('W', '2.3 pW', 'leakage power per bit of low-leakage (LSTP) cells', { min: 0 }),
     // Same derivation with CACTI 6.5's 45 nm ITRS HP devices: Ioff = 2.8e-7 A/um, Vdd = 1.0 V: 58 nW per bit.
     leakageHighPerformance: quantity('W', '58 nW', 'leakage power per bit of high-performance (HP) cells', { min: 0 }),
+    // Wiring between the SRAM's port and its banks (an H-tree, as CACTI routes it): per access, every
+    // bit travels sqrt(SRAM area) - sqrt(bank area) mm more than inside the anchored bank. 0.1 pJ per
+    // bit per mm: Keckler et al., "GPUs and the future of parallel computing", IEEE Micro 2011
+    // (40 nm: 26 pJ to move 256 bits 1 mm). 0 turns the wiring term off (the machine before issue 14).
+    wireEnergy: quantity('J', '0.1 pJ', 'energy per bit per mm of on-chip wire (SRAM H-tree term)', { min: 0 }),
+    // 0.346 um^2: Intel's 45 nm 6T cell (Mistry et al., IEDM 2007).
+    cellArea: num(0.346, 'area of one SRAM bit cell in um^2 (sets the H-tree length)', { min: 0 }),
+    // Assumption: 0.01 mm^2 of decoders, sense amplifiers and drivers per bank (a 45 nm 8 KB macro is
+    // about 0.023 mm^2 of cells at 70 % array efficiency, CACTI's typical figure).
+    bankPeripheryArea: num(0.01, 'periphery area per bank in mm^2 (sets the H-tree length)', { min: 0 }),
+  },
+  buffer: {
+    // The operand-buffer level between SRAM and the lanes: one shared buffer that keeps the operands
+    // a mapping re-uses. 0: no buffer (the machine before issue 14: every re-use re-reads SRAM).
+    capacity: quantity('bit', '4 KiB', 'operand buffer capacity between SRAM and the lanes (0: none)', { min: 0 }),
+    wordWidth: quantity('bit', '64 b', 'bits per operand-buffer access', { min: 0, exclusiveMin: true }),
+    // Assumption: one read and one write per cycle.
+    ports: int(2, 'operand-buffer accesses per cycle', { min: 1 }),
+    // Accelergy's 45 nm energy reference table (as quoted in issue 14): a 384 B SRAM buffer costs
+    // 0.68 pJ per read and 1.58 pJ per write; assumed 16-bit accesses (Accelergy's Eyeriss example).
+    readEnergy: quantity('J', '0.68 pJ', 'operand-buffer read energy at referenceSize and referenceWordWidth', { min: 0 }),
+    writeEnergy: quantity('J', '1.58 pJ', 'operand-buffer write energy at referenceSize and referenceWordWidth', { min: 0 }),
+    referenceSize: quantity('bit', '384 B', 'buffer size at which readEnergy/writeEnergy are given', { min: 0, exclusiveMin: true }),
+    referenceWordWidth: quantity('bit', '16 b', 'access width at which readEnergy/writeEnergy are given', { min: 0, exclusiveMin: true }),
+    // The SRAM's law (Horowitz's 8 KB and 1 MB points) applied to the buffer's size.
+    energyExponent: num(0.4746, 'buffer energy per access scales with (capacity / referenceSize)^energyExponent', { min: 0 }),
   },
   dram: {
     // The device model (docs/DRAM.md): energies per burst, activation, refresh and background power
@@ -91,8 +117,8 @@ export const hardwareSection = {
     frozen: oneOf(['recompute', 'cache'] as const, 'recompute',
       'recompute: frozen sub-networks are re-run in every forward pass (the paper); cache: their summed output contributions are kept per sample (SRAM if room, else DRAM)'),
     overlap: bool(true, 'double-buffering: compute, SRAM and DRAM overlap (cycles = max of bounds) instead of adding up'),
-    mapper: oneOf(['energy', 'dram'] as const, 'energy',
-      'how the lane grid of each matmul/gradient shape is chosen: energy (least energy incl. leakage, then fewest DRAM bursts) or dram (fewest DRAM bursts, then least energy; more SRAM then never means more DRAM traffic)'),
+    objective: oneOf(['energy', 'cycles', 'edp', 'dram'] as const, 'energy',
+      'what the mapper minimises per matmul/gradient shape: energy (incl. leakage), cycles, edp (energy x cycles), or dram (DRAM bursts first)'),
     gradients: oneOf(['fused', 'sram', 'dram'] as const, 'fused',
       'where weight gradients accumulate: fused (in the lanes; each finished gradient tile updates its weights at once), sram (a gradient buffer in SRAM if room, else DRAM), dram'),
   },

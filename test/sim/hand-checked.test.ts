@@ -68,7 +68,9 @@
  *   SRAM writes 18 (b0 8, b1 10)  + 2 x 7  (b0 4, b1 3)   = 32 (b0 16, b1 16)
  *   DRAM read bursts 12 + 2 x 4 = 20; write bursts 6; activations 7 + 2 x 2 = 11 (validation
  *   records: bursts 2, 3; test: 4, 5)
- *   lane-steps 330 + 2 x 46 = 422
+ *   lane-steps 330 + 2 x 46 = 422 (1 bit per step: 422 bits stepped)
+ *   compulsory SRAM reads (every operand range once): B's weights once (-1, in the batch and both
+ *           passes), H's errors.h1 once (-9), I's errors.out once (-2): 63 - 3 - 9 - 2 = 49
  *   cycles: compute 101 + 2 x 14 = 129, SRAM 36 + 2 x 11 = 58, DRAM 51 + 2 x 14 = 79,
  *           total 120 + 2 x 24 = 168 (1.68 us)
  *   energy: 63 x 2 + 32 x 3 + 20 x 64 + 6 x 128 + 11 x 5 + 422 x 0.05 = 2346.1 pJ dynamic,
@@ -78,56 +80,8 @@ import { describe, expect, it } from 'vitest';
 import type { CostedOp } from '../../model/ops.js';
 import { enumerateSchedule } from '../../trainer/schedule.js';
 import { Simulator } from '../../sim/simulator.js';
-import { config, tap } from './helpers.js';
-
-const tiny = (extra: Record<string, unknown> = {}) => config({
-  'hardware.clock': '100 MHz',
-  'hardware.sram.capacity': '224 b',
-  'hardware.sram.banks': 2,
-  'hardware.sram.wordWidth': '16 b',
-  'hardware.sram.ports': 1,
-  'hardware.sram.readEnergy': '2 pJ',
-  'hardware.sram.writeEnergy': '3 pJ',
-  'hardware.sram.referenceBankSize': '112 b',
-  'hardware.sram.referenceWordWidth': '16 b',
-  'hardware.sram.cellType': 'low-leakage',
-  'hardware.sram.leakageLowLeakage': '1 pW',
-  'hardware.dram.model': 'per-bit',
-  'hardware.dram.busWidth': '16 b',
-  'hardware.dram.dataRate': 2,
-  'hardware.dram.clockRatio': 1,
-  'hardware.dram.burst': '8 B',
-  'hardware.dram.latency': '30 ns',
-  'hardware.dram.readEnergyPerBit': '1 pJ',
-  'hardware.dram.writeEnergyPerBit': '2 pJ',
-  'hardware.dram.rowSize': '64 B',
-  'hardware.dram.activationEnergy': '5 pJ',
-  'hardware.mac.lanes': 4,
-  'hardware.mac.serialOperand': 'weight',
-  'hardware.mac.bitsPerCycle': 1,
-  'hardware.mac.accumulatorBits': 16,
-  'hardware.mac.stepEnergy': '0.1 pJ',
-  'hardware.policy.frozen': 'recompute',
-  'hardware.policy.overlap': true,
-  'hardware.policy.gradients': 'fused',
-  'hardware.policy.mapper': 'energy',
-  'model.schedule': 'conventional',
-  'model.inputs': 4,
-  'model.hidden': [3],
-  'model.outputs': 2,
-  'model.bits': 4,
-  'model.maxIterations': 1,
-  'model.activationBits': 4,
-  'model.errorBits': 8,
-  'model.accumulatorBits': 16,
-  'training.batch': 2,
-  'training.trainSamples': 2,
-  'training.validationSamples': 2,
-  'training.testSamples': 2,
-  'training.evalBatch': 2,
-  'training.epochs': 1,
-  ...extra,
-});
+import { tap } from './helpers.js';
+import { tiny } from './tiny.js';
 
 /** Per-op expectations of the training batch, in stream order: [label, reads, writes, dramRead, dramWrite, activations, steps, compute, sram, dram, cycles]. */
 const trainBatch: Array<[string, number, number, number, number, number, number, number, number, number, number]> = [
@@ -193,8 +147,9 @@ describe('hand-checked tiny accelerator (2 banks, 4 lanes, 4-3-2 network)', () =
       sramReads: 63, sramWrites: 32, sramReadsPerBank: [27, 36], sramWritesPerBank: [16, 16],
       dramReadBursts: 20, dramWriteBursts: 6, dramReadBytes: 160, dramWriteBytes: 48, dramActivations: 11,
       dram: { rowChanges: 11, conflicts: 0, reopens: 0, refreshes: 0, powerDownExits: 0, selfRefreshExits: 0 }, macSteps: 422,
+      macBits: 422, bufferReads: 0, bufferWrites: 0, sramReadsMinimum: 49,
     });
-    expect(t.cycles).toEqual({ compute: 129, sram: 58, dram: 79, total: 168 });
+    expect(t.cycles).toEqual({ compute: 129, sram: 58, buffer: 0, dram: 79, total: 168 });
     expect(t.samples).toEqual({ train: 2, evaluate: 4 });
     expect(t.seconds).toBeCloseTo(1.68e-6, 15);
     const e = t.energy.byAction;
@@ -215,7 +170,7 @@ describe('hand-checked tiny accelerator (2 banks, 4 lanes, 4-3-2 network)', () =
     const cfg = tiny({ 'hardware.policy.overlap': false });
     const sim = new Simulator(cfg);
     enumerateSchedule(cfg, sim);
-    expect(sim.report().total.cycles).toEqual({ compute: 129, sram: 58, dram: 79, total: 266 });
+    expect(sim.report().total.cycles).toEqual({ compute: 129, sram: 58, buffer: 0, dram: 79, total: 266 });
   });
 
   it('splits the run by phase: the two updates are all the DRAM writes', () => {
