@@ -7,5 +7,9 @@ import { trainStepBenchmark } from './train-step.js';
 import { costOverheadBenchmark } from './cost-overhead.js';
 import { sweepBenchmark } from './sweep.js';
 import { startupBenchmark } from './startup.js';
+import { dramBenchmark } from './dram.js';
 
-export const benchmarks: Benchmark[] = [dataBenchmark, traceBenchmark, simBenchmark, trainStepBenchmark, costOverheadBenchmark, sweepBenchmark, startupBenchmark];
+export const benchmarks: Benchmark[] = [
+  dataBenchmark, traceBenchmark, simBenchmark, trainStepBenchmark, costOverheadBenchmark, sweepBenchmark, startupBenchmark,
+  dramBenchmark,
+];

@@ -15,6 +15,7 @@ import { enumerateSchedule } from '../trainer/schedule.js';
 import type { PartialTrainResult, TrainState } from '../trainer/checkpoint-state.js';
 import { Simulator, type SimulatorState } from '../sim/simulator.js';
 import type { SimReport } from '../sim/report.js';
+import type { MappingRecord } from '../sim/mapper/format.js';
 
 export interface SimulateOptions {
   /** Cost the configured schedule (every planned epoch) without training. */
@@ -22,6 +23,8 @@ export interface SimulateOptions {
   progress?: ProgressFn;
   /** An open trace session (traces/session.ts); the caller closes or aborts it. */
   trace?: TraceSession | null;
+  /** Also return the chosen mapping of every distinct matmul/gradient shape. */
+  mappings?: boolean;
   /** Training: continue from a checkpoint's trainer and simulator states. */
   resume?: { state: TrainState; simulator: SimulatorState };
   /** Training: receives both states after every epoch and every iteration (synchronously). */
@@ -39,6 +42,7 @@ export interface StoppedRun {
 
 export interface SimulateResult {
   report: SimReport;
+  mappings?: MappingRecord[];
   training?: TrainResult;
   /** Set when shouldStop stopped the run: `report` is then the partial report. */
   stopped?: StoppedRun;
@@ -73,7 +77,8 @@ export async function simulateRun(cfg: Config, opts: SimulateOptions = {}): Prom
   }
   split?.flush();
   const report = sim.report(training ? { training } : {});
-  return training ? { report, training } : { report };
+  const mappings = opts.mappings ? { mappings: sim.mappings() } : {};
+  return training ? { report, training, ...mappings } : { report, ...mappings };
 }
 
 /** The training summary of a stopped run: its finished iterations, stop reason "interrupted". */

@@ -1,14 +1,13 @@
 /**
- * Costing: for each operation of the stream, the SRAM reads/writes per bank, DRAM bursts read and
- * written, row activations, MAC lane-steps, and the cycles of each bound (compute, SRAM banks,
- * DRAM port), combined as their max when policy.overlap (double-buffering) and their sum
- * otherwise. An operation over more samples than the execution chunk (the training mini-batch)
- * runs chunk by chunk; each chunk is bounded on its own and the chunks add up.
+ * Costing: for each operation of the stream, the SRAM reads/writes per bank, operand-buffer reads
+ * and writes, DRAM bursts read and written, row activations, MAC lane-steps and bits stepped, and
+ * the cycles of each bound (compute, SRAM banks, operand buffer, DRAM port), combined as their max
+ * when policy.overlap (double-buffering) and their sum otherwise. An operation over more samples
+ * than the execution chunk (the training mini-batch) runs chunk by chunk; each chunk is bounded on
+ * its own and the chunks add up.
  *
- * The mapper: for matmul and gradient operations the lane grid's width (columns) is chosen per
- * operation shape among powers of two (and the full width), minimising (policy.mapper = energy)
- * energy including leakage over the operation's cycles, then DRAM bursts, then cycles; or
- * (policy.mapper = dram) DRAM bursts first, so that more SRAM never means more DRAM traffic.
+ * Matmul and gradient operations are mapped (sim/mapper/): the mapper picks the loop nest of least
+ * hardware.policy.objective under the operand buffer's capacity.
  *
  * Costs depend on the operation's shape only, so they are memoized: a full run is costed by
  * looking up each op and multiplying by its `repeat`.
@@ -17,13 +16,19 @@ import type { CostedOp } from '../model/ops.js';
 import type { HardwareConfig } from '../config/schema.js';
 import type { Sram } from './components/sram.js';
 import type { Dram } from './components/dram.js';
-import type { MemoryMap } from './mapping.js';
+import type { MemoryMap } from './memory-map.js';
 import type { EnergyTable } from './energy-table.js';
+import type { OperandBuffer } from './components/buffer.js';
 import { Dataflow, contextOf, isGridOp, type OpContext, type Plan, type Stream } from './dataflow.js';
+import { energyOf } from './energy.js';
+import { searchMapping, type MappingSpace, type Score } from './mapper/search.js';
+import { largestBlock, nestOf, type GridMapping } from './mapper/nest.js';
 import {
-  COMPUTE_CYCLES, CYCLES, DRAM_ACTIVATIONS, DRAM_CYCLES, DRAM_READ_BURSTS, DRAM_WRITE_BURSTS, EVAL_SAMPLES, LANE_STEPS,
-  OCCURRENCES, PER_BANK, SRAM_CYCLES, SRAM_READS, SRAM_WRITES, TRAIN_SAMPLES, addScaled, counterLength,
+  BUFFER_CYCLES, BUFFER_READS, BUFFER_WRITES, COMPUTE_CYCLES, CYCLES, DRAM_ACTIVATIONS, DRAM_BUSY_CLOCKS, DRAM_CYCLES,
+  DRAM_READ_BURSTS, DRAM_WRITE_BURSTS, EVAL_SAMPLES, LANE_BITS, LANE_STEPS, OCCURRENCES, PER_BANK, SRAM_CYCLES,
+  SRAM_READS, SRAM_READS_MIN, SRAM_WRITES, TRAIN_SAMPLES, addScaled, counterLength,
 } from './counters.js';
+import { chunkCarryOver, dramPlanCosts, dramStateCosts } from './dram/plan-costs.js';
 
 /** How an op splits into chunks: `full` chunks of `chunk` samples, then one of `rest` (0: none). */
 export interface ChunkPlans {
@@ -45,6 +50,10 @@ export class CostModel {
   /** Memo: hash of the op's shape -> entries with their shape fields (no allocation on a hit). */
   private readonly memo = new Map<number, Array<{ fields: number[]; cost: OpCost }>>();
   private readonly scratch: number[] = new Array(16).fill(0);
+  /** Mappings found, by the content of their mapping space (see best). */
+  private readonly searches = new Map<string, GridMapping>();
+  /** Counters of one pass of each stream geometry seen (see countPlan). */
+  private readonly onePass = new Map<string, Float64Array>();
   private count = 0;
   private readonly len: number;
   private readonly banks: number;
@@ -57,6 +66,7 @@ export class CostModel {
     private readonly table: EnergyTable,
     private readonly map: MemoryMap,
     dataflow: Dataflow,
+    private readonly buffer: OperandBuffer,
   ) {
     this.banks = sram.banks;
     this.len = counterLength(sram.banks);
@@ -111,50 +121,164 @@ export class CostModel {
       chunks.restPlan = plan;
       addScaled(vec, v, 1);
     }
+    vec[DRAM_ACTIVATIONS]! += chunkCarryOver(chunks, this.dram);
     return { vec, chunks };
   }
 
   /** The chunk plan of least cost (the mapper), with its counters. */
   private best(op: CostedOp, S: number, ctx: OpContext): { plan: Plan; v: Float64Array } {
     if (!isGridOp(op)) {
-      const plan = this.dataflow.plan(op, S, ctx, 1);
-      return { plan, v: this.countPlan(plan) };
-    }
-    let best: { plan: Plan; v: Float64Array; score: [number, number, number] } | null = null;
-    const choices = this.dataflow.columnChoices(op);
-    for (let i = choices.length - 1; i >= 0; i--) {
-      const plan = this.dataflow.plan(op, S, ctx, choices[i]!);
+      const plan = this.dataflow.plan(op, S, ctx, null);
       const v = this.countPlan(plan);
-      const dramBursts = v[DRAM_READ_BURSTS]! + v[DRAM_WRITE_BURSTS]!;
-      const energy = this.energyOf(v);
-      const score: [number, number, number] = this.hw.policy.mapper === 'dram' ? [dramBursts, energy, v[CYCLES]!] : [energy, dramBursts, v[CYCLES]!];
-      if (!best || better(score, best.score)) best = { plan, v, score };
+      v[SRAM_READS_MIN] = v[SRAM_READS]!;
+      return { plan, v };
     }
-    return { plan: best!.plan, v: best!.v };
+    const space = this.space(op, S, ctx);
+    // Shapes whose mapping spaces cost the same (same one-pass counts, loops and operands: e.g.
+    // the same layer in another iteration) share the search's result.
+    let mapping = this.searches.get(space.key);
+    if (!mapping) {
+      mapping = searchMapping(space).mapping;
+      this.searches.set(space.key, mapping);
+    }
+    const plan = this.dataflow.plan(op, S, ctx, mapping);
+    const v = this.countPlan(plan);
+    v[SRAM_READS_MIN] = this.minimumReads(op, S, ctx);
+    return { plan, v };
   }
 
-  /** Energy of a counter vector: dynamic + leakage over its cycles. */
+  /** SRAM reads of the compulsory minimum of a grid op's chunk: every operand range fetched once. */
+  minimumReads(op: CostedOp, S: number, ctx: OpContext = contextOf(op)): number {
+    const all = this.countPlan(this.dataflow.plan(op, S, ctx, { columns: 1, others: 1, order: 'GT', block: Number.MAX_SAFE_INTEGER, hold: 3 }));
+    return all[SRAM_READS]!;
+  }
+
+  /**
+   * The mapping space of a grid op's chunk of S samples, for the mapper and for tests' brute force.
+   * Candidates are costed from one pass of each stream: a mapping only changes how many times each
+   * re-used operand is fetched, and the buffer's counts (the chosen one is then planned for real).
+   */
+  space(op: CostedOp, S: number, ctx: OpContext = contextOf(op)): MappingSpace {
+    if (!isGridOp(op)) throw new Error(`internal: ${op.kind} operations are not mapped`);
+    const flow = this.dataflow;
+    const lanes = flow.lanes;
+    const extent = flow.othersExtent(op, S);
+    const reuse = flow.reuseOf(op, S);
+    const wordBits = this.buffer.wordBits;
+    const ref = flow.plan(op, S, ctx, { columns: 1, others: 1, order: 'GT', block: Number.MAX_SAFE_INTEGER, hold: (1 << reuse.length) - 1 });
+    const base = new Float64Array(this.len);
+    const perFetch = reuse.map(() => new Float64Array(this.len));
+    const readBack = new Float64Array(this.len);
+    for (const st of ref.streams) {
+      if (st.operand < 0) { addScaled(base, this.onePassOf(st), st.passes); continue; }
+      addScaled(perFetch[st.operand]!, this.onePassOf(st), 1);
+      if (reuse[st.operand]!.psum && st.write) addScaled(readBack, this.onePassOf({ ...st, write: false }), 1);
+    }
+    const dramBursts = (x: Float64Array): number => x[DRAM_READ_BURSTS]! + x[DRAM_WRITE_BURSTS]!;
+    const touchesDram = dramBursts(base) > 0 || perFetch.some((x) => dramBursts(x) > 0);
+    const steps = flow.stepsPerPass(op, S);
+    const scratch = new Float64Array(this.len);
+    const key = [op.cols, extent, steps, ref.laneSteps, ref.laneBits, ...reuse.flatMap((r) => [r.invariant, r.unitBits, r.extent, r.psum ? 1 : 0]),
+      ...base, ...perFetch.flatMap((x) => [...x]), ...readBack].join(',');
+    return {
+      key,
+      columns: flow.columnChoices(op).reverse(),
+      maxOthers: (c) => Math.max(1, Math.min(extent, Math.floor(lanes / c))),
+      othersExtent: extent,
+      operands: reuse.length,
+      invariants: reuse.map((r) => r.invariant),
+      bufferWords: this.buffer.words,
+      nest: (m) => nestOf(m, op.cols, extent, lanes, reuse, wordBits),
+      largestBlock: (m) => largestBlock(m, op.cols, extent, lanes, reuse, wordBits, this.buffer.words),
+      evaluate: touchesDram
+        // The DRAM's row buffers depend on the address order of the real plan: cost it for real.
+        ? (n) => { const v = this.countPlan(flow.plan(op, S, ctx, n.mapping)); return { v, score: this.score(v) }; }
+        : (n) => {
+        // Into a scratch vector: the search copies it only when the candidate is the best so far.
+        const v = scratch;
+        v.set(base);
+        n.operands.forEach((u, k) => {
+          addScaled(v, perFetch[k]!, u.fetches);
+          if (u.psum && u.fetches > 1) addScaled(v, readBack, u.fetches - 1);
+        });
+        this.finish(v, n.G * n.T * steps, n.bufferReads, n.bufferWrites, ref.laneSteps, ref.laneBits);
+        return { v, score: this.score(v) };
+      },
+      plan: (m) => flow.plan(op, S, ctx, m),
+      evaluatePlan: (plan) => {
+        const v = this.countPlan(plan);
+        return { v, score: this.score(v) };
+      },
+    };
+  }
+
+  /** The objective of a counter vector, lexicographic. */
+  score(v: Float64Array): Score {
+    const bursts = v[DRAM_READ_BURSTS]! + v[DRAM_WRITE_BURSTS]!;
+    const energy = this.energyOf(v);
+    const cycles = v[CYCLES]!;
+    switch (this.hw.policy.objective) {
+      case 'energy': return [energy, bursts, cycles];
+      case 'cycles': return [cycles, energy, bursts];
+      case 'edp': return [energy * cycles, energy, cycles];
+      case 'dram': return [bursts, energy, cycles];
+    }
+  }
+
+  /** Energy of a counter vector: dynamic + leakage over its cycles + DRAM background and refresh (sim/energy.ts). */
   energyOf(v: Float64Array): number {
-    const e = this.table.entries;
-    const bb = this.dram.burstBits;
-    return v[SRAM_READS]! * e['sram.read'].energy + v[SRAM_WRITES]! * e['sram.write'].energy
-      + v[DRAM_READ_BURSTS]! * bb * e['dram.read'].energy + v[DRAM_WRITE_BURSTS]! * bb * e['dram.write'].energy
-      + v[DRAM_ACTIVATIONS]! * e['dram.activate'].energy + v[LANE_STEPS]! * e['mac.step'].energy
-      + this.table.leakagePower * v[CYCLES]! / this.hw.clock;
+    return energyOf(v, this.table, this.dram.burstBits, this.hw.clock);
   }
 
   /** Counters of one chunk plan, with its cycle bounds. */
   countPlan(plan: Plan): Float64Array {
     const v = new Float64Array(this.len);
-    for (const s of plan.streams) this.countStream(s, v);
-    v[LANE_STEPS] = plan.laneSteps;
-    const compute = plan.computeCycles;
+    for (const st of plan.streams) if (st.passes > 0) addScaled(v, this.onePassOf(st), st.passes);
+    return this.finish(v, plan.computeCycles, plan.bufferReads, plan.bufferWrites, plan.laneSteps, plan.laneBits, plan);
+  }
+
+  /** Counters of one pass of a stream (counts scale with passes; memoized per stream geometry). */
+  private onePassOf(st: Stream): Float64Array {
+    const key = `${st.t.id},${st.write ? 1 : 0},${st.offset},${st.bits},${st.runs},${st.stride},${st.first}`;
+    let one = this.onePass.get(key);
+    if (!one) {
+      one = new Float64Array(this.len);
+      this.countStream({ ...st, passes: 1 }, one);
+      this.onePass.set(key, one);
+    }
+    return one;
+  }
+
+  /**
+   * DRAM port cycles of a candidate mapping costed without its plan (the mapper's fast path):
+   * bursts at the bus's pace, no row conflicts; the chosen mapping is then planned for real.
+   */
+  private dramEstimate(v: Float64Array): number {
+    const bursts = v[DRAM_READ_BURSTS]! + v[DRAM_WRITE_BURSTS]!;
+    if (bursts === 0) return 0;
+    const busy = Math.round(this.dram.busyClocks(bursts, 0).busy * 16) / 16;
+    v[DRAM_BUSY_CLOCKS] = busy;
+    return this.dram.cycles(busy);
+  }
+
+  /** Adds the non-stream counters and the cycle bounds (DRAM: from the plan's addresses when given). */
+  private finish(
+    v: Float64Array, compute: number, bufferReads: number, bufferWrites: number, laneSteps: number, laneBits: number,
+    plan?: Plan,
+  ): Float64Array {
+    v[LANE_STEPS] = laneSteps;
+    v[LANE_BITS] = laneBits;
+    v[BUFFER_READS] = bufferReads;
+    v[BUFFER_WRITES] = bufferWrites;
     const sramC = this.sram.cycles(v, PER_BANK, v, PER_BANK + this.banks);
-    const dramC = this.dram.cycles(v[DRAM_READ_BURSTS]! + v[DRAM_WRITE_BURSTS]!);
+    const dramC = plan ? dramPlanCosts(plan, this.dram, v) : this.dramEstimate(v);
+    const bufC = this.buffer.cycles(bufferReads + bufferWrites);
     v[COMPUTE_CYCLES] = compute;
     v[SRAM_CYCLES] = sramC;
     v[DRAM_CYCLES] = dramC;
-    v[CYCLES] = this.hw.policy.overlap ? Math.max(compute, sramC, dramC) : compute + sramC + dramC;
+    v[BUFFER_CYCLES] = bufC;
+    v[CYCLES] = this.hw.policy.overlap ? Math.max(compute, sramC, dramC, bufC) : compute + sramC + dramC + bufC;
+    dramStateCosts(this.dram, v);
     return v;
   }
 
@@ -190,18 +314,7 @@ export class CostModel {
 
   private dramRange(start: number, bits: number, passes: number, write: boolean, v: Float64Array): void {
     v[write ? DRAM_WRITE_BURSTS : DRAM_READ_BURSTS]! += this.dram.burstsTouched(start, bits) * passes;
-    v[DRAM_ACTIVATIONS]! += this.dram.activations(start, bits) * passes;
   }
-}
-
-function better(a: [number, number, number], b: [number, number, number]): boolean {
-  for (let i = 0; i < 3; i++) {
-    // Relative tolerance so that rounding noise in energies does not pick a different mapping.
-    const tol = 1e-12 * Math.max(Math.abs(a[i]!), Math.abs(b[i]!));
-    if (a[i]! < b[i]! - tol) return true;
-    if (a[i]! > b[i]! + tol) return false;
-  }
-  return false;
 }
 
 const PHASE_CODE = { load: 0, forward: 1, backward: 2, gradient: 3, update: 4, evaluate: 5 } as const;

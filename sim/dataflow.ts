@@ -33,7 +33,9 @@
 import type { CostedOp, DataPurpose, ElementwiseOp, GradientOp, LoadOp, MatmulOp, RunBeginOp, UpdateOp } from '../model/ops.js';
 import type { HardwareConfig } from '../config/schema.js';
 import type { MacArray } from './components/mac-array.js';
-import type { MemoryMap, Tensor } from './mapping.js';
+import type { MemoryMap, Tensor } from './memory-map.js';
+import type { OperandBuffer } from './components/buffer.js';
+import { nestOf, type GridMapping, type Nest, type Reuse } from './mapper/nest.js';
 
 /**
  * `passes` x the accesses of: plain/rows tensors: `runs` bit ranges [offset + r*stride, +bits);
@@ -48,12 +50,24 @@ export interface Stream {
   runs: number;
   stride: number;
   first: number;
+  /** Grid ops: the re-used operand whose fetches set `passes` (-1: none), and whether this is the
+   * read-back of spilled partial sums (passes = fetches - 1). */
+  operand: number;
+  readBack: boolean;
 }
 
 export interface Plan {
   streams: Stream[];
   laneSteps: number;
+  /** Serial bits stepped by the lanes (the MAC energy count). */
+  laneBits: number;
   computeCycles: number;
+  /** Operand-buffer word reads and writes, and the words the held operands occupy. */
+  bufferReads: number;
+  bufferWrites: number;
+  bufferFootprint: number;
+  /** The loop nest (matmul and gradient operations). */
+  nest: Nest | null;
 }
 
 export interface OpContext {
@@ -84,6 +98,7 @@ export class Dataflow {
     private readonly mac: MacArray,
     hw: HardwareConfig,
     private readonly run: RunBeginOp,
+    private readonly buffer: OperandBuffer,
   ) {
     this.L = map.dims.length - 1;
     this.O = map.dims[this.L]!;
@@ -100,20 +115,60 @@ export class Dataflow {
     return !ctx.firstPass || s < ctx.k - 1;
   }
 
+  get lanes(): number {
+    return this.mac.lanes;
+  }
+
   /** Grid column choices of a grid op (for the mapper). */
   columnChoices(op: MatmulOp | GradientOp): number[] {
     return this.mac.columnChoices(op.cols);
   }
 
-  /** The plan of one chunk of `S` samples (`columns`: lane-grid width, grid ops only). */
-  plan(op: CostedOp, S: number, ctx: OpContext, columns: number): Plan {
+  /** Extent of the dimension the `others` lanes cover: samples (matmul) or weight rows (gradient). */
+  othersExtent(op: MatmulOp | GradientOp, S: number): number {
+    return op.kind === 'gradient' ? op.rows : S;
+  }
+
+  /**
+   * The plan of one chunk of `S` samples. Grid ops take their mapping (null: today's grid of
+   * `columns` x as many others as fit, nothing held); other ops ignore it.
+   */
+  plan(op: CostedOp, S: number, ctx: OpContext, mapping: GridMapping | null): Plan {
     switch (op.kind) {
       case 'load': return this.load(op, S, ctx);
-      case 'matmul': return op.phase === 'backward' ? this.backward(op, S, columns) : this.forward(op, S, ctx, columns);
-      case 'gradient': return this.gradient(op, S, ctx, columns);
+      case 'matmul': return op.phase === 'backward' ? this.backward(op, S, this.grid(mapping)) : this.forward(op, S, ctx, this.grid(mapping));
+      case 'gradient': return this.gradient(op, S, ctx, this.grid(mapping));
       case 'update': return this.update(op);
       case 'elementwise': return this.elementwise(op, S, ctx);
     }
+  }
+
+  private grid(m: GridMapping | null): GridMapping {
+    return m ?? { columns: this.mac.lanes, others: this.mac.lanes, order: 'GT', block: 1, hold: 0 };
+  }
+
+  /** The nest of a mapping (sim/mapper/nest.ts). */
+  private nest(m: GridMapping, cols: number, others: number, reuse: Reuse[]): Nest {
+    return nestOf(m, cols, others, this.mac.lanes, reuse, this.buffer.wordBits);
+  }
+
+  /** The re-used operands of a grid op's chunk (the same list its plan uses; for the mapper). */
+  reuseOf(op: MatmulOp | GradientOp, S: number): Reuse[] {
+    const { rows: R, cols: C, layer: l } = op;
+    if (op.kind === 'gradient') {
+      return [
+        { name: l === 0 ? 'input' : `activations.h${l}`, invariant: 'T', unitBits: S * op.actBits, extent: R, psum: false },
+        { name: l === this.L - 1 ? 'errors.out' : `errors.h${l + 1}`, invariant: 'G', unitBits: S * op.errBits, extent: C, psum: false },
+      ];
+    }
+    const w: Reuse = { name: `weights (${this.planeOf(op.subnet).name})`, invariant: 'G', unitBits: R, extent: C, psum: false };
+    if (op.phase === 'backward') return [w, { name: `errors.h${l} (partial sums)`, invariant: 'T', unitBits: R * op.outBits, extent: S, psum: true }];
+    return [w, { name: l === 0 ? 'input' : `activations.h${l}`, invariant: 'T', unitBits: R * op.inBits, extent: S, psum: false }];
+  }
+
+  /** Compute cycles per (group, tile) pass of a grid op: the reduction's steps. */
+  stepsPerPass(op: MatmulOp | GradientOp, S: number): number {
+    return op.kind === 'gradient' ? S * this.mac.gradientMacSteps(op.actBits, op.errBits) : op.rows * this.mac.signMacSteps(op.inBits);
   }
 
   // ---- stream helpers ----
@@ -122,11 +177,11 @@ export class Dataflow {
     if (offset + (runs - 1) * stride + bits > t.bits) {
       throw new Error(`internal: access to ${t.name} [${offset}, +${bits}) x${runs} beyond its ${t.bits} bits`);
     }
-    return { t, write, passes, offset, bits, runs, stride, first: 0 };
+    return { t, write, passes, offset, bits, runs, stride, first: 0, operand: -1, readBack: false };
   }
 
   private records(t: Tensor, first: number, runs: number, offset: number, bits: number, passes: number, write = false): Stream {
-    return { t, write, passes, offset, bits, runs, stride: 0, first };
+    return { t, write, passes, offset, bits, runs, stride: 0, first, operand: -1, readBack: false };
   }
 
   /** Reads of the input rows of S samples, `passes` times: on-chip rows, the rest from DRAM records. */
@@ -172,56 +227,70 @@ export class Dataflow {
       if (S > m) streams.push(this.records(data, m, S - m, this.map.pixelBits, lb, 1));
       streams.push(this.range(this.map.labels, 0, S * lb, 1, true));
     }
-    return { streams, laneSteps: 0, computeCycles: 0 };
+    return simple(streams, 0, 0, 0);
   }
 
-  private forward(op: MatmulOp, S: number, ctx: OpContext, columns: number): Plan {
+  private forward(op: MatmulOp, S: number, ctx: OpContext, m: GridMapping): Plan {
     const { rows: R, cols: C, layer: l } = op;
-    const tile = this.mac.tile(C, S, columns);
-    const groups = Math.ceil(S / tile.others);
-    const tiles = Math.ceil(C / tile.columns);
-    const streams: Stream[] = [this.range(this.planeOf(op.subnet), this.map.layerOffsets[l]! , R * C, groups)];
-    if (l === 0) this.inputRead(streams, S, tiles, ctx.purpose);
-    else streams.push(this.range(this.map.act(l), 0, S * R * op.inBits, tiles));
+    const n = this.nest(m, C, S, this.reuseOf(op, S));
+    const [w, x] = n.operands;
+    const streams: Stream[] = [this.range(this.planeOf(op.subnet), this.map.layerOffsets[l]!, R * C, w!.fetches)];
+    own(streams, 0, 0);
+    if (l === 0) this.inputRead(streams, S, x!.fetches, ctx.purpose);
+    else streams.push(this.range(this.map.act(l), 0, S * R * op.inBits, x!.fetches));
+    own(streams, 1, 1);
     if (l === this.L - 1) {
       streams.push(this.range(this.map.logits, this.logitsSlice(op.subnet - 1), S * C * this.run.accumulatorBits, 1, true));
     }
     const spm = this.mac.signMacSteps(op.inBits);
-    return { streams, laneSteps: S * R * C * spm, computeCycles: groups * tiles * R * spm };
+    return {
+      streams, laneSteps: S * R * C * spm, laneBits: S * R * C * this.mac.signMacBits(op.inBits), computeCycles: n.G * n.T * R * spm,
+      bufferReads: n.bufferReads, bufferWrites: n.bufferWrites, bufferFootprint: n.footprintWords, nest: n,
+    };
   }
 
-  private backward(op: MatmulOp, S: number, columns: number): Plan {
+  private backward(op: MatmulOp, S: number, m: GridMapping): Plan {
     const { rows: R, cols: C, layer: l } = op;
     if (l < 1) throw new Error('internal: backward matmul of layer 0');
-    const tile = this.mac.tile(C, S, columns);
-    const groups = Math.ceil(S / tile.others);
-    const tiles = Math.ceil(C / tile.columns);
+    const n = this.nest(m, C, S, this.reuseOf(op, S));
+    const [w, p] = n.operands;
     const errOut = l === this.L - 1 ? this.map.errOut : this.map.err(l + 1);
     const errIn = this.map.err(l);
     const streams: Stream[] = [
-      this.range(this.planeOf(op.subnet), this.map.layerOffsets[l]!, R * C, groups),
+      this.range(this.planeOf(op.subnet), this.map.layerOffsets[l]!, R * C, w!.fetches),
       this.range(errOut, 0, S * C * op.inBits, 1),
-      this.range(errIn, 0, S * R * op.outBits, tiles, true),
+      this.range(errIn, 0, S * R * op.outBits, p!.fetches, true),
     ];
-    if (tiles > 1) streams.push(this.range(errIn, 0, S * R * op.outBits, tiles - 1));
+    own(streams, 0, 0, 1);
+    own(streams, 2, 1);
+    if (p!.fetches > 1) streams.push(this.range(errIn, 0, S * R * op.outBits, p!.fetches - 1));
+    own(streams, 3, 1, Infinity, true);
     const spm = this.mac.signMacSteps(op.inBits);
-    return { streams, laneSteps: S * R * C * spm, computeCycles: groups * tiles * R * spm };
+    return {
+      streams, laneSteps: S * R * C * spm, laneBits: S * R * C * this.mac.signMacBits(op.inBits), computeCycles: n.G * n.T * R * spm,
+      bufferReads: n.bufferReads, bufferWrites: n.bufferWrites, bufferFootprint: n.footprintWords, nest: n,
+    };
   }
 
-  private gradient(op: GradientOp, S: number, ctx: OpContext, columns: number): Plan {
+  private gradient(op: GradientOp, S: number, ctx: OpContext, m: GridMapping): Plan {
     const { rows: R, cols: C, layer: l } = op;
-    const tile = this.mac.tile(C, R, columns);
-    const rowTiles = Math.ceil(R / tile.others);
-    const colTiles = Math.ceil(C / tile.columns);
+    const n = this.nest(m, C, R, this.reuseOf(op, S));
+    const [a, e] = n.operands;
     const streams: Stream[] = [];
-    if (l === 0) this.inputRead(streams, S, colTiles, ctx.purpose);
-    else streams.push(this.range(this.map.act(l), 0, S * R * op.actBits, colTiles));
+    if (l === 0) this.inputRead(streams, S, a!.fetches, ctx.purpose);
+    else streams.push(this.range(this.map.act(l), 0, S * R * op.actBits, a!.fetches));
+    own(streams, 0, 0);
     const err = l === this.L - 1 ? this.map.errOut : this.map.err(l + 1);
-    streams.push(this.range(err, 0, S * C * op.errBits, rowTiles));
+    const from = streams.length;
+    streams.push(this.range(err, 0, S * C * op.errBits, e!.fetches));
+    own(streams, from, 1);
     const g = this.map.gradients;
     if (g) streams.push(this.range(g, this.map.layerOffsets[l]! * this.run.accumulatorBits, R * C * this.run.accumulatorBits, 1, true));
     const spm = this.mac.gradientMacSteps(op.actBits, op.errBits);
-    return { streams, laneSteps: S * R * C * spm, computeCycles: rowTiles * colTiles * S * spm };
+    return {
+      streams, laneSteps: S * R * C * spm, laneBits: S * R * C * this.mac.gradientMacBits(op.actBits, op.errBits),
+      computeCycles: n.G * n.T * S * spm, bufferReads: n.bufferReads, bufferWrites: n.bufferWrites, bufferFootprint: n.footprintWords, nest: n,
+    };
   }
 
   private update(op: UpdateOp): Plan {
@@ -235,7 +304,7 @@ export class Dataflow {
       streams.push(this.range(plane, off, op.weights, 1, true));
     }
     const steps = this.mac.updateSteps(op.weightBits);
-    return { streams, laneSteps: op.weights * steps, computeCycles: Math.ceil(op.weights / this.mac.lanes) * steps };
+    return simple(streams, op.weights * steps, op.weights * op.weightBits, Math.ceil(op.weights / this.mac.lanes) * steps);
   }
 
   private elementwise(op: ElementwiseOp, S: number, ctx: OpContext): Plan {
@@ -245,6 +314,7 @@ export class Dataflow {
     const k = ctx.k;
     let elements = S * op.width;
     let steps = 1;
+    let bitsPerElement = 1;
     switch (op.fn) {
       case 'activation':
         streams.push(this.range(this.map.act(op.layer), 0, S * op.width * op.outBits, 1, true));
@@ -255,6 +325,7 @@ export class Dataflow {
         streams.push(this.range(this.map.act(op.layer), 0, S * op.width * this.run.activationBits, 1));
         streams.push(this.range(err, 0, S * op.width * op.outBits, 1, true));
         steps = this.mac.serialSteps(this.run.activationBits);
+        bitsPerElement = this.run.activationBits;
         break;
       }
       case 'output-sum': {
@@ -283,12 +354,25 @@ export class Dataflow {
         this.labelRead(streams, S, ctx.purpose);
         streams.push(this.range(this.map.errOut, 0, S * O * op.outBits, 1, true));
         steps = 1 + this.mac.serialSteps(op.outBits);
+        bitsPerElement = 1 + op.outBits;
         break;
       case 'argmax':
         streams.push(this.range(this.map.logits, this.logitsSlice(k - 1), S * O * acc, 1));
         this.labelRead(streams, S, ctx.purpose);
         break;
     }
-    return { streams, laneSteps: elements * steps, computeCycles: this.mac.elementwiseCycles(elements, steps) };
+    return simple(streams, elements * steps, elements * bitsPerElement, this.mac.elementwiseCycles(elements, steps));
   }
+}
+
+/** Tags streams[from..to) (to: the end) as fetches of operand `operand`. */
+function own(streams: Stream[], from: number, operand: number, to = Infinity, readBack = false): void {
+  for (let i = from; i < Math.min(to, streams.length); i++) {
+    if (streams[i]!.operand === -1) { streams[i]!.operand = operand; streams[i]!.readBack = readBack; }
+  }
+}
+
+/** A plan that uses no operand buffer. */
+function simple(streams: Stream[], laneSteps: number, laneBits: number, computeCycles: number): Plan {
+  return { streams, laneSteps, laneBits, computeCycles, bufferReads: 0, bufferWrites: 0, bufferFootprint: 0, nest: null };
 }

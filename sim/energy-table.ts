@@ -1,15 +1,21 @@
 /**
  * The energy reference table (Accelergy's ERT pattern): action -> energy per action, built from
  * the hardware configuration and kept apart from the action counts. Energy of a run =
- * sum over actions of count x entry, plus SRAM leakage power x elapsed time.
+ * sum over actions of count x entry, plus SRAM leakage power x elapsed time (sim/energy.ts).
  *
- * Units of the counts: SRAM actions per word access, DRAM read/write per bit, DRAM activate
- * per row activation, MAC step per lane-step.
+ * Units of the counts: SRAM and buffer actions per word access, DRAM read/write per bit, DRAM activate
+ * per row activation, refresh per refresh command, DRAM states per DRAM clock (sim/dram/energy.ts),
+ * MAC step per serial bit a lane stepped.
  */
 import type { HardwareConfig } from '../config/schema.js';
 import type { Sram } from './components/sram.js';
+import { Dram } from './components/dram.js';
+import { dramEntries } from './dram/energy.js';
 
-export const ACTIONS = ['sram.read', 'sram.write', 'dram.read', 'dram.write', 'dram.activate', 'mac.step'] as const;
+export const ACTIONS = [
+  'sram.read', 'sram.write', 'buffer.read', 'buffer.write', 'dram.read', 'dram.write', 'dram.activate',
+  'dram.refresh', 'dram.active-standby', 'dram.precharge-standby', 'dram.power-down', 'dram.self-refresh', 'mac.step',
+] as const;
 export type Action = typeof ACTIONS[number];
 
 export interface EnergyEntry {
@@ -27,35 +33,81 @@ export interface EnergyTable {
   /** SRAM leakage power per bit (W) for the configured cell type, and of the whole SRAM. */
   leakagePerBit: number;
   leakagePower: number;
+  /** What the table had to extrapolate (said in the report instead of silently). */
+  notes: string[];
 }
 
-/** SRAM energy per access of `wordBits` to a bank of `bankBits`, from the anchor and scaling law. */
+/**
+ * SRAM energy per access of `wordBits` to a bank of `bankBits`, from the anchor and scaling law.
+ * Banks below the anchored size are not extrapolated: they cost the anchor (the table notes it).
+ */
 export function sramAccessEnergy(anchor: number, hw: HardwareConfig, bankBits: number, wordBits: number): number {
   const s = hw.sram;
-  return anchor * (wordBits / s.referenceWordWidth) * (bankBits / s.referenceBankSize) ** s.energyExponent;
+  const size = Math.max(bankBits, s.referenceBankSize);
+  return anchor * (wordBits / s.referenceWordWidth) * (size / s.referenceBankSize) ** s.energyExponent;
 }
 
-export function buildEnergyTable(hw: HardwareConfig, sram: Sram): EnergyTable {
+/**
+ * H-tree wire length (mm) from the SRAM's port to a bank, beyond the anchored bank's own wiring:
+ * sqrt(total area) - sqrt(bank area), area = cells + periphery per bank (CACTI routes banks on an
+ * H-tree whose span is the side of the array; the single anchored bank includes its own).
+ */
+export function htreeLength(hw: HardwareConfig, sram: Sram): number {
+  const cellMm2 = hw.sram.cellArea * 1e-6;
+  const bank = sram.bankBits * cellMm2 + hw.sram.bankPeripheryArea;
+  return Math.max(0, Math.sqrt(sram.banks * bank) - Math.sqrt(bank));
+}
+
+/** Operand-buffer energy per access (0 without a buffer). */
+export function bufferAccessEnergy(anchor: number, hw: HardwareConfig, capacityBits: number): number {
+  const b = hw.buffer;
+  if (capacityBits <= 0) return 0;
+  const size = Math.max(capacityBits, b.referenceSize);
+  return anchor * (b.wordWidth / b.referenceWordWidth) * (size / b.referenceSize) ** b.energyExponent;
+}
+
+export function buildEnergyTable(hw: HardwareConfig, sram: Sram, bufferBits = 0, dram: Dram = new Dram(hw)): EnergyTable {
   const s = hw.sram;
-  const law = `x (word ${sram.wordBits} b / ${s.referenceWordWidth} b) x (bank ${sram.bankBits / 8192} KiB / ${s.referenceBankSize / 8192} KiB)^${s.energyExponent}`;
-  const step = hw.mac.stepEnergy * (hw.mac.accumulatorBits / 32) * hw.mac.bitsPerCycle;
+  const b = hw.buffer;
+  const wire = htreeLength(hw, sram) * sram.wordBits * s.wireEnergy;
+  const wireNote = `+ ${(wire * 1e12).toPrecision(3)} pJ H-tree (${htreeLength(hw, sram).toPrecision(3)} mm x ${sram.wordBits} b x ` +
+    `sram.wireEnergy; Keckler et al., IEEE Micro 2011)`;
+  const law = `x (word ${sram.wordBits} b / ${s.referenceWordWidth} b) x (bank ${sram.bankBits / 8192} KiB / ` +
+    `${s.referenceBankSize / 8192} KiB)^${s.energyExponent} ${wireNote}`;
+  const bufLaw = `x (word ${b.wordWidth} b / ${b.referenceWordWidth} b) x (${bufferBits / 8} B / ${b.referenceSize / 8} B)^${b.energyExponent}`;
+  const step = hw.mac.stepEnergy * (hw.mac.accumulatorBits / 32);
   const leakagePerBit = s.cellType === 'low-leakage' ? s.leakageLowLeakage : s.leakageHighPerformance;
+  const notes: string[] = [];
+  if (sram.bankBits < s.referenceBankSize) {
+    notes.push(`SRAM banks of ${sram.bankBits / 8} B are below the smallest anchored bank size (${s.referenceBankSize / 8} B): ` +
+      'their energy per access is held at the anchor\'s (the power law is not extrapolated below it)');
+  }
+  if (bufferBits > 0 && bufferBits < b.referenceSize) {
+    notes.push(`the operand buffer (${bufferBits / 8} B) is below its anchored size (${b.referenceSize / 8} B): ` +
+      'its energy per access is held at the anchor\'s');
+  }
   const entries: Record<Action, EnergyEntry> = {
     'sram.read': {
-      action: 'sram.read', energy: sramAccessEnergy(s.readEnergy, hw, sram.bankBits, sram.wordBits), per: 'word read',
+      action: 'sram.read', energy: sramAccessEnergy(s.readEnergy, hw, sram.bankBits, sram.wordBits) + wire, per: 'word read',
       source: `sram.readEnergy ${law} (anchor: Horowitz ISSCC 2014, 10 pJ per 64 b at 8 KB)`,
     },
     'sram.write': {
-      action: 'sram.write', energy: sramAccessEnergy(s.writeEnergy, hw, sram.bankBits, sram.wordBits), per: 'word write',
+      action: 'sram.write', energy: sramAccessEnergy(s.writeEnergy, hw, sram.bankBits, sram.wordBits) + wire, per: 'word write',
       source: `sram.writeEnergy ${law} (assumption: write = read)`,
     },
-    'dram.read': { action: 'dram.read', energy: hw.dram.readEnergyPerBit, per: 'bit read', source: 'dram.readEnergyPerBit (Accelergy CACTI plug-in, LPDDR4 8 pJ/bit)' },
-    'dram.write': { action: 'dram.write', energy: hw.dram.writeEnergyPerBit, per: 'bit written', source: 'dram.writeEnergyPerBit (Accelergy CACTI plug-in, LPDDR4 8 pJ/bit)' },
-    'dram.activate': { action: 'dram.activate', energy: hw.dram.activationEnergy, per: 'row activation', source: 'dram.activationEnergy (default 0: folded into per-bit energy)' },
+    'buffer.read': {
+      action: 'buffer.read', energy: bufferAccessEnergy(b.readEnergy, hw, bufferBits), per: 'buffer word read',
+      source: `buffer.readEnergy ${bufLaw} (anchor: Accelergy 45 nm ERT, 384 B SRAM 0.68 pJ per read)`,
+    },
+    'buffer.write': {
+      action: 'buffer.write', energy: bufferAccessEnergy(b.writeEnergy, hw, bufferBits), per: 'buffer word write',
+      source: `buffer.writeEnergy ${bufLaw} (anchor: Accelergy 45 nm ERT, 384 B SRAM 1.58 pJ per write)`,
+    },
+    ...dramEntries(hw, dram),
     'mac.step': {
-      action: 'mac.step', energy: step, per: 'lane-step',
-      source: `mac.stepEnergy x ${hw.mac.accumulatorBits}/32 accumulator bits x ${hw.mac.bitsPerCycle} bit/cycle (Horowitz: 32-bit add 0.1 pJ)`,
+      action: 'mac.step', energy: step, per: 'serial bit stepped by a lane',
+      source: `mac.stepEnergy x ${hw.mac.accumulatorBits}/32 accumulator bits per bit stepped, whatever bitsPerCycle (Horowitz: 32-bit add 0.1 pJ)`,
     },
   };
-  return { entries, leakagePerBit, leakagePower: leakagePerBit * sram.capacityBits };
+  return { entries, leakagePerBit, leakagePower: leakagePerBit * sram.capacityBits, notes };
 }

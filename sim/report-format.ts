@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { formatQuantity } from '../config/units.js';
 import { PHASES } from '../model/ops.js';
 import { ENERGY_ACTIONS, type CostSummary, type EnergyAction, type SimReport } from './report.js';
+import { dramHeadline, dramStateTable } from './dram/report-table.js';
 
 type Cell = string;
 type Table = { head: Cell[]; rows: Cell[][]; align?: Array<'l' | 'r'> };
@@ -32,10 +33,17 @@ const ACTION_LABEL: Record<EnergyAction, [string, string, string]> = {
   'sram.read': ['SRAM', 'read', 'word reads'],
   'sram.write': ['SRAM', 'write', 'word writes'],
   'sram.leakage': ['SRAM', 'leakage', 'seconds'],
+  'buffer.read': ['operand buffer', 'read', 'word reads'],
+  'buffer.write': ['operand buffer', 'write', 'word writes'],
   'dram.read': ['DRAM', 'read', 'bursts'],
   'dram.write': ['DRAM', 'write', 'bursts'],
   'dram.activate': ['DRAM', 'activate', 'row activations'],
-  'mac.step': ['MAC array', 'step', 'lane-steps'],
+  'dram.refresh': ['DRAM', 'refresh', 'refreshes'],
+  'dram.active-standby': ['DRAM', 'active standby', 'seconds'],
+  'dram.precharge-standby': ['DRAM', 'precharge standby', 'seconds'],
+  'dram.power-down': ['DRAM', 'power-down', 'seconds'],
+  'dram.self-refresh': ['DRAM', 'self-refresh', 'seconds'],
+  'mac.step': ['MAC array', 'step', 'bits stepped'],
 };
 
 function actionCount(s: CostSummary, a: EnergyAction): number {
@@ -43,10 +51,17 @@ function actionCount(s: CostSummary, a: EnergyAction): number {
     case 'sram.read': return s.counts.sramReads;
     case 'sram.write': return s.counts.sramWrites;
     case 'sram.leakage': return s.seconds;
+    case 'buffer.read': return s.counts.bufferReads;
+    case 'buffer.write': return s.counts.bufferWrites;
     case 'dram.read': return s.counts.dramReadBursts;
     case 'dram.write': return s.counts.dramWriteBursts;
     case 'dram.activate': return s.counts.dramActivations;
-    case 'mac.step': return s.counts.macSteps;
+    case 'dram.refresh': return s.counts.dram.refreshes;
+    case 'dram.active-standby': return s.dramStates.activeStandby;
+    case 'dram.precharge-standby': return s.dramStates.prechargeStandby;
+    case 'dram.power-down': return s.dramStates.powerDown;
+    case 'dram.self-refresh': return s.dramStates.selfRefresh;
+    case 'mac.step': return s.counts.macBits;
   }
 }
 
@@ -62,9 +77,11 @@ function headline(r: SimReport): string[] {
   }
   lines.push(`Accelerator: ${formatQuantity(hw.clockHz, 'Hz', 4)}; SRAM ${bits(hw.sram.capacityBits)} (${hw.sram.banks} banks of ${bits(hw.sram.bankBits)}, ` +
     `${hw.sram.wordBits}-bit words, ${hw.sram.ports} port${hw.sram.ports > 1 ? 's' : ''}, ${hw.sram.cellType}); ` +
-    `DRAM ${hw.dram.busWidthBits}-bit bus x${hw.dram.dataRate} at ${hw.dram.clockRatio}x clock, ${hw.dram.burstBits / 8} B bursts; ` +
-    `${hw.mac.lanes} bit-serial lanes (serial ${hw.mac.serialOperand}, ${hw.mac.bitsPerCycle} b/cycle)`);
-  lines.push(`Policies: frozen ${hw.policy.frozen}, overlap ${hw.policy.overlap ? 'on' : 'off'}, gradients ${hw.policy.gradients}, mapper ${hw.policy.mapper}`);
+    `${dramHeadline(hw.dram)}; ` +
+    `${hw.mac.lanes} bit-serial lanes (serial ${hw.mac.serialOperand}, ${hw.mac.bitsPerCycle} b/cycle); ` +
+    (hw.buffer.capacityBits > 0 ? `operand buffer ${bits(hw.buffer.capacityBits)} (${hw.buffer.wordBits}-bit words)` : 'no operand buffer'));
+  lines.push(`Policies: frozen ${hw.policy.frozen}, overlap ${hw.policy.overlap ? 'on' : 'off'}, gradients ${hw.policy.gradients}, ` +
+    `mapper objective ${hw.policy.objective}`);
   return lines;
 }
 
@@ -91,32 +108,55 @@ function tables(r: SimReport): Array<{ title: string; table: Table; note?: strin
       rows: ENERGY_ACTIONS.map((a) => {
         const [c, act, unit] = ACTION_LABEL[a];
         const n = actionCount(t, a);
-        return [c, act, a === 'sram.leakage' ? seconds(n) : count(n), a === 'sram.leakage' ? 'elapsed' : unit, joules(t.energy.byAction[a]), pct(t.energy.byAction[a], t.energy.total)];
+        const time = unit === 'seconds';
+        return [c, act, time ? seconds(n) : count(n), a === 'sram.leakage' ? 'elapsed' : time ? 'in state' : unit, joules(t.energy.byAction[a]), pct(t.energy.byAction[a], t.energy.total)];
       }),
       align: ['l', 'l', 'r', 'l', 'r', 'r'],
     },
+    note: [
+      r.trainingEnergyPerSample !== null
+        ? `training alone (no validation or test passes): ${joules(r.trainingEnergyPerSample)} per training sample; ` +
+          `evaluation passes: ${joules(r.evaluation.energy.total)}`
+        : '',
+      t.averagePower !== null ? `average power ${formatQuantity(t.averagePower, 'W', 3)}` : '',
+      ...r.energyTable.notes.map((n) => `note: ${n}`),
+    ].filter((x) => x).join('; '),
   });
   out.push({
     title: 'By phase',
     table: {
-      head: ['phase', 'energy', 'share', 'cycles', 'share', 'DRAM read', 'DRAM written', 'MAC steps'],
+      head: ['phase', 'energy', 'share', 'cycles', 'share', 'DRAM read', 'DRAM written', 'DRAM background', 'MAC steps', 'lane use'],
       rows: PHASES.map((p) => {
         const s = r.byPhase[p];
         return [p, joules(s.energy.total), pct(s.energy.total, t.energy.total), count(s.cycles.total), pct(s.cycles.total, t.cycles.total),
-          bytes(s.counts.dramReadBytes), bytes(s.counts.dramWriteBytes), count(s.counts.macSteps)];
+          bytes(s.counts.dramReadBytes), bytes(s.counts.dramWriteBytes), joules(s.energy.background), count(s.counts.macSteps),
+          s.laneUtilisation === null ? '-' : `${(100 * s.laneUtilisation).toFixed(1)} %`];
       }),
-      align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
     },
   });
   if (r.byIteration.length > 0) {
     out.push({
       title: 'By iteration',
       table: {
-        head: ['iteration', 'trainable bits', 'energy', 'cycles', 'time', 'DRAM read', 'DRAM written', 'training samples'],
+        head: ['iteration', 'trainable bits', 'energy', 'cycles', 'time', 'DRAM read', 'DRAM written', 'DRAM background', 'training samples'],
         rows: r.byIteration.map((i) => [String(i.iteration), i.trainableBits === null ? '-' : String(i.trainableBits), joules(i.energy.total), count(i.cycles.total),
-          seconds(i.seconds), bytes(i.counts.dramReadBytes), bytes(i.counts.dramWriteBytes), count(i.samples.train)]),
-        align: ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+          seconds(i.seconds), bytes(i.counts.dramReadBytes), bytes(i.counts.dramWriteBytes), joules(i.energy.background), count(i.samples.train)]),
+        align: ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
       },
+    });
+  }
+  if (r.byLayer.length > 0) {
+    out.push({
+      title: 'By layer',
+      table: {
+        head: ['layer', 'energy', 'share', 'cycles', 'SRAM reads', 'compulsory', 'buffer reads', 'DRAM read', 'lane use'],
+        rows: r.byLayer.map((l) => [String(l.layer), joules(l.energy.total), pct(l.energy.total, t.energy.total), count(l.cycles.total),
+          count(l.counts.sramReads), count(l.counts.sramReadsMinimum), count(l.counts.bufferReads), bytes(l.counts.dramReadBytes),
+          l.laneUtilisation === null ? '-' : `${(100 * l.laneUtilisation).toFixed(1)} %`]),
+        align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      },
+      note: 'layer l: the matmuls from layer l to l+1 (all sub-networks), its activations, gradient and update',
     });
   }
   out.push({
@@ -125,6 +165,7 @@ function tables(r: SimReport): Array<{ title: string; table: Table; note?: strin
       head: ['bound', 'cycles', 'of total'],
       rows: [['compute (MAC array)', count(t.cycles.compute), pct(t.cycles.compute, t.cycles.total)],
         ['SRAM banks', count(t.cycles.sram), pct(t.cycles.sram, t.cycles.total)],
+        ['operand buffer', count(t.cycles.buffer), pct(t.cycles.buffer, t.cycles.total)],
         ['DRAM port', count(t.cycles.dram), pct(t.cycles.dram, t.cycles.total)]],
       align: ['l', 'r', 'r'],
     },
@@ -139,13 +180,18 @@ function tables(r: SimReport): Array<{ title: string; table: Table; note?: strin
         ['DRAM bursts', count(t.counts.dramReadBursts), count(t.counts.dramWriteBursts)],
         ['SRAM word accesses', count(t.counts.sramReads), count(t.counts.sramWrites)],
         ...t.counts.sramReadsPerBank.map((n, b) => [`  bank ${b}`, count(n), count(t.counts.sramWritesPerBank[b]!)]),
+        ['SRAM reads, compulsory minimum', count(t.counts.sramReadsMinimum), ''],
+        ['operand-buffer word accesses', count(t.counts.bufferReads), count(t.counts.bufferWrites)],
         ['MAC lane-steps', count(t.counts.macSteps), ''],
+        ['MAC bits stepped', count(t.counts.macBits), ''],
       ],
       align: ['l', 'r', 'r'],
     },
     note: `DRAM row activations: ${count(t.counts.dramActivations)}; operations costed: ${count(t.ops)} (${r.shapes} distinct shapes); ` +
       `samples: ${count(t.samples.train)} trained, ${count(t.samples.evaluate)} evaluated`,
   });
+  const states = dramStateTable(r, { count, seconds, joules, pct });
+  if (states) out.push(states);
   const p = r.placement;
   out.push({
     title: `Placement: ${bits(p.sramUsedBits)} of ${bits(p.sramCapacityBits)} SRAM used`,

@@ -7,14 +7,17 @@
 import type { Phase } from '../model/ops.js';
 import type { IterationResult, TrainResult } from '../model/results.js';
 import type { Action, EnergyTable } from './energy-table.js';
-import type { MemoryMap } from './mapping.js';
+import { BACKGROUND_ACTIONS, ENERGY_ACTIONS, energyByAction, type EnergyAction } from './energy.js';
+import type { MemoryMap } from './memory-map.js';
 import {
-  COMPUTE_CYCLES, CYCLES, DRAM_ACTIVATIONS, DRAM_CYCLES, DRAM_READ_BURSTS, DRAM_WRITE_BURSTS, EVAL_SAMPLES, LANE_STEPS,
-  OCCURRENCES, PER_BANK, SRAM_CYCLES, SRAM_READS, SRAM_WRITES, TRAIN_SAMPLES,
+  BUFFER_CYCLES, BUFFER_READS, BUFFER_WRITES, COMPUTE_CYCLES, CYCLES, DRAM_ACTIVATIONS, DRAM_CYCLES, DRAM_READ_BURSTS,
+  DRAM_REOPENS, DRAM_WRITE_BURSTS, EVAL_SAMPLES, LANE_BITS, LANE_STEPS, OCCURRENCES, PER_BANK, SRAM_CYCLES, SRAM_READS,
+  SRAM_READS_MIN, SRAM_WRITES, TRAIN_SAMPLES,
 } from './counters.js';
+import { DRAM_BACKGROUND_ACTIONS, dramEnergy } from './dram/energy.js';
+import { dramCounts, dramStates, type DramCounts, type DramStates } from './dram/summary.js';
 
-export type EnergyAction = Action | 'sram.leakage';
-export const ENERGY_ACTIONS: readonly EnergyAction[] = ['sram.read', 'sram.write', 'sram.leakage', 'dram.read', 'dram.write', 'dram.activate', 'mac.step'];
+export { ENERGY_ACTIONS, type EnergyAction };
 
 export interface Counts {
   /** SRAM word accesses. */
@@ -26,15 +29,25 @@ export interface Counts {
   dramWriteBursts: number;
   dramReadBytes: number;
   dramWriteBytes: number;
+  /** Row activations of the address sequence (open page), plus the expected re-opens after refreshes. */
   dramActivations: number;
-  /** MAC lane-steps. */
+  /** DRAM details: row conflicts, re-opens, refreshes, power-state exits (sim/dram/summary.ts). */
+  dram: DramCounts;
+  /** MAC lane-steps, and the serial bits they stepped (what the MAC energy counts). */
   macSteps: number;
+  macBits: number;
+  /** Operand-buffer word reads and writes. */
+  bufferReads: number;
+  bufferWrites: number;
+  /** SRAM word reads if every operand range were read once per chunk (the compulsory minimum). */
+  sramReadsMinimum: number;
 }
 
 export interface CycleCounts {
   /** Sums over operations of each bound, and of the operations' cycles (max or sum of bounds). */
   compute: number;
   sram: number;
+  buffer: number;
   dram: number;
   total: number;
 }
@@ -44,6 +57,8 @@ export interface EnergyBreakdown {
   total: number;
   dynamic: number;
   leakage: number;
+  /** DRAM background power (by state) and refresh over the elapsed time. */
+  background: number;
   /** Component x action (sram.leakage: leakage over the elapsed time). */
   byAction: Record<EnergyAction, number>;
 }
@@ -55,7 +70,13 @@ export interface CostSummary {
   counts: Counts;
   cycles: CycleCounts;
   seconds: number;
+  /** Seconds the DRAM spent in each power state (device model; zero under per-bit). */
+  dramStates: DramStates;
   energy: EnergyBreakdown;
+  /** Energy / seconds (null when no time elapsed). */
+  averagePower: number | null;
+  /** Lane-steps / (lanes x compute cycles): the share of lane-cycles doing work (null: no compute). */
+  laneUtilisation: number | null;
 }
 
 export interface IterationSummary extends CostSummary {
@@ -76,9 +97,14 @@ export interface PlacedTensor {
 export interface HardwareSummary {
   clockHz: number;
   sram: { capacityBits: number; banks: number; wordBits: number; ports: number; bankBits: number; cellType: string };
-  dram: { busWidthBits: number; dataRate: number; clockRatio: number; burstBits: number; cyclesPerBurst: number; latencyCycles: number; rowBits: number };
+  buffer: { capacityBits: number; wordBits: number; ports: number };
+  dram: {
+    busWidthBits: number; dataRate: number; clockRatio: number; burstBits: number; cyclesPerBurst: number; latencyCycles: number; rowBits: number;
+    model: string; part: string; devices: number; burstLength: number; banks: number; addressMapping: string;
+    powerDown: string; powerDownAfter: number; selfRefreshAfter: number;
+  };
   mac: { lanes: number; serialOperand: string; bitsPerCycle: number; accumulatorBits: number };
-  policy: { frozen: string; overlap: boolean; gradients: string; mapper: string };
+  policy: { frozen: string; overlap: boolean; gradients: string; objective: string };
 }
 
 export interface NetworkSummary {
@@ -106,14 +132,23 @@ export interface SimReport {
   kind: 'rbnn-sim.report';
   version: 1;
   hardware: HardwareSummary;
-  energyTable: { entries: Array<{ action: Action; energy: number; per: string; source: string }>; leakagePerBit: number; leakagePower: number };
+  energyTable: {
+    entries: Array<{ action: Action; energy: number; per: string; source: string }>; leakagePerBit: number; leakagePower: number;
+    notes: string[];
+  };
   network: NetworkSummary | null;
   placement: { sramCapacityBits: number; sramUsedBits: number; dramUsedBits: number; tensors: PlacedTensor[] };
   total: CostSummary;
-  /** Total energy / training samples processed (null: none). */
+  /** Total energy (evaluation passes included) / training samples processed (null: none). */
   energyPerTrainingSample: number | null;
+  /** Energy of training alone (train loads, forward, backward, gradient, update; no evaluation passes) / training samples. */
+  trainingEnergyPerSample: number | null;
+  /** The evaluation passes (validation and test loads and the evaluate phase). */
+  evaluation: CostSummary;
   byPhase: Record<Phase, CostSummary>;
   byIteration: IterationSummary[];
+  /** Per layer of the network (matmuls, activations, gradients, updates of that layer; loads apart). */
+  byLayer: Array<CostSummary & { layer: number | 'load' }>;
   /** Counters of the traced operations only (all zero without a trace). */
   traced: CostSummary;
   /** Distinct operation shapes costed (the memo's size). */
@@ -123,28 +158,29 @@ export interface SimReport {
 
 export interface SummaryContext {
   banks: number;
+  lanes: number;
   burstBits: number;
   clock: number;
+  /** DRAM clock (Hz): accelerator clock x the DRAM's clock ratio. */
+  dramClockHz: number;
   table: EnergyTable;
 }
 
 /** The summary of a counter vector. */
 export function summarize(v: Float64Array, cx: SummaryContext): CostSummary {
-  const e = cx.table.entries;
   const seconds = v[CYCLES]! / cx.clock;
   const bb = cx.burstBits;
-  const byAction: Record<EnergyAction, number> = {
-    'sram.read': v[SRAM_READS]! * e['sram.read'].energy,
-    'sram.write': v[SRAM_WRITES]! * e['sram.write'].energy,
-    'sram.leakage': cx.table.leakagePower * seconds,
-    'dram.read': v[DRAM_READ_BURSTS]! * bb * e['dram.read'].energy,
-    'dram.write': v[DRAM_WRITE_BURSTS]! * bb * e['dram.write'].energy,
-    'dram.activate': v[DRAM_ACTIVATIONS]! * e['dram.activate'].energy,
-    'mac.step': v[LANE_STEPS]! * e['mac.step'].energy,
-  };
+  const byAction = energyByAction(v, cx.table, bb, cx.clock);
   const leakage = byAction['sram.leakage'];
-  const dynamic = byAction['sram.read'] + byAction['sram.write'] + byAction['dram.read'] + byAction['dram.write'] + byAction['dram.activate'] + byAction['mac.step'];
+  let dynamic = 0;
+  let background = 0;
+  for (const a of ENERGY_ACTIONS) {
+    if (a === 'sram.leakage') continue;
+    if (BACKGROUND_ACTIONS.includes(a)) background += byAction[a];
+    else dynamic += byAction[a];
+  }
   const B = cx.banks;
+  const total = dynamic + leakage + background;
   return {
     ops: v[OCCURRENCES]!,
     samples: { train: v[TRAIN_SAMPLES]!, evaluate: v[EVAL_SAMPLES]! },
@@ -157,12 +193,20 @@ export function summarize(v: Float64Array, cx: SummaryContext): CostSummary {
       dramWriteBursts: v[DRAM_WRITE_BURSTS]!,
       dramReadBytes: v[DRAM_READ_BURSTS]! * bb / 8,
       dramWriteBytes: v[DRAM_WRITE_BURSTS]! * bb / 8,
-      dramActivations: v[DRAM_ACTIVATIONS]!,
+      dramActivations: v[DRAM_ACTIVATIONS]! + v[DRAM_REOPENS]!,
+      dram: dramCounts(v),
       macSteps: v[LANE_STEPS]!,
+      macBits: v[LANE_BITS]!,
+      bufferReads: v[BUFFER_READS]!,
+      bufferWrites: v[BUFFER_WRITES]!,
+      sramReadsMinimum: v[SRAM_READS_MIN]!,
     },
-    cycles: { compute: v[COMPUTE_CYCLES]!, sram: v[SRAM_CYCLES]!, dram: v[DRAM_CYCLES]!, total: v[CYCLES]! },
+    cycles: { compute: v[COMPUTE_CYCLES]!, sram: v[SRAM_CYCLES]!, buffer: v[BUFFER_CYCLES]!, dram: v[DRAM_CYCLES]!, total: v[CYCLES]! },
     seconds,
-    energy: { total: dynamic + leakage, dynamic, leakage, byAction },
+    dramStates: dramStates(v, cx.dramClockHz),
+    energy: { total, dynamic, leakage, background, byAction },
+    averagePower: seconds > 0 ? total / seconds : null,
+    laneUtilisation: v[COMPUTE_CYCLES]! > 0 ? v[LANE_STEPS]! / (cx.lanes * v[COMPUTE_CYCLES]!) : null,
   };
 }
 

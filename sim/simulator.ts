@@ -25,11 +25,14 @@ import { Sram } from './components/sram.js';
 import { Dram } from './components/dram.js';
 import { MacArray } from './components/mac-array.js';
 import { buildEnergyTable, ACTIONS, type EnergyTable } from './energy-table.js';
-import { buildMemoryMap, type MemoryMap } from './mapping.js';
+import { buildMemoryMap, type MemoryMap } from './memory-map.js';
+import { OperandBuffer } from './components/buffer.js';
 import { Dataflow } from './dataflow.js';
 import { CostModel } from './cost-model.js';
 import { CYCLES, addScaled, counterLength } from './counters.js';
 import { TraceEmitter } from './trace-emitter.js';
+import { dramHardwareSummary } from './dram/hardware-summary.js';
+import type { MappingRecord } from './mapper/format.js';
 import { placementOf, summarize, trainingSummary, type CostSummary, type IterationSummary, type SimReport, type SummaryContext } from './report.js';
 
 const PHASE_INDEX: Record<Phase, number> = Object.fromEntries(PHASES.map((p, i) => [p, i])) as Record<Phase, number>;
@@ -50,6 +53,9 @@ export interface SimulatorState {
   buckets: Array<[number, number[]]>;
   trainableBits: Array<[number, number]>;
   traced: number[];
+  /** Counters of the evaluation passes and per layer (absent in older snapshots: then zero). */
+  evaluation?: number[];
+  layers?: Array<[number, number[]]>;
   cycles: number;
 }
 
@@ -58,12 +64,17 @@ export class Simulator implements OpObserver {
   readonly sram: Sram;
   readonly dram: Dram;
   readonly mac: MacArray;
+  readonly buffer: OperandBuffer;
   readonly table: EnergyTable;
   private run: RunBeginOp | null = null;
   private map: MemoryMap | null = null;
   private model: CostModel | null = null;
   private readonly len: number;
   private readonly traced: Float64Array;
+  /** Counters of the evaluation passes: evaluate-phase ops and validation/test loads. */
+  private readonly evaluation: Float64Array;
+  /** Counters per layer (loads: key -1). */
+  private readonly layers = new Map<number, Float64Array>();
   /** Counters per (iteration, phase): totals, phases and iterations are sums of these. */
   private readonly buckets = new Map<number, Float64Array>();
   private readonly trainableBits = new Map<number, number>();
@@ -79,9 +90,11 @@ export class Simulator implements OpObserver {
     this.sram = new Sram(this.hw);
     this.dram = new Dram(this.hw);
     this.mac = new MacArray(this.hw);
-    this.table = buildEnergyTable(this.hw, this.sram);
+    this.buffer = new OperandBuffer(this.hw);
+    this.table = buildEnergyTable(this.hw, this.sram, this.buffer.capacityBits, this.dram);
     this.len = counterLength(this.sram.banks);
     this.traced = new Float64Array(this.len);
+    this.evaluation = new Float64Array(this.len);
     this.tap = opts.trace;
     this.emitter = opts.trace ? new TraceEmitter(opts.trace.sink, this.sram, this.dram) : null;
   }
@@ -89,6 +102,36 @@ export class Simulator implements OpObserver {
   /** The memory map of the run (null before run-begin). */
   get memoryMap(): MemoryMap | null {
     return this.map;
+  }
+
+  /** The chosen mapping of every distinct matmul/gradient shape costed so far (for --mappings). */
+  mappings(): MappingRecord[] {
+    const model = this.model;
+    if (!model) return [];
+    const out: MappingRecord[] = [];
+    const cx = this.summaryContext();
+    for (const op of this.shapeOps) {
+      if (op.kind !== 'matmul' && op.kind !== 'gradient') continue;
+      const { chunks } = model.cost(op);
+      for (const [plan, samples] of [[chunks.fullPlan, chunks.chunk], [chunks.restPlan, chunks.rest]] as const) {
+        if (!plan?.nest) continue;
+        const s = summarize(model.countPlan(plan), cx);
+        out.push({
+          op, samples, nest: plan.nest, energy: s.energy.total, cycles: s.cycles,
+          counts: {
+            sramReads: s.counts.sramReads, sramWrites: s.counts.sramWrites, sramReadsMinimum: model.minimumReads(op, samples),
+            dramReadBursts: s.counts.dramReadBursts, dramWriteBursts: s.counts.dramWriteBursts,
+            bufferReads: s.counts.bufferReads, bufferWrites: s.counts.bufferWrites, macSteps: s.counts.macSteps,
+          },
+        });
+      }
+    }
+    return out;
+  }
+
+  /** The cost model of the run (null before run-begin): mapping spaces and mapper, for tests and --mappings. */
+  get costModel(): CostModel | null {
+    return this.model;
   }
 
   /** Cycles charged so far. */
@@ -115,6 +158,8 @@ export class Simulator implements OpObserver {
     const r = o.repeat;
     const vec = cost.vec;
     addScaled(this.bucket(o.where.iteration, o.phase), vec, r);
+    if (o.phase === 'evaluate' || (o.kind === 'load' && o.purpose !== 'train')) addScaled(this.evaluation, vec, r);
+    addScaled(this.layerBucket(o.kind === 'load' ? -1 : o.layer), vec, r);
     const c = vec[CYCLES]!;
     if (this.tap?.filter(o)) {
       const train = o.kind === 'load' ? o.purpose === 'train' : o.phase !== 'evaluate';
@@ -136,8 +181,8 @@ export class Simulator implements OpObserver {
     }
     this.run = run;
     this.map = buildMemoryMap(run, this.hw, this.sram, this.dram);
-    const flow = new Dataflow(this.map, this.mac, this.hw, run);
-    this.model = new CostModel(this.hw, this.sram, this.dram, this.table, this.map, flow);
+    const flow = new Dataflow(this.map, this.mac, this.hw, run, this.buffer);
+    this.model = new CostModel(this.hw, this.sram, this.dram, this.table, this.map, flow, this.buffer);
   }
 
   /** Everything accumulated so far, as plain JSON (a copy). */
@@ -150,6 +195,8 @@ export class Simulator implements OpObserver {
       buckets: [...this.buckets].map(([key, v]) => [key, Array.from(v)]),
       trainableBits: [...this.trainableBits],
       traced: Array.from(this.traced),
+      evaluation: Array.from(this.evaluation),
+      layers: [...this.layers].map(([l, v]) => [l, Array.from(v)]),
       cycles: this.now,
     };
   }
@@ -174,7 +221,24 @@ export class Simulator implements OpObserver {
     for (const [key, v] of s.buckets) this.buckets.set(key, Float64Array.from(v));
     for (const [k, bits] of s.trainableBits) this.trainableBits.set(k, bits);
     this.traced.set(s.traced);
+    for (const [l, v] of s.layers ?? []) {
+      if (v.length !== this.len) throw new Error('Simulator.restoreState: a counter vector has the wrong length');
+      this.layers.set(l, Float64Array.from(v));
+    }
+    if (s.evaluation) {
+      if (s.evaluation.length !== this.len) throw new Error('Simulator.restoreState: a counter vector has the wrong length');
+      this.evaluation.set(s.evaluation);
+    }
     this.now = s.cycles;
+  }
+
+  private layerBucket(layer: number): Float64Array {
+    let v = this.layers.get(layer);
+    if (!v) {
+      v = new Float64Array(this.len);
+      this.layers.set(layer, v);
+    }
+    return v;
   }
 
   private bucket(k: number, phase: Phase): Float64Array {
@@ -204,13 +268,17 @@ export class Simulator implements OpObserver {
   }
 
   private summaryContext(): SummaryContext {
-    return { banks: this.sram.banks, burstBits: this.dram.burstBits, clock: this.hw.clock, table: this.table };
+    return {
+      banks: this.sram.banks, lanes: this.mac.lanes, burstBits: this.dram.burstBits, clock: this.hw.clock, dramClockHz: this.hw.clock * this.dram.clockRatio,
+      table: this.table,
+    };
   }
 
   /** The report of everything costed so far; `training`: the result of the run that produced the stream. */
   report(extra: { training?: TrainResult } = {}): SimReport {
     const cx = this.summaryContext();
     const total = summarize(this.sumBuckets(() => true), cx);
+    const evaluation = summarize(this.evaluation, cx);
     const byPhase = Object.fromEntries(PHASES.map((p) => [p, summarize(this.sumBuckets((_, q) => q === p), cx)])) as Record<Phase, CostSummary>;
     const iterations = new Set<number>(this.trainableBits.keys());
     for (const key of this.buckets.keys()) iterations.add(Math.floor(key / PHASES.length));
@@ -225,17 +293,20 @@ export class Simulator implements OpObserver {
       hardware: {
         clockHz: hw.clock,
         sram: { capacityBits: this.sram.capacityBits, banks: this.sram.banks, wordBits: this.sram.wordBits, ports: this.sram.ports, bankBits: this.sram.bankBits, cellType: hw.sram.cellType },
+        buffer: { capacityBits: this.buffer.capacityBits, wordBits: this.buffer.wordBits, ports: this.buffer.ports },
         dram: {
-          busWidthBits: hw.dram.busWidth, dataRate: hw.dram.dataRate, clockRatio: hw.dram.clockRatio, burstBits: this.dram.burstBits,
+          busWidthBits: hw.dram.busWidth, dataRate: hw.dram.dataRate, clockRatio: this.dram.clockRatio, burstBits: this.dram.burstBits,
           cyclesPerBurst: this.dram.cyclesPerBurst, latencyCycles: this.dram.latencyCycles, rowBits: this.dram.rowBits,
+          ...dramHardwareSummary(this.dram),
         },
         mac: { lanes: this.mac.lanes, serialOperand: this.mac.serialOperand, bitsPerCycle: this.mac.bitsPerCycle, accumulatorBits: this.mac.accumulatorBits },
-        policy: { frozen: hw.policy.frozen, overlap: hw.policy.overlap, gradients: hw.policy.gradients, mapper: hw.policy.mapper },
+        policy: { frozen: hw.policy.frozen, overlap: hw.policy.overlap, gradients: hw.policy.gradients, objective: hw.policy.objective },
       },
       energyTable: {
         entries: ACTIONS.map((a) => ({ ...this.table.entries[a] })),
         leakagePerBit: this.table.leakagePerBit,
         leakagePower: this.table.leakagePower,
+        notes: [...this.table.notes],
       },
       network: run && map ? {
         schedule: run.schedule, dims: [...run.dims], bits: run.bits, plannedIterations: run.plannedIterations,
@@ -245,6 +316,10 @@ export class Simulator implements OpObserver {
       placement: placementOf(map, this.sram.capacityBits),
       total,
       energyPerTrainingSample: total.samples.train > 0 ? total.energy.total / total.samples.train : null,
+      byLayer: [...this.layers.keys()].sort((a, b) => a - b)
+        .map((l) => ({ layer: l < 0 ? 'load' as const : l, ...summarize(this.layers.get(l)!, cx) })),
+      trainingEnergyPerSample: total.samples.train > 0 ? (total.energy.total - evaluation.energy.total) / total.samples.train : null,
+      evaluation,
       byPhase,
       byIteration,
       traced: summarize(this.traced, cx),

@@ -1,8 +1,11 @@
 /**
  * Emits one AccessEvent per SRAM word access and DRAM burst the cost model charges for an
- * operation occurrence, enumerating exactly what CostModel counted. The events of an occurrence
- * are spread evenly over its cycles, in stream order (the real interleaving of the streams is
- * not modelled); one event object is reused for every call.
+ * operation occurrence, enumerating exactly what CostModel counted, in stream order (the real
+ * interleaving of the streams is not modelled). Stamps follow the model's own timing: the DRAM
+ * bursts of an occurrence go out from its first cycle at the port's modelled pace (its busy
+ * time, with row misses and refresh, over its bursts; never faster than one burst per
+ * burst time of the bus), SRAM words at their banks' pace (the k-th access to a bank at cycle
+ * floor(k / ports)). One event object is reused for every call.
  */
 import type { CostedOp } from '../model/ops.js';
 import type { AccessEvent, AccessSink } from '../traces/events.js';
@@ -10,18 +13,22 @@ import type { Sram } from './components/sram.js';
 import type { Dram } from './components/dram.js';
 import type { OpCost } from './cost-model.js';
 import type { Plan } from './dataflow.js';
-import { CYCLES, DRAM_READ_BURSTS, DRAM_WRITE_BURSTS, SRAM_READS, SRAM_WRITES } from './counters.js';
+import { DRAM_BUSY_CLOCKS, DRAM_READ_BURSTS, DRAM_WRITE_BURSTS, SRAM_READS, SRAM_WRITES } from './counters.js';
 
 export class TraceEmitter {
   private readonly ev: AccessEvent = {
     cycle: 0, component: 'sram', bank: 0, write: false, address: 0, bits: 0, tensor: '', phase: 'load', iteration: 0, epoch: 0, batch: 0,
   };
-  private index = 0;
-  private total = 1;
-  private cycles = 0;
+  /** DRAM bursts emitted in the occurrence so far, and accelerator cycles per burst. */
+  private burst = 0;
+  private pace = 0;
+  /** Accesses per SRAM bank in the occurrence so far. */
+  private readonly perBank: Float64Array;
   private start = 0;
 
-  constructor(private readonly sink: AccessSink, private readonly sram: Sram, private readonly dram: Dram) {}
+  constructor(private readonly sink: AccessSink, private readonly sram: Sram, private readonly dram: Dram) {
+    this.perBank = new Float64Array(sram.banks);
+  }
 
   /**
    * Events of one occurrence of `op` (batch number `batch`) starting at cycle `now`; `nominal`:
@@ -31,9 +38,10 @@ export class TraceEmitter {
     const v = cost.vec;
     const events = v[SRAM_READS]! + v[SRAM_WRITES]! + v[DRAM_READ_BURSTS]! + v[DRAM_WRITE_BURSTS]!;
     if (events === 0) return;
-    this.index = 0;
-    this.total = events;
-    this.cycles = v[CYCLES]!;
+    const bursts = v[DRAM_READ_BURSTS]! + v[DRAM_WRITE_BURSTS]!;
+    this.burst = 0;
+    this.pace = bursts > 0 ? Math.max(this.dram.cyclesPerBurst, v[DRAM_BUSY_CLOCKS]! / bursts / this.dram.clockRatio) : 0;
+    this.perBank.fill(0);
     this.start = now;
     const ev = this.ev;
     ev.phase = op.phase;
@@ -84,10 +92,12 @@ export class TraceEmitter {
     ev.component = 'sram';
     ev.write = write;
     ev.bits = this.sram.wordBits;
+    const ports = this.sram.ports;
     for (let w = first; w < first + n; w++) {
-      ev.bank = w % B;
+      const bank = w % B;
+      ev.bank = bank;
       ev.address = w * bytes;
-      ev.cycle = this.start + Math.floor((this.index++ * this.cycles) / this.total);
+      ev.cycle = this.start + Math.floor(this.perBank[bank]!++ / ports);
       this.sink.access(ev);
     }
   }
@@ -103,7 +113,7 @@ export class TraceEmitter {
     ev.bits = bb;
     for (let i = first; i < first + n; i++) {
       ev.address = i * this.dram.burstBytes;
-      ev.cycle = this.start + Math.floor((this.index++ * this.cycles) / this.total);
+      ev.cycle = this.start + Math.ceil(this.burst++ * this.pace - 1e-9);
       this.sink.access(ev);
     }
   }

@@ -27,6 +27,8 @@ import { createFormat, FORMAT_NAMES, type TraceFormat, type TraceFormatName } fr
 import { splitForWindow, type SplitObserver } from './split.js';
 import { parseWindow, type TraceWindow } from './window.js';
 import { isStdout, openOutput, type TraceOutput } from './writer.js';
+import { Dram } from '../sim/components/dram.js';
+import { writeSimulatorConfig } from './formats/config-file.js';
 
 export interface TraceSettings {
   format: TraceFormatName;
@@ -46,6 +48,8 @@ export interface TraceHardware {
   burstBits: number;
   /** SRAM banks (window bank numbers are checked against it). */
   banks?: number;
+  /** The modelled DRAM: a DRAMSim3 .ini / Ramulator .cfg for it is written beside a trace file. */
+  dram?: Dram;
 }
 
 export interface DirectionCounts {
@@ -77,6 +81,8 @@ export interface TraceStats {
   clamped: number;
   /** Bursts not aligned to the burst size (aligned down when written). */
   misaligned: number;
+  /** The DRAM simulator's configuration written beside the trace (null: none). */
+  config: string | null;
 }
 
 export interface TraceSession {
@@ -103,7 +109,8 @@ export function isTraceFormat(s: string): s is TraceFormatName {
 
 /** The hardware parameters of a configuration that traces need. */
 export function traceHardware(cfg: Config): TraceHardware {
-  return { clockRatio: cfg.hardware.dram.clockRatio, burstBits: cfg.hardware.dram.burst, banks: cfg.hardware.sram.banks };
+  const dram = new Dram(cfg.hardware);
+  return { clockRatio: dram.clockRatio, burstBits: dram.burstBits, banks: cfg.hardware.sram.banks, dram };
 }
 
 /** Opens the trace the configuration asks for (cfg.traces), or returns null when its format is 'none'. */
@@ -126,7 +133,7 @@ export function openTrace(settings: TraceSettings, hw: TraceHardware): TraceSess
   const format = createFormat(settings.format, { clockRatio: hw.clockRatio, burstBytes });
   const cycles = !settings.cycles || settings.cycles === 'auto' ? format.autoCycles : settings.cycles;
   const output = openOutput({ file: settings.file, gzip: settings.gzip === true });
-  return new Session(window, format, output, cycles, settings);
+  return new Session(window, format, output, cycles, settings, hw.dram ?? null);
 }
 
 function counts(): DirectionCounts {
@@ -150,12 +157,13 @@ class Session implements TraceSession {
     private readonly out: TraceOutput,
     cycles: 'absolute' | 'window',
     settings: TraceSettings,
+    private readonly dram: Dram | null,
   ) {
     this.usesStdout = isStdout(settings.file);
     this.buf = new LineBuffer((chunk) => out.write(chunk));
     this.st = {
       format: fmt.name, file: out.file, gzip: out.gzip, window: window.toString(), cycles,
-      received: 0, events: 0, sram: counts(), dram: counts(), bytes: 0, bytesOut: 0, clamped: 0, misaligned: 0,
+      received: 0, events: 0, sram: counts(), dram: counts(), bytes: 0, bytesOut: 0, clamped: 0, misaligned: 0, config: null,
     };
     fmt.begin(this.buf);
     const relative = cycles === 'window';
@@ -227,9 +235,11 @@ class Session implements TraceSession {
       return this.stats;
     }
     try {
+      this.fmt.end?.(this.buf);
       this.buf.flush();
       this.out.close();
       this.state = 'closed';
+      if (this.dram && this.out.file) this.st.config = writeSimulatorConfig(this.fmt.name, this.out.file, this.dram);
     } catch (e) {
       this.abort();
       throw e;
@@ -254,7 +264,8 @@ export function describeTrace(s: TraceStats): string {
   return `trace: ${s.events} ${s.format} events (${parts.join('; ') || 'none in the window'}) -> ${where}`
     + `${s.gzip ? ' (gzip)' : ''}, window ${s.window}, ${fmtBytes(s.bytesOut)}`
     + (s.clamped ? `; ${s.clamped} cycles raised to keep them non-decreasing` : '')
-    + (s.misaligned ? `; ${s.misaligned} misaligned bursts aligned down` : '');
+    + (s.misaligned ? `; ${s.misaligned} misaligned bursts aligned down` : '')
+    + (s.config ? `; ${s.format === 'dramsim3' ? 'DRAMSim3' : 'Ramulator'} configuration -> ${s.config}` : '');
 }
 
 function fmtBytes(b: number): string {

@@ -18,18 +18,26 @@ import { describePosition, planCheckpoints, withCheckpointOptions, type Checkpoi
 import { catchInterrupts } from '../interrupt.js';
 import { checkTrainingFits, fileError } from '../options.js';
 import { UserError } from '../../config/errors.js';
+import { formatMappings } from '../../sim/mapper/format.js';
 import type { Config } from '../../config/schema.js';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface RunArgs extends ConfigArgs, TraceArgs, CheckpointArgs {
   scheduleOnly?: boolean;
+  mappings?: string;
 }
+
+/** --mappings FILE: each distinct matmul/gradient shape's chosen mapping (sim/mapper/format.ts). */
+export const withMappingsOption = <T>(y: Argv<T>): Argv<T & { mappings?: string }> => y.option('mappings', {
+  type: 'string', requiresArg: true,
+  describe: 'write the chosen mapping (loop nest per level, counts, energy, cycles) of every distinct matmul/gradient shape to FILE',
+}) as Argv<T & { mappings?: string }>;
 
 export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run',
   describe: 'Train on MNIST and simulate the training run on the accelerator (energy, time, DRAM traffic)',
-  builder: (y: Argv) => withCheckpointOptions(addTraceOptions(withConfigOptions(y)))
+  builder: (y: Argv) => withMappingsOption(withCheckpointOptions(addTraceOptions(withConfigOptions(y))))
     .example('$0 run', 'the embedded default: RBNN 784-100-10, 16-bit slots, 7 iterations, on the default accelerator')
     .example('$0 run --preset B1 -o out/B1', 'a conventional baseline; report.json and report.md in out/B1')
     .example('$0 run --set hardware.sram.capacity="128 KiB" --json', 'a smaller SRAM, JSON report')
@@ -56,6 +64,7 @@ export async function runSimulation(argv: RunArgs, scheduleOnly: boolean): Promi
   } else if (cfg.output.dir) {
     checkWritableDir(cfg.output.dir, 'report files');
   }
+  if (argv.mappings !== undefined) checkWritableDir(dirname(argv.mappings), 'mappings');
   const trace = traceFromConfig(cfg);
   const interrupts = scheduleOnly ? null : catchInterrupts();
   const bar = progressBar(!scheduleOnly && cfg.output.progress && !cfg.output.json, scheduleOnly ? 'simulate' : 'train + simulate', 'batches');
@@ -66,7 +75,7 @@ export async function runSimulation(argv: RunArgs, scheduleOnly: boolean): Promi
     if (resume) process.stderr.write(`rbnn-sim: resuming ${ck.resumeFile} (${describePosition(resume.state.next)})\n`);
     try {
       result = await simulateRun(cfg, {
-        scheduleOnly, progress: bar.update, trace,
+        scheduleOnly, progress: bar.update, trace, mappings: argv.mappings !== undefined,
         ...(resume ? { resume: { state: resume.state, simulator: resume.simulator as SimulatorState } } : {}),
         ...(ck?.dir ? { onCheckpoint: (state, simulator) => { writeCheckpoint(ck.dir!, makeCheckpoint(cfg, 'run', state, simulator)); } } : {}),
         ...(interrupts ? { shouldStop: interrupts.requested } : {}),
@@ -89,6 +98,11 @@ export async function runSimulation(argv: RunArgs, scheduleOnly: boolean): Promi
     if (cfg.output.dir) {
       const files = fileError(() => writeReportFiles(cfg.output.dir!, result.report), `report files in ${cfg.output.dir}`);
       process.stderr.write(`report: ${files.join(', ')}\n`);
+    }
+    if (argv.mappings !== undefined) {
+      const text = formatMappings(result.mappings ?? [], cfg.hardware.policy.objective);
+      fileError(() => { mkdirSync(dirname(argv.mappings!), { recursive: true }); writeFileAtomic(argv.mappings!, text); }, `mappings to ${argv.mappings}`);
+      process.stderr.write(`mappings: ${argv.mappings}\n`);
     }
     return 0;
   } finally {

@@ -7,15 +7,16 @@
 import type { Argv, CommandModule } from 'yargs';
 import { withConfigOptions } from '../options.js';
 import { addTraceOptions } from '../../traces/cli.js';
-import { runSimulation, type RunArgs } from './run.js';
+import { runSimulation, withMappingsOption, type RunArgs } from './run.js';
 
 export const simulateCommand: CommandModule<object, RunArgs> = {
   command: 'simulate',
   describe: 'Simulate the configured training run on the accelerator (--schedule-only: without training)',
-  builder: (y: Argv) => addTraceOptions(withConfigOptions(y))
+  builder: (y: Argv) => withMappingsOption(addTraceOptions(withConfigOptions(y)))
     .option('schedule-only', { type: 'boolean', describe: 'cost the configured schedule without training (every planned epoch runs; fast)' })
     .example('$0 simulate --schedule-only --preset R2,paper', "the paper's full R2 schedule (7 iterations x 1000 epochs, batch 1000)")
     .example('$0 simulate --schedule-only --preset B1 --set hardware.sram.capacity="1 MiB"', 'B1 on a larger SRAM')
+    .example('$0 simulate --schedule-only --mappings map.txt', 'also write every shape\'s chosen mapping (like Timeloop\'s map.txt)')
     .epilog('The accelerator model and its defaults: docs/HARDWARE.md.'),
   handler: async (argv) => {
     process.exitCode = await runSimulation(argv, argv.scheduleOnly === true);

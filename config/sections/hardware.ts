@@ -1,4 +1,4 @@
-import { bool, int, num, oneOf, quantity } from '../fields.js';
+import { bool, int, num, oneOf, quantity, str } from '../fields.js';
 
 /**
  * The modelled accelerator (SPEC section 2). Every default names its source here and in
@@ -37,25 +37,68 @@ export const hardwareSection = {
     leakageLowLeakage: quantity('W', '2.3 pW', 'leakage power per bit of low-leakage (LSTP) cells', { min: 0 }),
     // Same derivation with CACTI 6.5's 45 nm ITRS HP devices: Ioff = 2.8e-7 A/um, Vdd = 1.0 V: 58 nW per bit.
     leakageHighPerformance: quantity('W', '58 nW', 'leakage power per bit of high-performance (HP) cells', { min: 0 }),
+    // Wiring between the SRAM's port and its banks (an H-tree, as CACTI routes it): per access, every
+    // bit travels sqrt(SRAM area) - sqrt(bank area) mm more than inside the anchored bank. 0.1 pJ per
+    // bit per mm: Keckler et al., "GPUs and the future of parallel computing", IEEE Micro 2011
+    // (40 nm: 26 pJ to move 256 bits 1 mm). 0 turns the wiring term off (the machine before issue 14).
+    wireEnergy: quantity('J', '0.1 pJ', 'energy per bit per mm of on-chip wire (SRAM H-tree term)', { min: 0 }),
+    // 0.346 um^2: Intel's 45 nm 6T cell (Mistry et al., IEDM 2007).
+    cellArea: num(0.346, 'area of one SRAM bit cell in um^2 (sets the H-tree length)', { min: 0 }),
+    // Assumption: 0.01 mm^2 of decoders, sense amplifiers and drivers per bank (a 45 nm 8 KB macro is
+    // about 0.023 mm^2 of cells at 70 % array efficiency, CACTI's typical figure).
+    bankPeripheryArea: num(0.01, 'periphery area per bank in mm^2 (sets the H-tree length)', { min: 0 }),
+  },
+  buffer: {
+    // The operand-buffer level between SRAM and the lanes: one shared buffer that keeps the operands
+    // a mapping re-uses. 0: no buffer (the machine before issue 14: every re-use re-reads SRAM).
+    capacity: quantity('bit', '4 KiB', 'operand buffer capacity between SRAM and the lanes (0: none)', { min: 0 }),
+    wordWidth: quantity('bit', '64 b', 'bits per operand-buffer access', { min: 0, exclusiveMin: true }),
+    // Assumption: one read and one write per cycle.
+    ports: int(2, 'operand-buffer accesses per cycle', { min: 1 }),
+    // Accelergy's 45 nm energy reference table (as quoted in issue 14): a 384 B SRAM buffer costs
+    // 0.68 pJ per read and 1.58 pJ per write; assumed 16-bit accesses (Accelergy's Eyeriss example).
+    readEnergy: quantity('J', '0.68 pJ', 'operand-buffer read energy at referenceSize and referenceWordWidth', { min: 0 }),
+    writeEnergy: quantity('J', '1.58 pJ', 'operand-buffer write energy at referenceSize and referenceWordWidth', { min: 0 }),
+    referenceSize: quantity('bit', '384 B', 'buffer size at which readEnergy/writeEnergy are given', { min: 0, exclusiveMin: true }),
+    referenceWordWidth: quantity('bit', '16 b', 'access width at which readEnergy/writeEnergy are given', { min: 0, exclusiveMin: true }),
+    // The SRAM's law (Horowitz's 8 KB and 1 MB points) applied to the buffer's size.
+    energyExponent: num(0.4746, 'buffer energy per access scales with (capacity / referenceSize)^energyExponent', { min: 0 }),
   },
   dram: {
+    // The device model (docs/DRAM.md): energies per burst, activation, refresh and background power
+    // by state from the part's datasheet currents, as DRAMSim3 computes them. per-bit: the flat
+    // readEnergyPerBit / writeEnergyPerBit model (kept for comparison; no background, no refresh).
+    model: oneOf(['device', 'per-bit'] as const, 'device',
+      'device: energies and timing from the part (hardware.dram.part); per-bit: flat pJ/bit, no background or refresh'),
+    // One x32 LPDDR3-1600 device: the DRAM of a phone-class or wearable SoC (docs/HARDWARE.md says why).
+    part: oneOf(['lpddr3-1600', 'lpddr4-2400', 'ddr4-3200', 'ddr3-1600'] as const, 'lpddr3-1600', 'DRAM part (geometry, timing, currents from DRAMSim3 configs; docs/DRAM.md)'),
+    // DRAMSim3's default mapping: a burst's address bits are row, channel, rank, bank, bank group, column.
+    addressMapping: str('rochrababgco', 'address bit fields from MSB to LSB, DRAMSim3 style (ch ra bg ba ro co)'),
+    // Power-down after a short idle timer: a sensing device's DRAM waits for the next sample load.
+    powerDown: oneOf(['standby', 'power-down', 'self-refresh'] as const, 'power-down',
+      'power-state policy while the DRAM is idle: standby, precharge power-down, or power-down then self-refresh'),
+    // 16 DRAM clocks (20 ns at LPDDR3-1600): a short controller idle timer (assumption; at least tCKE).
+    powerDownAfter: int(16, 'idle DRAM clocks before precharge power-down', { min: 0 }),
+    // 80,000 DRAM clocks = 100 us at 800 MHz (assumption): only idle stretches longer than that sleep.
+    selfRefreshAfter: int(80000, 'idle DRAM clocks before self-refresh (powerDown = self-refresh)', { min: 0 }),
     // 32-bit LPDDR data bus (a x32 LPDDR3/LPDDR4 device; DRAMSim3 configs/LPDDR3_8Gb_x32_1600.ini).
     busWidth: quantity('bit', '32 b', 'DRAM data bus width', { min: 0, exclusiveMin: true }),
     // Double data rate: two transfers per DRAM clock (JEDEC LPDDR3/LPDDR4).
-    dataRate: int(2, 'transfers per DRAM clock (DDR: 2)', { min: 1 }),
+    dataRate: int(2, 'transfers per DRAM clock (DDR: 2; the device model is always DDR)', { min: 1 }),
     // 800 MHz DRAM clock (LPDDR-1600, tCK = 1.25 ns in DRAMSim3's LPDDR3_8Gb_x32_1600.ini) / 100 MHz.
-    clockRatio: num(8, 'DRAM clock / accelerator clock (DRAM cycles per accelerator cycle)', { min: 0, exclusiveMin: true }),
+    // Device model: 1 / (tCK x clock) of the part instead (8 for LPDDR3-1600 at 100 MHz).
+    clockRatio: num(8, 'DRAM clock / accelerator clock (per-bit model; the device model takes 1 / (tCK x clock))', { min: 0, exclusiveMin: true }),
     // 64 B: the transaction size of DRAMSim3's LPDDR3 x32 config (bus_width 64 x BL 8) and a cache line.
     burst: quantity('bit', '64 B', 'bytes per DRAM burst (access granularity; a multiple of 8 bits)', { min: 0, exclusiveMin: true }),
     // Assumption: controller + PHY + tRCD + CL of a mobile LPDDR memory system, about 100 ns to first data.
     latency: quantity('s', '100 ns', 'latency of a DRAM access (first data), exposed once per operation', { min: 0 }),
     // 8 pJ/bit: Accelergy's CACTI plug-in LPDDR4 figure (SPEC section 2).
-    readEnergyPerBit: quantity('J', '8 pJ', 'DRAM read energy per bit', { min: 0 }),
-    writeEnergyPerBit: quantity('J', '8 pJ', 'DRAM write energy per bit', { min: 0 }),
+    readEnergyPerBit: quantity('J', '8 pJ', 'DRAM read energy per bit (per-bit model)', { min: 0 }),
+    writeEnergyPerBit: quantity('J', '8 pJ', 'DRAM write energy per bit (per-bit model)', { min: 0 }),
     // 4 KiB rows: 1024 columns x 32 bits (DRAMSim3 LPDDR3_8Gb_x32_1600.ini).
-    rowSize: quantity('bit', '4 KiB', 'DRAM row (page) size, for counting row activations', { min: 0, exclusiveMin: true }),
+    rowSize: quantity('bit', '4 KiB', 'DRAM row (page) size per rank (per-bit model; the device model takes columns x bus width)', { min: 0, exclusiveMin: true }),
     // 0: activation energy is folded into the per-bit energy (as in the 8 pJ/bit figure).
-    activationEnergy: quantity('J', '0 pJ', 'energy per DRAM row activation (0: folded into per-bit energy)', { min: 0 }),
+    activationEnergy: quantity('J', '0 pJ', 'energy per DRAM row activation (per-bit model; 0: folded into per-bit energy)', { min: 0 }),
   },
   mac: {
     // 64 lanes (assumption): one SRAM word of sign bits feeds the whole array.
@@ -74,8 +117,8 @@ export const hardwareSection = {
     frozen: oneOf(['recompute', 'cache'] as const, 'recompute',
       'recompute: frozen sub-networks are re-run in every forward pass (the paper); cache: their summed output contributions are kept per sample (SRAM if room, else DRAM)'),
     overlap: bool(true, 'double-buffering: compute, SRAM and DRAM overlap (cycles = max of bounds) instead of adding up'),
-    mapper: oneOf(['energy', 'dram'] as const, 'energy',
-      'how the lane grid of each matmul/gradient shape is chosen: energy (least energy incl. leakage, then fewest DRAM bursts) or dram (fewest DRAM bursts, then least energy; more SRAM then never means more DRAM traffic)'),
+    objective: oneOf(['energy', 'cycles', 'edp', 'dram'] as const, 'energy',
+      'what the mapper minimises per matmul/gradient shape: energy (incl. leakage), cycles, edp (energy x cycles), or dram (DRAM bursts first)'),
     gradients: oneOf(['fused', 'sram', 'dram'] as const, 'fused',
       'where weight gradients accumulate: fused (in the lanes; each finished gradient tile updates its weights at once), sram (a gradient buffer in SRAM if room, else DRAM), dram'),
   },

@@ -50,6 +50,16 @@ export class MacArray {
     return this.serialSteps(Math.min(actBits, errBits));
   }
 
+  /** Serial bits of one sign-weight MAC (what a lane steps through; its energy count). */
+  signMacBits(inBits: number): number {
+    return this.serialOperand === 'weight' ? 1 : inBits;
+  }
+
+  /** Serial bits of one gradient MAC. */
+  gradientMacBits(actBits: number, errBits: number): number {
+    return Math.min(actBits, errBits);
+  }
+
   /** Steps of one weight update at `weightBits` bits of trainable precision. */
   updateSteps(weightBits: number): number {
     return this.serialSteps(weightBits);

@@ -109,7 +109,7 @@ describe('policies', () => {
   it('without overlap every operation takes the sum of its bounds, so the run is longer', () => {
     const on = simulateSchedule(config({ ...small, 'hardware.policy.overlap': true }));
     const off = simulateSchedule(config({ ...small, 'hardware.policy.overlap': false }));
-    expect(off.total.cycles.total).toBe(off.total.cycles.compute + off.total.cycles.sram + off.total.cycles.dram);
+    expect(off.total.cycles.total).toBe(off.total.cycles.compute + off.total.cycles.sram + off.total.cycles.dram + off.total.cycles.buffer);
     expect(off.total.cycles.total).toBeGreaterThan(on.total.cycles.total);
     expect(off.total.energy.leakage).toBeGreaterThan(on.total.energy.leakage);
   });
@@ -123,12 +123,32 @@ describe('policies', () => {
   });
 
   it('SRAM energy per access follows the scaling law through Horowitz\'s points', () => {
-    const at = (capacity: string, banks: number) => new Simulator(config({ 'hardware.sram.capacity': capacity, 'hardware.sram.banks': banks })).table.entries['sram.read'].energy;
+    const at = (capacity: string, banks: number, wire = '0 pJ') => new Simulator(config({
+      'hardware.sram.capacity': capacity, 'hardware.sram.banks': banks, 'hardware.sram.wireEnergy': wire,
+    })).table.entries['sram.read'].energy;
     const near = (x: number, y: number) => expect(Math.abs(x / y - 1)).toBeLessThan(1e-3);
     near(at('8 KiB', 1), 10e-12);
     near(at('1 MiB', 1), 100e-12);
     near(at('32 KiB', 1), 19.3e-12);
     expect(at('320 KiB', 10)).toBeCloseTo(at('32 KiB', 1), 18);
+    // One bank is the anchored macro: no H-tree beyond it.
+    expect(at('32 KiB', 1, '0.1 pJ')).toBeCloseTo(at('32 KiB', 1), 18);
+  });
+
+  it('banking is not free: the H-tree to the banks grows with the SRAM and its bank count', () => {
+    const sim = (banks: number, wire = '0.1 pJ') => new Simulator(config({
+      'hardware.sram.capacity': '320 KiB', 'hardware.sram.banks': banks, 'hardware.sram.wireEnergy': wire,
+    }));
+    const at = (banks: number, wire?: string) => sim(banks, wire).table.entries['sram.read'].energy;
+    // 10 banks of 32 KiB: cells 2,621,440 x 0.346 um^2 = 0.907 mm^2, + 10 x 0.01 mm^2 of periphery: side 1.0035 mm;
+    // one bank 0.1007 mm^2: side 0.3173 mm. Wire 0.6862 mm x 64 b x 0.1 pJ = 4.39 pJ on top of 19.31 pJ.
+    expect(at(10) - at(10, '0 pJ')).toBeCloseTo(4.392e-12, 14);
+    // 1024 banks of 320 B: held at the 8 KiB anchor (10 pJ), plus a 3.2 mm H-tree: dearer than 10 banks.
+    expect(at(1024, '0 pJ')).toBeCloseTo(10e-12, 20);
+    expect(at(1024)).toBeGreaterThan(at(10));
+    // Banks below the smallest anchor are extrapolated, and the report says so.
+    expect(sim(1024).table.notes.join(' ')).toMatch(/below the smallest anchored bank size/);
+    expect(sim(10).table.notes).toEqual([]);
   });
 });
 

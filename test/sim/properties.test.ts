@@ -7,85 +7,8 @@ import type { Config } from '../../config/schema.js';
 import type { Op } from '../../model/ops.js';
 import { Simulator } from '../../sim/simulator.js';
 import { ENERGY_ACTIONS, type CostSummary, type SimReport } from '../../sim/report.js';
-import { config, scheduleOps } from './helpers.js';
-
-/** Random hardware and a small random schedule, as config overrides. */
-const overridesArb = fc.record({
-  wordBytes: fc.constantFrom(1, 2, 4, 8, 16),
-  banks: fc.integer({ min: 1, max: 6 }),
-  wordsPerBank: fc.integer({ min: 1, max: 120 }),
-  ports: fc.integer({ min: 1, max: 2 }),
-  burstBytes: fc.constantFrom(4, 8, 32, 64),
-  busBytes: fc.constantFrom(1, 2, 4, 8),
-  clockRatio: fc.constantFrom(0.5, 1, 2, 8),
-  latencyNs: fc.integer({ min: 0, max: 200 }),
-  rowBytes: fc.constantFrom(64, 256, 2048),
-  activationPj: fc.integer({ min: 0, max: 20 }),
-  lanes: fc.integer({ min: 1, max: 16 }),
-  serial: fc.constantFrom('weight', 'activation'),
-  bitsPerCycle: fc.integer({ min: 1, max: 3 }),
-  cellType: fc.constantFrom('low-leakage', 'high-performance'),
-  frozen: fc.constantFrom('recompute', 'cache'),
-  overlap: fc.boolean(),
-  gradients: fc.constantFrom('fused', 'sram', 'dram'),
-  mapper: fc.constantFrom('energy', 'dram'),
-  schedule: fc.constantFrom('rbnn', 'conventional'),
-  inputs: fc.integer({ min: 1, max: 12 }),
-  hidden: fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 2 }),
-  outputs: fc.integer({ min: 2, max: 4 }),
-  bits: fc.integer({ min: 2, max: 6 }),
-  iterations: fc.integer({ min: 1, max: 4 }),
-  activationBits: fc.integer({ min: 2, max: 8 }),
-  errorBits: fc.integer({ min: 2, max: 12 }),
-  accumulatorBits: fc.integer({ min: 8, max: 24 }),
-  batch: fc.integer({ min: 1, max: 5 }),
-  trainSamples: fc.integer({ min: 1, max: 9 }),
-  validationSamples: fc.integer({ min: 1, max: 6 }),
-  testSamples: fc.integer({ min: 1, max: 6 }),
-  evalBatch: fc.integer({ min: 1, max: 7 }),
-  epochs: fc.integer({ min: 1, max: 3 }),
-});
-type Overrides = typeof overridesArb extends fc.Arbitrary<infer T> ? T : never;
-
-function toConfig(o: Overrides, patch: Partial<Overrides> = {}): Config {
-  const x = { ...o, ...patch };
-  return config({
-    'hardware.sram.capacity': `${x.banks * x.wordsPerBank * x.wordBytes} B`,
-    'hardware.sram.banks': x.banks,
-    'hardware.sram.wordWidth': `${x.wordBytes} B`,
-    'hardware.sram.ports': x.ports,
-    'hardware.sram.cellType': x.cellType,
-    'hardware.dram.burst': `${x.burstBytes} B`,
-    'hardware.dram.busWidth': `${x.busBytes} B`,
-    'hardware.dram.clockRatio': x.clockRatio,
-    'hardware.dram.latency': `${x.latencyNs} ns`,
-    'hardware.dram.rowSize': `${x.rowBytes} B`,
-    'hardware.dram.activationEnergy': `${x.activationPj} pJ`,
-    'hardware.mac.lanes': x.lanes,
-    'hardware.mac.serialOperand': x.serial,
-    'hardware.mac.bitsPerCycle': x.bitsPerCycle,
-    'hardware.mac.accumulatorBits': 32,
-    'hardware.policy.frozen': x.frozen,
-    'hardware.policy.overlap': x.overlap,
-    'hardware.policy.gradients': x.gradients,
-    'hardware.policy.mapper': x.mapper,
-    'model.schedule': x.schedule,
-    'model.inputs': x.inputs,
-    'model.hidden': x.hidden,
-    'model.outputs': x.outputs,
-    'model.bits': x.bits,
-    'model.maxIterations': Math.min(x.iterations, x.bits),
-    'model.activationBits': x.activationBits,
-    'model.errorBits': x.errorBits,
-    'model.accumulatorBits': x.accumulatorBits,
-    'training.batch': x.batch,
-    'training.trainSamples': x.trainSamples,
-    'training.validationSamples': x.validationSamples,
-    'training.testSamples': x.testSamples,
-    'training.evalBatch': x.evalBatch,
-    'training.epochs': x.epochs,
-  });
-}
+import { scheduleOps } from './helpers.js';
+import { overridesArb, toConfig } from './random-config.js';
 
 function cost(cfg: Config, ops: readonly Op[]): SimReport {
   const sim = new Simulator(cfg);
@@ -101,16 +24,17 @@ const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const RUNS = { numRuns: 60 };
 
 describe('simulator properties over random configurations and schedules', () => {
-  it('per-bank SRAM counts sum to the totals (run, phases, iterations)', () => {
+  it('per-bank SRAM counts sum to the totals (run, phases, iterations, layers)', () => {
     fc.assert(fc.property(overridesArb, (o) => {
       const r = cost(toConfig(o), scheduleOps(toConfig(o)));
       for (const s of summaries(r)) {
         expect(sum(s.counts.sramReadsPerBank)).toBe(s.counts.sramReads);
         expect(sum(s.counts.sramWritesPerBank)).toBe(s.counts.sramWrites);
       }
-      // Phases and iterations each partition the run.
-      for (const parts of [Object.values(r.byPhase), r.byIteration]) {
+      // Phases, iterations and layers each partition the run.
+      for (const parts of [Object.values(r.byPhase), r.byIteration, r.byLayer]) {
         expect(sum(parts.map((p) => p.counts.sramReads))).toBe(r.total.counts.sramReads);
+        expect(sum(parts.map((p) => p.counts.bufferReads + p.counts.sramReadsMinimum))).toBe(r.total.counts.bufferReads + r.total.counts.sramReadsMinimum);
         expect(sum(parts.map((p) => p.counts.dramReadBursts + p.counts.dramWriteBursts))).toBe(r.total.counts.dramReadBursts + r.total.counts.dramWriteBursts);
         expect(sum(parts.map((p) => p.cycles.total))).toBe(r.total.cycles.total);
         expect(sum(parts.map((p) => p.energy.total))).toBeCloseTo(r.total.energy.total, 20);
@@ -126,12 +50,26 @@ describe('simulator properties over random configurations and schedules', () => 
       const c = r.total.counts;
       const dynamic = c.sramReads * e['sram.read']! + c.sramWrites * e['sram.write']!
         + c.dramReadBytes * 8 * e['dram.read']! + c.dramWriteBytes * 8 * e['dram.write']!
-        + c.dramActivations * e['dram.activate']! + c.macSteps * e['mac.step']!;
+        + c.dramActivations * e['dram.activate']! + c.macBits * e['mac.step']!
+        + c.bufferReads * e['buffer.read']! + c.bufferWrites * e['buffer.write']!;
       const leakage = r.energyTable.leakagePower * r.total.cycles.total / cfg.hardware.clock;
       const rel = (a: number, b: number) => Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(a), Math.abs(b), 1e-30);
       expect(rel(r.total.energy.dynamic, dynamic)).toBe(true);
       expect(rel(r.total.energy.leakage, leakage)).toBe(true);
-      expect(rel(r.total.energy.total, dynamic + leakage)).toBe(true);
+      // DRAM background: refreshes and seconds per state x the per-clock entries.
+      const st = r.total.dramStates;
+      const perClock = r.hardware.clockHz * r.hardware.dram.clockRatio;
+      const background = c.dram.refreshes * e['dram.refresh']! + perClock * (st.activeStandby * e['dram.active-standby']!
+        + st.prechargeStandby * e['dram.precharge-standby']! + st.powerDown * e['dram.power-down']! + st.selfRefresh * e['dram.self-refresh']!);
+      expect(Math.abs(r.total.energy.background - background)).toBeLessThanOrEqual(1e-9 * Math.max(background, 1e-30));
+      // The states partition the elapsed time (device model).
+      if (r.hardware.dram.model === 'device') {
+        const states = st.activeStandby + st.prechargeStandby + st.powerDown + st.selfRefresh;
+        // Each chunk's time in sixteenths of a DRAM clock (sim/dram/plan-costs.ts).
+        // (each chunk's time is rounded to a sixteenth of a DRAM clock: a few chunks per op here).
+        expect(Math.abs(states - r.total.seconds)).toBeLessThanOrEqual(r.total.ops * 0.5 / perClock);
+      }
+      expect(rel(r.total.energy.total, dynamic + leakage + r.total.energy.background)).toBe(true);
       expect(rel(sum(ENERGY_ACTIONS.map((a) => r.total.energy.byAction[a])), r.total.energy.total)).toBe(true);
       expect(r.energyTable.leakagePower).toBeCloseTo(r.energyTable.leakagePerBit * r.hardware.sram.capacityBits, 25);
     }), RUNS);
@@ -157,10 +95,10 @@ describe('simulator properties over random configurations and schedules', () => 
     }), RUNS);
   });
 
-  it('more SRAM never increases DRAM traffic under the same policy (mapper = dram)', () => {
+  it('more SRAM never increases DRAM traffic under the same policy (objective = dram)', () => {
     fc.assert(fc.property(overridesArb, fc.integer({ min: 1, max: 400 }), (o, more) => {
-      const small = toConfig(o, { mapper: 'dram' });
-      const big = toConfig(o, { mapper: 'dram', wordsPerBank: o.wordsPerBank + more });
+      const small = toConfig(o, { objective: 'dram' });
+      const big = toConfig(o, { objective: 'dram', wordsPerBank: o.wordsPerBank + more });
       const ops = scheduleOps(small);
       const a = cost(small, ops).total.counts;
       const b = cost(big, ops).total.counts;
@@ -176,7 +114,10 @@ describe('simulator properties over random configurations and schedules', () => 
         expect(s.cycles.total).toBeGreaterThanOrEqual(s.cycles.compute);
         expect(s.cycles.total).toBeGreaterThanOrEqual(s.cycles.sram);
         expect(s.cycles.total).toBeGreaterThanOrEqual(s.cycles.dram);
-        if (!cfg.hardware.policy.overlap) expect(s.cycles.total).toBe(s.cycles.compute + s.cycles.sram + s.cycles.dram);
+        expect(s.cycles.total).toBeGreaterThanOrEqual(s.cycles.buffer);
+        if (!cfg.hardware.policy.overlap) {
+          expect(s.cycles.total).toBe(s.cycles.compute + s.cycles.sram + s.cycles.dram + s.cycles.buffer);
+        }
         expect(s.seconds).toBeCloseTo(s.cycles.total / cfg.hardware.clock, 15);
       }
     }), RUNS);

@@ -30,15 +30,15 @@ describe('report rendering', () => {
     const text = formatReportText(report);
     expect(text).toMatch(/^RBNN 6-4-3 per sub-network, 4-bit slots, 3 of 3 iterations; batch 10/);
     expect(text).toMatch(/Energy per training run: [\d.]+ [mun]?J \([\d.]+ [mnup]?J per training sample\)/);
-    for (const h of ['component  action', 'By phase', 'By iteration', 'Time: ', 'Traffic', 'Placement: ']) expect(text).toContain(h);
-    for (const a of ['SRAM       read', 'SRAM       leakage', 'DRAM       write', 'MAC array  step']) expect(text).toContain(a);
+    for (const h of ['component       action', 'By phase', 'By iteration', 'By layer', 'Time: ', 'Traffic', 'Placement: ']) expect(text).toContain(h);
+    for (const a of [/SRAM +read/, /SRAM +leakage/, /DRAM +write/, /MAC array +step/, /operand buffer +read/]) expect(text).toMatch(a);
     expect(text).toMatch(/ {2}bank 0 /);
   });
 
   it('renders Markdown tables with one row per phase', () => {
     const md = formatReportMarkdown(report);
     expect(md.startsWith('# rbnn-sim report\n')).toBe(true);
-    expect(md).toContain('| phase | energy | share | cycles | share | DRAM read | DRAM written | MAC steps |');
+    expect(md).toContain('| phase | energy | share | cycles | share | DRAM read | DRAM written | DRAM background | MAC steps | lane use |');
     for (const p of ['load', 'forward', 'backward', 'gradient', 'update', 'evaluate']) expect(md).toMatch(new RegExp(`^\\| ${p} \\|`, 'm'));
   });
 

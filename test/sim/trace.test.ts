@@ -25,9 +25,18 @@ class CountingSink implements AccessSink {
     this.perBankReads = new Array(banks).fill(0);
     this.perBankWrites = new Array(banks).fill(0);
   }
+  /** Stamps: DRAM bursts in order at the port's pace, each SRAM bank's words in order at its pace. */
+  private lastDram = -1;
+  private readonly lastBank = new Map<number, number>();
   access(e: AccessEvent): void {
-    expect(e.cycle).toBeGreaterThanOrEqual(this.lastCycle);
-    this.lastCycle = e.cycle;
+    if (e.component === 'dram') {
+      expect(e.cycle).toBeGreaterThanOrEqual(this.lastDram);
+      this.lastDram = e.cycle;
+    } else {
+      expect(e.cycle).toBeGreaterThanOrEqual(this.lastBank.get(e.bank) ?? -1);
+      this.lastBank.set(e.bank, e.cycle);
+    }
+    this.lastCycle = Math.max(this.lastCycle, e.cycle);
     this.tensors.add(e.tensor);
     if (e.component === 'sram') {
       expect(e.bits).toBe(this.wordBytes * 8);

@@ -29,9 +29,12 @@ describe('rbnn-sim trace', () => {
     expect(r.stderr).toMatch(/^trace: \d+ dramsim3 events \(dram \d+ reads .* -> .*r\.trace, window epochs=1;batches=0/);
     const lines = fs.readFileSync(file, 'utf8').split('\n');
     expect(lines.pop()).toBe('');
+    expect(lines.pop()).toBe('0x0 READ 99999999999'); // the end line DRAMSim3 never injects
     expect(lines.length).toBeGreaterThan(10);
     expect(lines.every((l) => /^0x[0-9a-f]+ (READ|WRITE) \d+$/.test(l))).toBe(true);
-    expect(fs.readdirSync(dir)).toEqual(['r.trace']);
+    // Beside it, the DRAMSim3 configuration of the modelled DRAM.
+    expect(r.stderr).toMatch(/DRAMSim3 configuration -> .*r\.trace\.ini/);
+    expect(fs.readdirSync(dir)).toEqual(['r.trace', 'r.trace.ini']);
   });
 
   it('infers csv from the file name, gzips .gz, and --json prints the counts', async () => {

@@ -40,6 +40,8 @@ function parseTrace(format: TraceFormatName, text: string, burstBytes: number, w
         && (component === 'dram' || window.banks.has(Number(bank)))).toBe(true);
     }
   } else {
+    // DRAMSim3: the last line is the sentinel it never injects (traces/formats/dramsim3.ts).
+    if (format === 'dramsim3') expect(lines.pop()).toBe('0x0 READ 99999999999');
     let last = -1;
     for (const l of lines) {
       const m = format === 'dramsim3' ? /^0x([0-9a-f]+) (READ|WRITE) (\d+)$/.exec(l) : /^0x([0-9a-f]+) ([RW])$/.exec(l);

@@ -42,6 +42,7 @@ describe('DRAMSim3 format', () => {
       '0x2000 READ 18',
       '0x40 READ 18',
       '0x100000040 WRITE 30',
+      '0x0 READ 99999999999', // never injected: DRAMSim3 then reads exactly the lines above
       '',
     ].join('\n'));
   });
@@ -49,7 +50,7 @@ describe('DRAMSim3 format', () => {
   it('window cycles start at 0 at the first traced access (the default for dramsim3)', () => {
     // cycles - 10: 0, 2 -> 3, 2 -> 3, 1 -> floor(1.5)=1 -> 3 (clamped), 10 -> 15
     const text = write({ format: 'dramsim3', window: 'all' }, EVENTS);
-    expect(text).toBe('0x1000 READ 0\n0x1040 WRITE 3\n0x2000 READ 3\n0x40 READ 3\n0x100000040 WRITE 15\n');
+    expect(text).toBe('0x1000 READ 0\n0x1040 WRITE 3\n0x2000 READ 3\n0x40 READ 3\n0x100000040 WRITE 15\n0x0 READ 99999999999\n');
   });
 
   it('counts clamped and misaligned lines', () => {
@@ -100,9 +101,9 @@ describe('CSV format', () => {
     ]);
   });
 
-  it('an empty window writes the header only; DRAM formats write nothing', () => {
+  it('an empty window writes the header only (CSV) or the end line only (DRAMSim3)', () => {
     expect(write({ format: 'csv', window: 'all' }, [])).toBe('cycle,component,bank,op,address,bits,tensor,phase,iteration,epoch,batch\n');
-    expect(write({ format: 'dramsim3', window: 'all' }, [])).toBe('');
+    expect(write({ format: 'dramsim3', window: 'all' }, [])).toBe('0x0 READ 99999999999\n');
   });
 });
 

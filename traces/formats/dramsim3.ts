@@ -8,6 +8,9 @@
  * the burst size, cycle = floor(accelerator cycle x clockRatio), cycles never decrease (a burst
  * the simulator reports earlier than the previous one is written at the previous one's cycle,
  * and counted in `clamped`), every line ends with a newline. SRAM accesses are not written.
+ * The trace ends with the line `0x0 READ 99999999999`, which DRAMSim3 never injects (no run is
+ * that long): its reader either drops a last line without a newline or reads the last line
+ * twice when it has one, so without it the last burst would be lost or doubled.
  */
 import type { AccessEvent } from '../events.js';
 import type { FormatContext, TraceFormat } from './index.js';
@@ -16,6 +19,9 @@ import type { LineBuffer } from './buffer.js';
 const enc = new TextEncoder();
 const READ = enc.encode(' READ ');
 const WRITE = enc.encode(' WRITE ');
+/** Never injected: DRAMSim3 runs exactly the clocks it is given (-c), far fewer than this. */
+export const DRAMSIM3_SENTINEL = '0x0 READ 99999999999\n';
+const SENTINEL = enc.encode(DRAMSIM3_SENTINEL);
 
 export class DramSim3Format implements TraceFormat {
   readonly name = 'dramsim3' as const;
@@ -47,5 +53,10 @@ export class DramSim3Format implements TraceFormat {
     out.bytes(e.write ? WRITE : READ);
     out.dec(c);
     out.byte(10);
+  }
+
+  end(out: LineBuffer): void {
+    out.reserve(32);
+    out.bytes(SENTINEL);
   }
 }

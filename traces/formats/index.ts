@@ -29,6 +29,8 @@ export interface TraceFormat {
   begin(out: LineBuffer): void;
   /** Writes one event; `cycle` is the accelerator cycle on the chosen base. */
   write(e: AccessEvent, cycle: number, out: LineBuffer): void;
+  /** Writes what ends the trace (if anything), after the last event. */
+  end?(out: LineBuffer): void;
   /** Lines whose cycle was raised to keep cycles non-decreasing (DRAMSim3). */
   readonly clamped: number;
   /** Bursts whose address was not aligned to the burst size (aligned down when written). */

@@ -31,7 +31,8 @@
  *   7. frozen-cache.train, .validation, .test (policy cache; all or nothing)
  * A tensor split between SRAM and DRAM keeps a prefix on chip, a multiple of lcm(word, burst)
  * bits, so the DRAM part keeps the burst alignment of the whole tensor. Records kept in SRAM
- * (frozen cache) are padded to a whole row of all banks so each costs the same per bank.
+ * (frozen cache) are packed in whole words, padded only so that every batch of them starts in the
+ * same bank (then each batch costs the same per bank).
  */
 import type { RunBeginOp, DataPurpose } from '../model/ops.js';
 import type { HardwareConfig } from '../config/schema.js';
@@ -118,9 +119,14 @@ export function buildMemoryMap(run: RunBeginOp, hw: HardwareConfig, sram: Sram, 
   const W = sram.wordBits;
   const Bb = dram.burstBits;
   const granule = (W / gcd(W, Bb)) * Bb;
-  // Records in SRAM start in bank 0 (stride: whole rows of all banks), so every record costs the
-  // same accesses per bank wherever it sits.
-  const bankRow = W * sram.banks;
+  // Records in SRAM are packed in whole words, padded only as far as needed for every batch of
+  // records to start in the same bank (every batch then costs the same accesses per bank): the
+  // stride is k words with k x (a common divisor of the batch sizes) a multiple of the banks.
+  const batchGcd = gcd(c, Math.max(1, run.evalBatch));
+  const sramStride = (recordBits: number): number => {
+    const words = Math.ceil(recordBits / W);
+    return words * (sram.banks / gcd(sram.banks, words * batchGcd)) * W;
+  };
 
   const tensors: Tensor[] = [];
   const make = (name: string, layout: TensorLayout, bits: number, extra: Partial<Tensor> = {}): Tensor => {
@@ -177,12 +183,12 @@ export function buildMemoryMap(run: RunBeginOp, hw: HardwareConfig, sram: Sram, 
   let closed = false;
   for (const { t, mode } of order) {
     if (closed || t.bits === 0) continue;
-    const sizeOnChip = t.layout === 'records' ? t.records * roundUp(t.recordBits, bankRow) : roundUp(t.bits, W);
+    const sizeOnChip = t.layout === 'records' ? t.records * sramStride(t.recordBits) : roundUp(t.bits, W);
     if (sizeOnChip <= free) {
       t.sramBase = next;
       t.onChipBits = t.bits;
       if (t.layout === 'rows') t.onChipRows = c;
-      if (t.layout === 'records') { t.inSram = true; t.recordStride = roundUp(t.recordBits, bankRow); }
+      if (t.layout === 'records') { t.inSram = true; t.recordStride = sramStride(t.recordBits); }
       next += sizeOnChip;
       free -= sizeOnChip;
       continue;

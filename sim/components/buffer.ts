@@ -1,0 +1,35 @@
+/**
+ * The operand buffer: one shared buffer between the SRAM and the lanes that keeps the operands a
+ * mapping re-uses (sim/mapper/), `words` words of `wordBits` bits, `ports` accesses per cycle.
+ * Capacity 0 means no buffer: every re-use re-reads the SRAM (the machine before issue 14).
+ * Energies per access live in the energy table (sim/energy-table.ts).
+ */
+import type { HardwareConfig } from '../../config/schema.js';
+import { UserError } from '../../config/errors.js';
+
+export class OperandBuffer {
+  readonly wordBits: number;
+  /** Whole words (capacity rounded down). */
+  readonly words: number;
+  readonly capacityBits: number;
+  readonly ports: number;
+
+  constructor(hw: HardwareConfig) {
+    const b = hw.buffer;
+    if (b.wordWidth % 8 !== 0) throw new UserError(`hardware.buffer.wordWidth: expected a whole number of bytes, got ${b.wordWidth} bits`);
+    this.wordBits = b.wordWidth;
+    this.words = Math.floor(b.capacity / b.wordWidth);
+    this.capacityBits = this.words * this.wordBits;
+    this.ports = b.ports;
+  }
+
+  /** Buffer words a range of `bits` bits occupies. */
+  wordsOf(bits: number): number {
+    return bits <= 0 ? 0 : Math.ceil(bits / this.wordBits);
+  }
+
+  /** Cycles the buffer needs for `accesses` word accesses. */
+  cycles(accesses: number): number {
+    return accesses <= 0 ? 0 : Math.ceil(accesses / this.ports);
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * Configuration files for the DRAM simulators that replay our traces, written beside the trace:
+ * a DRAMSim3 .ini describing exactly the device the simulator modelled (part, geometry, our bus
+ * width and burst length, timing, currents, address mapping, open page, unified queue), and a
+ * Ramulator 1 .cfg naming the nearest standard part (Ramulator takes its timing from its own
+ * tables; see docs/TRACES.md for what differs).
+ */
+import type { Dram } from '../../sim/components/dram.js';
+
+/** DRAMSim3's .ini for the modelled DRAM (keys as src/configuration.cc of DRAMSim3 @2981759 reads them). */
+export function dramsim3Ini(d: Dram): string {
+  const p = d.part;
+  const pageBytes = p.columns * p.deviceWidth / 8;
+  // DRAMSim3 derives ranks = channel_size / megs_per_rank: one rank of `devices` devices.
+  const megsPerRank = pageBytes * (p.rows / 1024) / 1024 * p.bankGroups * p.banksPerGroup * d.devices;
+  const lines = [
+    `; DRAMSim3 configuration written by rbnn-sim for its trace: ${p.name} (${p.source}),`,
+    `; ${d.devices} x${p.deviceWidth} device(s) on a ${d.busWidth}-bit bus, ${d.burstBytes} B per request (BL${d.burstLength}).`,
+    `; Run: dramsim3main THIS.ini -t TRACE -c <DRAM clocks>`,
+    '[dram_structure]',
+    `protocol = ${p.protocol}`,
+    `bankgroups = ${p.bankGroups}`,
+    `banks_per_group = ${p.banksPerGroup}`,
+    `rows = ${p.rows}`,
+    `columns = ${p.columns}`,
+    `device_width = ${p.deviceWidth}`,
+    `BL = ${d.burstLength}`,
+    '',
+    '[timing]',
+    `tCK = ${p.tCK}`,
+    'AL = 0',
+    ...(['CL', 'CWL', 'tRCD', 'tRP', 'tRAS', 'tRFC'] as const).map((k) => `${k} = ${p[k]}`),
+    `tRFC2 = ${p.tRFC}`,
+    `tRFC4 = ${p.tRFC}`,
+    // DRAMSim3 reads tREFI (the stock LPDDR3 and DDR3 files spell it REFI, which it ignores).
+    `tREFI = ${p.tREFI}`,
+    ...(['tRPRE', 'tWPRE', 'tRRD_S', 'tRRD_L', 'tWTR_S', 'tWTR_L', 'tFAW', 'tWR'] as const).map((k) => `${k} = ${p[k]}`),
+    `tWR2 = ${p.tWR}`,
+    ...(['tRTP', 'tCCD_S', 'tCCD_L', 'tCKE', 'tCKESR', 'tXS', 'tXP', 'tRTRS'] as const).map((k) => `${k} = ${p[k]}`),
+    '',
+    '[power]',
+    `VDD = ${p.VDD}`,
+    `IDD0 = ${p.IDD0}`,
+    'IPP0 = 0',
+    ...(['IDD2P', 'IDD2N', 'IDD3P', 'IDD3N', 'IDD4W', 'IDD4R', 'IDD5AB', 'IDD6x'] as const).map((k) => `${k} = ${p[k]}`),
+    '',
+    '[system]',
+    `channel_size = ${megsPerRank}`,
+    'channels = 1',
+    `bus_width = ${d.busWidth}`,
+    `address_mapping = ${d.map.spec}`,
+    'queue_structure = PER_BANK',
+    'refresh_policy = RANK_LEVEL_STAGGERED',
+    'row_buf_policy = OPEN_PAGE',
+    'cmd_queue_size = 8',
+    'trans_queue_size = 32',
+    // One queue for reads and writes: no writes left in a write buffer at the end, no hang on a
+    // read and a write of the same burst back to back (DRAMSim3 issue #43).
+    'unified_queue = true',
+    '',
+    '[other]',
+    'epoch_period = 1000000000',
+    'output_level = 1',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+const RAMULATOR: Record<string, { speed: string; org: string }> = {
+  'lpddr3-1600': { speed: 'LPDDR3_1600', org: 'LPDDR3_8Gb_x32' },
+  'lpddr4-2400': { speed: 'LPDDR4_2400', org: 'LPDDR4_8Gb_x16' },
+  'ddr4-3200': { speed: 'DDR4_3200', org: 'DDR4_8Gb_x16' },
+  'ddr3-1600': { speed: 'DDR3_1600K', org: 'DDR3_8Gb_x16' },
+};
+
+/** Ramulator 1 (--mode=dram) configuration naming the standard, speed bin and organisation of the part. */
+export function ramulatorConfig(d: Dram): string {
+  const p = d.part;
+  const r = RAMULATOR[p.name]!;
+  return [
+    `# Ramulator 1 configuration written by rbnn-sim for its trace: ${p.name}.`,
+    `# Ramulator takes timing from its own tables for this speed bin, and moves one burst of its`,
+    `# channel per line (not necessarily our ${d.burstBytes} B): see docs/TRACES.md.`,
+    `# Run: ramulator THIS.cfg --mode=dram TRACE`,
+    `standard = ${p.protocol}`,
+    'channels = 1',
+    'ranks = 1',
+    `speed = ${r.speed}`,
+    `org = ${r.org}`,
+    'record_cmd_trace = off',
+    'print_cmd_trace = off',
+    'cpu_tick = 1',
+    'mem_tick = 1',
+    'early_exit = on',
+    'expected_limit_insts = 0',
+    'warmup_insts = 0',
+    'cache = no',
+    'translation = None',
+    '',
+  ].join('\n');
+}
