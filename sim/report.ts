@@ -14,7 +14,6 @@ import {
   DRAM_REOPENS, DRAM_WRITE_BURSTS, EVAL_SAMPLES, LANE_BITS, LANE_STEPS, OCCURRENCES, PER_BANK, SRAM_CYCLES, SRAM_READS,
   SRAM_READS_MIN, SRAM_WRITES, TRAIN_SAMPLES,
 } from './counters.js';
-import { DRAM_BACKGROUND_ACTIONS, dramEnergy } from './dram/energy.js';
 import { dramCounts, dramStates, type DramCounts, type DramStates } from './dram/summary.js';
 
 export { ENERGY_ACTIONS, type EnergyAction };
