@@ -6,7 +6,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { codeVersion } from '../sweep/cache.js';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { makeDirs } from '../../io/dirs.js';
+import { writeFileAtomic } from '../../io/atomic-file.js';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../config/schema.js';
@@ -86,10 +88,8 @@ export class RunCache {
 
 /** Writes through a temporary file and a rename, so a reader never sees half a file. */
 export function writeAtomic(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
+  makeDirs(dirname(file));
+  writeFileAtomic(file, text);
 }
 
 /** Runs training configurations; at most `jobs` at once. */

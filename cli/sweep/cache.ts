@@ -16,7 +16,9 @@
  * the package folder.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { makeDirs } from '../../io/dirs.js';
+import { writeFileAtomic } from '../../io/atomic-file.js';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../config/schema.js';
@@ -143,16 +145,9 @@ export class TrainingCache {
   put(key: string, material: unknown, rec: TrainingRecord): void {
     if (this.dir === null) return;
     const file = this.file(key);
-    mkdirSync(dirname(file), { recursive: true });
+    makeDirs(dirname(file));
     const entry: CacheEntry = { kind: 'rbnn-sim.training-cache', version: 1, key, material, createdAt: new Date().toISOString(), ...rec };
-    const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-    try {
-      writeFileSync(tmp, JSON.stringify(entry));
-      renameSync(tmp, file);
-    } catch (e) {
-      rmSync(tmp, { force: true });
-      throw e;
-    }
+    writeFileAtomic(file, JSON.stringify(entry));
   }
 }
 
