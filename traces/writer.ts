@@ -22,6 +22,8 @@ import * as zlib from 'node:zlib';
 import { openAtomicFile, writeAll, type AtomicFile } from '../io/atomic-file.js';
 import { writeFailure } from '../io/fs-error.js';
 import { checkOutputFile } from '../io/location.js';
+import { resolveTarget } from '../io/target.js';
+import { UserError } from '../config/errors.js';
 
 /** The reader of standard output went away (EPIPE). */
 export class BrokenPipeError extends Error {
@@ -84,6 +86,10 @@ export function openOutput(opts: OutputOptions): TraceOutput {
     const name = opts.file!;
     try {
       checkOutputFile(name, 'trace file');
+      if (gzip && !/\.gz$/i.test(name) && resolveTarget(name).kind === 'file') {
+        throw new UserError(`traces.gzip (--gzip): the trace file ${name} would hold gzip under a plain name, which trace `
+          + `readers (DRAMSim3, Ramulator) take for text; name it ${name}.gz`);
+      }
       file = openAtomicFile(name, { fsync: opts.fsync !== false });
     } catch (e) {
       throw writeFailure(`trace file ${name}`, e);

@@ -12,6 +12,8 @@ import { table } from '../table.js';
 import { parseRows, ROW_IDS } from '../reproduce/rows.js';
 import { reproduce, type ReproductionResult } from '../reproduce/reproduce.js';
 import { writeReproduction } from '../reproduce/report.js';
+import { checkOutputFile } from '../../io/location.js';
+import { OutputSet } from '../../io/output-set.js';
 
 export interface ReproduceArgs {
   seeds: string;
@@ -73,16 +75,33 @@ export const reproduceCommand: CommandModule<object, ReproduceArgs> = {
     const assets = assetsDir(out);
     const commandLine = canonicalCommand({ seeds, lrGrid, quick, budget: argv.budget, rows: argv.rows, jobs: argv.jobs, out, sram: argv.sram, sets, fresh: argv.fresh === true });
     const log = (s: string): void => { if (!argv.quiet) process.stderr.write(s + '\n'); };
-    log(`${commandLine}\nrun cache: ${join(assets, 'runs.json')}`);
-    const result = await reproduce({
-      rows, seeds, lrGrid, quick, budget: argv.budget, sets, jobs: argv.jobs, sramSizes, cacheFile: join(assets, 'runs.json'), fresh: argv.fresh === true, commandLine,
-      onRun: (e) => log(`[${e.done}/${e.total}] ${e.row} lr=${e.learningRate} seed=${e.seed}: test ${(e.result.testError * 100).toFixed(2)} %, validation ${(e.result.validationError * 100).toFixed(2)} % (${e.cached ? 'cached' : `${e.result.seconds.toFixed(0)} s`})`),
-    });
-    const files = await writeReproduction(result, out, assets);
-    log(`wrote ${files.join(', ')}`);
-    process.stdout.write(argv.json ? JSON.stringify(result, null, 2) + '\n' : summary(result) + '\n');
+    // Both output locations checked, and the assets folder locked, before any training.
+    checkOutputFile(out, 'the reproduction report', { createParents: true });
+    const files = OutputSet.open(assets, { what: 'reproduction files', command: 'rbnn-sim reproduce' });
+    try {
+      await reproduceInto(argv, { rows, seeds, lrGrid, quick, sramSizes, sets, out, assets, commandLine, log }, files);
+    } finally {
+      files.abort();
+    }
   },
 };
+
+interface Plan {
+  rows: ReturnType<typeof parseRows>; seeds: number[]; lrGrid: number[]; quick: boolean; sramSizes: number[]; sets: string[];
+  out: string; assets: string; commandLine: string; log: (s: string) => void;
+}
+
+async function reproduceInto(argv: ReproduceArgs, p: Plan, set: OutputSet): Promise<void> {
+  const { rows, seeds, lrGrid, quick, sramSizes, sets, out, assets, commandLine, log } = p;
+  log(`${commandLine}\nrun cache: ${join(assets, 'runs.json')}`);
+  const result = await reproduce({
+    rows, seeds, lrGrid, quick, budget: argv.budget, sets, jobs: argv.jobs, sramSizes, cacheFile: join(assets, 'runs.json'), fresh: argv.fresh === true, commandLine,
+    onRun: (e) => log(`[${e.done}/${e.total}] ${e.row} lr=${e.learningRate} seed=${e.seed}: test ${(e.result.testError * 100).toFixed(2)} %, validation ${(e.result.validationError * 100).toFixed(2)} % (${e.cached ? 'cached' : `${e.result.seconds.toFixed(0)} s`})`),
+  });
+  const files = await writeReproduction(result, out, set);
+  log(`wrote ${files.join(', ')}`);
+  process.stdout.write(argv.json ? JSON.stringify(result, null, 2) + '\n' : summary(result) + '\n');
+}
 
 /** docs/REPRODUCTION.md -> docs/reproduction */
 export function assetsDir(out: string): string {

@@ -9,8 +9,11 @@ import { resolve } from 'node:path';
 import { UserError } from '../../config/errors.js';
 import { specFromArgs, type SweepArgs } from '../sweep/args.js';
 import { TrainingCache, defaultCacheDir } from '../sweep/cache.js';
-import { writeSweepOutputs } from '../sweep/outputs.js';
-import { parseShard } from '../sweep/points.js';
+import { openSweepOutputs, writeSweepOutputs } from '../sweep/outputs.js';
+import { checkOutputDir } from '../../io/location.js';
+import { parseShard, type Shard } from '../sweep/points.js';
+import type { SweepSpec } from '../sweep/spec.js';
+import type { OutputSet } from '../../io/output-set.js';
 import { progressBar } from '../progress.js';
 import { runSweep } from '../sweep/runner.js';
 import { terminalTable } from '../sweep/summary.js';
@@ -68,23 +71,34 @@ export const sweepCommand: CommandModule<object, Args> = {
     if (argv.workers !== undefined && (!Number.isInteger(argv.workers) || argv.workers < 1)) throw new UserError(`--workers: expected a whole number >= 1, got ${argv.workers}`);
     const cacheDir = argv.cache === false ? null : typeof argv.cache === 'string' && argv.cache !== '' ? resolve(argv.cache) : defaultCacheDir();
     const quiet = argv.quiet === true;
-    const cache = new TrainingCache(cacheDir, (msg) => process.stderr.write(`rbnn-sim: ${msg}\n`));
-    const bar = progressBar(!quiet && !argv.json, 'sweep');
-    let out;
+    // Every output location is checked (and the output folder locked) before any work.
+    if (cacheDir !== null && !spec.scheduleOnly) checkOutputDir(cacheDir, 'the training cache');
+    const outputs = argv.out !== undefined ? openSweepOutputs(argv.out, 'rbnn-sim sweep') : null;
     try {
-      out = await runSweep(spec, { ...(shard ? { shard } : {}), workers: argv.workers ?? os.availableParallelism(), cache, progress: bar.update });
+      await sweepInto(argv, spec, shard, cacheDir, quiet, outputs);
     } finally {
-      bar.stop();
-    }
-    const { result, stats } = out;
-    process.stdout.write(argv.json ? `${JSON.stringify(result, null, 1)}\n` : terminalTable(result));
-    if (argv.out !== undefined) {
-      const files = await writeSweepOutputs(argv.out, result, { plots: argv.plots !== false });
-      if (!quiet) process.stderr.write(`sweep: wrote ${files.join(', ')}\n`);
-    }
-    if (!quiet) {
-      const tr = spec.scheduleOnly ? 'schedule-only' : `${stats.trainings} training run${stats.trainings === 1 ? '' : 's'} (${stats.trained} trained, ${stats.cacheHits} from the cache${cacheDir ? '' : ', no cache'})`;
-      process.stderr.write(`sweep: ${stats.points} points${shard && shard.count > 1 ? ` (shard ${shard.index}/${shard.count} of ${result.totalPoints})` : ''}, ${tr}, ${stats.threads > 0 ? `${stats.threads} worker threads` : 'in this process'}, ${(stats.wallMs / 1000).toFixed(2)} s\n`);
+      outputs?.abort();
     }
   },
 };
+
+async function sweepInto(argv: Args, spec: SweepSpec, shard: Shard | undefined, cacheDir: string | null, quiet: boolean, outputs: OutputSet | null): Promise<void> {
+  const cache = new TrainingCache(cacheDir, (msg) => process.stderr.write(`rbnn-sim: ${msg}\n`));
+  const bar = progressBar(!quiet && !argv.json, 'sweep');
+  let out;
+  try {
+    out = await runSweep(spec, { ...(shard ? { shard } : {}), workers: argv.workers ?? os.availableParallelism(), cache, progress: bar.update });
+  } finally {
+    bar.stop();
+  }
+  const { result, stats } = out;
+  process.stdout.write(argv.json ? `${JSON.stringify(result, null, 1)}\n` : terminalTable(result));
+  if (outputs) {
+    const files = await writeSweepOutputs(outputs, result, { plots: argv.plots !== false, warn: (m) => process.stderr.write(`rbnn-sim: ${m}\n`) });
+    if (!quiet) process.stderr.write(`sweep: wrote ${files.join(', ')}\n`);
+  }
+  if (!quiet) {
+    const tr = spec.scheduleOnly ? 'schedule-only' : `${stats.trainings} training run${stats.trainings === 1 ? '' : 's'} (${stats.trained} trained, ${stats.cacheHits} from the cache${cacheDir ? '' : ', no cache'})`;
+    process.stderr.write(`sweep: ${stats.points} points${shard && shard.count > 1 ? ` (shard ${shard.index}/${shard.count} of ${result.totalPoints})` : ''}, ${tr}, ${stats.threads > 0 ? `${stats.threads} worker threads` : 'in this process'}, ${(stats.wallMs / 1000).toFixed(2)} s\n`);
+  }
+}
