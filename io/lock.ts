@@ -75,9 +75,13 @@ export function lockFolder(dir: string, command: string): FolderLock {
     }
     try {
       fs.writeSync(fd, `${JSON.stringify(me)}\n`);
-    } finally {
+    } catch (e) {
+      // A full disk: the lock cannot say who holds it, so there is no lock (and no empty file left).
       fs.closeSync(fd);
+      fs.rmSync(file, { force: true });
+      throw e;
     }
+    fs.closeSync(fd);
     held.add(file);
     releaseOnExit();
     let released = false;

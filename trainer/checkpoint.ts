@@ -32,7 +32,7 @@ import { formatConfig } from '../config/format.js';
 import type { Tree } from '../config/validate.js';
 import { networkSpec } from '../model/network.js';
 import type { TrainState } from './checkpoint-state.js';
-import { makeDirs } from '../io/dirs.js';
+import { makeDirs, removeEmptyDirs } from '../io/dirs.js';
 import { writeFileAtomic } from '../io/atomic-file.js';
 import { describeFsError } from '../io/fs-error.js';
 import { checkOutputDir } from '../io/location.js';
@@ -207,14 +207,16 @@ export function checkpointPath(dirOrFile: string): string {
 export function writeCheckpoint(dir: string, c: Checkpoint): string {
   const bytes = encodeCheckpoint(c);
   const file = path.join(dir, CHECKPOINT_FILE);
+  let created: string[];
   try {
-    makeDirs(dir);
+    created = makeDirs(dir);
   } catch (e) {
     throw new UserError(`cannot write checkpoint in ${dir}: ${describeFsError(e)}`);
   }
   try {
     writeFileAtomic(file, bytes, { fsync: true, regularOnly: true });
   } catch (e) {
+    removeEmptyDirs(created);
     throw new UserError(`cannot write checkpoint ${file}: ${describeFsError(e)}`);
   }
   try {

@@ -1,15 +1,20 @@
 /**
  * Axes that cope with any data: zero, negative, constant, tiny (1e-300) and huge (1e300)
- * values. A log axis only shows positive finite values (the others are left out of that plot
+ * values. A log axis only shows positive values from 1e-290 to 1e290 (the others are left out of that plot
  * and said in its subtitle); its domain never overflows; its ticks are at most about a dozen,
  * whatever the span (a span of 600 decades gets a tick every 50 decades, not 1,800 ticks).
  */
 
 const MAX_TICKS = 12;
 
-/** Positive finite values: what a log axis can show. */
+/**
+ * What a log axis can show: positive values within 1e-290..1e290 (vega computes with the domain,
+ * and a domain near the largest double overflows to Infinity inside it).
+ */
+const LOG_MIN = 1e-290;
+const LOG_MAX = 1e290;
 export function isLogPlottable(x: number): boolean {
-  return Number.isFinite(x) && x > 0;
+  return Number.isFinite(x) && x >= LOG_MIN && x <= LOG_MAX;
 }
 
 /** [min, max] of values (which must be non-empty and finite). */
@@ -27,8 +32,8 @@ export function extent(xs: readonly number[]): [number, number] {
 export function logDomain(xs: readonly number[], pad = 1.25): [number, number] {
   const [lo, hi] = extent(xs.filter(isLogPlottable));
   if (!(lo <= hi)) return [1, 10]; // nothing to show: any valid domain
-  const low = Math.max(lo / pad, Number.MIN_VALUE);
-  const high = Math.min(hi * pad, Number.MAX_VALUE);
+  const low = Math.max(lo / pad, LOG_MIN / 10);
+  const high = Math.min(hi * pad, LOG_MAX * 10);
   return [low, high];
 }
 
