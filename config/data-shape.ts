@@ -33,12 +33,12 @@ export function checkModelFitsData(cfg: Pick<Config, 'model'>, shape: DataShape 
 }
 
 /**
- * A mini-batch cannot be larger than the training set: the memory map would be sized for
- * samples that do not exist, and costs would differ from the batches actually run.
+ * A mini-batch cannot be larger than the training set: a batch of 60,000 over 2,000 samples is
+ * a batch of 2,000 (every epoch is one batch of the whole set). The batch is capped by the set,
+ * so that the memory map is sized for the samples that exist and the energy is that of the
+ * batches actually run (it used to be sized for 60,000 and differ from batch 2,000's).
  */
-export function checkBatchFitsSet(cfg: Pick<Config, 'training'>): void {
+export function capBatchBySet(cfg: Pick<Config, 'training'>): void {
   const t = cfg.training;
-  if (t.batch > t.trainSamples) {
-    throw new UserError(`training.batch: expected at most training.trainSamples (${t.trainSamples}), got ${t.batch}`);
-  }
+  if (t.batch > t.trainSamples) t.batch = t.trainSamples;
 }

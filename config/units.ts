@@ -106,22 +106,22 @@ function evaluateExpression(text: string, fail: (why?: string) => never): Unit |
 }
 
 // Prefixes used for printing, largest first: the largest whose scale fits the value is used,
-// from atto to exa (1280000 J prints as "1.28 MJ"; beyond the ends, exponent notation).
+// up to exa (1280000 J prints as "1.28 MJ"), down to the units the docs use (pJ, nW, ns).
 const SI: Array<[string, number]> = [['E', 18], ['P', 15], ['T', 12], ['G', 9], ['M', 6], ['k', 3], ['', 0],
   ['m', -3], ['u', -6], ['n', -9], ['p', -12], ['f', -15], ['a', -18]];
 const prefixed = (unit: string, from: number, to: number): Array<[string, number]> =>
   SI.filter(([, e]) => e <= from && e >= to).map(([p, e]) => [`${p}${unit}`, e]);
 const PRINT_SCALES: Record<Exclude<Dimension, 'bit'>, Array<[string, number]>> = {
-  J: prefixed('J', 18, -18),
+  J: prefixed('J', 18, -12),
   Hz: prefixed('Hz', 18, 0),
-  s: prefixed('s', 0, -18),
-  W: prefixed('W', 18, -18),
+  s: prefixed('s', 0, -9),
+  W: prefixed('W', 18, -9),
 };
 const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
 
 /**
  * Prints a canonical value with a readable unit: bits as B/KiB/MiB/GiB when they make whole
- * bytes (else "b"), energies and powers with SI prefixes from a to E, frequencies Hz..EHz, times as..s.
+ * bytes (else "b"), energies pJ..EJ, powers nW..EW, frequencies Hz..EHz, times ns..s.
  * Without `digits` the output parses back to exactly `value`; with it, the number is rounded
  * to that many significant digits (for reports).
  */

@@ -133,11 +133,17 @@ describe('class 3: non-finite or nonsense results are refused, naming the quanti
     }
   });
 
-  it('a batch larger than the training set is refused by every command', async () => {
-    const big = ['--set', 'training.batch=60000', '--set', 'training.trainSamples=2000'];
-    for (const cmd of [['run'], ['train'], ['simulate', '--schedule-only'], ['config'], ['trace', '--schedule-only', '-f', 'csv', '-o', '-']]) {
-      refused(await runCli(...cmd, ...big, '-q'), /^rbnn-sim: training\.batch: expected at most training\.trainSamples \(2000\), got 60000\n$/);
-    }
+  it('a batch larger than the training set is capped by it, for every command: same memory map, same energy', async () => {
+    const over = ['--set', 'training.batch=1000'];
+    const exact = ['--set', 'training.batch=35'];
+    const a = await runCli('simulate', '--schedule-only', ...TOY, ...over, '--json', '-q');
+    const b = await runCli('simulate', '--schedule-only', ...TOY, ...exact, '--json', '-q');
+    expect(a.code).toBe(0);
+    expect(JSON.parse(a.out)).toEqual(JSON.parse(b.out));
+    expect(YAML.parse((await runCli('config', '--set', 'training.batch=60000', '--set', 'training.trainSamples=2000')).out).training.batch).toBe(2000);
+    const t = await runCli('trace', '--schedule-only', '-f', 'csv', ...TOY, ...over, '-q', '-o', '-');
+    const u = await runCli('trace', '--schedule-only', '-f', 'csv', ...TOY, ...exact, '-q', '-o', '-');
+    expect(t.out).toBe(u.out);
   });
 });
 
@@ -229,7 +235,7 @@ describe('saved configurations and printed units', () => {
     expect(formatQuantity(1_280_000, 'J')).toBe('1.28 MJ');
     expect(formatQuantity(1280, 'J')).toBe('1.28 kJ');
     expect(formatQuantity(2.5e18, 'J')).toBe('2.5 EJ');
-    expect(formatQuantity(3e-15, 'J')).toBe('3 fJ');
+    expect(formatQuantity(3e-15, 'J')).toBe('0.003 pJ');
     expect(formatQuantity(4e3, 'W')).toBe('4 kW');
     const printed = YAML.parse((await runCli('config')).out);
     expect(printed.hardware.sram.wordWidth).toBe('64 b');
