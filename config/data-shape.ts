@@ -25,10 +25,12 @@ export function checkModelFitsData(cfg: Pick<Config, 'model'>, shape: DataShape 
   const m = cfg.model;
   const at = where ? `${where}: ` : '';
   if (m.inputs !== shape.features) {
-    throw new UserError(`${at}model.inputs: expected ${shape.features}, the features per sample of the data (${shape.name}), got ${m.inputs}`);
+    const what = `the features per sample of the data (${shape.name})`;
+    throw new UserError(`${at}model.inputs: expected ${shape.features}, ${what}, got ${m.inputs}`);
   }
   if (m.outputs < shape.classes) {
-    throw new UserError(`${at}model.outputs: expected at least ${shape.classes}, one per label of the data (${shape.name}), got ${m.outputs}`);
+    const what = `one per label of the data (${shape.name})`;
+    throw new UserError(`${at}model.outputs: expected at least ${shape.classes}, ${what}, got ${m.outputs}`);
   }
 }
 

@@ -55,7 +55,9 @@ export function openAtomicFile(file: string, opts: AtomicFileOptions = {}): Atom
   const target = resolveTarget(file);
   if (target.kind === 'folder') throw Object.assign(new Error(`${file} is a folder`), { code: 'EISDIR', path: file });
   if (target.kind === 'through') {
-    if (opts.regularOnly) throw Object.assign(new Error(`${file} is not a regular file`), { code: 'EINVAL', path: file });
+    if (opts.regularOnly) {
+      throw Object.assign(new Error(`${file} is not a regular file`), { code: 'EINVAL', path: file });
+    }
     return openThrough(target.path, target.fifo);
   }
   const tmp = tempNameFor(target.path);

@@ -33,7 +33,8 @@ export function checkOutputDir(dir: string, what: string): void {
       try {
         fs.rmdirSync(fs.mkdtempSync(path.join(at, '.rbnn-sim-probe-')));
       } catch (e) {
-        const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'nothing can be created there' : describeFsError(e);
+        const code = (e as NodeJS.ErrnoException).code;
+        const why = code === 'ENOENT' ? 'nothing can be created there' : describeFsError(e);
         throw new UserError(`cannot write ${what} in ${dir}: ${at === target ? '' : `${at}: `}${why}`);
       }
       return;
@@ -73,7 +74,8 @@ export function checkOutputFile(file: string, what: string, opts: FileCheckOptio
   }
   const dir = path.dirname(t.path);
   if (!opts.createParents && !isDir(dir)) {
-    throw new UserError(`cannot write ${what} ${file}: ${fs.existsSync(dir) ? `${dir} is a file, not a folder` : `folder ${dir} does not exist`}`);
+    const why = fs.existsSync(dir) ? `${dir} is a file, not a folder` : `folder ${dir} does not exist`;
+    throw new UserError(`cannot write ${what} ${file}: ${why}`);
   }
   checkOutputDir(dir, `${what} ${file}`.trim());
 }

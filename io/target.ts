@@ -26,8 +26,8 @@ export function resolveTarget(file: string): Target {
     try {
       st = fs.lstatSync(p);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return isPseudoPath(p) ? through(p, false) : { kind: 'file', path: p };
-      throw e;
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      return isPseudoPath(p) ? through(p, false) : { kind: 'file', path: p };
     }
     if (st.isSymbolicLink()) {
       // /dev/stdout -> /proc/self/fd/1 -> (a pipe, a terminal, or the file stdout was sent to)

@@ -53,6 +53,8 @@ export function checkFiniteResult(result: unknown, what: string, cfg?: Config): 
   const hit = firstNonFinite(result);
   if (!hit) return;
   const suspects = cfg ? extremeSettings(cfg) : [];
-  const because = suspects.length ? `; check ${suspects.slice(0, 3).join(', ')}` : '; check the configuration\'s energies, sizes and times';
+  const because = suspects.length
+    ? `; check ${suspects.slice(0, 3).join(', ')}`
+    : '; check the configuration\'s energies, sizes and times';
   throw new UserError(`${what}: ${hit.path || 'the result'} is ${hit.value} (a number overflowed)${because}`);
 }
