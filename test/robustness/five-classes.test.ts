@@ -188,9 +188,24 @@ describe('class 5: one output folder, one command at a time', () => {
       refused(await runCli('run', ...TINY, '-q', '-o', dir), re);
       refused(await runCli(...SWEEP, ...TOY, '-o', dir), re);
       refused(await runCli('config', '-q', '-o', dir), re);
+      const shard = tempDir();
+      expect((await runCli(...SWEEP, ...TOY, '-o', shard)).code).toBe(0);
+      refused(await runCli('merge', shard, '-q', '-o', dir), re);
       expect(fs.readdirSync(dir)).toEqual(['.rbnn-sim.lock']);
     } finally {
       lock.release();
+    }
+    // reproduce locks the folder of its assets (REPRO.md -> repro/), before any training
+    const root = tempDir();
+    const assets = path.join(root, 'repro');
+    fs.mkdirSync(assets);
+    const held = lockFolder(assets, 'rbnn-sim reproduce');
+    try {
+      const r = await runCli('reproduce', '--quick', '--rows', 'R3', '--seeds', '1', '-q', '-o', path.join(root, 'REPRO.md'));
+      refused(r, /^rbnn-sim: output folder .*repro is in use by rbnn-sim reproduce \(pid \d+ on /);
+      expect(fs.readdirSync(root)).toEqual(['repro']);
+    } finally {
+      held.release();
     }
   });
 

@@ -198,7 +198,7 @@ describe('generated configurations with extreme magnitudes, every command', () =
         const r = await worker.run(argv, LIMIT_MS);
         expectCleanOutcome(r, before, snapshot(root, out), out, `${argv.join(' ')}`);
       },
-    ), { numRuns: 40 });
+    ), { numRuns: 30 });
   }, 240_000);
 });
 
