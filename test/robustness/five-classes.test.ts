@@ -186,6 +186,7 @@ describe('class 5: one output folder, one command at a time', () => {
       const re = /^rbnn-sim: output folder .* is in use by rbnn-sim run \(pid \d+ on .*\); wait for it to finish or choose another folder/;
       refused(await runCli('simulate', '--schedule-only', ...TOY, '-q', '-o', dir), re);
       refused(await runCli('run', ...TINY, '-q', '-o', dir), re);
+      refused(await runCli('train', ...TINY, '-q', '-o', dir), re);
       refused(await runCli(...SWEEP, ...TOY, '-o', dir), re);
       refused(await runCli('config', '-q', '-o', dir), re);
       const shard = tempDir();
