@@ -15,6 +15,7 @@ import { enumerateSchedule } from '../trainer/schedule.js';
 import type { PartialTrainResult, TrainState } from '../trainer/checkpoint-state.js';
 import { Simulator, type SimulatorState } from '../sim/simulator.js';
 import type { SimReport } from '../sim/report.js';
+import { checkFiniteResult } from '../sim/finite.js';
 
 export interface SimulateOptions {
   /** Cost the configured schedule (every planned epoch) without training. */
@@ -68,11 +69,14 @@ export async function simulateRun(cfg: Config, opts: SimulateOptions = {}): Prom
       if (!(e instanceof TrainingStopped)) throw e;
       split?.flush();
       const stopped: StoppedRun = { state: e.state, simulator: sim.snapshotState(), partial: e.partial };
-      return { report: sim.report(partialTraining(e.partial)), stopped };
+      const partial = sim.report(partialTraining(e.partial));
+      checkFiniteResult(partial, 'the simulation report', cfg);
+      return { report: partial, stopped };
     }
   }
   split?.flush();
   const report = sim.report(training ? { training } : {});
+  checkFiniteResult(report, 'the simulation report', cfg);
   return training ? { report, training } : { report };
 }
 
