@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { commandsFor } from './commands/index.js';
 import { isUserError } from '../config/errors.js';
+import { describeFsError, isFsError } from '../io/fs-error.js';
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -40,6 +41,14 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof UsageError || isUserError(e)) {
       process.stderr.write(`rbnn-sim: ${oneLine(e.message)}\n`);
+      return 2;
+    }
+    // A file-system error no command turned into a UserError (a full disk, a file where a folder
+    // should be): still the user's machine, not a bug. One line naming the path, exit code 2.
+    if (isFsError(e)) {
+      const dest = (e as { dest?: string }).dest;
+      const where = e.path ? ` ${e.path}${dest ? ` -> ${dest}` : ''}` : '';
+      process.stderr.write(`rbnn-sim: cannot ${e.syscall ?? 'write'}${where}: ${describeFsError(e)}\n`);
       return 2;
     }
     throw e;

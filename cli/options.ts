@@ -8,9 +8,10 @@ import { totalmem } from 'node:os';
 import type { Argv } from 'yargs';
 import { resolveConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { UserError, isUserError } from '../config/errors.js';
+import { UserError } from '../config/errors.js';
 import { networkSpec } from '../model/network.js';
-import { describeFsError } from '../trainer/checkpoint.js';
+import { checkModelFitsData } from '../config/data-shape.js';
+import { writing } from '../io/fs-error.js';
 
 export interface ConfigArgs {
   config?: string;
@@ -62,6 +63,7 @@ export function configFromArgs(argv: ConfigArgs): Config {
  * a weight), the frozen ones (their signs: 12 bytes a weight), the batch buffers and the data.
  */
 export function checkTrainingFits(cfg: Config, available = totalmem()): void {
+  checkModelFitsData(cfg);
   const { topology, plan } = networkSpec(cfg.model);
   const dims = topology.dims;
   const W0 = dims.slice(0, -1).reduce((s, d, l) => s + d * dims[l + 1]!, 0);
@@ -81,10 +83,5 @@ export function checkTrainingFits(cfg: Config, available = totalmem()): void {
 
 /** Runs a file-writing step; a file-system error becomes a one-line UserError about `what`. */
 export function fileError<T>(write: () => T, what: string): T {
-  try {
-    return write();
-  } catch (e) {
-    if (isUserError(e) || !(e as NodeJS.ErrnoException).code) throw e;
-    throw new UserError(`cannot write ${what}: ${describeFsError(e)}`);
-  }
+  return writing(what, write);
 }

@@ -6,13 +6,24 @@ import YAML from 'yaml';
 import type { Config } from './schema.js';
 import { formatQuantity } from './units.js';
 import { fieldType, fieldsOf, type Tree } from './validate.js';
+import type { Dimension } from './fields.js';
 
-/** The configuration with every quantity written with a unit ("256 KiB", "8 pJ"). */
+/**
+ * Settings of one invocation (where this run writes, whether it prints JSON): never part of a
+ * saved configuration, or `run --config saved.json` would write into that folder or print JSON
+ * without being asked.
+ */
+export const INVOCATION_ONLY: readonly string[] = ['output.dir', 'output.json'];
+
+/**
+ * The configuration with every quantity written with a unit ("256 KiB", "8 pJ"). A size whose
+ * documented default is in bits ("64 b": word and bus widths) is printed in bits too.
+ */
 export function formatConfig(cfg: Config): Tree {
   const out: Tree = {};
   for (const [path, field] of fieldsOf()) {
     const value = valueAt(cfg, path);
-    const printed = field.kind === 'quantity' ? formatQuantity(value as number, field.dimension) : structuredClone(value);
+    const printed = field.kind === 'quantity' ? formatField(value as number, field.dimension, field.default) : structuredClone(value);
     const keys = path.split('.');
     let node = out;
     for (const key of keys.slice(0, -1)) node = (node[key] ??= {}) as Tree;
@@ -21,17 +32,35 @@ export function formatConfig(cfg: Config): Tree {
   return out;
 }
 
-/**
- * JSON text of the configuration. By default quantities are unit strings (the output can be
- * loaded back with --config); with `canonical` they are plain numbers in bits, J, Hz, s, W.
- */
-export function configToJson(cfg: Config, opts: { canonical?: boolean } = {}): string {
-  return JSON.stringify(opts.canonical ? cfg : formatConfig(cfg), null, 2);
+/** A quantity in the unit family its field is documented in: bits for "64 b" fields, else the readable unit. */
+function formatField(value: number, dimension: Dimension, documented: string): string {
+  if (dimension === 'bit' && /^\S+\s*(b|bit|bits)$/.test(documented.trim()) && Number.isSafeInteger(value)) return `${value} b`;
+  return formatQuantity(value, dimension);
 }
 
-/** YAML text of the configuration with units; lists on one line. */
+/** A copy of `tree` (a configuration) without the invocation-only settings. */
+export function withoutInvocationSettings<T extends object>(tree: T): T {
+  const copy = structuredClone(tree) as Tree;
+  for (const path of INVOCATION_ONLY) {
+    const keys = path.split('.');
+    const parent = keys.slice(0, -1).reduce<Tree | undefined>((n, k) => n?.[k] as Tree | undefined, copy);
+    if (parent) delete parent[keys[keys.length - 1]!];
+  }
+  return copy as T;
+}
+
+/**
+ * JSON text of the configuration, as saved (no invocation-only settings). By default quantities
+ * are unit strings (the output can be loaded back with --config); with `canonical` they are
+ * plain numbers in bits, J, Hz, s, W.
+ */
+export function configToJson(cfg: Config, opts: { canonical?: boolean } = {}): string {
+  return JSON.stringify(withoutInvocationSettings(opts.canonical ? cfg : formatConfig(cfg)), null, 2);
+}
+
+/** YAML text of the configuration with units, as saved (no invocation-only settings); lists on one line. */
 export function configToYaml(cfg: Config): string {
-  const doc = new YAML.Document(formatConfig(cfg));
+  const doc = new YAML.Document(withoutInvocationSettings(formatConfig(cfg)));
   YAML.visit(doc, {
     Seq(_, node) {
       node.flow = true;

@@ -176,18 +176,23 @@ function evaluateExpression(math: MathJsInstance, text: string, fail: (why?: str
   return fail();
 }
 
-// Prefixes used for printing, largest first: the largest whose scale fits the value is used.
-const PRINT_SCALES: Record<Exclude<Dimension, 'bit'>, ReadonlyArray<readonly [string, number]>> = {
-  J: [['J', 0], ['mJ', -3], ['uJ', -6], ['nJ', -9], ['pJ', -12]],
-  Hz: [['GHz', 9], ['MHz', 6], ['kHz', 3], ['Hz', 0]],
-  s: [['s', 0], ['ms', -3], ['us', -6], ['ns', -9]],
-  W: [['W', 0], ['mW', -3], ['uW', -6], ['nW', -9]],
+// Prefixes used for printing, largest first: the largest whose scale fits the value is used,
+// up to exa (1280000 J prints as "1.28 MJ"), down to the units the docs use (pJ, nW, ns).
+const SI: Array<[string, number]> = [['E', 18], ['P', 15], ['T', 12], ['G', 9], ['M', 6], ['k', 3], ['', 0],
+  ['m', -3], ['u', -6], ['n', -9], ['p', -12], ['f', -15], ['a', -18]];
+const prefixed = (unit: string, from: number, to: number): Array<[string, number]> =>
+  SI.filter(([, e]) => e <= from && e >= to).map(([p, e]) => [`${p}${unit}`, e]);
+const PRINT_SCALES: Record<Exclude<Dimension, 'bit'>, Array<[string, number]>> = {
+  J: prefixed('J', 18, -12),
+  Hz: prefixed('Hz', 18, 0),
+  s: prefixed('s', 0, -9),
+  W: prefixed('W', 18, -9),
 };
 const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
 
 /**
  * Prints a canonical value with a readable unit: bits as B/KiB/MiB/GiB when they make whole
- * bytes (else "b"), energies in pJ..J, frequencies in Hz..GHz, times in ns..s, powers in nW..W.
+ * bytes (else "b"), energies pJ..EJ, powers nW..EW, frequencies Hz..EHz, times ns..s.
  * Without `digits` the output parses back to exactly `value`; with it, the number is rounded
  * to that many significant digits (for reports).
  */

@@ -7,6 +7,7 @@
 import { isField, type Field, type IntListField, type Section } from './fields.js';
 import { schema, type Config } from './schema.js';
 import { UserError } from './errors.js';
+import { capBatchBySet } from './data-shape.js';
 import { DIMENSIONS, formatQuantity, parseQuantity, show } from './units.js';
 
 export type Tree = Record<string, unknown>;
@@ -117,6 +118,7 @@ export function checkCrossFields(cfg: Config): void {
   if (cfg.training.epochs > MAX_EPOCHS) {
     throw new UserError(`training.epochs: expected at most ${MAX_EPOCHS}, got ${cfg.training.epochs}`);
   }
+  capBatchBySet(cfg);
   const m = cfg.model;
   if (m.schedule !== 'rbnn') return; // the conventional schedule runs one iteration at n bits
   if (m.maxIterations > m.bits) {

@@ -10,7 +10,7 @@
  *
  * An entry (`<dir>/training/<key>.json`) holds the TrainResult and the run's recorded operation
  * stream (experiments/stream.ts), from which any hardware point is costed by replay. Entries are
- * written atomically (temporary file + rename); an unreadable or inconsistent entry is reported
+ * written atomically (io/atomic-file.ts: temporary file + rename); an unreadable or inconsistent entry is reported
  * with a warning and recomputed. One file per run and no index: concurrent sweeps (the shards of
  * a Slurm array) share a folder safely, and `obtain` trains a run they all need only once.
  *
@@ -18,12 +18,13 @@
  * the package folder.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/schema.js';
 import type { TrainResult } from '../model/results.js';
-import { writeFileAtomic } from '../sim/report-format.js';
+import { makeDirs } from '../io/dirs.js';
+import { writeFileAtomic } from '../io/atomic-file.js';
 import { mnistFiles } from '../trainer/mnist/dataset.js';
 import { produceOnce, type ClaimOptions } from './store/claim.js';
 import { checkStream, type RecordedStream } from './stream.js';
@@ -116,7 +117,7 @@ function fileHash(file: string, size: number, mtimeMs: number): string {
   h = createHash('sha256').update(readFileSync(file)).digest('hex');
   dataHashes.set(id, h);
   try {
-    mkdirSync(dirname(dataHashFile()), { recursive: true });
+    makeDirs(dirname(dataHashFile()));
     writeFileAtomic(dataHashFile(), JSON.stringify(Object.fromEntries(dataHashes)));
   } catch { /* a memo only: a read-only cache folder costs a re-hash next time */ }
   return h;
@@ -195,7 +196,7 @@ export class RunStore {
   async obtain<R extends TrainingRecord>(key: string, material: unknown, train: () => Promise<R>,
     opts: ClaimOptions & { usable?: (r: TrainingRecord) => r is R } = {}): Promise<{ record: R; trained: boolean }> {
     if (this.dir === null) return { record: await train(), trained: true };
-    mkdirSync(dirname(this.file(key)), { recursive: true });
+    makeDirs(dirname(this.file(key)));
     const usable = opts.usable ?? ((r: TrainingRecord): r is R => r !== undefined);
     const { value, produced } = await produceOnce<R>(`${this.file(key)}.claim`, {
       read: () => {
@@ -211,16 +212,9 @@ export class RunStore {
   put(key: string, material: unknown, rec: TrainingRecord): void {
     if (this.dir === null) return;
     const file = this.file(key);
-    mkdirSync(dirname(file), { recursive: true });
+    makeDirs(dirname(file));
     const entry: CacheEntry = { kind: 'rbnn-sim.training-cache', version: 1, key, material, createdAt: new Date().toISOString(), ...rec };
-    const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-    try {
-      writeFileSync(tmp, JSON.stringify(entry));
-      renameSync(tmp, file);
-    } catch (e) {
-      rmSync(tmp, { force: true });
-      throw e;
-    }
+    writeFileAtomic(file, JSON.stringify(entry));
   }
 }
 

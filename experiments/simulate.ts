@@ -16,6 +16,7 @@ import type { PartialTrainResult, TrainState } from '../trainer/checkpoint-state
 import { Simulator, type SimulatorState } from '../sim/simulator.js';
 import type { SimReport } from '../sim/report.js';
 import type { MappingRecord } from '../sim/mapper/format.js';
+import { checkFiniteResult } from '../sim/finite.js';
 
 export interface SimulateOptions {
   /** Cost the configured schedule (every planned epoch) without training. */
@@ -72,11 +73,14 @@ export async function simulateRun(cfg: Config, opts: SimulateOptions = {}): Prom
       if (!(e instanceof TrainingStopped)) throw e;
       split?.flush();
       const stopped: StoppedRun = { state: e.state, simulator: sim.snapshotState(), partial: e.partial };
-      return { report: sim.report(partialTraining(e.partial)), stopped };
+      const partial = sim.report(partialTraining(e.partial));
+      checkFiniteResult(partial, 'the simulation report', cfg);
+      return { report: partial, stopped };
     }
   }
   split?.flush();
   const report = sim.report(training ? { training } : {});
+  checkFiniteResult(report, 'the simulation report', cfg);
   const mappings = opts.mappings ? { mappings: sim.mappings() } : {};
   return training ? { report, training, ...mappings } : { report, ...mappings };
 }

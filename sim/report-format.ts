@@ -3,8 +3,7 @@
  * (report.json, report.md) into a folder atomically (each written to a temporary file, then
  * renamed, so an interrupted run never leaves a file that looks complete).
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { OutputSet } from '../io/output-set.js';
 import { formatQuantity } from '../config/units.js';
 import { PHASES } from '../model/ops.js';
 import { ENERGY_ACTIONS, type CostSummary, type EnergyAction, type SimReport } from './report.js';
@@ -263,24 +262,20 @@ export function formatReportJson(r: SimReport): string {
   return `${JSON.stringify(r, null, 2)}\n`;
 }
 
-/** Writes `text` to `file` through a temporary file in the same folder and a rename. */
-export function writeFileAtomic(file: string, text: string): void {
-  const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, file);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
+export { writeFileAtomic } from '../io/atomic-file.js';
+
+/** The report files of a run: report.json and report.md (names and texts). */
+export function reportFiles(r: SimReport, title?: string): Array<[string, string]> {
+  return [['report.json', formatReportJson(r)], ['report.md', formatReportMarkdown(r, title)]];
 }
 
-/** Writes report.json and report.md into `dir` (created if needed); returns the paths. */
+/** Writes report.json and report.md into `dir` (created if needed), both or neither; returns the paths. */
 export function writeReportFiles(dir: string, r: SimReport): string[] {
-  mkdirSync(dir, { recursive: true });
-  const json = join(dir, 'report.json');
-  const md = join(dir, 'report.md');
-  writeFileAtomic(json, formatReportJson(r));
-  writeFileAtomic(md, formatReportMarkdown(r));
-  return [json, md];
+  const out = OutputSet.open(dir, { what: 'report files', command: 'rbnn-sim' });
+  try {
+    for (const [name, text] of reportFiles(r)) out.write(name, text);
+    return out.commit();
+  } finally {
+    out.abort();
+  }
 }

@@ -1,6 +1,6 @@
 /**
  * Dependencies point one way: the library folders never import cli/ (the command-line shell on
- * top), and the lower layers (config, model, trainer, sim, traces) never import the experiment
+ * top), and the lower layers (config, model, trainer, sim, traces, io) never import the experiment
  * engine (experiments/). Checked on every relative import and dynamic import() of the sources.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -31,7 +31,7 @@ function importedFolders(file: string): Map<string, string> {
   return out;
 }
 
-const LOWER = ['config', 'model', 'trainer', 'sim', 'traces'];
+const LOWER = ['config', 'model', 'trainer', 'sim', 'traces', 'io'];
 const LIBRARY = [...LOWER, 'experiments'];
 
 describe('the import graph', () => {
@@ -40,6 +40,7 @@ describe('the import graph', () => {
   it('covers the library', () => {
     expect(files.length).toBeGreaterThan(50);
     expect(files.some((f) => f.includes(`${join('experiments', 'sweep')}`))).toBe(true);
+    expect(files.some((f) => f.includes(join('io', 'output-set.ts')))).toBe(true);
   });
 
   it('no library folder (nor the root module) imports cli/', () => {
@@ -47,7 +48,7 @@ describe('the import graph', () => {
     expect(bad).toEqual([]);
   });
 
-  it('config, model, trainer, sim and traces do not import experiments/', () => {
+  it('config, model, trainer, sim, traces and io do not import experiments/', () => {
     const lower = LOWER.flatMap((d) => sources(join(root, d)));
     const bad = lower.flatMap((f) => [...importedFolders(f)].filter(([top]) => top === 'experiments').map(([, t]) => `${relative(root, f)} -> ${t}`));
     expect(bad).toEqual([]);

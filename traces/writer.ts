@@ -18,9 +18,11 @@
  *   with EPIPE and a BrokenPipeError is thrown; commands catch it and exit quietly with code 0.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as zlib from 'node:zlib';
+import { openAtomicFile, writeAll, type AtomicFile } from '../io/atomic-file.js';
+import { writeFailure } from '../io/fs-error.js';
+import { checkOutputFile } from '../io/location.js';
+import { resolveTarget } from '../io/target.js';
 import { UserError } from '../config/errors.js';
 
 /** The reader of standard output went away (EPIPE). */
@@ -67,7 +69,7 @@ export function isStdout(file: string | null | undefined): boolean {
   return file === null || file === undefined || file === '' || file === '-';
 }
 
-/** Temporary name of a trace file being written. */
+/** Temporary name of a trace file being written (io/atomic-file.ts; a second writer of the same file in this process adds -n). */
 export function tempName(file: string): string {
   return `${file}.tmp-${process.pid}`;
 }
@@ -76,31 +78,38 @@ export function openOutput(opts: OutputOptions): TraceOutput {
   const toStdout = isStdout(opts.file);
   const gzip = opts.gzip === true || (!toStdout && /\.gz$/i.test(opts.file!));
   const level = opts.gzipLevel ?? 1;
-  let fd: number;
-  let tmp: string | null = null;
+  // A regular file: written beside and renamed (io/atomic-file.ts); a device, FIFO or
+  // /dev/stdout: written through, never replaced.
+  let file: AtomicFile | null = null;
   let janitor: ChildProcess | null = null;
-  if (toStdout) {
-    fd = 1;
-  } else {
-    const file = opts.file!;
-    const dir = path.dirname(path.resolve(file));
-    if (!fs.existsSync(dir)) throw new UserError(`cannot write trace file ${file}: folder ${dir} does not exist`);
-    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new UserError(`cannot write trace file ${file}: it is a folder`);
-    tmp = tempName(file);
+  if (!toStdout) {
+    const name = opts.file!;
     try {
-      fd = fs.openSync(tmp, 'w');
+      checkOutputFile(name, 'trace file');
+      if (gzip && !/\.gz$/i.test(name) && resolveTarget(name).kind === 'file') {
+        throw new UserError(`traces.gzip (--gzip): the trace file ${name} would hold gzip under a plain name, which trace `
+          + `readers (DRAMSim3, Ramulator) take for text; name it ${name}.gz`);
+      }
+      file = openAtomicFile(name, { fsync: opts.fsync !== false });
     } catch (e) {
-      throw new UserError(`cannot write trace file ${file}: ${(e as Error).message}`);
+      throw writeFailure(`trace file ${name}`, e);
     }
-    openTemps.add(tmp);
-    installExitHandler();
-    if (opts.janitor !== false) janitor = startJanitor(tmp);
+    if (file.tempPath && opts.janitor !== false) janitor = startJanitor(file.tempPath);
   }
 
   let bytesOut = 0;
   let done = false;
   const raw = (b: Uint8Array): void => {
-    writeAll(fd, b, toStdout);
+    if (file) {
+      try {
+        file.write(b);
+      } catch (e) {
+        if (file.through && (e as NodeJS.ErrnoException).code === 'EPIPE') throw new BrokenPipeError();
+        throw writeFailure(`trace file ${opts.file}`, e);
+      }
+    } else {
+      writeAll(1, b, (e) => { if (e.code === 'EPIPE') throw new BrokenPipeError(); });
+    }
     bytesOut += b.length;
   };
   let crc = 0;
@@ -108,7 +117,6 @@ export function openOutput(opts: OutputOptions): TraceOutput {
   if (gzip) raw(GZIP_HEADER);
 
   const release = (): void => {
-    if (tmp) openTemps.delete(tmp);
     if (janitor) {
       try { janitor.kill('SIGKILL'); } catch { /* already gone */ }
       janitor = null;
@@ -116,17 +124,14 @@ export function openOutput(opts: OutputOptions): TraceOutput {
   };
 
   const abort = (): void => {
-    if (tmp && openTemps.has(tmp)) {
-      if (!done) { try { fs.closeSync(fd); } catch { /* closed */ } }
-      try { fs.unlinkSync(tmp); } catch { /* gone */ }
-    }
+    file?.abort();
     done = true;
     release();
   };
 
   return {
     file: toStdout ? null : opts.file!,
-    tempFile: tmp,
+    tempFile: file?.tempPath ?? null,
     gzip,
     get bytesOut() { return bytesOut; },
     write(chunk: Uint8Array): void {
@@ -148,11 +153,13 @@ export function openOutput(opts: OutputOptions): TraceOutput {
           dv.setUint32(6, isize, true);
           raw(tail);
         }
-        if (tmp) {
-          if (opts.fsync !== false) fs.fsyncSync(fd);
-          fs.closeSync(fd);
-          done = true;
-          fs.renameSync(tmp, opts.file!);
+        if (file) {
+          release(); // the janitor must not remove the file being renamed into place
+          try {
+            file.commit();
+          } catch (e) {
+            throw writeFailure(`trace file ${opts.file}`, e);
+          }
         }
         done = true;
         release();
@@ -167,43 +174,6 @@ export function openOutput(opts: OutputOptions): TraceOutput {
 
 /** gzip member header: magic, deflate, no flags, mtime 0, no extra flags, OS unknown. */
 const GZIP_HEADER = Uint8Array.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0xff]);
-
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
-
-function writeAll(fd: number, b: Uint8Array, stdout: boolean): void {
-  let off = 0;
-  let waits = 0;
-  while (off < b.length) {
-    try {
-      off += fs.writeSync(fd, b, off, b.length - off);
-      waits = 0;
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN') {
-        // A non-blocking pipe is full: wait for the reader (up to 1 ms at a time).
-        Atomics.wait(sleeper, 0, 0, Math.min(1 + waits++, 20));
-        continue;
-      }
-      if (stdout && code === 'EPIPE') throw new BrokenPipeError();
-      throw e;
-    }
-  }
-}
-
-// Temporary files currently open in this process, removed if the process exits without completing them.
-const openTemps = new Set<string>();
-let exitHandlerInstalled = false;
-
-function installExitHandler(): void {
-  if (exitHandlerInstalled) return;
-  exitHandlerInstalled = true;
-  process.on('exit', () => {
-    for (const t of openTemps) {
-      try { fs.unlinkSync(t); } catch { /* gone */ }
-    }
-    openTemps.clear();
-  });
-}
 
 /**
  * A detached `sh` that blocks reading a pipe from this process; when the pipe closes (this

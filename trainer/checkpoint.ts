@@ -32,6 +32,10 @@ import { formatConfig } from '../config/format.js';
 import type { Tree } from '../config/validate.js';
 import { networkSpec } from '../model/network.js';
 import type { TrainState } from './checkpoint-state.js';
+import { makeDirs, removeEmptyDirs } from '../io/dirs.js';
+import { writeFileAtomic } from '../io/atomic-file.js';
+import { describeFsError } from '../io/fs-error.js';
+import { checkOutputDir } from '../io/location.js';
 
 export const CHECKPOINT_FILE = 'checkpoint.rbnn';
 export const CHECKPOINT_VERSION = 1;
@@ -203,24 +207,16 @@ export function checkpointPath(dirOrFile: string): string {
 export function writeCheckpoint(dir: string, c: Checkpoint): string {
   const bytes = encodeCheckpoint(c);
   const file = path.join(dir, CHECKPOINT_FILE);
-  const tmp = `${file}.tmp-${process.pid}`;
+  let created: string[];
   try {
-    fs.mkdirSync(dir, { recursive: true });
+    created = makeDirs(dir);
   } catch (e) {
     throw new UserError(`cannot write checkpoint in ${dir}: ${describeFsError(e)}`);
   }
-  let fd: number | null = null;
   try {
-    fd = fs.openSync(tmp, 'w');
-    let off = 0;
-    while (off < bytes.length) off += fs.writeSync(fd, bytes, off, bytes.length - off);
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-    fd = null;
-    fs.renameSync(tmp, file);
+    writeFileAtomic(file, bytes, { fsync: true, regularOnly: true });
   } catch (e) {
-    if (fd !== null) { try { fs.closeSync(fd); } catch { /* closed */ } }
-    fs.rmSync(tmp, { force: true });
+    removeEmptyDirs(created);
     throw new UserError(`cannot write checkpoint ${file}: ${describeFsError(e)}`);
   }
   try {
@@ -304,58 +300,12 @@ function checkState(c: Checkpoint, cfg: Config, file: string): void {
   if ((c.kind === 'run') !== (c.simulator !== null)) fail('simulator');
 }
 
-/**
- * Checks, before a long run starts, that `dir` is (or can be created as) a writable folder:
- * its nearest existing ancestor must be a folder in which a probe folder can be created (and is
- * removed at once; permission bits alone do not tell, e.g. for root or a read-only mount).
- * Nothing is left behind. UserError naming `what` and `dir` otherwise.
- */
-export function checkWritableDir(dir: string, what: string): void {
-  const target = path.resolve(dir);
-  let at = target;
-  for (;;) {
-    let st: fs.Stats | null = null;
-    try {
-      st = fs.statSync(at);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') throw new UserError(`cannot write ${what} in ${dir}: ${describeFsError(e)}`);
-    }
-    if (st) {
-      if (!st.isDirectory()) {
-        throw new UserError(`cannot write ${what} in ${dir}: ${at === target ? 'it is a file, not a folder' : `${at} is a file, not a folder`}`);
-      }
-      try {
-        fs.rmdirSync(fs.mkdtempSync(path.join(at, '.rbnn-sim-probe-')));
-      } catch (e) {
-        const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'nothing can be created there' : describeFsError(e);
-        throw new UserError(`cannot write ${what} in ${dir}: ${at === target ? '' : `${at}: `}${why}`);
-      }
-      return;
-    }
-    const up = path.dirname(at);
-    if (up === at) throw new UserError(`cannot write ${what} in ${dir}: no such folder`);
-    at = up;
-  }
-}
+/** Checks, before a long run starts, that `dir` is (or can be created as) a writable folder (io/location.ts). */
+export const checkWritableDir = checkOutputDir;
 
 // ---------------------------------------------------------------------------------------------
 
-/** A file-system error in a few words ("permission denied", "no space left on the device"). */
-export function describeFsError(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  switch (err.code) {
-    case 'EACCES': case 'EPERM': return 'permission denied';
-    case 'EROFS': return 'read-only file system';
-    case 'ENOSPC': return 'no space left on the device';
-    case 'EDQUOT': return 'disk quota exceeded';
-    case 'ENOTDIR': return 'a part of the path is a file, not a folder';
-    case 'EISDIR': return 'it is a folder';
-    case 'EEXIST': return 'a file is in the way';
-    case 'ENOENT': return 'no such file or folder';
-    default: return err.code ?? String(err.message ?? e).split('\n')[0]!;
-  }
-}
+export { describeFsError };
 
 function isObject(x: unknown): x is Tree {
   return typeof x === 'object' && x !== null && !Array.isArray(x) && !ArrayBuffer.isView(x);

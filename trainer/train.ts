@@ -18,6 +18,7 @@
  * `resume` continues from a saved state (trainer/checkpoint.ts). A resumed run is bit-identical
  * to an uninterrupted one (test/robustness/resume.test.ts).
  */
+import { UserError } from '../config/errors.js';
 import type { Config } from '../config/schema.js';
 import type { OpObserver } from '../model/ops.js';
 import { networkSpec } from '../model/network.js';
@@ -408,7 +409,7 @@ function limit(d: Dataset, n: number): Dataset {
 }
 
 function checkFeatures(d: Dataset, inputs: number): void {
-  if (d.features !== inputs) throw new RangeError(`the data has ${d.features} features but model.inputs is ${inputs}`);
+  if (d.features !== inputs) throw new UserError(`model.inputs: expected ${d.features}, the features per sample of the data, got ${inputs}`);
 }
 
 /** Copy B samples (through `order` if given) into the batch buffers. */

@@ -5,7 +5,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../../config/errors.js';
 import { mergeResults, readSweepResult } from '../../experiments/sweep/merge.js';
-import { writeSweepOutputs } from '../../experiments/sweep/outputs.js';
+import { openSweepOutputs, writeSweepOutputs } from '../../experiments/sweep/outputs.js';
 import { terminalTable } from '../../experiments/sweep/summary.js';
 
 interface Args {
@@ -31,12 +31,22 @@ export const mergeCommand: CommandModule<object, Args> = {
   handler: async (argv) => {
     const inputs = argv.inputs ?? [];
     if (inputs.length === 0) throw new UserError('merge: give the output folders of the shards');
-    const parts = inputs.map((name) => ({ name, result: readSweepResult(name) }));
-    const { result, missing } = mergeResults(parts, { partial: argv.partial === true });
-    process.stdout.write(argv.json ? `${JSON.stringify(result, null, 1)}\n` : terminalTable(result));
-    const files = await writeSweepOutputs(argv.out!, result, { plots: argv.plots !== false });
+    const outputs = openSweepOutputs(argv.out!, 'rbnn-sim merge'); // checked and locked before reading the shards
+    let files: string[];
+    let merged: ReturnType<typeof mergeResults>;
+    let count: number;
+    try {
+      const parts = inputs.map((name) => ({ name, result: readSweepResult(name) }));
+      count = parts.length;
+      merged = mergeResults(parts, { partial: argv.partial === true });
+      process.stdout.write(argv.json ? `${JSON.stringify(merged.result, null, 1)}\n` : terminalTable(merged.result));
+      files = await writeSweepOutputs(outputs, merged.result, { plots: argv.plots !== false, warn: (m) => process.stderr.write(`rbnn-sim: ${m}\n`) });
+    } finally {
+      outputs.abort();
+    }
+    const { result, missing } = merged;
     if (!argv.quiet) {
-      process.stderr.write(`merge: ${result.rows.length} of ${result.totalPoints} points from ${parts.length} shard${parts.length === 1 ? '' : 's'}${missing.length ? ` (${missing.length} missing)` : ''}; wrote ${files.join(', ')}\n`);
+      process.stderr.write(`merge: ${result.rows.length} of ${result.totalPoints} points from ${count} shard${count === 1 ? '' : 's'}${missing.length ? ` (${missing.length} missing)` : ''}; wrote ${files.join(', ')}\n`);
     }
   },
 };

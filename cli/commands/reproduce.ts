@@ -15,6 +15,8 @@ import { parseRows, ROW_IDS } from '../../experiments/reproduce/rows.js';
 import { reproduce, type ReproductionResult } from '../../experiments/reproduce/reproduce.js';
 import { writeReproduction } from '../../experiments/reproduce/report.js';
 import { checkArrayDone, runArrayTask, submitReproduce } from '../../experiments/slurm/reproduce.js';
+import { checkOutputDir, checkOutputFile } from '../../io/location.js';
+import { OutputSet } from '../../io/output-set.js';
 import { fileError } from '../options.js';
 import { checkSlurmOnly, printStatus, reportSubmission, sbatchFromArgs, thisCommand, withSlurmOptions, type SlurmArgs } from '../slurm-options.js';
 
@@ -89,8 +91,11 @@ export const reproduceCommand: CommandModule<object, ReproduceArgs> = {
     const commandLine = canonicalCommand({ seeds, lrGrid, quick, budget: argv.budget, rows: argv.rows, jobs: argv.jobs, out, sram: argv.sram, sets, fresh: argv.fresh === true });
     const log = (s: string): void => { if (!argv.quiet) process.stderr.write(s + '\n'); };
     const runOpts = { rows, seeds, lrGrid, quick, budget: argv.budget, sets };
+    // Every output location is checked before any work (the report's folder may be created).
+    checkOutputFile(out, 'the reproduction report', { createParents: true });
     if (argv.slurm) {
       if (argv.fresh) throw new UserError(`--fresh: remove ${join(assets, 'training')} instead, then submit`);
+      checkOutputDir(assets, 'the Slurm scripts and the run store');
       const flags = reproduceFlags(argv, out, sets);
       const sub = fileError(() => submitReproduce(runOpts, {
         assets, flags, rbnnSim: thisCommand(), sbatch: sbatchFromArgs(argv), dryRun: argv.dryRun === true,
@@ -103,23 +108,41 @@ export const reproduceCommand: CommandModule<object, ReproduceArgs> = {
       if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) {
         throw new UserError(`--slurm-task: expected i/N with 1 <= i <= N, got ${JSON.stringify(argv.slurmTask)}`);
       }
+      // Array tasks share the run store (claims, one file per run): checked, not locked.
+      checkOutputDir(assets, 'the run store');
       const n = await runArrayTask(runOpts, assets, Number(m[1]), Number(m[2]), log);
       log(`task ${m[1]}/${m[2]}: ${n} run${n === 1 ? '' : 's'} trained into ${join(assets, 'training')}`);
       return;
     }
     if (argv.slurmMerge) checkArrayDone(assets);
-    log(`${commandLine}\nrun store: ${join(assets, 'training')}`);
-    const flags = { rows: '--rows', seeds: '--seeds', lrGrid: '--lr', budget: '--budget', jobs: '--jobs', sramSizes: '--sram' };
-    const result = await namingFlags(flags, () => reproduce({
-      rows, seeds, lrGrid, quick, budget: argv.budget, sets, jobs: argv.slurmMerge ? 1 : argv.jobs, sramSizes, store: assets,
-      fresh: argv.fresh === true, commandLine, ...(argv.slurmMerge ? { noTraining: true } : {}),
-      onRun: (e) => log(`[${e.done}/${e.total}] ${e.row} lr=${e.learningRate} seed=${e.seed}: test ${(e.result.testError * 100).toFixed(2)} %, validation ${(e.result.validationError * 100).toFixed(2)} % (${e.cached ? 'cached' : `${e.result.seconds.toFixed(0)} s`})`),
-    }));
-    const files = await writeReproduction(result, out, assets);
-    log(`wrote ${files.join(', ')}`);
-    process.stdout.write(argv.json ? JSON.stringify(result, null, 2) + '\n' : summary(result) + '\n');
+    // The assets folder is locked (a second reproduction into it is refused) before any training.
+    const files = OutputSet.open(assets, { what: 'reproduction files', command: 'rbnn-sim reproduce' });
+    try {
+      await reproduceInto(argv, { rows, seeds, lrGrid, quick, sramSizes, sets, out, assets, commandLine, log }, files);
+    } finally {
+      files.abort();
+    }
   },
 };
+
+interface Plan {
+  rows: ReturnType<typeof parseRows>; seeds: number[]; lrGrid: number[]; quick: boolean; sramSizes: number[]; sets: string[];
+  out: string; assets: string; commandLine: string; log: (s: string) => void;
+}
+
+async function reproduceInto(argv: ReproduceArgs, p: Plan, set: OutputSet): Promise<void> {
+  const { rows, seeds, lrGrid, quick, sramSizes, sets, out, assets, commandLine, log } = p;
+  log(`${commandLine}\nrun store: ${join(assets, 'training')}`);
+  const flags = { rows: '--rows', seeds: '--seeds', lrGrid: '--lr', budget: '--budget', jobs: '--jobs', sramSizes: '--sram' };
+  const result = await namingFlags(flags, () => reproduce({
+    rows, seeds, lrGrid, quick, budget: argv.budget, sets, jobs: argv.slurmMerge ? 1 : argv.jobs, sramSizes, store: assets,
+    fresh: argv.fresh === true, commandLine, ...(argv.slurmMerge ? { noTraining: true } : {}),
+    onRun: (e) => log(`[${e.done}/${e.total}] ${e.row} lr=${e.learningRate} seed=${e.seed}: test ${(e.result.testError * 100).toFixed(2)} %, validation ${(e.result.validationError * 100).toFixed(2)} % (${e.cached ? 'cached' : `${e.result.seconds.toFixed(0)} s`})`),
+  }));
+  const files = await writeReproduction(result, out, set);
+  log(`wrote ${files.join(', ')}`);
+  process.stdout.write(argv.json ? JSON.stringify(result, null, 2) + '\n' : summary(result) + '\n');
+}
 
 /** The flags that state this reproduction, as given, for the array's tasks and its merge step. */
 function reproduceFlags(a: ReproduceArgs, out: string, sets: string[]): string[] {

@@ -11,17 +11,21 @@ import { describeTrace, traceFromConfig } from '../../traces/session.js';
 import { isBrokenPipe } from '../../traces/writer.js';
 import { simulateRun, type SimulateResult, type StoppedRun } from '../../experiments/simulate.js';
 import type { SimReport } from '../../sim/report.js';
-import { formatReportJson, formatReportMarkdown, formatReportText, writeFileAtomic, writeReportFiles } from '../../sim/report-format.js';
+import { formatReportJson, formatReportText, reportFiles } from '../../sim/report-format.js';
+import { OutputSet } from '../../io/output-set.js';
 import { checkWritableDir, makeCheckpoint, writeCheckpoint } from '../../trainer/checkpoint.js';
 import type { SimulatorState } from '../../sim/simulator.js';
 import { describePosition, planCheckpoints, withCheckpointOptions, type CheckpointArgs, type CheckpointPlan } from '../checkpointing.js';
 import { catchInterrupts } from '../interrupt.js';
-import { checkTrainingFits, fileError } from '../options.js';
+import { checkTrainingFits } from '../options.js';
 import { UserError } from '../../config/errors.js';
 import { formatMappings } from '../../sim/mapper/format.js';
 import type { Config } from '../../config/schema.js';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { checkOutputFile } from '../../io/location.js';
+import { writeFileAtomic } from '../../io/atomic-file.js';
+import { writing } from '../../io/fs-error.js';
+import { makeDirs } from '../../io/dirs.js';
+import { dirname } from 'node:path';
 
 export interface RunArgs extends ConfigArgs, TraceArgs, CheckpointArgs {
   scheduleOnly?: boolean;
@@ -64,7 +68,19 @@ export async function runSimulation(argv: RunArgs, scheduleOnly: boolean): Promi
   } else if (cfg.output.dir) {
     checkWritableDir(cfg.output.dir, 'report files');
   }
-  if (argv.mappings !== undefined) checkWritableDir(dirname(argv.mappings), 'mappings');
+  if (argv.mappings !== undefined) checkOutputFile(argv.mappings, 'the mappings file', { createParents: true });
+  // The report folder: locked and staged before any work (io/output-set.ts), written all or nothing.
+  const files = cfg.output.dir ? OutputSet.open(cfg.output.dir, { what: 'report files', command: `rbnn-sim ${scheduleOnly ? 'simulate' : 'run'}` }) : null;
+  try {
+    return await simulateAndReport(cfg, scheduleOnly, plan, files, argv.mappings);
+  } finally {
+    files?.abort();
+  }
+}
+
+async function simulateAndReport(
+  cfg: Config, scheduleOnly: boolean, plan: CheckpointPlan | null, files: OutputSet | null, mappingsFile?: string,
+): Promise<number> {
   const trace = traceFromConfig(cfg);
   const interrupts = scheduleOnly ? null : catchInterrupts();
   const bar = progressBar(!scheduleOnly && cfg.output.progress && !cfg.output.json, scheduleOnly ? 'simulate' : 'train + simulate', 'batches');
@@ -75,7 +91,7 @@ export async function runSimulation(argv: RunArgs, scheduleOnly: boolean): Promi
     if (resume) process.stderr.write(`rbnn-sim: resuming ${ck.resumeFile} (${describePosition(resume.state.next)})\n`);
     try {
       result = await simulateRun(cfg, {
-        scheduleOnly, progress: bar.update, trace, mappings: argv.mappings !== undefined,
+        scheduleOnly, progress: bar.update, trace, mappings: mappingsFile !== undefined,
         ...(resume ? { resume: { state: resume.state, simulator: resume.simulator as SimulatorState } } : {}),
         ...(ck?.dir ? { onCheckpoint: (state, simulator) => { writeCheckpoint(ck.dir!, makeCheckpoint(cfg, 'run', state, simulator)); } } : {}),
         ...(interrupts ? { shouldStop: interrupts.requested } : {}),
@@ -90,19 +106,22 @@ export async function runSimulation(argv: RunArgs, scheduleOnly: boolean): Promi
       throw e;
     }
     if (result.stopped) {
-      stoppedRun(cfg, plan!, result.report, result.stopped);
+      stoppedRun(cfg, plan!, result.report, result.stopped, files);
       return interrupts!.exitCode();
     }
     const out = trace?.usesStdout ? process.stderr : process.stdout;
     out.write(cfg.output.json ? formatReportJson(result.report) : formatReportText(result.report));
-    if (cfg.output.dir) {
-      const files = fileError(() => writeReportFiles(cfg.output.dir!, result.report), `report files in ${cfg.output.dir}`);
-      process.stderr.write(`report: ${files.join(', ')}\n`);
+    if (files) {
+      for (const [name, text] of reportFiles(result.report)) files.write(name, text);
+      process.stderr.write(`report: ${files.commit().join(', ')}\n`);
     }
-    if (argv.mappings !== undefined) {
+    if (mappingsFile !== undefined) {
       const text = formatMappings(result.mappings ?? [], cfg.hardware.policy.objective);
-      fileError(() => { mkdirSync(dirname(argv.mappings!), { recursive: true }); writeFileAtomic(argv.mappings!, text); }, `mappings to ${argv.mappings}`);
-      process.stderr.write(`mappings: ${argv.mappings}\n`);
+      writing(`the mappings file ${mappingsFile}`, () => {
+        makeDirs(dirname(mappingsFile));
+        writeFileAtomic(mappingsFile, text);
+      });
+      process.stderr.write(`mappings: ${mappingsFile}\n`);
     }
     return 0;
   } finally {
@@ -111,18 +130,14 @@ export async function runSimulation(argv: RunArgs, scheduleOnly: boolean): Promi
 }
 
 /** After a stop: the checkpoint, and the partial report (marked "incomplete": true) on stdout and in --out. */
-function stoppedRun(cfg: Config, plan: CheckpointPlan, report: SimReport, stopped: StoppedRun): void {
+function stoppedRun(cfg: Config, plan: CheckpointPlan, report: SimReport, stopped: StoppedRun, files: OutputSet | null): void {
   const where = describePosition(stopped.state.next);
   const file = plan.dir ? writeCheckpoint(plan.dir, makeCheckpoint(cfg, 'run', stopped.state, stopped.simulator)) : null;
   const partial = { incomplete: true, stoppedAt: stopped.state.next, checkpoint: file, ...report } as SimReport;
   process.stdout.write(cfg.output.json ? formatReportJson(partial) : `INCOMPLETE: stopped at ${where}\n\n${formatReportText(partial)}`);
-  if (cfg.output.dir) {
-    const dir = cfg.output.dir;
-    fileError(() => {
-      mkdirSync(dir, { recursive: true });
-      writeFileAtomic(join(dir, 'report.json'), formatReportJson(partial));
-      writeFileAtomic(join(dir, 'report.md'), formatReportMarkdown(partial, `rbnn-sim report (INCOMPLETE: stopped at ${where})`));
-    }, `report files in ${dir}`);
+  if (files) {
+    for (const [name, text] of reportFiles(partial, `rbnn-sim report (INCOMPLETE: stopped at ${where})`)) files.write(name, text);
+    files.commit();
   }
   process.stderr.write(file
     ? `rbnn-sim: stopped at ${where}; checkpoint ${file}; continue with: rbnn-sim run --resume ${plan.dir} and the same configuration flags\n`

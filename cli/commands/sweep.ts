@@ -6,15 +6,16 @@
 import type { Argv, CommandModule } from 'yargs';
 import os from 'node:os';
 import { resolve } from 'node:path';
-import { UserError, isUserError } from '../../config/errors.js';
-import { describeFsError } from '../../trainer/checkpoint.js';
-import type { SweepResult } from '../../experiments/sweep/runner.js';
+import { UserError } from '../../config/errors.js';
 import { fileError } from '../options.js';
 import { specFromArgs, type SweepArgs } from '../sweep/args.js';
 import type { SweepSpec } from '../../experiments/sweep/spec.js';
+import type { Shard } from '../../experiments/sweep/points.js';
 import { RunStore, defaultCacheDir } from '../../experiments/run-store.js';
-import { writeSweepOutputs } from '../../experiments/sweep/outputs.js';
+import { openSweepOutputs, writeSweepOutputs } from '../../experiments/sweep/outputs.js';
 import { mergeSlurmSweep, readSpecFile, submitSweep } from '../../experiments/slurm/sweep.js';
+import { checkOutputDir } from '../../io/location.js';
+import type { OutputSet } from '../../io/output-set.js';
 import {
   checkSlurmOnly, printStatus, reportSubmission, resolveShard, sbatchFromArgs, thisCommand, withSlurmOptions, type SlurmArgs,
 } from '../slurm-options.js';
@@ -81,10 +82,16 @@ export const sweepCommand: CommandModule<object, Args> = {
       return;
     }
     if (argv.slurmMerge !== undefined) {
-      const result = mergeSlurmSweep(argv.slurmMerge);
-      const files = await writeOutputs(argv.slurmMerge, result, argv.plots !== false);
-      process.stdout.write(terminalTable(result));
-      process.stderr.write(`merge: ${result.rows.length} points from every shard; wrote ${files.join(', ')}\n`);
+      // The merged files go into the run folder: checked and locked before the shards are read.
+      const outputs = openSweepOutputs(argv.slurmMerge, 'rbnn-sim sweep --slurm-merge');
+      try {
+        const result = mergeSlurmSweep(argv.slurmMerge);
+        const files = await writeSweepOutputs(outputs, result, { plots: argv.plots !== false, warn });
+        process.stdout.write(terminalTable(result));
+        process.stderr.write(`merge: ${result.rows.length} points from every shard; wrote ${files.join(', ')}\n`);
+      } finally {
+        outputs.abort();
+      }
       return;
     }
     checkSlurmOnly(argv);
@@ -94,6 +101,8 @@ export const sweepCommand: CommandModule<object, Args> = {
     if (argv.slurm) {
       if (argv.out === undefined) throw new UserError('--slurm needs --out DIR (the scripts, logs, shards and merged outputs go there)');
       if (argv.shard !== undefined) throw new UserError('--slurm runs every shard; --shard is for one task of an array');
+      checkOutputDir(argv.out, 'the Slurm scripts');
+      if (cacheDir !== null && !spec.scheduleOnly) checkOutputDir(cacheDir, 'the training cache');
       const sub = fileError(() => submitSweep(spec, {
         out: argv.out!, ...(argv.shards !== undefined ? { shards: argv.shards } : {}), cacheDir, rbnnSim: thisCommand(),
         plots: argv.plots !== false, sbatch: sbatchFromArgs(argv), dryRun: argv.dryRun === true,
@@ -105,23 +114,13 @@ export const sweepCommand: CommandModule<object, Args> = {
     if (shard && shard.count > 1 && argv.out === undefined) throw new UserError(`--shard ${argv.shard ?? 'auto (in a Slurm array job)'} needs --out (merge the shards' folders with rbnn-sim merge)`);
     if (argv.workers !== undefined && (!Number.isInteger(argv.workers) || argv.workers < 1)) throw new UserError(`--workers: expected a whole number >= 1, got ${argv.workers}`);
     const quiet = argv.quiet === true;
-    const cache = new RunStore(cacheDir, (msg) => process.stderr.write(`rbnn-sim: ${msg}\n`));
-    const bar = progressBar(!quiet && !argv.json, 'sweep');
-    let out: Awaited<ReturnType<typeof runSweep>>;
+    // Every output location is checked (and the output folder locked) before any work.
+    if (cacheDir !== null && !spec.scheduleOnly) checkOutputDir(cacheDir, 'the training cache');
+    const outputs = argv.out !== undefined ? openSweepOutputs(argv.out, 'rbnn-sim sweep') : null;
     try {
-      out = await runSweep(spec, { ...(shard ? { shard } : {}), workers: argv.workers ?? os.availableParallelism(), store: cache, progress: bar.update });
+      await sweepInto(argv, spec, shard, cacheDir, quiet, outputs);
     } finally {
-      bar.stop();
-    }
-    const { result, stats } = out;
-    process.stdout.write(argv.json ? `${JSON.stringify(result, null, 1)}\n` : terminalTable(result));
-    if (argv.out !== undefined) {
-      const files = await writeOutputs(argv.out, result, argv.plots !== false);
-      if (!quiet) process.stderr.write(`sweep: wrote ${files.join(', ')}\n`);
-    }
-    if (!quiet) {
-      const tr = spec.scheduleOnly ? 'schedule-only' : `${stats.trainings} training run${stats.trainings === 1 ? '' : 's'} (${stats.trained} trained, ${stats.cacheHits} from the cache${cacheDir ? '' : ', no cache'})`;
-      process.stderr.write(`sweep: ${stats.points} points${shard && shard.count > 1 ? ` (shard ${shard.index}/${shard.count} of ${result.totalPoints})` : ''}, ${tr}, ${stats.threads > 0 ? `${stats.threads} worker threads` : 'in this process'}, ${(stats.wallMs / 1000).toFixed(2)} s\n`);
+      outputs?.abort();
     }
   },
 };
@@ -137,12 +136,29 @@ function specOnly(argv: Args): SweepSpec {
   return readSpecFile(argv.spec!);
 }
 
-/** The sweep's files; a file-system error is one line naming the folder. */
-async function writeOutputs(dir: string, result: SweepResult, plots: boolean): Promise<string[]> {
+async function sweepInto(
+  argv: Args, spec: SweepSpec, shard: Shard | undefined, cacheDir: string | null, quiet: boolean, outputs: OutputSet | null,
+): Promise<void> {
+  const store = new RunStore(cacheDir, (msg) => process.stderr.write(`rbnn-sim: ${msg}\n`));
+  const bar = progressBar(!quiet && !argv.json, 'sweep');
+  let out: Awaited<ReturnType<typeof runSweep>>;
   try {
-    return await writeSweepOutputs(dir, result, { plots });
-  } catch (e) {
-    if (isUserError(e) || !(e as NodeJS.ErrnoException).code) throw e;
-    throw new UserError(`cannot write the sweep's outputs into ${dir}: ${describeFsError(e)}`);
+    out = await runSweep(spec, { ...(shard ? { shard } : {}), workers: argv.workers ?? os.availableParallelism(), store, progress: bar.update });
+  } finally {
+    bar.stop();
+  }
+  const { result, stats } = out;
+  process.stdout.write(argv.json ? `${JSON.stringify(result, null, 1)}\n` : terminalTable(result));
+  if (outputs) {
+    const files = await writeSweepOutputs(outputs, result, { plots: argv.plots !== false, warn });
+    if (!quiet) process.stderr.write(`sweep: wrote ${files.join(', ')}\n`);
+  }
+  if (!quiet) {
+    const tr = spec.scheduleOnly ? 'schedule-only' : `${stats.trainings} training run${stats.trainings === 1 ? '' : 's'} (${stats.trained} trained, ${stats.cacheHits} from the cache${cacheDir ? '' : ', no cache'})`;
+    process.stderr.write(`sweep: ${stats.points} points${shard && shard.count > 1 ? ` (shard ${shard.index}/${shard.count} of ${result.totalPoints})` : ''}, ${tr}, ${stats.threads > 0 ? `${stats.threads} worker threads` : 'in this process'}, ${(stats.wallMs / 1000).toFixed(2)} s\n`);
   }
 }
+
+const warn = (m: string): void => {
+  process.stderr.write(`rbnn-sim: ${m}\n`);
+};

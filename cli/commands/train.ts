@@ -8,6 +8,8 @@ import type { TrainResult } from '../../model/results.js';
 import { makeCheckpoint, writeCheckpoint } from '../../trainer/checkpoint.js';
 import { describePosition, planCheckpoints, withCheckpointOptions, type CheckpointArgs } from '../checkpointing.js';
 import { catchInterrupts } from '../interrupt.js';
+import { OutputSet } from '../../io/output-set.js';
+import type { Config } from '../../config/schema.js';
 
 type TrainArgs = ConfigArgs & CheckpointArgs;
 
@@ -22,39 +24,49 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
     const cfg = configFromArgs(argv);
     checkTrainingFits(cfg);
     const plan = planCheckpoints(argv, cfg, 'train');
-    const resume = plan.resume;
-    if (resume) process.stderr.write(`rbnn-sim: resuming ${plan.resumeFile} (${describePosition(resume.state.next)})\n`);
-    const interrupts = catchInterrupts();
-    const bar = progressBar(cfg.output.progress && !cfg.output.json, 'train', 'batches');
-    let result: TrainResult;
+    // --out holds this run's checkpoints: locked for the run, so that two trainings never share it.
+    const held = cfg.output.dir ? OutputSet.open(cfg.output.dir, { what: 'checkpoints', command: 'rbnn-sim train' }) : null;
     try {
-      const { network: _network, ...r } = await train(cfg, {
-        progress: bar.update,
-        shouldStop: interrupts.requested,
-        ...(resume ? { resume: resume.state } : {}),
-        ...(plan.dir ? { onCheckpoint: (state) => { writeCheckpoint(plan.dir!, makeCheckpoint(cfg, 'train', state)); } } : {}),
-      });
-      result = r;
-    } catch (e) {
-      if (!(e instanceof TrainingStopped)) throw e;
-      bar.stop();
-      // The checkpoint, then the partial result (marked "incomplete": true) on stdout.
-      const where = describePosition(e.state.next);
-      const file = plan.dir ? writeCheckpoint(plan.dir, makeCheckpoint(cfg, 'train', e.state)) : null;
-      const p = { ...e.partial, checkpoint: file };
-      process.stdout.write(cfg.output.json ? JSON.stringify(p, null, 2) + '\n' : formatPartial(p, where) + '\n');
-      process.stderr.write(file
-        ? `rbnn-sim: stopped at ${where}; checkpoint ${file}; continue with: rbnn-sim train --resume ${plan.dir} and the same configuration flags\n`
-        : 'rbnn-sim: stopped; no checkpoint was written (give --checkpoint DIR or --out DIR to be able to resume)\n');
-      process.exitCode = interrupts.exitCode();
-      return;
+      await trainWith(cfg, plan);
     } finally {
-      bar.stop();
-      interrupts.dispose();
+      held?.abort();
     }
-    process.stdout.write(cfg.output.json ? JSON.stringify(result, null, 2) + '\n' : formatTrainResult(result) + '\n');
   },
 };
+
+async function trainWith(cfg: Config, plan: ReturnType<typeof planCheckpoints>): Promise<void> {
+  const resume = plan.resume;
+  if (resume) process.stderr.write(`rbnn-sim: resuming ${plan.resumeFile} (${describePosition(resume.state.next)})\n`);
+  const interrupts = catchInterrupts();
+  const bar = progressBar(cfg.output.progress && !cfg.output.json, 'train', 'batches');
+  let result: TrainResult;
+  try {
+    const { network: _network, ...r } = await train(cfg, {
+      progress: bar.update,
+      shouldStop: interrupts.requested,
+      ...(resume ? { resume: resume.state } : {}),
+      ...(plan.dir ? { onCheckpoint: (state) => { writeCheckpoint(plan.dir!, makeCheckpoint(cfg, 'train', state)); } } : {}),
+    });
+    result = r;
+  } catch (e) {
+    if (!(e instanceof TrainingStopped)) throw e;
+    bar.stop();
+    // The checkpoint, then the partial result (marked "incomplete": true) on stdout.
+    const where = describePosition(e.state.next);
+    const file = plan.dir ? writeCheckpoint(plan.dir, makeCheckpoint(cfg, 'train', e.state)) : null;
+    const p = { ...e.partial, checkpoint: file };
+    process.stdout.write(cfg.output.json ? JSON.stringify(p, null, 2) + '\n' : formatPartial(p, where) + '\n');
+    process.stderr.write(file
+      ? `rbnn-sim: stopped at ${where}; checkpoint ${file}; continue with: rbnn-sim train --resume ${plan.dir} and the same configuration flags\n`
+      : 'rbnn-sim: stopped; no checkpoint was written (give --checkpoint DIR or --out DIR to be able to resume)\n');
+    process.exitCode = interrupts.exitCode();
+    return;
+  } finally {
+    bar.stop();
+    interrupts.dispose();
+  }
+  process.stdout.write(cfg.output.json ? JSON.stringify(result, null, 2) + '\n' : formatTrainResult(result) + '\n');
+}
 
 function formatPartial(p: { schedule: TrainResult['schedule']; dims: number[]; bits: number; iterations: TrainResult['iterations'] }, where: string): string {
   const head = `INCOMPLETE: stopped at ${where}`;

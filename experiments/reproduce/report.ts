@@ -1,32 +1,43 @@
 /**
  * Writing a reproduction: results.json (every number), figure4.svg, and the Markdown report
- * (docs/REPRODUCTION.md by default). Each file goes through a temporary file and a rename; the
- * Markdown is written last, so a report never points at files that are missing.
+ * (docs/REPRODUCTION.md by default). results.json and figure4.svg are one output set of the
+ * assets folder (io/output-set.ts: both or neither); the Markdown (io/atomic-file.ts) is written
+ * last, so a report never points at files that are missing.
  */
-import { join, relative, dirname } from 'node:path';
+import { relative, dirname } from 'node:path';
 import { formatQuantity } from '../../config/units.js';
 import type { ReproductionResult, RowResult } from './reproduce.js';
 import type { CostPoint } from './costs.js';
 import { SIMILAR_PP, byteSize } from './claims.js';
 import { renderFigure } from './figure.js';
-import { writeAtomic } from './runs.js';
+import { writeFileAtomic } from '../../io/atomic-file.js';
+import { makeDirs } from '../../io/dirs.js';
+import { writing } from '../../io/fs-error.js';
+import { OutputSet } from '../../io/output-set.js';
 
-export async function writeReproduction(r: ReproductionResult, out: string, assets: string): Promise<string[]> {
-  const files: string[] = [];
-  const json = join(assets, 'results.json');
-  writeAtomic(json, JSON.stringify(r, null, 1) + '\n');
-  files.push(json);
-  const svg = await renderFigure(r);
-  const figure = join(assets, 'figure4.svg');
-  if (svg !== null) {
-    writeAtomic(figure, svg);
-    files.push(figure);
-  } else {
-    process.stderr.write('rbnn-sim: vega / vega-lite are not installed: no figure4.svg written\n');
+export async function writeReproduction(r: ReproductionResult, out: string, to: string | OutputSet): Promise<string[]> {
+  // The assets folder's files are staged and committed together (io/output-set.ts), then the Markdown.
+  const set = typeof to === 'string' ? OutputSet.open(to, { what: 'reproduction files', command: 'rbnn-sim reproduce' }) : to;
+  try {
+    set.write('results.json', JSON.stringify(r, null, 1) + '\n');
+    let svg: string | null = null;
+    try {
+      svg = await renderFigure(r);
+      if (svg === null) process.stderr.write('rbnn-sim: vega / vega-lite are not installed: no figure4.svg written\n');
+    } catch (e) {
+      process.stderr.write(`rbnn-sim: warning: figure4.svg not drawn (${String((e as Error)?.message ?? e).split('\n')[0]})\n`);
+    }
+    if (svg !== null) set.write('figure4.svg', svg);
+    const files = set.commit();
+    const md = reproductionMarkdown(r, { assets: relative(dirname(out), set.dir) || '.', figure: svg !== null });
+    writing(`the reproduction report ${out}`, () => {
+      makeDirs(dirname(out));
+      writeFileAtomic(out, md);
+    });
+    return [out, ...files];
+  } finally {
+    set.abort();
   }
-  writeAtomic(out, reproductionMarkdown(r, { assets: relative(dirname(out), assets) || '.', figure: svg !== null }));
-  files.unshift(out);
-  return files;
 }
 
 // ---------------------------------------------------------------------------------------------

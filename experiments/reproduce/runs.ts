@@ -4,8 +4,7 @@
  * this module reads the run cache of older versions (one runs.json per reproduction) so that
  * committed runs are not trained again.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { Config } from '../../config/schema.js';
 import type { TrainResult } from '../../model/results.js';
@@ -52,12 +51,4 @@ export class LegacyRuns {
 function legacyConfigHash(cfg: Config): string {
   const data = { ...cfg.data, dir: cfg.data.dir ?? null };
   return createHash('sha256').update(JSON.stringify({ model: cfg.model, training: cfg.training, data, code: codeVersion() })).digest('hex').slice(0, 16);
-}
-
-/** Writes through a temporary file and a rename, so a reader never sees half a file. */
-export function writeAtomic(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
 }

@@ -4,10 +4,11 @@
  * Slurm's client commands are found on PATH (SBATCH, SQUEUE, SCONTROL override them).
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../config/errors.js';
-import { writeFileAtomic } from '../../sim/report-format.js';
+import { writeFileAtomic } from '../../io/atomic-file.js';
+import { makeDirs } from '../../io/dirs.js';
 import {
   checkSbatchOptions,
   jobName,
@@ -102,9 +103,9 @@ export function submitArray(plan: ArrayPlan, opts: { dryRun: boolean }): Submitt
   if (!Number.isInteger(plan.tasks) || plan.tasks < 1)
     throw new UserError(`expected at least one array task, got ${plan.tasks}`);
   const sd = slurmDir(plan.dir);
-  mkdirSync(join(sd, 'logs'), { recursive: true });
+  makeDirs(join(sd, 'logs'));
   rmSync(stateDir(plan.dir), { recursive: true, force: true });
-  mkdirSync(stateDir(plan.dir), { recursive: true });
+  makeDirs(stateDir(plan.dir));
   for (let i = 1; i <= plan.tasks; i++) rmSync(taskLog(plan.dir, i), { force: true });
   rmSync(mergeLog(plan.dir), { force: true });
   const tScript = taskScript(plan.dir, plan.what);

@@ -10,10 +10,11 @@
  *
  * and submits them (experiments/slurm/submit.ts).
  */
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UserError } from '../../config/errors.js';
-import { writeFileAtomic } from '../../sim/report-format.js';
+import { writeFileAtomic } from '../../io/atomic-file.js';
+import { makeDirs } from '../../io/dirs.js';
 import { mergeResults, readSweepResult } from '../sweep/merge.js';
 import { expandPoints, pointConfig } from '../sweep/points.js';
 import type { SweepResult } from '../sweep/runner.js';
@@ -111,7 +112,7 @@ export function submitSweep(spec: SweepSpec, o: SlurmSweepOptions): Submitted & 
   };
   // Shard results of an earlier submission into this folder must not be taken for this one's.
   for (let i = 1; i <= Math.max(shards, 1); i++) rmSync(join(shardDir(dir, i), 'sweep.json'), { force: true });
-  mkdirSync(slurmDir(dir), { recursive: true });
+  makeDirs(slurmDir(dir));
   writeFileAtomic(specFile, `${JSON.stringify(spec, null, 1)}\n`);
   const sub = submitArray(plan, { dryRun: o.dryRun });
   return { ...sub, files: [specFile, ...sub.files], shards, points };

@@ -6,10 +6,11 @@
  * and its holder touches it every `heartbeatMs` while producing, so a claim is stale, and taken
  * over, when its holder is dead (same host, no such pid) or its file has not been touched for
  * `staleMs` (another host: killed, or its node lost). Entries themselves are written by their
- * store atomically (temporary file + rename), so a process killed mid-write leaves no entry.
+ * store atomically (io/atomic-file.ts), so a process killed mid-write leaves no entry.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import { isAlive } from '../../io/lock.js';
 
 export interface ClaimOptions {
   /** How often a waiting process looks again (ms). */
@@ -55,18 +56,9 @@ function readHolder(file: string): Holder | null {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Whether the claim in `file` (read as `h`, null: unreadable) is stale. */
 function isStale(file: string, h: Holder | null, staleMs: number): boolean {
-  if (h && h.host === os.hostname()) return !alive(h.pid);
+  if (h && h.host === os.hostname()) return !isAlive(h.pid);
   try {
     return Date.now() - fs.statSync(file).mtimeMs > staleMs;
   } catch {

@@ -6,13 +6,12 @@
  *   summary.md   tables per workload, the Pareto front, storage budgets, the plots
  *   *.svg        the plots (experiments/sweep/plots.ts)
  *
- * Everything is computed first and each file written through a temporary file and a rename, so
- * an interrupted sweep leaves no half-written file; plots of an earlier sweep in the same folder
- * that this one does not draw are removed (so the folder never mixes two sweeps).
+ * The files go into an output set (io/output-set.ts), opened by the command before any work:
+ * all of them or none; plots of an earlier sweep in the same folder that this one does not draw
+ * are removed (so the folder never mixes two sweeps). A plot that fails to render is left out
+ * with a warning: a plot never costs the sweep its data files.
  */
-import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { writeFileAtomic } from '../../sim/report-format.js';
+import { OutputSet } from '../../io/output-set.js';
 import { RESULT_FILE } from './merge.js';
 import { renderSvg, sweepPlots, type Plot } from './plots.js';
 import { toCsv } from './row.js';
@@ -32,26 +31,40 @@ function plotTitle(res: SweepResult): string {
 
 export interface WriteOptions {
   plots?: boolean;
+  /** Where warnings go (a plot that could not be drawn). */
+  warn?: (message: string) => void;
 }
 
-/** Writes the sweep's files into `dir`; returns their paths. */
-export async function writeSweepOutputs(dir: string, res: SweepResult, opts: WriteOptions = {}): Promise<string[]> {
+/** Writes the sweep's files into the output set (or a folder) and commits it; returns their paths. */
+export async function writeSweepOutputs(to: OutputSet | string, res: SweepResult, opts: WriteOptions = {}): Promise<string[]> {
+  const out = typeof to === 'string' ? openSweepOutputs(to, 'rbnn-sim sweep') : to;
+  try {
+    return await writeInto(out, res, opts);
+  } finally {
+    out.abort();
+  }
+}
+
+/** The output set of a sweep's folder: checked, created and locked (call before any work). */
+export function openSweepOutputs(dir: string, command: string): OutputSet {
+  return OutputSet.open(dir, { what: 'sweep outputs', command });
+}
+
+async function writeInto(out: OutputSet, res: SweepResult, opts: WriteOptions): Promise<string[]> {
   const paths = res.rows.length ? Object.keys(res.rows[0]!.values) : res.spec.axes.map((a) => a.path);
-  const plots: Plot[] = opts.plots === false ? [] : sweepPlots(res.rows, plotTitle(res));
-  const svgs = await Promise.all(plots.map((p) => renderSvg(p.spec)));
+  const wanted: Plot[] = opts.plots === false ? [] : sweepPlots(res.rows, plotTitle(res));
+  const rendered = await Promise.all(wanted.map((p) => renderSvg(p.spec).then((svg) => svg, (e: unknown) => {
+    opts.warn?.(`warning: plot ${p.file} not drawn (${String((e as Error)?.message ?? e).split('\n')[0]}); the data files are complete`);
+    return null;
+  })));
+  const plots = wanted.filter((_, i) => rendered[i] !== null);
   const files: Array<[string, string]> = [
     [RESULT_FILE, `${JSON.stringify(res, null, 1)}\n`],
     [CSV_FILE, toCsv(res.rows, paths)],
     [SUMMARY_FILE, summaryMarkdown(res, plots)],
-    ...plots.map((p, i): [string, string] => [p.file, svgs[i]!]),
+    ...plots.map((p): [string, string] => [p.file, rendered[wanted.indexOf(p)]!]),
   ];
-  mkdirSync(dir, { recursive: true });
-  const written: string[] = [];
-  for (const [name, text] of files) {
-    const file = join(dir, name);
-    writeFileAtomic(file, text);
-    written.push(file);
-  }
-  for (const name of PLOT_FILES) if (!plots.some((p) => p.file === name)) rmSync(join(dir, name), { force: true });
-  return written;
+  for (const [name, text] of files) out.write(name, text);
+  for (const name of PLOT_FILES) if (!plots.some((p) => p.file === name)) out.remove(name);
+  return out.commit();
 }

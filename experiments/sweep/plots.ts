@@ -11,6 +11,7 @@
  * schedule-only). Each plot is a pure function of the rows, so a merged sweep draws the same SVG.
  */
 import type { SweepRow } from './row.js';
+import { extent, isLogPlottable, leftOutNote, logDomain, logTicks } from './plot-axes.js';
 
 const KiB = 8 * 1024;
 const MiB = 8 * 1024 * 1024;
@@ -55,49 +56,26 @@ function pathsOf(rows: readonly SweepRow[]): string[] {
   return rows.length ? Object.keys(rows[0]!.values) : [];
 }
 
-/** Ticks for a log axis over [lo, hi]: powers of two (sizes) or 1-2-5 decades. */
-function logTicks(lo: number, hi: number, base2: boolean): number[] {
-  const out: number[] = [];
-  if (base2) {
-    for (let x = 2 ** Math.floor(Math.log2(lo)); x <= hi * 1.0001; x *= 2) if (x >= lo * 0.9999) out.push(x);
-    return out;
-  }
-  for (let d = Math.floor(Math.log10(lo)); d <= Math.ceil(Math.log10(hi)); d++) {
-    for (const m of [1, 2, 5]) {
-      const x = m * 10 ** d;
-      if (x >= lo * 0.9999 && x <= hi * 1.0001) out.push(Number(x.toPrecision(3)));
-    }
-  }
-  return out;
-}
-
-function extent(xs: number[]): [number, number] {
-  return [Math.min(...xs), Math.max(...xs)];
-}
-
-/** Domain of a log axis with a little room on both sides. */
-function logDomain(xs: number[], pad = 1.25): [number, number] {
-  const [lo, hi] = extent(xs);
-  return [lo / pad, hi * pad];
-}
-
 /** The plots the rows support. */
 export function sweepPlots(rows: readonly SweepRow[], title: string): Plot[] {
-  const plots: Plot[] = [];
+  const plots: Array<Plot | null> = [];
   const paths = pathsOf(rows);
   const srams = new Set(rows.map((r) => r.sramBits));
   const manySeries = new Set(rows.map((r) => seriesOf(r, paths))).size > 12;
   if (srams.size >= 2) plots.push(energyVsSram(rows, paths, title, manySeries), dramVsSram(rows, paths, title, manySeries));
-  const trained = rows.filter((r) => r.testError !== null);
+  const trained = rows.filter((r) => r.testError !== null && Number.isFinite(r.testError));
   if (trained.length > 0) plots.push(errorVsStorage(trained, title), pareto(trained, paths, title, manySeries));
-  return plots;
+  // A plot with nothing a log axis can show is not drawn.
+  return plots.filter((p): p is Plot => p !== null);
 }
 
-function energyVsSram(rows: readonly SweepRow[], paths: readonly string[], title: string, byFamily: boolean): Plot {
-  const data = rows.map((r) => ({
+function energyVsSram(rows: readonly SweepRow[], paths: readonly string[], title: string, byFamily: boolean): Plot | null {
+  const all = rows.map((r) => ({
     series: byFamily ? FAMILY_NAME[r.family] : seriesOf(r, paths), sram: r.sramBits / KiB, energy: r.energyJ,
     placement: r.onChip ? 'all on chip' : 'spills to DRAM', workload: r.workload,
   }));
+  const data = all.filter((d) => isLogPlottable(d.energy) && isLogPlottable(d.sram));
+  if (data.length === 0) return null;
   const kib = data.map((d) => d.sram);
   const x = { field: 'sram', type: 'quantitative', scale: { type: 'log', base: 2, domain: logDomain(kib, 1.1) }, axis: { title: 'SRAM capacity (KiB, log scale)', values: logTicks(...extent(kib), true), format: 'd', labelFlush: false } };
   const yd = logDomain(data.map((d) => d.energy), 1.3);
@@ -107,7 +85,7 @@ function energyVsSram(rows: readonly SweepRow[], paths: readonly string[], title
     title: 'Energy per training run vs SRAM capacity',
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-      title: { text: 'Energy per training run vs SRAM capacity', subtitle: `${title}; filled dot: weights and working set all on chip` },
+      title: { text: 'Energy per training run vs SRAM capacity', subtitle: `${title}; filled dot: weights and working set all on chip${leftOutNote(all.length, data.length, 'energy')}` },
       width: 620, height: 380, config: CONFIG,
       data: { values: data },
       layer: [
@@ -118,13 +96,14 @@ function energyVsSram(rows: readonly SweepRow[], paths: readonly string[], title
   };
 }
 
-function dramVsSram(rows: readonly SweepRow[], paths: readonly string[], title: string, byFamily: boolean): Plot {
-  const most = Math.max(...rows.map((r) => Math.max(r.dramReadBytes, r.dramWriteBytes)));
+function dramVsSram(rows: readonly SweepRow[], paths: readonly string[], title: string, byFamily: boolean): Plot | null {
+  const most = rows.reduce((m, r) => Math.max(m, r.dramReadBytes, r.dramWriteBytes), 0);
   const [unit, per] = most * 8 >= 10 * GiB ? ['GiB', GiB] : ['MiB', MiB];
   const data = rows.flatMap((r) => [
     { series: byFamily ? FAMILY_NAME[r.family] : seriesOf(r, paths), workload: r.workload, sram: r.sramBits / KiB, direction: 'read', mib: r.dramReadBytes * 8 / per },
     { series: byFamily ? FAMILY_NAME[r.family] : seriesOf(r, paths), workload: r.workload, sram: r.sramBits / KiB, direction: 'written', mib: r.dramWriteBytes * 8 / per },
-  ]).filter((d) => d.mib > 0);
+  ]).filter((d) => isLogPlottable(d.mib) && isLogPlottable(d.sram));
+  if (data.length === 0) return null;
   const kib = data.map((d) => d.sram);
   const x = { field: 'sram', type: 'quantitative', scale: { type: 'log', base: 2, domain: logDomain(kib, 1.1) }, axis: { title: 'SRAM capacity (KiB, log scale)', values: logTicks(...extent(kib), true), format: 'd' } };
   const yd = logDomain(data.map((d) => d.mib));
@@ -160,10 +139,11 @@ export function paretoFront<T>(xs: readonly T[], x: (t: T) => number, y: (t: T) 
   return front;
 }
 
-function errorVsStorage(rows: readonly SweepRow[], title: string): Plot {
+function errorVsStorage(rows: readonly SweepRow[], title: string): Plot | null {
   // One dot per training run (rows sharing a run share its error and storage).
   const seen = new Set<string>();
-  const runs = rows.filter((r) => !seen.has(r.trainingId) && seen.add(r.trainingId));
+  const runs = rows.filter((r) => isLogPlottable(r.weightStorageBits) && !seen.has(r.trainingId) && seen.add(r.trainingId));
+  if (runs.length === 0) return null;
   // Label side: the second point of a family at the same storage gets its label on the other side.
   const seenAt = new Map<string, number>();
   const data = [...runs].sort((a, b) => a.testError! - b.testError!).map((r) => {
@@ -200,9 +180,11 @@ function errorVsStorage(rows: readonly SweepRow[], title: string): Plot {
   };
 }
 
-function pareto(rows: readonly SweepRow[], paths: readonly string[], title: string, byFamily: boolean): Plot {
+function pareto(rows: readonly SweepRow[], paths: readonly string[], title: string, byFamily: boolean): Plot | null {
   const oneSram = new Set(rows.map((r) => r.sramBits)).size === 1;
-  const data = rows.map((r) => ({ series: byFamily ? FAMILY_NAME[r.family] : seriesOf(r, paths), energy: r.energyJ, error: 100 * r.testError!, label: oneSram ? shortName(r) : `${shortName(r)} @ ${sramText(r)}` }));
+  const all = rows.map((r) => ({ series: byFamily ? FAMILY_NAME[r.family] : seriesOf(r, paths), energy: r.energyJ, error: 100 * r.testError!, label: oneSram ? shortName(r) : `${shortName(r)} @ ${sramText(r)}` }));
+  const data = all.filter((d) => isLogPlottable(d.energy));
+  if (data.length === 0) return null;
   const front = paretoFront(data, (d) => d.energy, (d) => d.error);
   const x = { field: 'energy', type: 'quantitative', scale: { type: 'log', domain: logDomain(data.map((d) => d.energy)) }, axis: { title: 'Energy per training run (J, log scale)', values: logTicks(...logDomain(data.map((d) => d.energy)), false), format: '~g' } };
   const y = { field: 'error', type: 'quantitative', scale: { zero: false, nice: false, padding: 24 }, axis: { title: 'Test error (%)' } };
@@ -211,7 +193,7 @@ function pareto(rows: readonly SweepRow[], paths: readonly string[], title: stri
     title: 'Pareto front: test error vs energy',
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-      title: { text: 'Test error vs energy per training run, with the Pareto front', subtitle: `${title}; black line and labels: points no other point beats on both` },
+      title: { text: 'Test error vs energy per training run, with the Pareto front', subtitle: `${title}; black line and labels: points no other point beats on both${leftOutNote(all.length, data.length, 'energy')}` },
       width: 620, height: 380, config: CONFIG,
       layer: [
         { data: { values: data }, mark: { type: 'point', size: 60, filled: true, opacity: 0.75 }, encoding: { x, y, color: seriesColor(byFamily, 'Workload') } },

@@ -9,6 +9,8 @@
 import os from 'node:os';
 import type { Config } from '../../config/schema.js';
 import { trainingKey, trainingMaterial, type RunStore } from '../run-store.js';
+import { checkModelFitsData, MNIST_SHAPE } from '../../config/data-shape.js';
+import { checkFiniteResult } from '../../sim/finite.js';
 import { checkShard, expandPoints, pointConfig, shardPoints, type Point, type Shard } from './points.js';
 import { inProcessExecutor, poolExecutor, type Executor } from '../pool.js';
 import type { SweepRow } from './row.js';
@@ -62,6 +64,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions): Promise<{ res
   const t0 = performance.now();
   const all = expandPoints(spec);
   const items = all.map((point) => ({ point, cfg: pointConfig(point) }));
+  if (!spec.scheduleOnly) for (const it of items) checkModelFitsData(it.cfg, MNIST_SHAPE, `point "${it.point.id}"`);
   const ids = new Map(items.map(({ point, cfg }) => [point.index, trainingId(cfg)]));
   const shard = opts.shard ?? { index: 1, count: 1 };
   checkShard(shard);
@@ -152,6 +155,8 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions): Promise<{ res
     await exec.close();
   }
   rows.sort((a, b) => a.index - b.index);
+  const cfgOf = new Map(items.map((it) => [it.point.index, it.cfg]));
+  for (const r of rows) checkFiniteResult(r, `point ${r.index} (${r.workload})`, cfgOf.get(r.index));
   const result: SweepResult = {
     kind: 'rbnn-sim.sweep', version: 1, spec, specHash: specHash(spec),
     shard: shard.count > 1 ? shard : null, totalPoints: all.length, rows,

@@ -6,7 +6,8 @@
  */
 import { RunStore, defaultCacheDir } from '../run-store.js';
 import { defineSweep, type SweepDefinition } from './define.js';
-import { writeSweepOutputs } from './outputs.js';
+import { checkOutputDir } from '../../io/location.js';
+import { openSweepOutputs, writeSweepOutputs } from './outputs.js';
 import type { Shard } from './points.js';
 import { runSweep, type SweepProgress, type SweepResult, type SweepStats } from './runner.js';
 import type { SweepSpec } from './spec.js';
@@ -40,12 +41,20 @@ function isSpec(x: SweepDefinition | SweepSpec): x is SweepSpec {
 
 export async function sweep(what: SweepDefinition | SweepSpec, opts: SweepOptions = {}): Promise<SweepOutcome> {
   const spec = isSpec(what) ? what : defineSweep(what);
-  const store = new RunStore(opts.store === undefined ? defaultCacheDir() : opts.store, opts.warn);
-  const { result, stats } = await runSweep(spec, {
-    store, workers: opts.workers ?? 1,
-    ...(opts.shard ? { shard: opts.shard } : {}),
-    ...(opts.progress ? { progress: opts.progress } : {}),
-  });
-  const files = opts.out !== undefined ? await writeSweepOutputs(opts.out, result, { plots: opts.plots !== false }) : [];
-  return { result, stats, files };
+  const storeDir = opts.store === undefined ? defaultCacheDir() : opts.store;
+  // Output locations are checked (and the output folder locked) before any work (io/).
+  if (storeDir !== null && !spec.scheduleOnly) checkOutputDir(storeDir, 'the run store');
+  const outputs = opts.out !== undefined ? openSweepOutputs(opts.out, 'sweep()') : null;
+  try {
+    const { result, stats } = await runSweep(spec, {
+      store: new RunStore(storeDir, opts.warn), workers: opts.workers ?? 1,
+      ...(opts.shard ? { shard: opts.shard } : {}),
+      ...(opts.progress ? { progress: opts.progress } : {}),
+    });
+    const write = { plots: opts.plots !== false, ...(opts.warn ? { warn: opts.warn } : {}) };
+    const files = outputs ? await writeSweepOutputs(outputs, result, write) : [];
+    return { result, stats, files };
+  } finally {
+    outputs?.abort();
+  }
 }

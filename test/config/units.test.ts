@@ -206,7 +206,8 @@ describe('formatQuantity', () => {
     expect(formatQuantity(1.2e9, 'Hz')).toBe('1.2 GHz');
     expect(formatQuantity(1e-5, 's')).toBe('10 us');
     expect(formatQuantity(0, 's')).toBe('0 s');
-    expect(formatQuantity(123456.789, 'J', 3)).toBe('123000 J');
+    expect(formatQuantity(123456.789, 'J', 3)).toBe('123 kJ');
+    expect(formatQuantity(1_280_000, 'J')).toBe('1.28 MJ'); // SI prefixes up to the largest (issue 17)
     expect(formatQuantity(1.23456e-9, 'J', 3)).toBe('1.23 nJ');
     expect(formatQuantity(9.9996e-10, 'J', 3)).toBe('1 nJ');
     for (const [v, d, text] of [[1e-9, 'J', '1 nJ'], [1e-3, 's', '1 ms'], [1e-6, 'W', '1 uW'], [1e-12, 'J', '1 pJ'], [1e9, 'Hz', '1 GHz']] as const) {

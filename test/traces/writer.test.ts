@@ -132,11 +132,14 @@ describe('gzip', () => {
 
   it('by flag, and an empty trace is a valid gzip file', () => {
     const dir = tempDir();
-    const o = openOutput({ file: path.join(dir, 'h.bin'), gzip: true });
+    // gzip under a name not ending in .gz is refused (readers would take it for text; issue 13)
+    expect(() => openOutput({ file: path.join(dir, 'h.bin'), gzip: true })).toThrow(/name it .*h\.bin\.gz$/);
+    expect(fs.readdirSync(dir)).toEqual([]);
+    const o = openOutput({ file: path.join(dir, 'h.bin.gz'), gzip: true });
     o.write(Buffer.from('hello '));
     o.write(Buffer.from('world\n'));
     o.close();
-    expect(zlib.gunzipSync(fs.readFileSync(path.join(dir, 'h.bin'))).toString()).toBe('hello world\n');
+    expect(zlib.gunzipSync(fs.readFileSync(path.join(dir, 'h.bin.gz'))).toString()).toBe('hello world\n');
     const e = openOutput({ file: path.join(dir, 'i.gz') });
     e.close();
     expect(zlib.gunzipSync(fs.readFileSync(path.join(dir, 'i.gz'))).length).toBe(0);
