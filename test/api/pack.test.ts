@@ -46,7 +46,7 @@ describe('the installed package runs the scripts of docs/API.md', () => {
   it('ships the library, its types and the CLI, not the tests or benchmarks', () => {
     const pkg = join(app, 'node_modules', 'rbnn-sim');
     for (const f of ['dist/index.js', 'dist/index.d.ts', 'bin/rbnn-sim.js', 'configs/presets/R2.yaml']) expect(existsSync(join(pkg, f)), f).toBe(true);
-    expect(readdirSync(join(pkg, 'dist')).sort()).toEqual(['cli', 'config', 'experiments', 'index.d.ts', 'index.js', 'model', 'sim', 'traces', 'trainer']);
+    expect(readdirSync(join(pkg, 'dist')).sort()).toEqual(['cli', 'config', 'experiments', 'index.d.ts', 'index.js', 'io', 'model', 'sim', 'traces', 'trainer']);
   });
 
   it('an SRAM sweep', () => {

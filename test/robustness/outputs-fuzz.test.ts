@@ -204,7 +204,10 @@ describe('generated configurations with extreme magnitudes, every command', () =
 
 const ZERO_ENERGIES = ['hardware.sram.readEnergy', 'hardware.sram.writeEnergy', 'hardware.dram.readEnergyPerBit',
   'hardware.dram.writeEnergyPerBit', 'hardware.mac.stepEnergy', 'hardware.dram.activationEnergy',
-  'hardware.sram.leakageLowLeakage', 'hardware.sram.leakageHighPerformance'].flatMap((k) => ['--set', `${k}=0`]);
+  'hardware.sram.leakageLowLeakage', 'hardware.sram.leakageHighPerformance', 'hardware.sram.wireEnergy',
+  'hardware.buffer.readEnergy', 'hardware.buffer.writeEnergy'].flatMap((k) => ['--set', `${k}=0`])
+  // The device model's energies come from datasheet currents: the per-bit model is the one whose energies are settings.
+  .concat(['--set', 'hardware.dram.model=per-bit']);
 const R2_SWEEP = ['sweep', '--schedule-only', '--presets', 'R2', '--sram', '64KiB,128KiB', '--no-cache', '-j', '1', '-q'];
 
 describe('the crash cases of issue 17', () => {

@@ -40,6 +40,6 @@ describe('--mappings FILE', () => {
     const r = await runCli('simulate', '--schedule-only', '--mappings', path.join(dir, 'afile', 'map.txt'), ...ARGS);
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
-    expect(r.err).toMatch(/^rbnn-sim: cannot write mappings in .*afile: it is a file, not a folder\n$/);
+    expect(r.err).toMatch(/^rbnn-sim: cannot write the mappings file .*afile\/map\.txt: a part of the path is a file, not a folder\n$/);
   });
 });
