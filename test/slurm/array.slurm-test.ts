@@ -170,7 +170,7 @@ describe('sweep --slurm on a real Slurm', () => {
     expect(r.err).not.toMatch(/shard [124]\/4/);
     const mergeJob = r.out.trim().split(/\s+/)[1]!;
     expect(jobState(mergeJob)).not.toBe('COMPLETED');
-    expect(readFileSync(log, 'utf8')).toMatch(/rbnn-sim: cannot write the sweep's outputs into .*shards\/3: /);
+    expect(readFileSync(log, 'utf8')).toMatch(/rbnn-sim: cannot write sweep outputs in .*shards\/3: /);
     expect(existsSync(join(dir, 'sweep.json'))).toBe(false);
 
     const st = await runCli('sweep', '--slurm-status', dir);
