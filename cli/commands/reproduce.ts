@@ -12,6 +12,9 @@ import { table } from '../table.js';
 import { parseRows, ROW_IDS } from '../reproduce/rows.js';
 import { reproduce, type ReproductionResult } from '../reproduce/reproduce.js';
 import { writeReproduction } from '../reproduce/report.js';
+import {
+  checkPaperProtocol, learningRatesFrom, DEFAULT_CAP, DEFAULT_PAPER_DECAY, DEFAULT_PATIENCE, type PaperProtocol,
+} from '../reproduce/protocol.js';
 
 export interface ReproduceArgs {
   seeds: string;
@@ -26,6 +29,11 @@ export interface ReproduceArgs {
   fresh?: boolean;
   json?: boolean;
   quiet?: boolean;
+  protocol: string;
+  cap: number;
+  patience: number;
+  lrDecay?: number;
+  lrFrom?: string;
 }
 
 export const FULL_LR_GRID = '1,2,3,5,8,13,21';
@@ -48,6 +56,11 @@ export const reproduceCommand: CommandModule<object, ReproduceArgs> = {
     .option('fresh', { type: 'boolean', describe: 'ignore the run cache (runs.json) and train everything again' })
     .option('json', { type: 'boolean', describe: 'print the results JSON instead of the summary' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'no per-run lines on standard error' })
+    .option('protocol', { type: 'string', default: 'equal-epochs', requiresArg: true, describe: 'equal-epochs: every row the same total epochs (x --budget); paper: every training to convergence (--cap, --patience), early stopping on validation' })
+    .option('cap', { type: 'number', default: DEFAULT_CAP, requiresArg: true, describe: '--protocol paper: epochs at most per training (RBNN: per iteration)' })
+    .option('patience', { type: 'number', default: DEFAULT_PATIENCE, requiresArg: true, describe: '--protocol paper: stop a training after this many epochs without validation improvement' })
+    .option('lr-decay', { type: 'number', requiresArg: true, describe: `--protocol paper: learning-rate decay per epoch (default 0.8^(1/5) = ${DEFAULT_PAPER_DECAY.toFixed(4)})` })
+    .option('lr-from', { type: 'string', requiresArg: true, describe: 'take each row\'s learning rate from these results.json (comma-separated, first holding the row wins) instead of the --lr grid' })
     .example('$0 reproduce --seeds 1,2,3 --jobs 2', 'the full reproduction, 54 trainings (about 30 min on 2 cores), docs/REPRODUCTION.md')
     .example('$0 reproduce --quick', 'a CI-sized check of every row in well under a minute')
     .epilog('An interrupted reproduction continues from runs.json; --fresh starts over.')) as unknown as Argv<ReproduceArgs>,
@@ -69,13 +82,26 @@ export const reproduceCommand: CommandModule<object, ReproduceArgs> = {
       return bits;
     });
     const sets = argv.set === undefined ? [] : [argv.set].flat();
+    if (argv.protocol !== 'equal-epochs' && argv.protocol !== 'paper') {
+      throw new UserError(`--protocol: expected equal-epochs or paper, got ${JSON.stringify(argv.protocol)}`);
+    }
+    let paper: PaperProtocol | undefined;
+    if (argv.protocol === 'paper') {
+      paper = { cap: argv.cap, patience: argv.patience, lrDecay: argv.lrDecay ?? DEFAULT_PAPER_DECAY };
+      checkPaperProtocol(paper);
+      if (argv.budget !== 1) throw new UserError('--budget applies to --protocol equal-epochs only');
+    } else if (argv.lrDecay !== undefined) {
+      throw new UserError('--lr-decay applies to --protocol paper only (use --set training.lrDecay=...)');
+    }
+    const lrFrom = argv.lrFrom === undefined ? [] : argv.lrFrom.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+    const rowLearningRates = lrFrom.length > 0 ? learningRatesFrom(lrFrom, rows) : undefined;
     const out = argv.out ?? (quick ? 'out/reproduce-quick/REPRODUCTION.md' : 'docs/REPRODUCTION.md');
     const assets = assetsDir(out);
-    const commandLine = canonicalCommand({ seeds, lrGrid, quick, budget: argv.budget, rows: argv.rows, jobs: argv.jobs, out, sram: argv.sram, sets, fresh: argv.fresh === true });
+    const commandLine = canonicalCommand({ seeds, lrGrid, quick, budget: argv.budget, rows: argv.rows, jobs: argv.jobs, out, sram: argv.sram, sets, fresh: argv.fresh === true, paper, lrFrom });
     const log = (s: string): void => { if (!argv.quiet) process.stderr.write(s + '\n'); };
     log(`${commandLine}\nrun cache: ${join(assets, 'runs.json')}`);
     const result = await reproduce({
-      rows, seeds, lrGrid, quick, budget: argv.budget, sets, jobs: argv.jobs, sramSizes, cacheFile: join(assets, 'runs.json'), fresh: argv.fresh === true, commandLine,
+      rows, seeds, lrGrid, quick, budget: argv.budget, sets, ...(paper ? { paper } : {}), ...(rowLearningRates ? { rowLearningRates } : {}), jobs: argv.jobs, sramSizes, cacheFile: join(assets, 'runs.json'), fresh: argv.fresh === true, commandLine,
       onRun: (e) => log(`[${e.done}/${e.total}] ${e.row} lr=${e.learningRate} seed=${e.seed}: test ${(e.result.testError * 100).toFixed(2)} %, validation ${(e.result.validationError * 100).toFixed(2)} % (${e.cached ? 'cached' : `${e.result.seconds.toFixed(0)} s`})`),
     });
     const files = await writeReproduction(result, out, assets);
@@ -97,11 +123,17 @@ function parseNumbers(text: string, flag: string, integers: boolean): number[] {
   return [...new Set(xs)];
 }
 
-function canonicalCommand(o: { seeds: number[]; lrGrid: number[]; quick: boolean; budget: number; rows: string; jobs: number; out: string; sram: string; sets: string[]; fresh: boolean }): string {
+function canonicalCommand(o: { seeds: number[]; lrGrid: number[]; quick: boolean; budget: number; rows: string; jobs: number; out: string; sram: string; sets: string[]; fresh: boolean; paper: PaperProtocol | undefined; lrFrom: string[] }): string {
   const q = (s: string): string => (/^[\w./,:=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
   const parts = ['rbnn-sim', 'reproduce'];
   if (o.quick) parts.push('--quick');
-  parts.push('--seeds', o.seeds.join(','), '--lr', o.lrGrid.join(','));
+  if (o.paper) {
+    parts.push('--protocol', 'paper', '--cap', String(o.paper.cap), '--patience', String(o.paper.patience));
+    if (o.paper.lrDecay !== DEFAULT_PAPER_DECAY) parts.push('--lr-decay', String(o.paper.lrDecay));
+  }
+  parts.push('--seeds', o.seeds.join(','));
+  if (o.lrFrom.length > 0) parts.push('--lr-from', o.lrFrom.join(','));
+  else parts.push('--lr', o.lrGrid.join(','));
   if (o.budget !== 1) parts.push('--budget', String(o.budget));
   if (o.rows !== 'all') parts.push('--rows', o.rows);
   if (o.sram !== DEFAULT_SRAM) parts.push('--sram', q(o.sram));

@@ -17,6 +17,7 @@ import { PAPER_TABLE2, type PaperRow, type RowId } from './rows.js';
 import { RunCache, inProcessTrainer, runKey, runWeight, workerPoolTrainer, configHash, type Trainer } from './runs.js';
 import { costRun, learningOps, type CostPoint, type LearningOps } from './costs.js';
 import { checkClaims, type Claim } from './claims.js';
+import { paperProtocolSets, type PaperProtocol } from './protocol.js';
 
 export interface ReproduceOptions {
   rows: RowId[];
@@ -32,6 +33,10 @@ export interface ReproduceOptions {
   budget: number;
   /** `path=value` overrides applied to every row after the preset (and the quick settings). */
   sets: string[];
+  /** The paper's protocol (cli/reproduce/protocol.ts); absent: equal epochs. */
+  paper?: PaperProtocol;
+  /** Rows whose learning rate is given (chosen on validation elsewhere): no grid for them. */
+  rowLearningRates?: Partial<Record<RowId, number>>;
   /** Trainings at once: 1 in this process, more in forked worker processes. */
   jobs: number;
   /** SRAM capacities (bits) to cost every row on; the default accelerator's is always included. */
@@ -147,10 +152,11 @@ export function budgetSets(row: RowId, quick: boolean, budget: number): string[]
 }
 
 /** The configuration of one row (its preset, quick settings, budget, the user's --set), with lr and seed. */
-export function rowConfig(row: RowId, opts: Pick<ReproduceOptions, 'quick' | 'sets' | 'budget'>, lr?: number, seed?: number): Config {
+export function rowConfig(row: RowId, opts: Pick<ReproduceOptions, 'quick' | 'sets' | 'budget' | 'paper'>, lr?: number, seed?: number): Config {
+  const protocol = opts.paper ? paperProtocolSets(row, opts.paper) : [];
   const cfg = resolveConfig({
     preset: row,
-    sets: [...(opts.quick ? quickSets(row) : []), ...budgetSets(row, opts.quick, opts.budget), ...opts.sets],
+    sets: [...(opts.quick ? quickSets(row) : []), ...budgetSets(row, opts.quick, opts.budget), ...protocol, ...opts.sets],
     overrides: { 'training.learningRate': lr, 'training.seed': seed, 'output.progress': false, 'output.json': false },
   });
   // Forked workers may run elsewhere: make a relative data folder absolute.
@@ -174,7 +180,12 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproductionRes
   for (const row of opts.rows) budgetSets(row, opts.quick, opts.budget); // refuse a fractional budget before any training
   const cache = new RunCache(opts.cacheFile, opts.fresh);
   const trainer: Trainer = opts.jobs > 1 ? workerPoolTrainer(opts.jobs) : inProcessTrainer();
-  const total = opts.rows.length * (opts.lrGrid.length + opts.seeds.length - 1);
+  if (opts.paper && opts.budget !== 1) throw new UserError('--budget applies to --protocol equal-epochs only');
+  const gridOf = (row: RowId): number[] => {
+    const given = opts.rowLearningRates?.[row];
+    return given !== undefined ? [given] : opts.lrGrid;
+  };
+  const total = opts.rows.reduce((s, row) => s + gridOf(row).length + opts.seeds.length - 1, 0);
   let done = 0;
   let trained = 0;
   let cachedRuns = 0;
@@ -206,7 +217,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproductionRes
 
   const trainRow = async (row: RowId) => {
     const first = opts.seeds[0]!;
-    const grid = await Promise.all(opts.lrGrid.map(async (lr) => ({ lr, ...(await runOne(row, lr, first)) })));
+    const grid = await Promise.all(gridOf(row).map(async (lr) => ({ lr, ...(await runOne(row, lr, first)) })));
     // The paper tuned one learning rate per network: lowest validation error wins (ties: first in the grid).
     let best = grid[0]!;
     for (const g of grid) if (g.result.validationError < best.result.validationError) best = g;
