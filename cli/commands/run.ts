@@ -20,10 +20,13 @@ import { checkTrainingFits, fileError } from '../options.js';
 import { UserError } from '../../config/errors.js';
 import type { Config } from '../../config/schema.js';
 import { mkdirSync } from 'node:fs';
+import { epochsFrom } from '../epochs-from.js';
 import { join } from 'node:path';
 
 export interface RunArgs extends ConfigArgs, TraceArgs, CheckpointArgs {
   scheduleOnly?: boolean;
+  /** simulate --schedule-only: the epochs per iteration of the trained run recorded in this file. */
+  epochsFrom?: string;
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
@@ -56,6 +59,8 @@ export async function runSimulation(argv: RunArgs, scheduleOnly: boolean): Promi
   } else if (cfg.output.dir) {
     checkWritableDir(cfg.output.dir, 'report files');
   }
+  if (argv.epochsFrom !== undefined && !scheduleOnly) throw new UserError('--epochs-from applies to --schedule-only');
+  const epochsPerIteration = argv.epochsFrom !== undefined ? epochsFrom(argv.epochsFrom, cfg) : undefined;
   const trace = traceFromConfig(cfg);
   const interrupts = scheduleOnly ? null : catchInterrupts();
   const bar = progressBar(!scheduleOnly && cfg.output.progress && !cfg.output.json, scheduleOnly ? 'simulate' : 'train + simulate', 'batches');
@@ -66,7 +71,7 @@ export async function runSimulation(argv: RunArgs, scheduleOnly: boolean): Promi
     if (resume) process.stderr.write(`rbnn-sim: resuming ${ck.resumeFile} (${describePosition(resume.state.next)})\n`);
     try {
       result = await simulateRun(cfg, {
-        scheduleOnly, progress: bar.update, trace,
+        scheduleOnly, progress: bar.update, trace, ...(epochsPerIteration ? { epochsPerIteration } : {}),
         ...(resume ? { resume: { state: resume.state, simulator: resume.simulator as SimulatorState } } : {}),
         ...(ck?.dir ? { onCheckpoint: (state, simulator) => { writeCheckpoint(ck.dir!, makeCheckpoint(cfg, 'run', state, simulator)); } } : {}),
         ...(interrupts ? { shouldStop: interrupts.requested } : {}),
