@@ -12,6 +12,7 @@ import { table } from '../table.js';
 import { parseRows, ROW_IDS } from '../reproduce/rows.js';
 import { reproduce, type ReproductionResult } from '../reproduce/reproduce.js';
 import { writeReproduction } from '../reproduce/report.js';
+import { readComparison, writePaperProtocolReproduction } from '../reproduce/protocol-report.js';
 import {
   checkPaperProtocol, learningRatesFrom, DEFAULT_CAP, DEFAULT_PAPER_DECAY, DEFAULT_PATIENCE, type PaperProtocol,
 } from '../reproduce/protocol.js';
@@ -34,6 +35,7 @@ export interface ReproduceArgs {
   patience: number;
   lrDecay?: number;
   lrFrom?: string;
+  compare?: string;
 }
 
 export const FULL_LR_GRID = '1,2,3,5,8,13,21';
@@ -60,6 +62,7 @@ export const reproduceCommand: CommandModule<object, ReproduceArgs> = {
     .option('cap', { type: 'number', default: DEFAULT_CAP, requiresArg: true, describe: '--protocol paper: epochs at most per training (RBNN: per iteration)' })
     .option('patience', { type: 'number', default: DEFAULT_PATIENCE, requiresArg: true, describe: '--protocol paper: stop a training after this many epochs without validation improvement' })
     .option('lr-decay', { type: 'number', requiresArg: true, describe: `--protocol paper: learning-rate decay per epoch (default 0.8^(1/5) = ${DEFAULT_PAPER_DECAY.toFixed(4)})` })
+    .option('compare', { type: 'string', requiresArg: true, describe: '--protocol paper: the equal-epochs results.json to set beside it (verdicts under both protocols)' })
     .option('lr-from', { type: 'string', requiresArg: true, describe: 'take each row\'s learning rate from these results.json (comma-separated, first holding the row wins) instead of the --lr grid' })
     .example('$0 reproduce --seeds 1,2,3 --jobs 2', 'the full reproduction, 54 trainings (about 30 min on 2 cores), docs/REPRODUCTION.md')
     .example('$0 reproduce --quick', 'a CI-sized check of every row in well under a minute')
@@ -95,16 +98,18 @@ export const reproduceCommand: CommandModule<object, ReproduceArgs> = {
     }
     const lrFrom = argv.lrFrom === undefined ? [] : argv.lrFrom.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
     const rowLearningRates = lrFrom.length > 0 ? learningRatesFrom(lrFrom, rows) : undefined;
+    if (argv.compare !== undefined && !paper) throw new UserError('--compare applies to --protocol paper only');
+    const compare = argv.compare !== undefined ? { file: argv.compare, result: readComparison(argv.compare) } : null;
     const out = argv.out ?? (quick ? 'out/reproduce-quick/REPRODUCTION.md' : 'docs/REPRODUCTION.md');
     const assets = assetsDir(out);
-    const commandLine = canonicalCommand({ seeds, lrGrid, quick, budget: argv.budget, rows: argv.rows, jobs: argv.jobs, out, sram: argv.sram, sets, fresh: argv.fresh === true, paper, lrFrom });
+    const commandLine = canonicalCommand({ seeds, lrGrid, quick, budget: argv.budget, rows: argv.rows, jobs: argv.jobs, out, sram: argv.sram, sets, fresh: argv.fresh === true, paper, lrFrom, compare: argv.compare });
     const log = (s: string): void => { if (!argv.quiet) process.stderr.write(s + '\n'); };
     log(`${commandLine}\nrun cache: ${join(assets, 'runs.json')}`);
     const result = await reproduce({
       rows, seeds, lrGrid, quick, budget: argv.budget, sets, ...(paper ? { paper } : {}), ...(rowLearningRates ? { rowLearningRates } : {}), jobs: argv.jobs, sramSizes, cacheFile: join(assets, 'runs.json'), fresh: argv.fresh === true, commandLine,
       onRun: (e) => log(`[${e.done}/${e.total}] ${e.row} lr=${e.learningRate} seed=${e.seed}: test ${(e.result.testError * 100).toFixed(2)} %, validation ${(e.result.validationError * 100).toFixed(2)} % (${e.cached ? 'cached' : `${e.result.seconds.toFixed(0)} s`})`),
     });
-    const files = await writeReproduction(result, out, assets);
+    const files = paper ? await writePaperProtocolReproduction(result, out, assets, compare) : await writeReproduction(result, out, assets);
     log(`wrote ${files.join(', ')}`);
     process.stdout.write(argv.json ? JSON.stringify(result, null, 2) + '\n' : summary(result) + '\n');
   },
@@ -123,7 +128,7 @@ function parseNumbers(text: string, flag: string, integers: boolean): number[] {
   return [...new Set(xs)];
 }
 
-function canonicalCommand(o: { seeds: number[]; lrGrid: number[]; quick: boolean; budget: number; rows: string; jobs: number; out: string; sram: string; sets: string[]; fresh: boolean; paper: PaperProtocol | undefined; lrFrom: string[] }): string {
+function canonicalCommand(o: { seeds: number[]; lrGrid: number[]; quick: boolean; budget: number; rows: string; jobs: number; out: string; sram: string; sets: string[]; fresh: boolean; paper: PaperProtocol | undefined; lrFrom: string[]; compare: string | undefined }): string {
   const q = (s: string): string => (/^[\w./,:=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
   const parts = ['rbnn-sim', 'reproduce'];
   if (o.quick) parts.push('--quick');
@@ -134,6 +139,7 @@ function canonicalCommand(o: { seeds: number[]; lrGrid: number[]; quick: boolean
   parts.push('--seeds', o.seeds.join(','));
   if (o.lrFrom.length > 0) parts.push('--lr-from', o.lrFrom.join(','));
   else parts.push('--lr', o.lrGrid.join(','));
+  if (o.compare !== undefined) parts.push('--compare', q(o.compare));
   if (o.budget !== 1) parts.push('--budget', String(o.budget));
   if (o.rows !== 'all') parts.push('--rows', o.rows);
   if (o.sram !== DEFAULT_SRAM) parts.push('--sram', q(o.sram));

@@ -18,6 +18,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { UserError } from '../../config/errors.js';
+import type { Config } from '../../config/schema.js';
+import type { TrainResult } from '../../model/results.js';
+import { costRun, type CostPoint } from './costs.js';
 import { PAPER_TABLE2, ROW_IDS, type RowId } from './rows.js';
 
 export type ProtocolName = 'equal-epochs' | 'paper';
@@ -84,4 +87,32 @@ export function learningRatesFrom(files: string[], rows: readonly RowId[]): Part
   const missing = rows.filter((r) => out[r] === undefined);
   if (missing.length > 0) throw new UserError(`--lr-from: no learning rate for ${missing.join(', ')} in ${files.join(', ')}`);
   return out;
+}
+
+/** The mean of numeric cost fields over runs; where things are placed comes from the first. */
+export function meanCost(points: CostPoint[]): CostPoint {
+  const first = points[0]!;
+  const mean = (f: (c: CostPoint) => number): number => points.reduce((s, c) => s + f(c), 0) / points.length;
+  const perSample = points.every((c) => c.energyPerTrainingSample !== null) ? mean((c) => c.energyPerTrainingSample!) : null;
+  return {
+    ...first,
+    energy: mean((c) => c.energy), dynamicEnergy: mean((c) => c.dynamicEnergy), leakageEnergy: mean((c) => c.leakageEnergy),
+    energyPerTrainingSample: perSample,
+    energySram: mean((c) => c.energySram), energyDram: mean((c) => c.energyDram), energyMac: mean((c) => c.energyMac),
+    dramReadBytes: mean((c) => c.dramReadBytes), dramWriteBytes: mean((c) => c.dramWriteBytes),
+    cycles: mean((c) => c.cycles), seconds: mean((c) => c.seconds), macSteps: mean((c) => c.macSteps),
+  };
+}
+
+/**
+ * Under the paper protocol a row's runs stop at different epochs: each seed's run is costed with
+ * the epochs per iteration it used (the schedule enumerator given them emits that run's stream),
+ * and the row's cost is the mean over its seeds.
+ */
+export async function costConvergedRuns(
+  cfg: Config, runs: TrainResult[], sramBits: number, frozen: 'recompute' | 'cache',
+): Promise<{ mean: CostPoint; perRun: CostPoint[] }> {
+  const perRun: CostPoint[] = [];
+  for (const r of runs) perRun.push(await costRun(cfg, sramBits, frozen, r.iterations.map((i) => i.epochsRun)));
+  return { mean: meanCost(perRun), perRun };
 }

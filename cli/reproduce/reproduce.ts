@@ -17,7 +17,7 @@ import { PAPER_TABLE2, type PaperRow, type RowId } from './rows.js';
 import { RunCache, inProcessTrainer, runKey, runWeight, workerPoolTrainer, configHash, type Trainer } from './runs.js';
 import { costRun, learningOps, type CostPoint, type LearningOps } from './costs.js';
 import { checkClaims, type Claim } from './claims.js';
-import { paperProtocolSets, type PaperProtocol } from './protocol.js';
+import { costConvergedRuns, paperProtocolSets, type PaperProtocol } from './protocol.js';
 
 export interface ReproduceOptions {
   rows: RowId[];
@@ -69,6 +69,8 @@ export interface SeedResult {
   seconds: number;
   cached: boolean;
   key: string;
+  /** --protocol paper: this run's cost (default SRAM, recompute), with the epochs it used. */
+  cost?: CostPoint;
 }
 
 export interface RowResult {
@@ -90,7 +92,7 @@ export interface RowResult {
   /** Whether every seed ended with the same iterations, bits/weight and storage. */
   structureConsistent: boolean;
   epochs: number;
-  /** Epochs in all (RBNN: per iteration x iterations). */
+  /** Epochs in all (RBNN: per iteration x iterations; --protocol paper: the mean over seeds of the epochs run). */
   totalEpochs: number;
   batch: number;
   lrDecay: number;
@@ -117,6 +119,10 @@ export interface ReproductionResult {
   generatedAt: string;
   quick: boolean;
   budget: number;
+  /** --protocol paper's settings; absent: equal epochs. */
+  paper?: PaperProtocol;
+  /** Learning rates taken from earlier results (--lr-from) instead of a grid. */
+  rowLearningRates?: Partial<Record<RowId, number>>;
   seeds: number[];
   lrGrid: number[];
   sets: string[];
@@ -256,12 +262,18 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproductionRes
     for (let j = 0; j < k; j++) iterationTestError.push(stats(tr.seeds.map((s) => s.result.iterations[j]?.testError ?? NaN)).mean);
 
     const costs: CostPoint[] = [];
+    const runs = tr.seeds.map((s) => s.result);
     for (const sram of sramSizes) {
-      costs.push(await costRun(cfg, sram, 'recompute'));
-      costs.push(await costRun(cfg, sram, 'cache'));
+      for (const frozen of ['recompute', 'cache'] as const) {
+        if (!opts.paper) { costs.push(await costRun(cfg, sram, frozen)); continue; }
+        // Runs stop at different epochs: each is costed with the epochs it used.
+        const c = await costConvergedRuns(cfg, runs, sram, frozen);
+        costs.push(c.mean);
+        if (sram === defaultSram && frozen === 'recompute') c.perRun.forEach((p, j) => { seeds[j]!.cost = p; });
+      }
     }
     let paperRecipeCost: CostPoint | null = null;
-    if (!opts.quick) {
+    if (!opts.quick && !opts.paper) {
       const pc = resolveConfig({ preset: `${id},paper`, sets: opts.sets, overrides: { 'output.progress': false } });
       paperRecipeCost = await costRun(pc, defaultSram, 'recompute');
     }
@@ -271,7 +283,9 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproductionRes
       bitsPerWeight: r0.bitsPerWeight, bitsPerWeightFraction: k === 1 ? String(n) : `${n}/${k}`,
       weights: r0.weights, storageBits: r0.storageBits, storageKiB: r0.storageBits / 8 / 1024,
       structureConsistent: consistent,
-      epochs: cfg.training.epochs, totalEpochs: cfg.training.epochs * (r0.schedule === 'rbnn' ? k : 1), batch: cfg.training.batch,
+      epochs: cfg.training.epochs,
+      totalEpochs: opts.paper ? stats(runs.map((x) => x.iterations.reduce((s, it) => s + it.epochsRun, 0))).mean : cfg.training.epochs * (r0.schedule === 'rbnn' ? k : 1),
+      batch: cfg.training.batch,
       lrDecay: cfg.training.lrDecay, outputGain: cfg.training.outputGain,
       learningRate: tr.best.lr,
       lrGrid: tr.grid.map((x) => ({ learningRate: x.lr, validationError: x.result.validationError, testError: x.result.testError, seed: opts.seeds[0]! })),
@@ -279,7 +293,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproductionRes
       testError: stats(seeds.map((s) => s.testError)),
       validationError: stats(seeds.map((s) => s.validationError)),
       iterationTestError,
-      learningOps: learningOps(cfg),
+      learningOps: learningOps(cfg, opts.paper ? r0.iterations.map((it) => it.epochsRun) : undefined),
       costs, paperRecipeCost,
       configHash: configHash(rowConfig(id, opts)),
     });
@@ -291,7 +305,9 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproductionRes
     kind: 'rbnn-sim.reproduction', version: 1,
     commandLine: opts.commandLine,
     generatedAt: new Date().toISOString(),
-    quick: opts.quick, budget: opts.budget, seeds: opts.seeds, lrGrid: opts.lrGrid, sets: opts.sets,
+    quick: opts.quick, budget: opts.budget,
+    ...(opts.paper ? { paper: opts.paper } : {}), ...(opts.rowLearningRates ? { rowLearningRates: opts.rowLearningRates } : {}),
+    seeds: opts.seeds, lrGrid: opts.lrGrid, sets: opts.sets,
     defaultSramBits: defaultSram, sramSizes,
     hardware: {
       clockHz: def.hardware.clock, sramBanks: def.hardware.sram.banks, macLanes: def.hardware.mac.lanes,
