@@ -127,6 +127,8 @@ function takeHeaviest(queue: Pending[]): Pending | undefined {
 export function inProcessTrainer(): Trainer {
   const queue: Pending[] = [];
   let busy = false;
+  // close() stops the run in progress at its next batch, as the worker pool's close ends its workers.
+  const stop = new AbortController();
   const pump = async (): Promise<void> => {
     if (busy) return;
     busy = true;
@@ -134,7 +136,7 @@ export function inProcessTrainer(): Trainer {
       for (let p = takeHeaviest(queue); p; p = takeHeaviest(queue)) {
         try {
           const { train } = await import('../../trainer/train.js');
-          const { network: _network, ...result } = await train(p.cfg);
+          const { network: _network, ...result } = await train(p.cfg, { signal: stop.signal });
           p.resolve(result);
         } catch (e) {
           p.reject(e instanceof Error ? e : new Error(String(e)));
@@ -150,7 +152,11 @@ export function inProcessTrainer(): Trainer {
       // Start on a later tick so that runs submitted together are ordered by weight.
       setImmediate(() => { void pump(); });
     }),
-    close: () => {},
+    // A stopped reproduction trains no more: queued runs are dropped, the one in progress stops.
+    close: () => {
+      stop.abort();
+      for (const p of queue.splice(0)) p.reject(new Error('reproduction stopped'));
+    },
   };
 }
 

@@ -1,0 +1,120 @@
+/**
+ * `reproduce --protocol paper` on a tiny data subset: each row's configuration gets the cap,
+ * patience, decay and the RBNN iteration rule; learning rates come from earlier results; runs
+ * stop early and are costed with the epochs they used; a reproduction interrupted after some
+ * finished runs resumes from its run store to exactly the uninterrupted results; bad flags are
+ * refused in one line.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { reproduce, rowConfig, type ReproduceOptions, type ReproductionResult } from '../../cli/reproduce/reproduce.js';
+import { learningRatesFrom, paperProtocolSets, type PaperProtocol } from '../../cli/reproduce/protocol.js';
+import { costRun } from '../../cli/reproduce/costs.js';
+import { paperProtocolMarkdown } from '../../cli/reproduce/protocol-report.js';
+import { runCli } from '../run-cli.js';
+import { makeTempDir } from '../temp-dir.js';
+
+const dir = makeTempDir('rbnn-protocol-');
+const paper: PaperProtocol = { cap: 6, patience: 2, lrDecay: 1 };
+const sets = ['training.trainSamples=300', 'training.validationSamples=100', 'training.testSamples=100', 'training.learningRate=21'];
+
+function options(cacheFile: string, onRun?: ReproduceOptions['onRun']): ReproduceOptions {
+  return {
+    rows: ['R3', 'B3'], seeds: [1, 2], lrGrid: [21], quick: true, budget: 1, sets, paper, jobs: 1,
+    sramSizes: [], cacheFile, fresh: false, commandLine: 'test', ...(onRun ? { onRun } : {}),
+  };
+}
+
+/** What must not depend on how the reproduction was run (timings and cache flags excluded). */
+function outcome(r: ReproductionResult): unknown {
+  return {
+    claims: r.claims,
+    rows: r.rows.map((x) => ({
+      ...x, seeds: x.seeds.map(({ seconds: _s, cached: _c, ...s }) => s),
+    })),
+  };
+}
+
+describe('reproduce --protocol paper', () => {
+  it('configures every row: cap, patience, decay; the iteration rule for RBNN rows only', () => {
+    const r3 = rowConfig('R3', { quick: false, sets: [], budget: 1, paper: { cap: 150, patience: 25, lrDecay: 0.95 } });
+    expect(r3.training.epochs).toBe(150);
+    expect(r3.training.epochPatience).toBe(25);
+    expect(r3.training.lrDecay).toBe(0.95);
+    expect(r3.model.iterationPatience).toBe(1);
+    expect(r3.model.maxIterations).toBe(4);
+    const b2 = rowConfig('B2', { quick: false, sets: [], budget: 1, paper: { cap: 150, patience: 25, lrDecay: 0.95 } });
+    expect(b2.training.epochs).toBe(150);
+    expect(b2.model.iterationPatience).toBe(0);
+    expect(paperProtocolSets('B2', { cap: 3, patience: 1, lrDecay: 1 })).not.toContain('model.iterationPatience=1');
+    // Without the protocol: the presets' equal epochs, no early stopping.
+    const eq = rowConfig('R3', { quick: false, sets: [], budget: 1 });
+    expect([eq.training.epochs, eq.training.epochPatience, eq.model.iterationPatience]).toEqual([5, 0, 0]);
+  });
+
+  it('takes each row\'s learning rate from the first results.json that holds it', () => {
+    const a = join(dir, 'a.json');
+    const b = join(dir, 'b.json');
+    writeFileSync(a, JSON.stringify({ kind: 'rbnn-sim.reproduction', rows: [{ id: 'R3', learningRate: 13 }] }));
+    writeFileSync(b, JSON.stringify({ kind: 'rbnn-sim.reproduction', rows: [{ id: 'R3', learningRate: 8 }, { id: 'B2', learningRate: 2 }] }));
+    expect(learningRatesFrom([a, b], ['R3', 'B2'])).toEqual({ R3: 13, B2: 2 });
+    expect(() => learningRatesFrom([a], ['R3', 'B2'])).toThrow('--lr-from: no learning rate for B2');
+    expect(() => learningRatesFrom([join(dir, 'none.json')], ['R3'])).toThrow('does not exist');
+  });
+
+  it('stops trainings early, costs each run with the epochs it used, and resumes an interrupted reproduction exactly', async () => {
+    const whole = await reproduce(options(join(dir, 'whole', 'runs.json')));
+    const its = whole.rows.flatMap((x) => x.seeds.flatMap((s) => s.iterations));
+    expect(its.some((i) => i.epochsRun < paper.cap)).toBe(true);
+    for (const i of its) expect(i.epochsRun === paper.cap || i.epochsRun === i.bestEpoch + paper.patience).toBe(true);
+    // A seed's cost is the schedule with its epochs, not the cap's.
+    const r3 = whole.rows.find((x) => x.id === 'R3')!;
+    const s1 = r3.seeds[0]!;
+    const cfg = rowConfig('R3', options(''), 21, 1);
+    const direct = await costRun(cfg, whole.defaultSramBits, 'recompute', s1.iterations.map((i) => i.epochsRun));
+    expect(s1.cost!.energy).toBe(direct.energy);
+    const atCap = await costRun(cfg, whole.defaultSramBits, 'recompute');
+    expect(atCap.energy).toBeGreaterThan(direct.energy);
+    // The row's cost is the mean over its seeds.
+    const mean = r3.seeds.reduce((s, x) => s + x.cost!.energy, 0) / r3.seeds.length;
+    expect(r3.costs.find((c) => c.sramBits === whole.defaultSramBits && c.frozen === 'recompute')!.energy).toBeCloseTo(mean, 12);
+
+    // Interrupted after two finished runs (the store keeps them), then run again.
+    const store = join(dir, 'resumed', 'runs.json');
+    let seen = 0;
+    await expect(reproduce(options(store, () => { if (++seen === 2) throw new Error('interrupted'); }))).rejects.toThrow('interrupted');
+    // The run that was in progress stops too: nothing more reaches the store.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(Object.keys((JSON.parse(readFileSync(store, 'utf8')) as { runs: object }).runs)).toHaveLength(2);
+    const resumed = await reproduce(options(store));
+    expect(resumed.timing.runsCached).toBe(2);
+    expect(resumed.timing.runsTrained).toBe(whole.timing.runs - 2);
+    expect(outcome(resumed)).toEqual(outcome(whole));
+    // Its report: the protocol, the epochs used, the energies.
+    const md = paperProtocolMarkdown(resumed, { assets: '.', figure: false, compare: null, floatRuns: [] });
+    expect(md).toContain('**2 epochs**');
+    expect(md).toContain(`| R3 | ${s1.iterations.map((i) => `${i.bestEpoch}/${i.epochsRun}`).join(', ')} |`);
+  });
+
+  it('refuses bad protocol flags in one line, exit code 2, nothing written', async () => {
+    const out = join(dir, 'bad', 'R.md');
+    const base = ['reproduce', '--quick', '--quiet', '--rows', 'B3', '--seeds', '1', '--out', out];
+    for (const [extra, msg] of [
+      [['--protocol', 'fast'], /--protocol: expected equal-epochs or paper/],
+      [['--protocol', 'paper', '--cap', '0'], /--cap: expected a whole number/],
+      [['--protocol', 'paper', '--patience', '2.5'], /--patience: expected a whole number/],
+      [['--protocol', 'paper', '--lr-decay', '1.5'], /--lr-decay: expected a number in \(0, 1\]/],
+      [['--protocol', 'paper', '--budget', '2'], /--budget applies to --protocol equal-epochs only/],
+      [['--lr-decay', '0.9'], /--lr-decay applies to --protocol paper only/],
+      [['--compare', out], /--compare applies to --protocol paper only/],
+      [['--protocol', 'paper', '--lr-from', join(dir, 'missing.json')], /--lr-from: .* does not exist/],
+    ] as const) {
+      const r = await runCli(...base, ...extra);
+      expect(r.code, extra.join(' ')).toBe(2);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err).toMatch(msg);
+    }
+    expect(existsSync(out)).toBe(false);
+  });
+});
