@@ -17,6 +17,7 @@ import { PAPER_TABLE2, type PaperRow, type RowId } from './rows.js';
 import { RunCache, inProcessTrainer, runKey, runWeight, workerPoolTrainer, configHash, type Trainer } from './runs.js';
 import { costRun, learningOps, type CostPoint, type LearningOps } from './costs.js';
 import { checkClaims, type Claim } from './claims.js';
+import { storeOnlyTrainer } from './store-only.js';
 import { costConvergedRuns, paperProtocolSets, type PaperProtocol } from './protocol.js';
 
 export interface ReproduceOptions {
@@ -45,6 +46,8 @@ export interface ReproduceOptions {
   cacheFile: string;
   /** Ignore (and overwrite) an existing cache. */
   fresh: boolean;
+  /** Train nothing: every run from the cache, by key or by configuration (cli/reproduce/store-only.ts). */
+  storeOnly?: boolean;
   commandLine: string;
   onRun?: (e: RunEvent) => void;
 }
@@ -132,7 +135,11 @@ export interface ReproductionResult {
   samples: { train: number; validation: number; test: number };
   rows: RowResult[];
   claims: Claim[];
-  timing: { wallSeconds: number; runs: number; runsTrained: number; runsCached: number; trainingSecondsAllRuns: number; trainingSecondsThisInvocation: number };
+  timing: {
+    wallSeconds: number; runs: number; runsTrained: number; runsCached: number; trainingSecondsAllRuns: number; trainingSecondsThisInvocation: number;
+    /** --store-only: runs found by configuration only, trained by another version of trainer/ and model/. */
+    runsFromOlderCode?: number;
+  };
 }
 
 /** The quick (CI-sized) variant: a data subset, 1 epoch, hidden layers a tenth of the paper's. */
@@ -185,7 +192,9 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproductionRes
   if (!(opts.budget > 0)) throw new UserError(`--budget: expected a positive number, got ${opts.budget}`);
   for (const row of opts.rows) budgetSets(row, opts.quick, opts.budget); // refuse a fractional budget before any training
   const cache = new RunCache(opts.cacheFile, opts.fresh);
-  const trainer: Trainer = opts.jobs > 1 ? workerPoolTrainer(opts.jobs) : inProcessTrainer();
+  if (opts.storeOnly && opts.fresh) throw new UserError('--store-only and --fresh contradict each other');
+  const stored = opts.storeOnly ? storeOnlyTrainer(opts.cacheFile) : null;
+  const trainer: Trainer = stored ?? (opts.jobs > 1 ? workerPoolTrainer(opts.jobs) : inProcessTrainer());
   if (opts.paper && opts.budget !== 1) throw new UserError('--budget applies to --protocol equal-epochs only');
   const gridOf = (row: RowId): number[] => {
     const given = opts.rowLearningRates?.[row];
@@ -209,6 +218,12 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproductionRes
       cachedRuns++;
     } else {
       result = await trainer.run(cfg, runWeight(cfg));
+      if (stored) {
+        cachedRuns++;
+        done++;
+        opts.onRun?.({ row, learningRate: lr, seed, cached: true, result, done, total });
+        return { result, cached: true, key };
+      }
       trained++;
       trainingSecondsNow += result.seconds;
       cache.put({
@@ -319,6 +334,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproductionRes
     timing: {
       wallSeconds: (performance.now() - t0) / 1000,
       runs: total, runsTrained: trained, runsCached: cachedRuns,
+      ...(stored ? { runsFromOlderCode: stored.olderCode } : {}),
       trainingSecondsAllRuns: allSeconds,
       trainingSecondsThisInvocation: trainingSecondsNow,
     },

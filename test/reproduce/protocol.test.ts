@@ -97,6 +97,25 @@ describe('reproduce --protocol paper', () => {
     expect(md).toContain(`| R3 | ${s1.iterations.map((i) => `${i.bestEpoch}/${i.epochsRun}`).join(', ')} |`);
   });
 
+  it('--store-only regenerates from the store without training, also runs of an older training code', async () => {
+    const store = join(dir, 'store', 'runs.json');
+    const trained = await reproduce(options(store));
+    const again = await reproduce({ ...options(store), storeOnly: true });
+    expect([again.timing.runsTrained, again.timing.runsFromOlderCode]).toEqual([0, 0]);
+    expect(outcome(again)).toEqual(outcome(trained));
+    // As if trainer/ or model/ had changed since: no key matches any more.
+    const file = JSON.parse(readFileSync(store, 'utf8')) as { runs: Record<string, { key: string }> };
+    const renamed = Object.fromEntries(Object.values(file.runs).map((r) => [`${r.key}-old`, { ...r, key: `${r.key}-old` }]));
+    writeFileSync(store, JSON.stringify({ ...file, runs: renamed }));
+    const older = await reproduce({ ...options(store), storeOnly: true });
+    expect([older.timing.runsTrained, older.timing.runsFromOlderCode]).toEqual([0, trained.timing.runs]);
+    expect(outcome(older)).toEqual(outcome(trained));
+    expect(paperProtocolMarkdown(older, { assets: '.', figure: false, compare: null, floatRuns: [] }))
+      .toContain(`of which ${trained.timing.runs} trained by an earlier version of trainer/ and model/`);
+    // A run that is not in the store at all is an error, not a training.
+    await expect(reproduce({ ...options(store), seeds: [1, 2, 3], storeOnly: true })).rejects.toThrow(/--store-only: no run of .* seed=3/);
+  });
+
   it('refuses bad protocol flags in one line, exit code 2, nothing written', async () => {
     const out = join(dir, 'bad', 'R.md');
     const base = ['reproduce', '--quick', '--quiet', '--rows', 'B3', '--seeds', '1', '--out', out];
