@@ -14,7 +14,7 @@ import { reproduce, type ReproductionResult } from '../reproduce/reproduce.js';
 import { writeReproduction } from '../reproduce/report.js';
 import { readComparison, writePaperProtocolReproduction } from '../reproduce/protocol-report.js';
 import {
-  checkPaperProtocol, learningRatesFrom, DEFAULT_CAP, DEFAULT_PAPER_DECAY, DEFAULT_PATIENCE, type PaperProtocol,
+  checkPaperProtocol, learningRatesWithSources, DEFAULT_CAP, DEFAULT_PAPER_DECAY, DEFAULT_PATIENCE, type PaperProtocol,
 } from '../reproduce/protocol.js';
 
 export interface ReproduceArgs {
@@ -99,7 +99,9 @@ export const reproduceCommand: CommandModule<object, ReproduceArgs> = {
       throw new UserError('--lr-decay applies to --protocol paper only (use --set training.lrDecay=...)');
     }
     const lrFrom = argv.lrFrom === undefined ? [] : argv.lrFrom.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-    const rowLearningRates = lrFrom.length > 0 ? learningRatesFrom(lrFrom, rows) : undefined;
+    const sources = lrFrom.length > 0 ? learningRatesWithSources(lrFrom, rows) : undefined;
+    const rowLearningRates = sources ? Object.fromEntries(Object.entries(sources).map(([id, x]) => [id, x.learningRate])) : undefined;
+    const learningRateSources = sources ? Object.fromEntries(Object.entries(sources).map(([id, x]) => [id, { file: x.file, lrDecay: x.lrDecay }])) : undefined;
     if (argv.compare !== undefined && !paper) throw new UserError('--compare applies to --protocol paper only');
     const compare = argv.compare !== undefined ? { file: argv.compare, result: readComparison(argv.compare) } : null;
     const out = argv.out ?? (quick ? 'out/reproduce-quick/REPRODUCTION.md' : 'docs/REPRODUCTION.md');
@@ -108,7 +110,7 @@ export const reproduceCommand: CommandModule<object, ReproduceArgs> = {
     const log = (s: string): void => { if (!argv.quiet) process.stderr.write(s + '\n'); };
     log(`${commandLine}\nrun cache: ${join(assets, 'runs.json')}`);
     const result = await reproduce({
-      rows, seeds, lrGrid, quick, budget: argv.budget, sets, ...(paper ? { paper } : {}), ...(rowLearningRates ? { rowLearningRates } : {}), jobs: argv.jobs, sramSizes, cacheFile: join(assets, 'runs.json'), fresh: argv.fresh === true, storeOnly: argv.storeOnly === true, commandLine,
+      rows, seeds, lrGrid, quick, budget: argv.budget, sets, ...(paper ? { paper } : {}), ...(rowLearningRates ? { rowLearningRates } : {}), ...(learningRateSources ? { learningRateSources } : {}), jobs: argv.jobs, sramSizes, cacheFile: join(assets, 'runs.json'), fresh: argv.fresh === true, storeOnly: argv.storeOnly === true, commandLine,
       onRun: (e) => log(`[${e.done}/${e.total}] ${e.row} lr=${e.learningRate} seed=${e.seed}: test ${(e.result.testError * 100).toFixed(2)} %, validation ${(e.result.validationError * 100).toFixed(2)} % (${e.cached ? 'cached' : `${e.result.seconds.toFixed(0)} s`})`),
     });
     const files = paper ? await writePaperProtocolReproduction(result, out, assets, compare) : await writeReproduction(result, out, assets);

@@ -118,13 +118,18 @@ export function paperProtocolMarkdown(r: ReproductionResult, o: MdOptions): stri
   L.push(r.commandLine);
   L.push('```');
   L.push('');
-  L.push(`- **Protocol** (\`--protocol paper\`, cli/reproduce/protocol.ts): every training (each RBNN iteration, each conventional network) runs until its validation error has not improved for **${p.patience} epochs** (\`training.epochPatience\`; a tie with the best is no improvement) or **${p.cap} epochs** have run (\`training.epochs\`, the cap), and keeps its best-validation weights. The RBNN schedule then freezes that sub-network and starts the next; it stops adding sub-networks when an iteration's best validation error does not beat every earlier one (\`model.iterationPatience = 1\`, the paper's Figure 2 rule) or when the row's iterations are done (Table 2's k). The learning rate decays by x${Number(p.lrDecay.toFixed(4))} per epoch from the start of each training (our recipe's only way to settle; at that decay the rate is 1 % of its start after 100 epochs and 0.1 % after 150, so the cap rarely binds).`);
+  L.push(`- **Protocol** (\`--protocol paper\`, cli/reproduce/protocol.ts): every training (each RBNN iteration, each conventional network) runs until its validation error has not improved for **${p.patience} epochs** (\`training.epochPatience\`; a tie with the best is no improvement) or **${p.cap} epochs** have run (\`training.epochs\`, the cap), and keeps its best-validation weights. The RBNN schedule then freezes that sub-network and starts the next; it stops adding sub-networks when an iteration's best validation error does not beat every earlier one (\`model.iterationPatience = 1\`, the paper's Figure 2 rule) or when the row's iterations are done (Table 2's k). The learning rate decays by x${Number(p.lrDecay.toFixed(4))} per epoch from the start of each training (our recipe's only way to settle): ${p.lrDecay < 1 ? `the rate is ${(p.lrDecay ** 100 * 100).toPrecision(2)} % of its start after 100 epochs and ${(p.lrDecay ** p.cap * 100).toPrecision(2)} % at the cap` : 'a constant rate'}.`);
   const why = p.patience === DEFAULT_PATIENCE && p.lrDecay === DEFAULT_PAPER_DECAY
     ? `${p.patience} epochs covers the longest run of epochs without a new best (24, B2) in the 27 trainings of the 100-epoch reproduction (docs/REPRODUCTION-100-EPOCHS.md) at this decay.`
     : `${p.patience} epochs (set on the command line).`;
   L.push(`- **Why this patience and cap:** ${why} The paper's cap is 1000 epochs; ${p.cap === DEFAULT_CAP ? 'so is ours' : `${p.cap} fits the time we had (2 cores shared with other work)`}. ${atCap.length === 0 ? `No training of this reproduction was still improving when it reached the cap (none had its best epoch within the last ${p.patience} epochs of ${p.cap}).` : `**${atCap.length} of ${allRuns.length} trainings** had their best epoch within the last ${p.patience} epochs when they reached the cap: ${atCap.map((a) => `${a.row.id} k=${a.it.k} (${a.it.bestEpoch}/${a.it.epochsRun})`).join(', ')}; for them the cap, not convergence, ended training.`}`);
   const lrs = r.rowLearningRates;
-  L.push(`- **Learning rate and output gain:** ${lrs ? `not selected again here (a grid at this protocol did not fit the time): each row keeps the rate chosen on validation in an earlier reproduction, ${r.rows.map((x) => `${x.id} ${x.learningRate}`).join(', ')} (from \`--lr-from\`: the 100-epoch reproduction at this decay where it ran the row, else the equal-epochs one)` : `chosen per row from {${r.lrGrid.join(', ')}} by the validation error of seed ${r.seeds[0]}`}; the output gain is each row's preset's, chosen on validation (docs/TRAINING.md): ${r.rows.map((x) => `${x.id} ${x.outputGain}`).join(', ')}. Mini-batch ${r.rows[0]?.batch ?? 100}, rounding to nearest, the rest of the recipe as in docs/REPRODUCTION.md.`);
+  const src = r.learningRateSources ?? {};
+  const srcText = (x: RowResult): string => {
+    const s = src[x.id];
+    return s ? ` (chosen at decay ${Number(s.lrDecay.toFixed(4))} in ${s.file})` : '';
+  };
+  L.push(`- **Learning rate and output gain:** ${lrs ? `not selected again here (a grid at this protocol did not fit the time): each row keeps the rate chosen on validation in an earlier reproduction (\`--lr-from\`): ${r.rows.map((x) => `${x.id} ${x.learningRate}${srcText(x)}`).join(', ')}` : `chosen per row from {${r.lrGrid.join(', ')}} by the validation error of seed ${r.seeds[0]}`}; the output gain is each row's preset's, chosen on validation (docs/TRAINING.md): ${r.rows.map((x) => `${x.id} ${x.outputGain}`).join(', ')}. Mini-batch ${r.rows[0]?.batch ?? 100}, rounding to nearest, the rest of the recipe as in docs/REPRODUCTION.md.`);
   if (r.quick) L.push('- **`--quick`:** a CI-sized check (data subset, hidden layers a tenth of the paper\'s). Its errors say nothing about the paper.');
   L.push(`- **Seeds:** ${r.seeds.join(', ')}. **Data:** MNIST, ${int(r.samples.train)} / ${int(r.samples.validation)} / ${int(r.samples.test)} training / validation / test images.`);
   const older = r.timing.runsFromOlderCode ?? 0;
@@ -228,7 +233,20 @@ export function paperProtocolMarkdown(r: ReproductionResult, o: MdOptions): stri
   L.push('');
   const misses = r.rows.filter((x) => x.testError.mean - x.paper.testError > MISS_PP);
   if (misses.length === 0) L.push('None: every row is within 0.2 pp of the paper or better.');
-  else L.push(`${misses.map((x) => `${x.id} (${pp(x.testError.mean - x.paper.testError)})`).join(', ')}.`);
+  for (const x of misses) {
+    const e = eqRow(x.id);
+    const facts: string[] = [];
+    if (e) facts.push(`at equal epochs it missed by ${pp(e.testError.mean - x.paper.testError)}, so converging ${x.testError.mean < e.testError.mean ? `closed ${((e.testError.mean - x.testError.mean) * 100).toFixed(2)} pp of the gap` : 'did not help'}`);
+    const s = src[x.id];
+    if (s && Math.abs(s.lrDecay - p.lrDecay) > 1e-9) facts.push(`its learning rate (${x.learningRate}) was chosen at another schedule (decay ${Number(s.lrDecay.toFixed(4))} per epoch, ${s.file}) and not selected again at this one, so a better rate may exist`);
+    const capped = atCap.filter((a) => a.row.id === x.id).length;
+    if (capped > 0) facts.push(`${capped} of its trainings were still improving at the ${p.cap}-epoch cap`);
+    const fired = x.seeds.filter((sd) => x.model === 'rbnn' && sd.iterations.length < x.paper.iterations).length;
+    if (fired > 0) facts.push(`the iteration rule ended ${fired} of its seeds before Table 2's ${x.paper.iterations} iterations`);
+    const gapVal = x.validationError.mean - x.testError.mean;
+    facts.push(`validation ${pc(x.validationError.mean)} vs test ${pc(x.testError.mean)} (${pp(gapVal)})`);
+    L.push(`- **${x.id}** misses by ${pp(x.testError.mean - x.paper.testError)} (${pc(x.testError.mean)} vs ${pc(x.paper.testError)}): ${facts.join('; ')}.`);
+  }
   L.push('');
   if (o.floatRuns.length > 0) {
     L.push('**Float reference at the same protocol** (bench/float_reference.py: the same schedule, gains, batch, decay, cap, patience and best-validation selection in float32 numpy, without our fixed point). If float and fixed point agree, the schedule, not our arithmetic, sets the error:');

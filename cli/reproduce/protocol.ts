@@ -60,15 +60,24 @@ export function paperProtocolSets(row: RowId, p: PaperProtocol): string[] {
   return sets;
 }
 
+/** Where a row's learning rate was chosen: that reproduction's results.json and its decay per epoch. */
+export interface LearningRateSource { file: string; lrDecay: number }
+
 /**
  * The learning rate each row chose on validation in earlier reproductions: the first of `files`
  * (results.json of `rbnn-sim reproduce`) that holds the row gives it.
  */
 export function learningRatesFrom(files: string[], rows: readonly RowId[]): Partial<Record<RowId, number>> {
-  const out: Partial<Record<RowId, number>> = {};
+  return Object.fromEntries(Object.entries(learningRatesWithSources(files, rows)).map(([id, x]) => [id, x.learningRate]));
+}
+
+export function learningRatesWithSources(
+  files: string[], rows: readonly RowId[],
+): Partial<Record<RowId, LearningRateSource & { learningRate: number }>> {
+  const out: Partial<Record<RowId, LearningRateSource & { learningRate: number }>> = {};
   for (const file of files) {
     if (!existsSync(file)) throw new UserError(`--lr-from: ${file} does not exist`);
-    let parsed: { kind?: string; rows?: Array<{ id?: string; learningRate?: number }> };
+    let parsed: { kind?: string; rows?: Array<{ id?: string; learningRate?: number; lrDecay?: number }> };
     try {
       parsed = JSON.parse(readFileSync(file, 'utf8')) as typeof parsed;
     } catch (e) {
@@ -81,7 +90,7 @@ export function learningRatesFrom(files: string[], rows: readonly RowId[]): Part
       const id = r.id as RowId;
       if (!ROW_IDS.includes(id) || out[id] !== undefined) continue;
       if (typeof r.learningRate !== 'number' || !(r.learningRate > 0)) throw new UserError(`--lr-from: ${file}: row ${id} has no learning rate`);
-      out[id] = r.learningRate;
+      out[id] = { learningRate: r.learningRate, file, lrDecay: r.lrDecay ?? NaN };
     }
   }
   const missing = rows.filter((r) => out[r] === undefined);

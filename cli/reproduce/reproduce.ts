@@ -18,7 +18,7 @@ import { RunCache, inProcessTrainer, runKey, runWeight, workerPoolTrainer, confi
 import { costRun, learningOps, type CostPoint, type LearningOps } from './costs.js';
 import { checkClaims, type Claim } from './claims.js';
 import { storeOnlyTrainer } from './store-only.js';
-import { costConvergedRuns, paperProtocolSets, type PaperProtocol } from './protocol.js';
+import { costConvergedRuns, paperProtocolSets, type LearningRateSource, type PaperProtocol } from './protocol.js';
 
 export interface ReproduceOptions {
   rows: RowId[];
@@ -38,6 +38,8 @@ export interface ReproduceOptions {
   paper?: PaperProtocol;
   /** Rows whose learning rate is given (chosen on validation elsewhere): no grid for them. */
   rowLearningRates?: Partial<Record<RowId, number>>;
+  /** Where each given learning rate was chosen (for the report). */
+  learningRateSources?: Partial<Record<RowId, LearningRateSource>>;
   /** Trainings at once: 1 in this process, more in forked worker processes. */
   jobs: number;
   /** SRAM capacities (bits) to cost every row on; the default accelerator's is always included. */
@@ -124,8 +126,9 @@ export interface ReproductionResult {
   budget: number;
   /** --protocol paper's settings; absent: equal epochs. */
   paper?: PaperProtocol;
-  /** Learning rates taken from earlier results (--lr-from) instead of a grid. */
+  /** Learning rates taken from earlier results (--lr-from) instead of a grid, and where. */
   rowLearningRates?: Partial<Record<RowId, number>>;
+  learningRateSources?: Partial<Record<RowId, LearningRateSource>>;
   seeds: number[];
   lrGrid: number[];
   sets: string[];
@@ -322,6 +325,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproductionRes
     generatedAt: new Date().toISOString(),
     quick: opts.quick, budget: opts.budget,
     ...(opts.paper ? { paper: opts.paper } : {}), ...(opts.rowLearningRates ? { rowLearningRates: opts.rowLearningRates } : {}),
+    ...(opts.learningRateSources ? { learningRateSources: opts.learningRateSources } : {}),
     seeds: opts.seeds, lrGrid: opts.lrGrid, sets: opts.sets,
     defaultSramBits: defaultSram, sramSizes,
     hardware: {

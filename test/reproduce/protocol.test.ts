@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { reproduce, rowConfig, type ReproduceOptions, type ReproductionResult } from '../../cli/reproduce/reproduce.js';
-import { learningRatesFrom, paperProtocolSets, type PaperProtocol } from '../../cli/reproduce/protocol.js';
+import { learningRatesFrom, learningRatesWithSources, paperProtocolSets, type PaperProtocol } from '../../cli/reproduce/protocol.js';
 import { costRun } from '../../cli/reproduce/costs.js';
 import { paperProtocolMarkdown } from '../../cli/reproduce/protocol-report.js';
 import { runCli } from '../run-cli.js';
@@ -56,9 +56,10 @@ describe('reproduce --protocol paper', () => {
   it('takes each row\'s learning rate from the first results.json that holds it', () => {
     const a = join(dir, 'a.json');
     const b = join(dir, 'b.json');
-    writeFileSync(a, JSON.stringify({ kind: 'rbnn-sim.reproduction', rows: [{ id: 'R3', learningRate: 13 }] }));
+    writeFileSync(a, JSON.stringify({ kind: 'rbnn-sim.reproduction', rows: [{ id: 'R3', learningRate: 13, lrDecay: 0.95 }] }));
     writeFileSync(b, JSON.stringify({ kind: 'rbnn-sim.reproduction', rows: [{ id: 'R3', learningRate: 8 }, { id: 'B2', learningRate: 2 }] }));
     expect(learningRatesFrom([a, b], ['R3', 'B2'])).toEqual({ R3: 13, B2: 2 });
+    expect(learningRatesWithSources([a, b], ['R3'])).toEqual({ R3: { learningRate: 13, file: a, lrDecay: 0.95 } });
     expect(() => learningRatesFrom([a], ['R3', 'B2'])).toThrow('--lr-from: no learning rate for B2');
     expect(() => learningRatesFrom([join(dir, 'none.json')], ['R3'])).toThrow('does not exist');
   });
