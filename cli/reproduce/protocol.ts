@@ -89,8 +89,10 @@ export function learningRatesWithSources(
     for (const r of parsed.rows) {
       const id = r.id as RowId;
       if (!ROW_IDS.includes(id) || out[id] !== undefined) continue;
-      if (typeof r.learningRate !== 'number' || !(r.learningRate > 0)) throw new UserError(`--lr-from: ${file}: row ${id} has no learning rate`);
-      out[id] = { learningRate: r.learningRate, file, lrDecay: r.lrDecay ?? NaN };
+      if (typeof r.learningRate !== 'number' || !(r.learningRate > 0) || typeof r.lrDecay !== 'number') {
+        throw new UserError(`--lr-from: ${file}: row ${id} has no learning rate and decay`);
+      }
+      out[id] = { learningRate: r.learningRate, file, lrDecay: r.lrDecay };
     }
   }
   const missing = rows.filter((r) => out[r] === undefined);
