@@ -60,8 +60,9 @@ describe('reproduce --protocol paper', () => {
     writeFileSync(b, JSON.stringify({ kind: 'rbnn-sim.reproduction', rows: [{ id: 'R3', learningRate: 8, lrDecay: 0.8 }, { id: 'B2', learningRate: 2, lrDecay: 0.8 }] }));
     expect(learningRatesFrom([a, b], ['R3', 'B2'])).toEqual({ R3: 13, B2: 2 });
     expect(learningRatesWithSources([a, b], ['R3'])).toEqual({ R3: { learningRate: 13, file: a, lrDecay: 0.95 }, B2: { learningRate: 2, file: b, lrDecay: 0.8 } });
-    writeFileSync(a, JSON.stringify({ kind: 'rbnn-sim.reproduction', rows: [{ id: 'R3', learningRate: 13 }] }));
-    expect(() => learningRatesFrom([a], ['R3'])).toThrow('row R3 has no learning rate and decay');
+    const c = join(dir, 'c.json');
+    writeFileSync(c, JSON.stringify({ kind: 'rbnn-sim.reproduction', rows: [{ id: 'R3', learningRate: 13 }] }));
+    expect(() => learningRatesFrom([c], ['R3'])).toThrow('row R3 has no learning rate and decay');
     expect(() => learningRatesFrom([a], ['R3', 'B2'])).toThrow('--lr-from: no learning rate for B2');
     expect(() => learningRatesFrom([join(dir, 'none.json')], ['R3'])).toThrow('does not exist');
   });
