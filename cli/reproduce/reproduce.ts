@@ -241,11 +241,16 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproductionRes
 
   const trainRow = async (row: RowId) => {
     const first = opts.seeds[0]!;
-    const grid = await Promise.all(gridOf(row).map(async (lr) => ({ lr, ...(await runOne(row, lr, first)) })));
+    const lrs = gridOf(row);
+    // One rate, nothing to choose: the other seeds need not wait for the first.
+    const early = lrs.length === 1 ? opts.seeds.slice(1).map(async (seed) => ({ seed, ...(await runOne(row, lrs[0]!, seed)) })) : null;
+    // Awaited below unless the first seed fails; then their failure is already the row's.
+    for (const e of early ?? []) e.catch(() => {});
+    const grid = await Promise.all(lrs.map(async (lr) => ({ lr, ...(await runOne(row, lr, first)) })));
     // The paper tuned one learning rate per network: lowest validation error wins (ties: first in the grid).
     let best = grid[0]!;
     for (const g of grid) if (g.result.validationError < best.result.validationError) best = g;
-    const rest = await Promise.all(opts.seeds.slice(1).map(async (seed) => ({ seed, ...(await runOne(row, best.lr, seed)) })));
+    const rest = await Promise.all(early ?? opts.seeds.slice(1).map(async (seed) => ({ seed, ...(await runOne(row, best.lr, seed)) })));
     return { grid, best, seeds: [{ seed: first, result: best.result, cached: best.cached, key: best.key }, ...rest] };
   };
 
