@@ -270,7 +270,7 @@ export function paperProtocolMarkdown(r: ReproductionResult, o: MdOptions): stri
       if (!row || !fx || !last) continue;
       const d = fx.testError - last.test;
       const paperGap = last.test - row.paper.testError;
-      L.push(`- ${row.id} seed ${seed}: float ${pc(last.test)}, fixed point ${pc(fx.testError)} (${pp(d)} for the fixed point), paper ${pc(row.paper.testError)} (float ${pp(paperGap)}). ${Math.abs(d) <= MISS_PP
+      L.push(`- ${row.id} seed ${seed}: test error float ${pc(last.test)}, fixed point ${pc(fx.testError)} (${pp(d)} for the fixed point; validation ${pc(last.validation)} vs ${pc(fx.validationError)}), paper ${pc(row.paper.testError)} (float ${pp(paperGap)}); float used ${f.iterations.reduce((t, it) => t + it.epochsRun, 0)} epochs in all, fixed point ${fx.iterations.reduce((t, it) => t + it.epochsRun, 0)}. ${Math.abs(d) <= MISS_PP
         ? `Float and fixed point agree within 0.2 pp: our arithmetic is not what ${paperGap > MISS_PP ? 'keeps the row from the paper; the schedule and recipe in float miss it too' : 'sets the error'}.`
         : d > 0 ? 'The fixed point is more than 0.2 pp worse than float on this seed: part of the gap is our arithmetic.' : 'The fixed point is more than 0.2 pp better than float on this seed.'}`);
     }
