@@ -37,6 +37,7 @@ export interface ReproduceArgs {
   lrFrom?: string;
   compare?: string;
   storeOnly?: boolean;
+  partial?: boolean;
 }
 
 export const FULL_LR_GRID = '1,2,3,5,8,13,21';
@@ -64,6 +65,7 @@ export const reproduceCommand: CommandModule<object, ReproduceArgs> = {
     .option('patience', { type: 'number', default: DEFAULT_PATIENCE, requiresArg: true, describe: '--protocol paper: stop a training after this many epochs without validation improvement' })
     .option('lr-decay', { type: 'number', requiresArg: true, describe: `--protocol paper: learning-rate decay per epoch (default 0.8^(1/5) = ${DEFAULT_PAPER_DECAY.toFixed(4)})` })
     .option('store-only', { type: 'boolean', describe: 'train nothing: every run from the run store (also runs of an older training code with the same configuration); a missing run is an error' })
+    .option('partial', { type: 'boolean', describe: 'with --store-only: report each row with the seeds the store holds; rows with none are left out' })
     .option('compare', { type: 'string', requiresArg: true, describe: '--protocol paper: the equal-epochs results.json to set beside it (verdicts under both protocols)' })
     .option('lr-from', { type: 'string', requiresArg: true, describe: 'take each row\'s learning rate from these results.json (comma-separated, first holding the row wins) instead of the --lr grid' })
     .example('$0 reproduce --seeds 1,2,3 --jobs 2', 'the full reproduction, 54 trainings (about 30 min on 2 cores), docs/REPRODUCTION.md')
@@ -110,7 +112,7 @@ export const reproduceCommand: CommandModule<object, ReproduceArgs> = {
     const log = (s: string): void => { if (!argv.quiet) process.stderr.write(s + '\n'); };
     log(`${commandLine}\nrun cache: ${join(assets, 'runs.json')}`);
     const result = await reproduce({
-      rows, seeds, lrGrid, quick, budget: argv.budget, sets, ...(paper ? { paper } : {}), ...(rowLearningRates ? { rowLearningRates } : {}), ...(learningRateSources ? { learningRateSources } : {}), jobs: argv.jobs, sramSizes, cacheFile: join(assets, 'runs.json'), fresh: argv.fresh === true, storeOnly: argv.storeOnly === true, commandLine,
+      rows, seeds, lrGrid, quick, budget: argv.budget, sets, ...(paper ? { paper } : {}), ...(rowLearningRates ? { rowLearningRates } : {}), ...(learningRateSources ? { learningRateSources } : {}), jobs: argv.jobs, sramSizes, cacheFile: join(assets, 'runs.json'), fresh: argv.fresh === true, storeOnly: argv.storeOnly === true, partial: argv.partial === true, commandLine,
       onRun: (e) => log(`[${e.done}/${e.total}] ${e.row} lr=${e.learningRate} seed=${e.seed}: test ${(e.result.testError * 100).toFixed(2)} %, validation ${(e.result.validationError * 100).toFixed(2)} % (${e.cached ? 'cached' : `${e.result.seconds.toFixed(0)} s`})`),
     });
     const files = paper ? await writePaperProtocolReproduction(result, out, assets, compare) : await writeReproduction(result, out, assets);

@@ -131,7 +131,13 @@ export function paperProtocolMarkdown(r: ReproductionResult, o: MdOptions): stri
   };
   L.push(`- **Learning rate and output gain:** ${lrs ? `not selected again here (a grid at this protocol did not fit the time): each row keeps the rate chosen on validation in an earlier reproduction (\`--lr-from\`): ${r.rows.map((x) => `${x.id} ${x.learningRate}${srcText(x)}`).join(', ')}` : `chosen per row from {${r.lrGrid.join(', ')}} by the validation error of seed ${r.seeds[0]}`}; the output gain is each row's preset's, chosen on validation (docs/TRAINING.md): ${r.rows.map((x) => `${x.id} ${x.outputGain}`).join(', ')}. Mini-batch ${r.rows[0]?.batch ?? 100}, rounding to nearest, the rest of the recipe as in docs/REPRODUCTION.md.`);
   if (r.quick) L.push('- **`--quick`:** a CI-sized check (data subset, hidden layers a tenth of the paper\'s). Its errors say nothing about the paper.');
-  L.push(`- **Seeds:** ${r.seeds.join(', ')}. **Data:** MNIST, ${int(r.samples.train)} / ${int(r.samples.validation)} / ${int(r.samples.test)} training / validation / test images.`);
+  const short = r.rows.filter((x) => x.seeds.length < r.seeds.length);
+  const all = ['R1', 'R2', 'R3', 'B1', 'B2', 'B3'];
+  const absent = all.filter((id) => !r.rows.some((x) => x.id === id));
+  const shortText = short.length > 0 ? ` **Not every run was trained:** ${short.map((x) => `${x.id} has seed${x.seeds.length > 1 ? 's' : ''} ${x.seeds.map((s) => s.seed).join(', ')} only`).join('; ')} (the others are not in the run store; its mean and spread are over what there is).` : '';
+  const absentText = absent.length > 0 ? ` **Rows not run:** ${absent.join(', ')}.` : '';
+  L.push(`- **Seeds:** ${r.seeds.join(', ')}.${shortText}${absentText}`);
+  L.push(`- **Data:** MNIST, ${int(r.samples.train)} / ${int(r.samples.validation)} / ${int(r.samples.test)} training / validation / test images.`);
   const older = r.timing.runsFromOlderCode ?? 0;
   const olderText = older > 0 ? `, of which ${older} trained by an earlier version of trainer/ and model/ with the same configuration (\`--store-only\`)` : '';
   L.push(`- **Runs:** ${r.timing.runs} trainings (${r.timing.runsTrained} trained by this invocation, ${r.timing.runsCached} from the run store${olderText}); training time summed over all runs: ${minutes(r.timing.trainingSecondsAllRuns)} of wall time on 2 cores shared with other work. Generated ${r.generatedAt}.`);
@@ -191,7 +197,7 @@ export function paperProtocolMarkdown(r: ReproductionResult, o: MdOptions): stri
   L.push(mdTable(
     ['row', ...r.seeds.map((s) => `seed ${s}`), 'epochs in all (mean)', `equal epochs: in all`],
     r.rows.map((x) => [
-      x.id, ...x.seeds.map((s) => s.iterations.map((it) => `${it.bestEpoch}/${it.epochsRun}`).join(', ')),
+      x.id, ...bySeed(r, x, (s) => s.iterations.map((it) => `${it.bestEpoch}/${it.epochsRun}`).join(', ')),
       x.totalEpochs.toFixed(0), eqRow(x.id) ? String(eqRow(x.id)!.totalEpochs) : '-',
     ]),
   ));
@@ -218,7 +224,7 @@ export function paperProtocolMarkdown(r: ReproductionResult, o: MdOptions): stri
       const e = eqRow(x.id);
       const ec = e && eq ? defaultCost(eq, e) : undefined;
       return [
-        x.id, ...x.seeds.map((s) => (s.cost ? joules(s.cost.energy) : '-')),
+        x.id, ...bySeed(r, x, (s) => (s.cost ? joules(s.cost.energy) : '-')),
         c ? `**${joules(c.energy)}**` : '-', c ? byteSize(c.dramReadBytes + c.dramWriteBytes) : '-', c ? minutes(c.seconds) : '-',
         c?.energyPerTrainingSample != null ? joules(c.energyPerTrainingSample) : '-', ec ? joules(ec.energy) : '-',
       ];
@@ -277,6 +283,14 @@ export function paperProtocolMarkdown(r: ReproductionResult, o: MdOptions): stri
     L.push('');
   }
   return L.join('\n');
+}
+
+/** One cell per seed of the reproduction; '-' where the row lacks that seed. */
+function bySeed(r: ReproductionResult, x: RowResult, f: (s: RowResult['seeds'][number]) => string): string[] {
+  return r.seeds.map((seed) => {
+    const s = x.seeds.find((z) => z.seed === seed);
+    return s ? f(s) : '-';
+  });
 }
 
 /** The row and seed a float-reference command ran: MODEL HIDDEN EPOCHS LR GAIN [ITERATIONS] [SEED]. */

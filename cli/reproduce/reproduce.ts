@@ -17,7 +17,7 @@ import { PAPER_TABLE2, type PaperRow, type RowId } from './rows.js';
 import { RunCache, inProcessTrainer, runKey, runWeight, workerPoolTrainer, configHash, type Trainer } from './runs.js';
 import { costRun, learningOps, type CostPoint, type LearningOps } from './costs.js';
 import { checkClaims, type Claim } from './claims.js';
-import { storeOnlyTrainer } from './store-only.js';
+import { MissingRun, storeOnlyTrainer } from './store-only.js';
 import { costConvergedRuns, paperProtocolSets, type LearningRateSource, type PaperProtocol } from './protocol.js';
 
 export interface ReproduceOptions {
@@ -50,6 +50,8 @@ export interface ReproduceOptions {
   fresh: boolean;
   /** Train nothing: every run from the cache, by key or by configuration (cli/reproduce/store-only.ts). */
   storeOnly?: boolean;
+  /** With storeOnly: report each row with the seeds the store holds (rows with none are left out). */
+  partial?: boolean;
   commandLine: string;
   onRun?: (e: RunEvent) => void;
 }
@@ -196,6 +198,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproductionRes
   for (const row of opts.rows) budgetSets(row, opts.quick, opts.budget); // refuse a fractional budget before any training
   const cache = new RunCache(opts.cacheFile, opts.fresh);
   if (opts.storeOnly && opts.fresh) throw new UserError('--store-only and --fresh contradict each other');
+  if (opts.partial && !opts.storeOnly) throw new UserError('--partial applies to --store-only only');
   const stored = opts.storeOnly ? storeOnlyTrainer(opts.cacheFile) : null;
   const trainer: Trainer = stored ?? (opts.jobs > 1 ? workerPoolTrainer(opts.jobs) : inProcessTrainer());
   if (opts.paper && opts.budget !== 1) throw new UserError('--budget applies to --protocol equal-epochs only');
@@ -254,20 +257,41 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproductionRes
     return { grid, best, seeds: [{ seed: first, result: best.result, cached: best.cached, key: best.key }, ...rest] };
   };
 
+  // --partial: the seeds the store holds, at the row's one learning rate.
+  const partialRow = async (row: RowId): Promise<Awaited<ReturnType<typeof trainRow>> | null> => {
+    const lrs = gridOf(row);
+    if (lrs.length !== 1) throw new UserError('--partial needs one learning rate per row (--lr-from, or one --lr)');
+    const found = (await Promise.all(opts.seeds.map(async (seed) => {
+      try {
+        return { seed, ...(await runOne(row, lrs[0]!, seed)) };
+      } catch (e) {
+        if (e instanceof MissingRun) return null;
+        throw e;
+      }
+    }))).filter((x) => x !== null);
+    if (found.length === 0) return null;
+    const best = { lr: lrs[0]!, ...found[0]! };
+    return { grid: [best], best, seeds: found };
+  };
+
   let trainedRows: Array<Awaited<ReturnType<typeof trainRow>>>;
+  let rowIds: RowId[];
   try {
-    trainedRows = await Promise.all(opts.rows.map(trainRow));
+    const all = await Promise.all(opts.rows.map(opts.partial ? partialRow : trainRow));
+    rowIds = opts.rows.filter((_, i) => all[i] !== null);
+    trainedRows = all.filter((x) => x !== null);
   } finally {
     trainer.close();
   }
+  if (rowIds.length === 0) throw new UserError(`--partial: the run store ${opts.cacheFile} holds no run of these rows`);
 
   const def = defaultConfig();
   const defaultSram = def.hardware.sram.capacity;
   const sramSizes = [...new Set([...opts.sramSizes, defaultSram])].sort((a, b) => a - b);
 
   const rows: RowResult[] = [];
-  for (let i = 0; i < opts.rows.length; i++) {
-    const id = opts.rows[i]!;
+  for (let i = 0; i < rowIds.length; i++) {
+    const id = rowIds[i]!;
     const tr = trainedRows[i]!;
     const cfg = rowConfig(id, opts, tr.best.lr, opts.seeds[0]);
     const r0 = tr.seeds[0]!.result;

@@ -16,6 +16,9 @@ function material(model: unknown, training: unknown): string {
   return JSON.stringify({ model, training });
 }
 
+/** A run the store does not hold (`--partial` reports the row with the seeds it has). */
+export class MissingRun extends UserError {}
+
 export interface StoreOnlyTrainer extends Trainer {
   /** Runs found only by configuration (trained by another version of the training code). */
   readonly olderCode: number;
@@ -32,7 +35,7 @@ export function storeOnlyTrainer(file: string): StoreOnlyTrainer {
     run: (cfg: Config): Promise<TrainResult> => {
       const hit = byMaterial.get(material(cfg.model, cfg.training));
       if (!hit) {
-        return Promise.reject(new UserError(`--store-only: no run of ${cfg.model.schedule} ${cfg.model.hidden.join('-')} lr=${cfg.training.learningRate} seed=${cfg.training.seed} with this configuration in ${file}`));
+        return Promise.reject(new MissingRun(`--store-only: no run of ${cfg.model.schedule} ${cfg.model.hidden.join('-')} lr=${cfg.training.learningRate} seed=${cfg.training.seed} with this configuration in ${file}`));
       }
       olderCode++;
       return Promise.resolve(hit.result);

@@ -118,6 +118,16 @@ describe('reproduce --protocol paper', () => {
       .toContain(`of which ${trained.timing.runs} trained by an earlier version of trainer/ and model/`);
     // A run that is not in the store at all is an error, not a training.
     await expect(reproduce({ ...options(store), seeds: [1, 2, 3], storeOnly: true })).rejects.toThrow(/--store-only: no run of .* seed=3/);
+    // --partial: each row with the seeds the store holds; a row with none is left out.
+    const part = await reproduce({ ...options(store), rows: ['R3', 'B2', 'B3'], seeds: [1, 2, 3], storeOnly: true, partial: true });
+    expect(part.rows.map((x) => [x.id, x.seeds.map((sd) => sd.seed)])).toEqual([['R3', [1, 2]], ['B3', [1, 2]]]);
+    expect(part.rows.map((x) => x.testError)).toEqual(trained.rows.map((x) => x.testError));
+    expect(part.claims.find((c) => c.id === 'storage-R3-B2')!.verdict).toBe('not run');
+    const md = paperProtocolMarkdown(part, { assets: '.', figure: false, compare: null, floatRuns: [] });
+    expect(md).toContain('R3 has seeds 1, 2 only');
+    expect(md).toContain('**Rows not run:** R1, R2, B1, B2.');
+    expect(md).toMatch(/\| R3 \| [^|]+ \| [^|]+ \| - \|/); // seed 3's cell
+    await expect(reproduce({ ...options(store), partial: true })).rejects.toThrow('--partial applies to --store-only only');
   });
 
   it('refuses bad protocol flags in one line, exit code 2, nothing written', async () => {
