@@ -108,7 +108,7 @@ export const reproduceCommand: CommandModule<object, ReproduceArgs> = {
     const compare = argv.compare !== undefined ? { file: argv.compare, result: readComparison(argv.compare) } : null;
     const out = argv.out ?? (quick ? 'out/reproduce-quick/REPRODUCTION.md' : 'docs/REPRODUCTION.md');
     const assets = assetsDir(out);
-    const commandLine = canonicalCommand({ seeds, lrGrid, quick, budget: argv.budget, rows: argv.rows, jobs: argv.jobs, out, sram: argv.sram, sets, fresh: argv.fresh === true, paper, lrFrom, compare: argv.compare });
+    const commandLine = canonicalCommand({ seeds, lrGrid, quick, budget: argv.budget, rows: argv.rows, jobs: argv.jobs, out, sram: argv.sram, sets, fresh: argv.fresh === true, paper, lrFrom, compare: argv.compare, storeOnly: argv.storeOnly === true, partial: argv.partial === true });
     const log = (s: string): void => { if (!argv.quiet) process.stderr.write(s + '\n'); };
     log(`${commandLine}\nrun cache: ${join(assets, 'runs.json')}`);
     const result = await reproduce({
@@ -134,7 +134,7 @@ function parseNumbers(text: string, flag: string, integers: boolean): number[] {
   return [...new Set(xs)];
 }
 
-function canonicalCommand(o: { seeds: number[]; lrGrid: number[]; quick: boolean; budget: number; rows: string; jobs: number; out: string; sram: string; sets: string[]; fresh: boolean; paper: PaperProtocol | undefined; lrFrom: string[]; compare: string | undefined }): string {
+function canonicalCommand(o: { seeds: number[]; lrGrid: number[]; quick: boolean; budget: number; rows: string; jobs: number; out: string; sram: string; sets: string[]; fresh: boolean; paper: PaperProtocol | undefined; lrFrom: string[]; compare: string | undefined; storeOnly: boolean; partial: boolean }): string {
   const q = (s: string): string => (/^[\w./,:=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
   const parts = ['rbnn-sim', 'reproduce'];
   if (o.quick) parts.push('--quick');
@@ -152,6 +152,8 @@ function canonicalCommand(o: { seeds: number[]; lrGrid: number[]; quick: boolean
   for (const s of o.sets) parts.push('--set', q(s));
   parts.push('--jobs', String(o.jobs), '--out', q(o.out));
   if (o.fresh) parts.push('--fresh');
+  if (o.storeOnly) parts.push('--store-only');
+  if (o.partial) parts.push('--partial');
   return parts.join(' ');
 }
 
