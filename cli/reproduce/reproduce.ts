@@ -72,7 +72,11 @@ export interface SeedResult {
   seed: number;
   testError: number;
   validationError: number;
-  iterations: Array<{ k: number; testError: number; validationError: number; bestEpoch: number; epochsRun: number }>;
+  iterations: Array<{
+    k: number; testError: number; validationError: number; bestEpoch: number; epochsRun: number;
+    /** Most epochs between two successive new bests up to the best epoch (how much patience it needed). */
+    longestWait?: number;
+  }>;
   seconds: number;
   cached: boolean;
   key: string;
@@ -302,7 +306,10 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproductionRes
     const h0 = cfg.model.hidden.reduce((s, h) => s + h, 0);
     const seeds: SeedResult[] = tr.seeds.map((s) => ({
       seed: s.seed, testError: s.result.testError, validationError: s.result.validationError,
-      iterations: s.result.iterations.map((it) => ({ k: it.k, testError: it.testError, validationError: it.validationError, bestEpoch: it.bestEpoch, epochsRun: it.epochsRun })),
+      iterations: s.result.iterations.map((it) => ({
+        k: it.k, testError: it.testError, validationError: it.validationError, bestEpoch: it.bestEpoch, epochsRun: it.epochsRun,
+        longestWait: longestWait(it.validationCurve),
+      })),
       seconds: s.result.seconds, cached: s.cached, key: s.key,
     }));
     const iterationTestError: number[] = [];
@@ -372,6 +379,21 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproductionRes
       trainingSecondsThisInvocation: trainingSecondsNow,
     },
   };
+}
+
+/** Most epochs between two successive new bests of a validation curve (the first epoch counts as one). */
+export function longestWait(curve: readonly number[]): number {
+  let best = Infinity;
+  let last = 0;
+  let wait = 0;
+  curve.forEach((v, i) => {
+    if (v < best) {
+      wait = Math.max(wait, i + 1 - last);
+      best = v;
+      last = i + 1;
+    }
+  });
+  return wait;
 }
 
 /** Seconds of the grid runs that are not also a seed result (the non-chosen learning rates). */

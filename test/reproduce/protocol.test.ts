@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { reproduce, rowConfig, type ReproduceOptions, type ReproductionResult } from '../../cli/reproduce/reproduce.js';
+import { longestWait, reproduce, rowConfig, type ReproduceOptions, type ReproductionResult } from '../../cli/reproduce/reproduce.js';
 import { learningRatesFrom, learningRatesWithSources, paperProtocolSets, type PaperProtocol } from '../../cli/reproduce/protocol.js';
 import { costRun } from '../../cli/reproduce/costs.js';
 import { paperProtocolMarkdown } from '../../cli/reproduce/protocol-report.js';
@@ -51,6 +51,12 @@ describe('reproduce --protocol paper', () => {
     // Without the protocol: the presets' equal epochs, no early stopping.
     const eq = rowConfig('R3', { quick: false, sets: [], budget: 1 });
     expect([eq.training.epochs, eq.training.epochPatience, eq.model.iterationPatience]).toEqual([5, 0, 0]);
+  });
+
+  it('measures the longest wait for a new best validation error', () => {
+    expect(longestWait([0.5, 0.4, 0.45, 0.45, 0.3, 0.35])).toBe(3);
+    expect(longestWait([0.5])).toBe(1);
+    expect(longestWait([0.2, 0.3, 0.3])).toBe(1); // no later best: nothing waited for one
   });
 
   it('takes each row\'s learning rate from the first results.json that holds it', () => {
