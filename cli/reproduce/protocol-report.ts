@@ -124,7 +124,7 @@ export function paperProtocolMarkdown(r: ReproductionResult, o: MdOptions): stri
     : `${p.patience} epochs (set on the command line).`;
   const waits = allRuns.filter((a) => a.it.longestWait !== undefined);
   const longest = waits.reduce<(typeof waits)[number] | null>((m, a) => (m === null || a.it.longestWait! > m.it.longestWait! ? a : m), null);
-  const waitText = longest ? ` In this reproduction the longest wait for a new best was ${longest.it.longestWait} epochs (${longest.row.id}, iteration ${longest.it.k}); ${waits.filter((a) => a.it.longestWait! > p.patience / 2).length} of ${waits.length} trainings waited more than half the patience at least once.` : '';
+  const waitText = longest ? ` In this reproduction the longest wait for a new best was ${longest.it.longestWait} epochs (${longest.row.id}, iteration ${longest.it.k}); ${waits.filter((a) => a.it.longestWait! > p.patience / 2).length} of ${waits.length} trainings waited more than half the patience at least once${longest.it.longestWait! >= p.patience ? `; a wait as long as the patience is the most it lets through, so some trainings may have stopped before a later best that a longer patience would have found` : ''}.` : '';
   L.push(`- **Why this patience and cap:** ${why}${waitText} The paper's cap is 1000 epochs; ${p.cap === DEFAULT_CAP ? 'so is ours' : `${p.cap} fits the time we had (2 cores shared with other work)`}. ${atCap.length === 0 ? `No training of this reproduction was still improving when it reached the cap (none had its best epoch within the last ${p.patience} epochs of ${p.cap}).` : `**${atCap.length} of ${allRuns.length} trainings** had their best epoch within the last ${p.patience} epochs when they reached the cap: ${atCap.map((a) => `${a.row.id} k=${a.it.k} (${a.it.bestEpoch}/${a.it.epochsRun})`).join(', ')}; for them the cap, not convergence, ended training.`}`);
   const lrs = r.rowLearningRates;
   const src = r.learningRateSources ?? {};
@@ -143,7 +143,9 @@ export function paperProtocolMarkdown(r: ReproductionResult, o: MdOptions): stri
   L.push(`- **Data:** MNIST, ${int(r.samples.train)} / ${int(r.samples.validation)} / ${int(r.samples.test)} training / validation / test images.`);
   const older = r.timing.runsFromOlderCode ?? 0;
   const olderText = older > 0 ? `, of which ${older} trained by an earlier version of trainer/ and model/ with the same configuration (\`--store-only\`)` : '';
-  L.push(`- **Runs:** ${r.timing.runs} trainings (${r.timing.runsTrained} trained by this invocation, ${r.timing.runsCached} from the run store${olderText}); training time summed over all runs: ${minutes(r.timing.trainingSecondsAllRuns)} of wall time on 2 cores shared with other work. Generated ${r.generatedAt}.`);
+  const have = r.timing.runsTrained + r.timing.runsCached;
+  const runsText = have < r.timing.runs ? `${have} of the ${r.timing.runs} trainings of the command exist` : `${r.timing.runs} trainings`;
+  L.push(`- **Runs:** ${runsText} (${r.timing.runsTrained} trained by this invocation, ${r.timing.runsCached} from the run store${olderText}); training time summed over all runs: ${minutes(r.timing.trainingSecondsAllRuns)} of wall time on 2 cores shared with other work. Generated ${r.generatedAt}.`);
   L.push(`- **Files:** every number is in [${o.assets}/results.json](${o.assets}/results.json); the finished runs in [${o.assets}/runs.json](${o.assets}/runs.json) (the run store: an interrupted reproduction resumes from it, and rerunning the command with it regenerates this file without training).`);
   L.push('');
 
@@ -252,8 +254,8 @@ export function paperProtocolMarkdown(r: ReproductionResult, o: MdOptions): stri
     if (capped > 0) facts.push(`${capped} of its trainings were still improving at the ${p.cap}-epoch cap`);
     const fired = x.seeds.filter((sd) => x.model === 'rbnn' && sd.iterations.length < x.paper.iterations).length;
     if (fired > 0) facts.push(`the iteration rule ended ${fired} of its seeds before Table 2's ${x.paper.iterations} iterations`);
-    const gapVal = x.validationError.mean - x.testError.mean;
-    facts.push(`validation ${pc(x.validationError.mean)} vs test ${pc(x.testError.mean)} (${pp(gapVal)})`);
+    const gapVal = x.testError.mean - x.validationError.mean;
+    facts.push(`its validation error (${pc(x.validationError.mean)}, which chose the kept epochs) is ${(Math.abs(gapVal) * 100).toFixed(2)} pp ${gapVal >= 0 ? 'below' : 'above'} its test error`);
     L.push(`- **${x.id}** misses by ${pp(x.testError.mean - x.paper.testError)} (${pc(x.testError.mean)} vs ${pc(x.paper.testError)}): ${facts.join('; ')}.`);
   }
   L.push('');
@@ -281,7 +283,8 @@ export function paperProtocolMarkdown(r: ReproductionResult, o: MdOptions): stri
       const paperGap = last.test - row.paper.testError;
       L.push(`- ${row.id} seed ${seed}: test error float ${pc(last.test)}, fixed point ${pc(fx.testError)} (${pp(d)} for the fixed point; validation ${pc(last.validation)} vs ${pc(fx.validationError)}), paper ${pc(row.paper.testError)} (float ${pp(paperGap)}); float used ${f.iterations.reduce((t, it) => t + it.epochsRun, 0)} epochs in all, fixed point ${fx.iterations.reduce((t, it) => t + it.epochsRun, 0)}. ${Math.abs(d) <= MISS_PP
         ? `Float and fixed point agree within 0.2 pp: our arithmetic is not what ${paperGap > MISS_PP ? 'keeps the row from the paper; the schedule and recipe in float miss it too' : 'sets the error'}.`
-        : d > 0 ? 'The fixed point is more than 0.2 pp worse than float on this seed: part of the gap is our arithmetic.' : 'The fixed point is more than 0.2 pp better than float on this seed.'}`);
+        : d > 0 ? 'The fixed point is more than 0.2 pp worse than float on this seed: part of the gap is our arithmetic.'
+          : `The fixed point is more than 0.2 pp better than float on this seed: our arithmetic costs no accuracy here${paperGap > MISS_PP ? ', and the schedule in float misses the paper by more than the fixed point does' : ''}.`}`);
     }
     L.push('');
   }
