@@ -138,7 +138,9 @@ export function paperProtocolMarkdown(r: ReproductionResult, o: MdOptions): stri
   const all = ['R1', 'R2', 'R3', 'B1', 'B2', 'B3'];
   const absent = all.filter((id) => !r.rows.some((x) => x.id === id));
   const shortText = short.length > 0 ? ` **Not every run was trained:** ${short.map((x) => `${x.id} has seed${x.seeds.length > 1 ? 's' : ''} ${x.seeds.map((s) => s.seed).join(', ')} only`).join('; ')} (the others are not in the run store; its mean and spread are over what there is).` : '';
-  const absentText = absent.length > 0 ? ` **Rows not run:** ${absent.join(', ')}.` : '';
+  const absentText = absent.length > 0
+    ? ` **Rows not run:** ${absent.join(', ')} (no finished run in the run store; the command without \`--store-only --partial\` trains them).`
+    : '';
   L.push(`- **Seeds:** ${r.seeds.join(', ')}.${shortText}${absentText}`);
   L.push(`- **Data:** MNIST, ${int(r.samples.train)} / ${int(r.samples.validation)} / ${int(r.samples.test)} training / validation / test images.`);
   const older = r.timing.runsFromOlderCode ?? 0;

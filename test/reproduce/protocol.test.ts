@@ -131,7 +131,7 @@ describe('reproduce --protocol paper', () => {
     expect(part.claims.find((c) => c.id === 'storage-R3-B2')!.verdict).toBe('not run');
     const md = paperProtocolMarkdown(part, { assets: '.', figure: false, compare: null, floatRuns: [] });
     expect(md).toContain('R3 has seeds 1, 2 only');
-    expect(md).toContain('**Rows not run:** R1, R2, B1, B2.');
+    expect(md).toContain('**Rows not run:** R1, R2, B1, B2 (no finished run in the run store');
     expect(md).toMatch(/\| R3 \| [^|]+ \| [^|]+ \| - \|/); // seed 3's cell
     await expect(reproduce({ ...options(store), partial: true })).rejects.toThrow('--partial applies to --store-only only');
   });
