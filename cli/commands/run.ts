@@ -20,9 +20,12 @@ import { catchInterrupts } from '../interrupt.js';
 import { checkTrainingFits } from '../options.js';
 import { UserError } from '../../config/errors.js';
 import type { Config } from '../../config/schema.js';
+import { epochsFrom } from '../epochs-from.js';
 
 export interface RunArgs extends ConfigArgs, TraceArgs, CheckpointArgs {
   scheduleOnly?: boolean;
+  /** simulate --schedule-only: the epochs per iteration of the trained run recorded in this file. */
+  epochsFrom?: string;
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
@@ -55,10 +58,12 @@ export async function runSimulation(argv: RunArgs, scheduleOnly: boolean): Promi
   } else if (cfg.output.dir) {
     checkWritableDir(cfg.output.dir, 'report files');
   }
+  if (argv.epochsFrom !== undefined && !scheduleOnly) throw new UserError('--epochs-from applies to --schedule-only');
+  const epochsPerIteration = argv.epochsFrom !== undefined ? epochsFrom(argv.epochsFrom, cfg) : undefined;
   // The report folder: locked and staged before any work (io/output-set.ts), written all or nothing.
   const files = cfg.output.dir ? OutputSet.open(cfg.output.dir, { what: 'report files', command: `rbnn-sim ${scheduleOnly ? 'simulate' : 'run'}` }) : null;
   try {
-    return await simulateAndReport(cfg, scheduleOnly, plan, files);
+    return await simulateAndReport(cfg, scheduleOnly, plan, files, epochsPerIteration);
   } finally {
     files?.abort();
   }
@@ -66,6 +71,7 @@ export async function runSimulation(argv: RunArgs, scheduleOnly: boolean): Promi
 
 async function simulateAndReport(
   cfg: Config, scheduleOnly: boolean, plan: CheckpointPlan | null, files: OutputSet | null,
+  epochsPerIteration: number[] | undefined,
 ): Promise<number> {
   const trace = traceFromConfig(cfg);
   const interrupts = scheduleOnly ? null : catchInterrupts();
@@ -77,7 +83,7 @@ async function simulateAndReport(
     if (resume) process.stderr.write(`rbnn-sim: resuming ${ck.resumeFile} (${describePosition(resume.state.next)})\n`);
     try {
       result = await simulateRun(cfg, {
-        scheduleOnly, progress: bar.update, trace,
+        scheduleOnly, progress: bar.update, trace, ...(epochsPerIteration ? { epochsPerIteration } : {}),
         ...(resume ? { resume: { state: resume.state, simulator: resume.simulator as SimulatorState } } : {}),
         ...(ck?.dir ? { onCheckpoint: (state, simulator) => { writeCheckpoint(ck.dir!, makeCheckpoint(cfg, 'run', state, simulator)); } } : {}),
         ...(interrupts ? { shouldStop: interrupts.requested } : {}),
