@@ -8,8 +8,10 @@ gain / 2^shift / sqrt(k), softmax cross-entropy, the best-validation epoch of ea
 It answers one question: is the gap between R3 and B2 (docs/TRAINING.md) a property of the
 schedule, or of our fixed-point arithmetic?
 
-usage: python3 bench/float_reference.py DATA_DIR MODEL HIDDEN EPOCHS LR GAIN [ITERATIONS] [SEED] [DECAY]
+usage: python3 bench/float_reference.py DATA_DIR MODEL HIDDEN EPOCHS LR GAIN [ITERATIONS] [SEED] [DECAY] [PATIENCE]
   MODEL: rbnn | conventional; prints validation and test error after each iteration.
+  PATIENCE (0: none): stop an iteration after this many epochs without a lower validation
+  error, EPOCHS then the cap (the trainer's training.epochPatience; reproduce --protocol paper).
 """
 import struct
 import sys
@@ -65,6 +67,7 @@ def main():
     iterations = int(sys.argv[7]) if len(sys.argv) > 7 else (4 if model == "rbnn" else 1)
     seed = int(sys.argv[8]) if len(sys.argv) > 8 else 1
     decay = float(sys.argv[9]) if len(sys.argv) > 9 else 0.8
+    patience = int(sys.argv[10]) if len(sys.argv) > 10 else 0
     (xtr, ytr), (xva, yva), (xte, yte) = load(d)
     rng = np.random.default_rng(seed)
     out_scale = gain * 2.0 ** -shift_of(hidden)
@@ -74,8 +77,9 @@ def main():
     for k in range(1, iterations + 1):
         net = Sub(hidden, rng)
         scale = f32(out_scale / np.sqrt(k))
-        best, best_w = 2.0, None
+        best, best_w, best_epoch, ran = 2.0, None, 0, 0
         for epoch in range(1, epochs + 1):
+            ran = epoch
             lr = f32(lr0 * decay ** (epoch - 1))
             order = rng.permutation(len(xtr))
             for s in range(0, len(xtr), B):
@@ -89,12 +93,14 @@ def main():
                 net.W[0] = np.clip(net.W[0] - lr * (x.T @ eh) / len(i), -1, 1 - 2 ** -15)
             err = np.mean(np.argmax(frozen["va"] + net.forward(xva)[1], axis=1) != yva)
             if err < best:
-                best, best_w = err, [w.copy() for w in net.W]
+                best, best_w, best_epoch = err, [w.copy() for w in net.W], epoch
+            elif patience > 0 and epoch - best_epoch >= patience:
+                break
         net.W = best_w
         for n, x in (("tr", xtr), ("va", xva), ("te", xte)):
             frozen[n] += net.forward(x)[1]
         test = np.mean(np.argmax(frozen["te"], axis=1) != yte)
-        print(f"k={k} validation {best * 100:.2f} % test {test * 100:.2f} %", flush=True)
+        print(f"k={k} validation {best * 100:.2f} % test {test * 100:.2f} % best epoch {best_epoch}/{ran}", flush=True)
 
 
 if __name__ == "__main__":

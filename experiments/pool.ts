@@ -21,11 +21,14 @@ export interface Executor {
   train(cfg: Config, progress?: (done: number, total: number) => void): Promise<RecordedRun>;
   /** Costs points that share one training run (or none: schedule-only). */
   cost(items: Array<{ point: Point; cfg: Config }>, training: RecordedRun | null): Promise<SweepRow[]>;
+  /** Ends the executor: a training still in progress stops (at its next batch, or its worker ends). */
   close(): Promise<void>;
 }
 
 /** Runs everything in this process, one task at a time, in submission order. */
 export function inProcessExecutor(): Executor {
+  // close() stops the run in progress at its next batch, as the worker pool's close ends its workers.
+  const stop = new AbortController();
   let chain: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T> | T): Promise<T> => {
     const next = chain.then(fn, fn);
@@ -34,7 +37,7 @@ export function inProcessExecutor(): Executor {
   };
   return {
     threads: 0,
-    train: (cfg, progress) => serial(() => trainRecorded(cfg, progress)),
+    train: (cfg, progress) => serial(() => trainRecorded(cfg, progress, stop.signal)),
     cost: (items, training) => serial(async () => {
       const rows: SweepRow[] = [];
       for (const { point, cfg } of items) {
@@ -43,7 +46,10 @@ export function inProcessExecutor(): Executor {
       }
       return rows;
     }),
-    close: async () => { await chain; },
+    close: async () => {
+      stop.abort();
+      await chain;
+    },
   };
 }
 
@@ -90,12 +96,15 @@ export async function poolExecutor(workers: number): Promise<Executor | null> {
  * Trains through `exec`, at most `slots` runs at once, the heaviest waiting run first (runs asked
  * for together are ordered by weight: they are queued until the next tick).
  */
-export function heaviestFirst(exec: Executor, slots: number): (cfg: Config, weight: number) => Promise<RecordedRun> {
+export function heaviestFirst(
+  exec: Executor, slots: number,
+): ((cfg: Config, weight: number) => Promise<RecordedRun>) & { cancel(): void } {
   interface Job { cfg: Config; weight: number; resolve: (r: RecordedRun) => void; reject: (e: unknown) => void }
   const queue: Job[] = [];
   let running = 0;
+  let cancelled = false;
   const pump = (): void => {
-    while (running < Math.max(1, slots) && queue.length > 0) {
+    while (!cancelled && running < Math.max(1, slots) && queue.length > 0) {
       let best = 0;
       for (let i = 1; i < queue.length; i++) if (queue[i]!.weight > queue[best]!.weight) best = i;
       const job = queue.splice(best, 1)[0]!;
@@ -106,8 +115,18 @@ export function heaviestFirst(exec: Executor, slots: number): (cfg: Config, weig
       });
     }
   };
-  return (cfg, weight) => new Promise<RecordedRun>((resolve, reject) => {
+  const submit = (cfg: Config, weight: number): Promise<RecordedRun> => new Promise<RecordedRun>((resolve, reject) => {
+    if (cancelled) {
+      reject(new Error('training cancelled'));
+      return;
+    }
     queue.push({ cfg, weight, resolve, reject });
     setImmediate(pump);
   });
+  /** Drops the runs still waiting (a stopped reproduction trains no more). */
+  const cancel = (): void => {
+    cancelled = true;
+    for (const job of queue.splice(0)) job.reject(new Error('training cancelled'));
+  };
+  return Object.assign(submit, { cancel });
 }

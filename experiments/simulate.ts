@@ -21,6 +21,8 @@ import { checkFiniteResult } from '../sim/finite.js';
 export interface SimulateOptions {
   /** Cost the configured schedule (every planned epoch) without training. */
   scheduleOnly?: boolean;
+  /** Schedule-only: the epochs each iteration of a trained run used (trainer/schedule.ts). */
+  epochsPerIteration?: readonly number[];
   progress?: ProgressFn;
   /** An open trace session (traces/session.ts); the caller closes or aborts it. */
   trace?: TraceSession | null;
@@ -56,7 +58,7 @@ export async function simulateRun(cfg: Config, opts: SimulateOptions = {}): Prom
   const obs: OpObserver = split ?? sim;
   let training: TrainResult | undefined;
   if (opts.scheduleOnly) {
-    enumerateSchedule(cfg, obs);
+    enumerateSchedule(cfg, obs, opts.epochsPerIteration ? { epochsPerIteration: opts.epochsPerIteration } : {});
   } else {
     const { train, TrainingStopped } = await import('../trainer/train.js');
     if (opts.resume) sim.restoreState(opts.resume.simulator);

@@ -35,9 +35,10 @@ export function trainingWeight(cfg: Config): number {
 /** A training run with its operation stream (what costing by replay needs). */
 export type RecordedRun = TrainingRecord & { stream: RecordedStream };
 
-export async function trainRecorded(cfg: Config, progress?: ProgressFn): Promise<RecordedRun> {
+export async function trainRecorded(cfg: Config, progress?: ProgressFn, signal?: AbortSignal): Promise<RecordedRun> {
   const rec = new StreamRecorder();
-  const { network: _network, ...result } = await train(cfg, { observer: rec, ...(progress ? { progress } : {}) });
+  const opts = { observer: rec, ...(progress ? { progress } : {}), ...(signal ? { signal } : {}) };
+  const { network: _network, ...result } = await train(cfg, opts);
   return { result: result as TrainResult, stream: rec.stream() };
 }
 

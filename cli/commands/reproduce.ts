@@ -12,8 +12,12 @@ import { parseQuantity } from '../../config/units.js';
 import { table } from '../../experiments/table.js';
 import { namingFlags } from '../flag-errors.js';
 import { parseRows, ROW_IDS } from '../../experiments/reproduce/rows.js';
-import { reproduce, type ReproductionResult } from '../../experiments/reproduce/reproduce.js';
+import { reproduce, type ReproduceOptions, type ReproductionResult } from '../../experiments/reproduce/reproduce.js';
 import { writeReproduction } from '../../experiments/reproduce/report.js';
+import { readComparison, writePaperProtocolReproduction } from '../../experiments/reproduce/protocol-report.js';
+import {
+  checkPaperProtocol, learningRatesWithSources, DEFAULT_CAP, DEFAULT_PAPER_DECAY, DEFAULT_PATIENCE, type PaperProtocol,
+} from '../../experiments/reproduce/protocol.js';
 import { checkArrayDone, runArrayTask, submitReproduce } from '../../experiments/slurm/reproduce.js';
 import { checkOutputDir, checkOutputFile } from '../../io/location.js';
 import { OutputSet } from '../../io/output-set.js';
@@ -35,6 +39,14 @@ export interface ReproduceArgs extends SlurmArgs {
   fresh?: boolean;
   json?: boolean;
   quiet?: boolean;
+  protocol: string;
+  cap: number;
+  patience: number;
+  lrDecay?: number;
+  lrFrom?: string;
+  compare?: string;
+  storeOnly?: boolean;
+  partial?: boolean;
 }
 
 export const FULL_LR_GRID = '1,2,3,5,8,13,21';
@@ -59,6 +71,14 @@ export const reproduceCommand: CommandModule<object, ReproduceArgs> = {
     .option('fresh', { type: 'boolean', describe: 'ignore the stored runs (training/ beside the report) and train everything again' })
     .option('json', { type: 'boolean', describe: 'print the results JSON instead of the summary' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'no per-run lines on standard error' })
+    .option('protocol', { type: 'string', default: 'equal-epochs', requiresArg: true, describe: 'equal-epochs: every row the same total epochs (x --budget); paper: every training to convergence (--cap, --patience), early stopping on validation' })
+    .option('cap', { type: 'number', default: DEFAULT_CAP, requiresArg: true, describe: '--protocol paper: epochs at most per training (RBNN: per iteration)' })
+    .option('patience', { type: 'number', default: DEFAULT_PATIENCE, requiresArg: true, describe: '--protocol paper: stop a training after this many epochs without validation improvement' })
+    .option('lr-decay', { type: 'number', requiresArg: true, describe: `--protocol paper: learning-rate decay per epoch (default 0.8^(1/5) = ${DEFAULT_PAPER_DECAY.toFixed(4)})` })
+    .option('store-only', { type: 'boolean', describe: 'train nothing: every run from the run store (also runs of an older training code with the same configuration); a missing run is an error' })
+    .option('partial', { type: 'boolean', describe: 'with --store-only: report each row with the seeds the store holds; rows with none are left out' })
+    .option('compare', { type: 'string', requiresArg: true, describe: '--protocol paper: the equal-epochs results.json to set beside it (verdicts under both protocols)' })
+    .option('lr-from', { type: 'string', requiresArg: true, describe: 'take each row\'s learning rate from these results.json (comma-separated, first holding the row wins) instead of the --lr grid' })
     .example('$0 reproduce --seeds 1,2,3 --jobs 2', 'the full reproduction, 54 trainings (about 30 min on 2 cores), docs/REPRODUCTION.md')
     .example('$0 reproduce --quick', 'a CI-sized check of every row in well under a minute')
     .example('$0 reproduce --slurm --time 2:00:00', 'every run a task of a Slurm job array, then the report (docs/CLUSTER.md)')
@@ -86,17 +106,39 @@ export const reproduceCommand: CommandModule<object, ReproduceArgs> = {
       return bits;
     });
     const sets = argv.set === undefined ? [] : [argv.set].flat();
+    if (argv.protocol !== 'equal-epochs' && argv.protocol !== 'paper') {
+      throw new UserError(`--protocol: expected equal-epochs or paper, got ${JSON.stringify(argv.protocol)}`);
+    }
+    let paper: PaperProtocol | undefined;
+    if (argv.protocol === 'paper') {
+      paper = { cap: argv.cap, patience: argv.patience, lrDecay: argv.lrDecay ?? DEFAULT_PAPER_DECAY };
+      checkPaperProtocol(paper);
+      if (argv.budget !== 1) throw new UserError('--budget applies to --protocol equal-epochs only');
+    } else if (argv.lrDecay !== undefined) {
+      throw new UserError('--lr-decay applies to --protocol paper only (use --set training.lrDecay=...)');
+    }
+    const lrFrom = argv.lrFrom === undefined ? [] : argv.lrFrom.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+    const sources = lrFrom.length > 0 ? learningRatesWithSources(lrFrom, rows) : undefined;
+    const rowLearningRates = sources ? Object.fromEntries(Object.entries(sources).map(([id, x]) => [id, x.learningRate])) : undefined;
+    const learningRateSources = sources ? Object.fromEntries(Object.entries(sources).map(([id, x]) => [id, { file: x.file, lrDecay: x.lrDecay }])) : undefined;
+    if (argv.compare !== undefined && !paper) throw new UserError('--compare applies to --protocol paper only');
+    const compare = argv.compare !== undefined ? { file: argv.compare, result: readComparison(argv.compare) } : null;
     const out = argv.out ?? (quick ? 'out/reproduce-quick/REPRODUCTION.md' : 'docs/REPRODUCTION.md');
     const assets = assetsDir(out);
-    const commandLine = canonicalCommand({ seeds, lrGrid, quick, budget: argv.budget, rows: argv.rows, jobs: argv.jobs, out, sram: argv.sram, sets, fresh: argv.fresh === true });
+    const commandLine = canonicalCommand({ seeds, lrGrid, quick, budget: argv.budget, rows: argv.rows, jobs: argv.jobs, out, sram: argv.sram, sets, fresh: argv.fresh === true, paper, lrFrom, compare: argv.compare, storeOnly: argv.storeOnly === true, partial: argv.partial === true });
     const log = (s: string): void => { if (!argv.quiet) process.stderr.write(s + '\n'); };
-    const runOpts = { rows, seeds, lrGrid, quick, budget: argv.budget, sets };
+    const runOpts = {
+      rows, seeds, lrGrid, quick, budget: argv.budget, sets, ...(paper ? { paper } : {}), ...(rowLearningRates ? { rowLearningRates } : {}),
+    };
+    if ((argv.slurm || argv.slurmTask !== undefined) && (argv.storeOnly || argv.partial)) {
+      throw new UserError('--store-only and --partial train nothing: run them without --slurm');
+    }
     // Every output location is checked before any work (the report's folder may be created).
     checkOutputFile(out, 'the reproduction report', { createParents: true });
     if (argv.slurm) {
       if (argv.fresh) throw new UserError(`--fresh: remove ${join(assets, 'training')} instead, then submit`);
       checkOutputDir(assets, 'the Slurm scripts and the run store');
-      const flags = reproduceFlags(argv, out, sets);
+      const flags = reproduceFlags(argv, out, sets, lrFrom);
       const sub = fileError(() => submitReproduce(runOpts, {
         assets, flags, rbnnSim: thisCommand(), sbatch: sbatchFromArgs(argv), dryRun: argv.dryRun === true,
       }), `the Slurm scripts into ${assets}`);
@@ -118,7 +160,9 @@ export const reproduceCommand: CommandModule<object, ReproduceArgs> = {
     // The assets folder is locked (a second reproduction into it is refused) before any training.
     const files = OutputSet.open(assets, { what: 'reproduction files', command: 'rbnn-sim reproduce' });
     try {
-      await reproduceInto(argv, { rows, seeds, lrGrid, quick, sramSizes, sets, out, assets, commandLine, log }, files);
+      await reproduceInto(argv, {
+        rows, seeds, lrGrid, quick, sramSizes, sets, out, assets, commandLine, log, paper, rowLearningRates, learningRateSources, compare,
+      }, files);
     } finally {
       files.abort();
     }
@@ -128,25 +172,36 @@ export const reproduceCommand: CommandModule<object, ReproduceArgs> = {
 interface Plan {
   rows: ReturnType<typeof parseRows>; seeds: number[]; lrGrid: number[]; quick: boolean; sramSizes: number[]; sets: string[];
   out: string; assets: string; commandLine: string; log: (s: string) => void;
+  paper: PaperProtocol | undefined;
+  rowLearningRates: ReproduceOptions['rowLearningRates'];
+  learningRateSources: ReproduceOptions['learningRateSources'];
+  compare: { file: string; result: ReproductionResult } | null;
 }
 
 async function reproduceInto(argv: ReproduceArgs, p: Plan, set: OutputSet): Promise<void> {
-  const { rows, seeds, lrGrid, quick, sramSizes, sets, out, assets, commandLine, log } = p;
+  const { rows, seeds, lrGrid, quick, sramSizes, sets, out, assets, commandLine, log, paper, rowLearningRates, learningRateSources } = p;
   log(`${commandLine}\nrun store: ${join(assets, 'training')}`);
   const flags = { rows: '--rows', seeds: '--seeds', lrGrid: '--lr', budget: '--budget', jobs: '--jobs', sramSizes: '--sram' };
   const result = await namingFlags(flags, () => reproduce({
     rows, seeds, lrGrid, quick, budget: argv.budget, sets, jobs: argv.slurmMerge ? 1 : argv.jobs, sramSizes, store: assets,
     fresh: argv.fresh === true, commandLine, ...(argv.slurmMerge ? { noTraining: true } : {}),
+    ...(paper ? { paper } : {}), ...(rowLearningRates ? { rowLearningRates } : {}), ...(learningRateSources ? { learningRateSources } : {}),
+    storeOnly: argv.storeOnly === true, partial: argv.partial === true,
     onRun: (e) => log(`[${e.done}/${e.total}] ${e.row} lr=${e.learningRate} seed=${e.seed}: test ${(e.result.testError * 100).toFixed(2)} %, validation ${(e.result.validationError * 100).toFixed(2)} % (${e.cached ? 'cached' : `${e.result.seconds.toFixed(0)} s`})`),
   }));
-  const files = await writeReproduction(result, out, set);
+  const files = paper ? await writePaperProtocolReproduction(result, out, set, p.compare) : await writeReproduction(result, out, set);
   log(`wrote ${files.join(', ')}`);
   process.stdout.write(argv.json ? JSON.stringify(result, null, 2) + '\n' : summary(result) + '\n');
 }
 
 /** The flags that state this reproduction, as given, for the array's tasks and its merge step. */
-function reproduceFlags(a: ReproduceArgs, out: string, sets: string[]): string[] {
+function reproduceFlags(a: ReproduceArgs, out: string, sets: string[], lrFrom: string[]): string[] {
+  const paper = a.protocol === 'paper'
+    ? ['--protocol', 'paper', '--cap', String(a.cap), '--patience', String(a.patience),
+      ...(a.lrDecay !== undefined ? ['--lr-decay', String(a.lrDecay)] : []), ...(a.compare !== undefined ? ['--compare', a.compare] : [])]
+    : [];
   return [
+    ...paper, ...(lrFrom.length > 0 ? ['--lr-from', lrFrom.join(',')] : []),
     '--seeds', String(a.seeds), ...(a.lr !== undefined ? ['--lr', String(a.lr)] : []), ...(a.quick ? ['--quick'] : []),
     '--budget', String(a.budget), '--rows', String(a.rows), '--sram', String(a.sram), ...sets.flatMap((x) => ['--set', x]),
     '--jobs', String(a.jobs), '--out', out,
@@ -166,17 +221,26 @@ function parseNumbers(text: string, flag: string, integers: boolean): number[] {
   return [...new Set(xs)];
 }
 
-function canonicalCommand(o: { seeds: number[]; lrGrid: number[]; quick: boolean; budget: number; rows: string; jobs: number; out: string; sram: string; sets: string[]; fresh: boolean }): string {
+function canonicalCommand(o: { seeds: number[]; lrGrid: number[]; quick: boolean; budget: number; rows: string; jobs: number; out: string; sram: string; sets: string[]; fresh: boolean; paper: PaperProtocol | undefined; lrFrom: string[]; compare: string | undefined; storeOnly: boolean; partial: boolean }): string {
   const q = (s: string): string => (/^[\w./,:=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
   const parts = ['rbnn-sim', 'reproduce'];
   if (o.quick) parts.push('--quick');
-  parts.push('--seeds', o.seeds.join(','), '--lr', o.lrGrid.join(','));
+  if (o.paper) {
+    parts.push('--protocol', 'paper', '--cap', String(o.paper.cap), '--patience', String(o.paper.patience));
+    if (o.paper.lrDecay !== DEFAULT_PAPER_DECAY) parts.push('--lr-decay', String(o.paper.lrDecay));
+  }
+  parts.push('--seeds', o.seeds.join(','));
+  if (o.lrFrom.length > 0) parts.push('--lr-from', o.lrFrom.join(','));
+  else parts.push('--lr', o.lrGrid.join(','));
+  if (o.compare !== undefined) parts.push('--compare', q(o.compare));
   if (o.budget !== 1) parts.push('--budget', String(o.budget));
   if (o.rows !== 'all') parts.push('--rows', o.rows);
   if (o.sram !== DEFAULT_SRAM) parts.push('--sram', q(o.sram));
   for (const s of o.sets) parts.push('--set', q(s));
   parts.push('--jobs', String(o.jobs), '--out', q(o.out));
   if (o.fresh) parts.push('--fresh');
+  if (o.storeOnly) parts.push('--store-only');
+  if (o.partial) parts.push('--partial');
   return parts.join(' ');
 }
 

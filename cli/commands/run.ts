@@ -26,10 +26,13 @@ import { writeFileAtomic } from '../../io/atomic-file.js';
 import { writing } from '../../io/fs-error.js';
 import { makeDirs } from '../../io/dirs.js';
 import { dirname } from 'node:path';
+import { epochsFrom } from '../epochs-from.js';
 
 export interface RunArgs extends ConfigArgs, TraceArgs, CheckpointArgs {
   scheduleOnly?: boolean;
   mappings?: string;
+  /** simulate --schedule-only: the epochs per iteration of the trained run recorded in this file. */
+  epochsFrom?: string;
 }
 
 /** --mappings FILE: each distinct matmul/gradient shape's chosen mapping (sim/mapper/format.ts). */
@@ -69,17 +72,19 @@ export async function runSimulation(argv: RunArgs, scheduleOnly: boolean): Promi
     checkWritableDir(cfg.output.dir, 'report files');
   }
   if (argv.mappings !== undefined) checkOutputFile(argv.mappings, 'the mappings file', { createParents: true });
-  // The report folder: locked and staged before any work (io/output-set.ts), written all or nothing.
+  if (argv.epochsFrom !== undefined && !scheduleOnly) throw new UserError('--epochs-from applies to --schedule-only');
+  const epochsPerIteration = argv.epochsFrom !== undefined ? epochsFrom(argv.epochsFrom, cfg) : undefined;
   const files = cfg.output.dir ? OutputSet.open(cfg.output.dir, { what: 'report files', command: `rbnn-sim ${scheduleOnly ? 'simulate' : 'run'}` }) : null;
   try {
-    return await simulateAndReport(cfg, scheduleOnly, plan, files, argv.mappings);
+    return await simulateAndReport(cfg, scheduleOnly, plan, files, epochsPerIteration, argv.mappings);
   } finally {
     files?.abort();
   }
 }
 
 async function simulateAndReport(
-  cfg: Config, scheduleOnly: boolean, plan: CheckpointPlan | null, files: OutputSet | null, mappingsFile?: string,
+  cfg: Config, scheduleOnly: boolean, plan: CheckpointPlan | null, files: OutputSet | null,
+  epochsPerIteration: number[] | undefined, mappingsFile?: string,
 ): Promise<number> {
   const trace = traceFromConfig(cfg);
   const interrupts = scheduleOnly ? null : catchInterrupts();
@@ -92,6 +97,7 @@ async function simulateAndReport(
     try {
       result = await simulateRun(cfg, {
         scheduleOnly, progress: bar.update, trace, mappings: mappingsFile !== undefined,
+        ...(epochsPerIteration ? { epochsPerIteration } : {}),
         ...(resume ? { resume: { state: resume.state, simulator: resume.simulator as SimulatorState } } : {}),
         ...(ck?.dir ? { onCheckpoint: (state, simulator) => { writeCheckpoint(ck.dir!, makeCheckpoint(cfg, 'run', state, simulator)); } } : {}),
         ...(interrupts ? { shouldStop: interrupts.requested } : {}),

@@ -48,7 +48,7 @@ export interface LearningOps {
 }
 
 /** Counts the multiply-accumulates of the configured schedule from its operation stream. */
-export function learningOps(cfg: Config): LearningOps {
+export function learningOps(cfg: Config, epochsPerIteration?: readonly number[]): LearningOps {
   const per = new Map<number, { forward: number; frozen: number; backward: number; gradient: number; samples: number }>();
   let evaluation = 0;
   let w0 = 0;
@@ -80,7 +80,7 @@ export function learningOps(cfg: Config): LearningOps {
       }
     },
   };
-  enumerateSchedule(cfg, obs);
+  enumerateSchedule(cfg, obs, epochsPerIteration ? { epochsPerIteration } : {});
   const iterations: IterationOps[] = [];
   let macs = 0;
   let frozen = 0;
@@ -160,11 +160,14 @@ export function costPoint(report: SimReport, sramBits: number, frozen: 'recomput
   };
 }
 
-/** Costs the configured schedule (schedule-only) on an SRAM of `sramBits` with a frozen-network policy. */
-export async function costRun(cfg: Config, sramBits: number, frozen: 'recompute' | 'cache'): Promise<CostPoint> {
+/**
+ * Costs the configured schedule (schedule-only) on an SRAM of `sramBits` with a frozen-network
+ * policy; with `epochsPerIteration` (a trained run's), the schedule that run ran.
+ */
+export async function costRun(cfg: Config, sramBits: number, frozen: 'recompute' | 'cache', epochsPerIteration?: readonly number[]): Promise<CostPoint> {
   const c = structuredClone(cfg);
   c.hardware.sram.capacity = sramBits;
   c.hardware.policy.frozen = frozen;
-  const { report } = await simulateRun(c, { scheduleOnly: true });
+  const { report } = await simulateRun(c, { scheduleOnly: true, ...(epochsPerIteration ? { epochsPerIteration } : {}) });
   return costPoint(report, sramBits, frozen);
 }

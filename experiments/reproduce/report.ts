@@ -15,7 +15,13 @@ import { makeDirs } from '../../io/dirs.js';
 import { writing } from '../../io/fs-error.js';
 import { OutputSet } from '../../io/output-set.js';
 
-export async function writeReproduction(r: ReproductionResult, out: string, to: string | OutputSet): Promise<string[]> {
+/** The Markdown of a reproduction, given the assets folder relative to the report and whether the figure was drawn. */
+export type ReproductionMarkdown = (o: { assets: string; figure: boolean; dir: string }) => string;
+
+export async function writeReproduction(
+  r: ReproductionResult, out: string, to: string | OutputSet,
+  markdown: ReproductionMarkdown = (o) => reproductionMarkdown(r, o),
+): Promise<string[]> {
   // The assets folder's files are staged and committed together (io/output-set.ts), then the Markdown.
   const set = typeof to === 'string' ? OutputSet.open(to, { what: 'reproduction files', command: 'rbnn-sim reproduce' }) : to;
   try {
@@ -29,7 +35,7 @@ export async function writeReproduction(r: ReproductionResult, out: string, to: 
     }
     if (svg !== null) set.write('figure4.svg', svg);
     const files = set.commit();
-    const md = reproductionMarkdown(r, { assets: relative(dirname(out), set.dir) || '.', figure: svg !== null });
+    const md = markdown({ assets: relative(dirname(out), set.dir) || '.', figure: svg !== null, dir: set.dir });
     writing(`the reproduction report ${out}`, () => {
       makeDirs(dirname(out));
       writeFileAtomic(out, md);

@@ -28,7 +28,7 @@ import { TASK_WORD, type SbatchOptions } from './scripts.js';
 import { requireAllDone } from './status.js';
 import { submitArray, type Submitted } from './submit.js';
 
-export type RunOptions = Pick<ReproduceOptions, 'rows' | 'seeds' | 'lrGrid' | 'quick' | 'budget' | 'sets'>;
+export type RunOptions = Pick<ReproduceOptions, 'rows' | 'seeds' | 'lrGrid' | 'quick' | 'budget' | 'sets' | 'paper' | 'rowLearningRates'>;
 
 export interface ReproduceRun {
   row: RowId;
@@ -38,9 +38,12 @@ export interface ReproduceRun {
 
 /** Every run of the array, in task order: rows, then learning rates, then seeds. */
 export function arrayRuns(o: RunOptions): ReproduceRun[] {
-  return o.rows.flatMap((row) =>
-    o.lrGrid.flatMap((learningRate) => o.seeds.map((seed) => ({ row, learningRate, seed }))),
-  );
+  return o.rows.flatMap((row) => {
+    // A row whose learning rate is given (--lr-from) has no grid.
+    const given = o.rowLearningRates?.[row];
+    return (given !== undefined ? [given] : o.lrGrid).flatMap((learningRate) =>
+      o.seeds.map((seed) => ({ row, learningRate, seed })));
+  });
 }
 
 /**
