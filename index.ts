@@ -4,8 +4,24 @@
  */
 
 // Configuration: the defaults, presets, files and dotted-path overrides, resolved and checked.
-export { resolveConfig, defaultConfig, listPresets, formatConfig, configToJson, configToYaml, type ResolveOptions } from './config/load.js';
-export type { Config, ModelConfig, TrainingConfig, DataConfig, HardwareConfig, TracesConfig, OutputConfig } from './config/schema.js';
+export {
+  resolveConfig,
+  defaultConfig,
+  listPresets,
+  formatConfig,
+  configToJson,
+  configToYaml,
+  type ResolveOptions,
+} from './config/load.js';
+export type {
+  Config,
+  ModelConfig,
+  TrainingConfig,
+  DataConfig,
+  HardwareConfig,
+  TracesConfig,
+  OutputConfig,
+} from './config/schema.js';
 export { UserError, isUserError } from './config/errors.js';
 export { parseQuantity, formatQuantity } from './config/units.js';
 
@@ -17,18 +33,53 @@ export type { Op, OpObserver } from './model/ops.js';
 
 // Costing (cost path): the simulator and its report.
 export { Simulator, type SimulatorOptions, type SimulatorState } from './sim/simulator.js';
-export type { SimReport, CostSummary, Counts, CycleCounts, EnergyBreakdown, EnergyAction, PlacedTensor, HardwareSummary, NetworkSummary, TrainingSummary } from './sim/report.js';
+export type {
+  SimReport,
+  CostSummary,
+  Counts,
+  CycleCounts,
+  EnergyBreakdown,
+  EnergyAction,
+  PlacedTensor,
+  HardwareSummary,
+  NetworkSummary,
+  TrainingSummary,
+} from './sim/report.js';
 
 // One run: train and cost (or cost the schedule alone), optionally traced.
-export { simulateRun as simulate, type SimulateOptions, type SimulateResult, type StoppedRun } from './experiments/simulate.js';
+export {
+  simulateRun as simulate,
+  type SimulateOptions,
+  type SimulateResult,
+  type StoppedRun,
+} from './experiments/simulate.js';
 
 // Access traces.
-export { traceFromConfig, openTrace, describeTrace, type TraceSession, type TraceSettings, type TraceStats } from './traces/session.js';
+export {
+  traceFromConfig,
+  openTrace,
+  describeTrace,
+  type TraceSession,
+  type TraceSettings,
+  type TraceStats,
+} from './traces/session.js';
 
 // Sweeps: define, run (sharded or not), merge, write.
-export { defineSweep, type SweepDefinition, type AxisValues, type AxisRange, type DefineOptions } from './experiments/sweep/define.js';
+export {
+  defineSweep,
+  type SweepDefinition,
+  type AxisValues,
+  type AxisRange,
+  type DefineOptions,
+} from './experiments/sweep/define.js';
 export { sweep, type SweepOptions, type SweepOutcome } from './experiments/sweep/sweep.js';
-export { runSweep, type SweepResult, type SweepStats, type SweepProgress, type RunOptions } from './experiments/sweep/runner.js';
+export {
+  runSweep,
+  type SweepResult,
+  type SweepStats,
+  type SweepProgress,
+  type RunOptions,
+} from './experiments/sweep/runner.js';
 export type { SweepSpec, SweepMode, RbnnFamily, ConventionalFamily } from './experiments/sweep/spec.js';
 export type { SweepRow } from './experiments/sweep/row.js';
 export type { Shard } from './experiments/sweep/points.js';
@@ -37,6 +88,11 @@ export { writeSweepOutputs } from './experiments/sweep/outputs.js';
 export { RunStore, trainingKey, defaultCacheDir } from './experiments/run-store.js';
 
 // The paper's Table 2 reproduction.
-export { reproduce, type ReproduceOptions, type ReproductionResult, type RowResult } from './experiments/reproduce/reproduce.js';
+export {
+  reproduce,
+  type ReproduceOptions,
+  type ReproductionResult,
+  type RowResult,
+} from './experiments/reproduce/reproduce.js';
 export { writeReproduction } from './experiments/reproduce/report.js';
 export { PAPER_TABLE2, ROW_IDS, type RowId } from './experiments/reproduce/rows.js';

@@ -17,13 +17,25 @@ export const costOverheadBenchmark: Benchmark = {
   async run(): Promise<Row[]> {
     const cfg = resolveConfig({ preset: 'R2', overrides: { 'training.epochs': 1 } });
     const data = loadMnist(cfg.data, {
-      activationBits: cfg.model.activationBits, trainSamples: cfg.training.trainSamples,
-      validationSamples: cfg.training.validationSamples, testSamples: cfg.training.testSamples,
+      activationBits: cfg.model.activationBits,
+      trainSamples: cfg.training.trainSamples,
+      validationSamples: cfg.training.validationSamples,
+      testSamples: cfg.training.testSamples,
     });
-    const rows = await compare([
-      { label: 'train only', run: () => trainOn(cfg, data) },
-      { label: 'train + simulator', run: () => { const sim = new Simulator(cfg); trainOn(cfg, data, { observer: sim }); sim.report(); } },
-    ], 3);
+    const rows = await compare(
+      [
+        { label: 'train only', run: () => trainOn(cfg, data) },
+        {
+          label: 'train + simulator',
+          run: () => {
+            const sim = new Simulator(cfg);
+            trainOn(cfg, data, { observer: sim });
+            sim.report();
+          },
+        },
+      ],
+      3,
+    );
     const [plain, costed] = rows as [Row, Row];
     costed.note = `overhead ${(((costed.cpu ?? costed.median) / (plain.cpu ?? plain.median) - 1) * 100).toFixed(1)} % of CPU time`;
     return rows;

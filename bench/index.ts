@@ -10,6 +10,12 @@ import { startupBenchmark } from './startup.js';
 import { dramBenchmark } from './dram.js';
 
 export const benchmarks: Benchmark[] = [
-  dataBenchmark, traceBenchmark, simBenchmark, trainStepBenchmark, costOverheadBenchmark, sweepBenchmark, startupBenchmark,
+  dataBenchmark,
+  traceBenchmark,
+  simBenchmark,
+  trainStepBenchmark,
+  costOverheadBenchmark,
+  sweepBenchmark,
+  startupBenchmark,
   dramBenchmark,
 ];

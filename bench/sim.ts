@@ -40,35 +40,57 @@ function occurrences(ops: readonly Op[]): number {
 
 async function scheduleCase(label: string, cfg: Config): Promise<Row> {
   const ops = opsOf(cfg, true);
-  const row = await measure(label, () => {
-    const sim = new Simulator(cfg);
-    enumerateSchedule(cfg, sim);
-    return sim.report();
-  }, { runs: 5, warmup: 1 });
+  const row = await measure(
+    label,
+    () => {
+      const sim = new Simulator(cfg);
+      enumerateSchedule(cfg, sim);
+      return sim.report();
+    },
+    { runs: 5, warmup: 1 },
+  );
   const perS = ops.length / (row.median / 1000);
-  return { ...row, note: `${ops.length.toLocaleString('en-US')} ops (${occurrences(ops).toLocaleString('en-US')} with repeat expanded); ${Math.round(perS).toLocaleString('en-US')} ops/s incl. enumeration` };
+  return {
+    ...row,
+    note: `${ops.length.toLocaleString('en-US')} ops (${occurrences(ops).toLocaleString('en-US')} with repeat expanded); ${Math.round(perS).toLocaleString('en-US')} ops/s incl. enumeration`,
+  };
 }
 
 async function streamCase(label: string, cfg: Config): Promise<Row> {
   const ops = opsOf(cfg, false);
-  const row = await measure(label, () => {
-    const sim = new Simulator(cfg);
-    for (const o of ops) sim.op(o);
-    return sim.report();
-  }, { runs: 5, warmup: 1 });
+  const row = await measure(
+    label,
+    () => {
+      const sim = new Simulator(cfg);
+      for (const o of ops) sim.op(o);
+      return sim.report();
+    },
+    { runs: 5, warmup: 1 },
+  );
   const perS = ops.length / (row.median / 1000);
-  return { ...row, note: `${ops.length.toLocaleString('en-US')} ops, repeat = 1: ${Math.round(perS).toLocaleString('en-US')} ops/s costed` };
+  return {
+    ...row,
+    note: `${ops.length.toLocaleString('en-US')} ops, repeat = 1: ${Math.round(perS).toLocaleString('en-US')} ops/s costed`,
+  };
 }
 
 async function eventsCase(label: string, cfg: Config): Promise<Row> {
   const ops = opsOf(cfg, false).filter((o) => !('where' in o) || o.where.iteration === 1);
   let events = 0;
-  const sink: AccessSink = { access: (e: AccessEvent) => { events += e.bits > 0 ? 1 : 0; } };
-  const row = await measure(label, () => {
-    events = 0;
-    const sim = new Simulator(cfg, { trace: { sink, filter: () => true } });
-    for (const o of ops) sim.op(o);
-  }, { runs: 3, warmup: 1 });
+  const sink: AccessSink = {
+    access: (e: AccessEvent) => {
+      events += e.bits > 0 ? 1 : 0;
+    },
+  };
+  const row = await measure(
+    label,
+    () => {
+      events = 0;
+      const sim = new Simulator(cfg, { trace: { sink, filter: () => true } });
+      for (const o of ops) sim.op(o);
+    },
+    { runs: 3, warmup: 1 },
+  );
   const perS = events / (row.median / 1000);
   return { ...row, note: `${events.toLocaleString('en-US')} events: ${(perS / 1e6).toFixed(1)} M events/s emitted` };
 }

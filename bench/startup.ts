@@ -18,7 +18,10 @@ import { compare, type Benchmark, type Row, type Timing } from './harness.js';
 
 const CASES: Array<[string, string[]]> = [
   ['rbnn-sim --version', ['--version']],
-  ['rbnn-sim simulate --preset R2,paper --schedule-only -q', ['simulate', '--preset', 'R2,paper', '--schedule-only', '-q']],
+  [
+    'rbnn-sim simulate --preset R2,paper --schedule-only -q',
+    ['simulate', '--preset', 'R2,paper', '--schedule-only', '-q'],
+  ],
   ['rbnn-sim config --preset R2', ['config', '--preset', 'R2']],
   ['node -e 0 (Node alone)', []],
 ];
@@ -41,7 +44,8 @@ function runOnce(args: string[] | null, bin: string): Timing {
 
 export const startupBenchmark: Benchmark = {
   name: 'startup',
-  description: 'whole rbnn-sim commands, Node start-up included (targets: --version < 400 ms, simulate --schedule-only < 1 s)',
+  description:
+    'whole rbnn-sim commands, Node start-up included (targets: --version < 400 ms, simulate --schedule-only < 1 s)',
   async run(): Promise<Row[]> {
     const bin = join(packageRoot(), 'bin', 'rbnn-sim.js');
     const before = process.env.RBNN_SIM_BEFORE;

@@ -26,11 +26,26 @@ import { runSweep } from '../experiments/sweep/runner.js';
 import { measure, summarize, type Benchmark, type Row } from './harness.js';
 
 const DEFINITION: SweepDefinition = {
-  presets: ['R2', 'R3', 'B1', 'B2'], axes: { 'hardware.sram.capacity': { from: '16 KiB', to: '2 MiB', steps: 16 } },
+  presets: ['R2', 'R3', 'B1', 'B2'],
+  axes: { 'hardware.sram.capacity': { from: '16 KiB', to: '2 MiB', steps: 16 } },
   set: { 'training.trainSamples': 2000, 'training.validationSamples': 1000, 'training.testSamples': 1000 },
 };
-const CLI_ARGS = ['sweep', '--presets', 'R2,R3,B1,B2', '--sram', '16KiB..2MiB', '--steps', '16',
-  '--set', 'training.trainSamples=2000', '--set', 'training.validationSamples=1000', '--set', 'training.testSamples=1000', '-q'];
+const CLI_ARGS = [
+  'sweep',
+  '--presets',
+  'R2,R3,B1,B2',
+  '--sram',
+  '16KiB..2MiB',
+  '--steps',
+  '16',
+  '--set',
+  'training.trainSamples=2000',
+  '--set',
+  'training.validationSamples=1000',
+  '--set',
+  'training.testSamples=1000',
+  '-q',
+];
 
 export const sweepBenchmark: Benchmark = {
   name: 'sweep',
@@ -46,22 +61,34 @@ export const sweepBenchmark: Benchmark = {
       const points = first.result.rows.length;
       const rows: Row[] = [];
       const note = `${points} points, ${first.stats.trainings} cached runs (warm-up training: ${(warmMs / 1000).toFixed(1)} s, untimed)`;
-      const inProcess = await measure('sweep: 64 points, warm cache, this process', async () => {
-        const r = await runSweep(spec, { workers: 1, store: cache });
-        if (r.stats.trained !== 0) throw new Error('the cache was not warm');
-      }, { runs: 3 });
+      const inProcess = await measure(
+        'sweep: 64 points, warm cache, this process',
+        async () => {
+          const r = await runSweep(spec, { workers: 1, store: cache });
+          if (r.stats.trained !== 0) throw new Error('the cache was not warm');
+        },
+        { runs: 3 },
+      );
       rows.push({ ...inProcess, note });
       if (workerModule()) {
         rows.push({
-          ...await measure('sweep: 64 points, warm cache, 2 worker threads', () => runSweep(spec, { workers: 2, store: cache, poolMinPoints: 0 }), { runs: 3 }),
+          ...(await measure(
+            'sweep: 64 points, warm cache, 2 worker threads',
+            () => runSweep(spec, { workers: 2, store: cache, poolMinPoints: 0 }),
+            { runs: 3 },
+          )),
           note: 'pool start-up included (the CLI uses a pool for costing alone from 256 points)',
         });
       }
       rows.push({
-        ...await measure('sweep: 64 points, warm cache, + CSV/JSON/MD/4 SVG', async () => {
-          const r = await runSweep(spec, { workers: 1, store: cache });
-          await writeSweepOutputs(join(dir, 'out'), r.result);
-        }, { runs: 3 }),
+        ...(await measure(
+          'sweep: 64 points, warm cache, + CSV/JSON/MD/4 SVG',
+          async () => {
+            const r = await runSweep(spec, { workers: 1, store: cache });
+            await writeSweepOutputs(join(dir, 'out'), r.result);
+          },
+          { runs: 3 },
+        )),
         note: 'outputs written atomically',
       });
       const bin = join(packageRoot(), 'bin', 'rbnn-sim.js');
@@ -69,11 +96,21 @@ export const sweepBenchmark: Benchmark = {
         const times: number[] = [];
         for (let i = -1; i < 3; i++) {
           const t0 = performance.now();
-          const r = spawnSync(process.execPath, [bin, ...CLI_ARGS, '--cache', join(dir, 'cache'), '-o', join(dir, 'cli')], { encoding: 'utf8' });
+          const r = spawnSync(
+            process.execPath,
+            [bin, ...CLI_ARGS, '--cache', join(dir, 'cache'), '-o', join(dir, 'cli')],
+            { encoding: 'utf8' },
+          );
           if (r.status !== 0) throw new Error(`rbnn-sim sweep failed: ${r.stderr}`);
           if (i >= 0) times.push(performance.now() - t0);
         }
-        rows.push(summarize('rbnn-sim sweep ... -o DIR (whole command)', times, 'node start-up, cache reads, costing, all outputs'));
+        rows.push(
+          summarize(
+            'rbnn-sim sweep ... -o DIR (whole command)',
+            times,
+            'node start-up, cache reads, costing, all outputs',
+          ),
+        );
       }
       return rows;
     } finally {

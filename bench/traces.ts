@@ -47,16 +47,33 @@ export function writeSynthetic(format: TraceFormatName, file: string, events: nu
   const t0 = process.hrtime.bigint();
   const t = openTrace({ format, file, window: 'all', gzip, cycles: 'absolute' }, HW);
   const e: AccessEvent = {
-    cycle: 0, component: 'dram', bank: -1, write: false, address: 0, bits: 512, tensor: 'activations',
-    phase: 'forward', iteration: 1, epoch: 1, batch: 0,
+    cycle: 0,
+    component: 'dram',
+    bank: -1,
+    write: false,
+    address: 0,
+    bits: 512,
+    tensor: 'activations',
+    phase: 'forward',
+    iteration: 1,
+    epoch: 1,
+    batch: 0,
   };
   const sram = format === 'csv';
   const base = 0x4000000;
   for (let i = 0; i < events; i++) {
     if (sram && (i & 1) === 1) {
-      e.component = 'sram'; e.bank = i & 7; e.bits = 64; e.address = (i >>> 3) * 8; e.tensor = 'weights.p3';
+      e.component = 'sram';
+      e.bank = i & 7;
+      e.bits = 64;
+      e.address = (i >>> 3) * 8;
+      e.tensor = 'weights.p3';
     } else {
-      e.component = 'dram'; e.bank = -1; e.bits = 512; e.address = base + i * 64; e.tensor = 'activations';
+      e.component = 'dram';
+      e.bank = -1;
+      e.bits = 512;
+      e.address = base + i * 64;
+      e.tensor = 'activations';
     }
     e.cycle = i;
     e.write = (i & 3) === 0;
@@ -89,7 +106,10 @@ export function throughput(dir: string, events: number): TraceThroughput[] {
 export function peakMemory(dir: string, events: number): TracePeak {
   const self = fileURLToPath(import.meta.url);
   const file = path.join(dir, 'bench-peak.trace');
-  const r = spawnSync(process.execPath, [...process.execArgv, self, '--child', file, String(events)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const r = spawnSync(process.execPath, [...process.execArgv, self, '--child', file, String(events)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   fs.rmSync(file, { force: true });
   if (r.status !== 0) throw new Error(`peak-memory child failed with status ${r.status}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as TracePeak;
@@ -99,7 +119,11 @@ function childMain(file: string, events: number): void {
   const r = writeSynthetic('dramsim3', file, events);
   const ru = process.resourceUsage();
   const peak: TracePeak = {
-    events, seconds: r.seconds, eventsPerSecond: r.eventsPerSecond, bytesOut: r.bytesOut, maxRssBytes: ru.maxRSS * 1024,
+    events,
+    seconds: r.seconds,
+    eventsPerSecond: r.eventsPerSecond,
+    bytesOut: r.bytesOut,
+    maxRssBytes: ru.maxRSS * 1024,
   };
   process.stdout.write(JSON.stringify(peak) + '\n');
 }
@@ -131,14 +155,24 @@ export function machine(): string {
 }
 
 export function formatTraceBench(r: TraceBenchResult): string {
-  const lines = [`machine: ${r.machine}`, '', '| format | gzip | events | seconds | M events/s | MB/s written |', '|---|---|---:|---:|---:|---:|'];
+  const lines = [
+    `machine: ${r.machine}`,
+    '',
+    '| format | gzip | events | seconds | M events/s | MB/s written |',
+    '|---|---|---:|---:|---:|---:|',
+  ];
   for (const t of r.throughput) {
-    lines.push(`| ${t.format} | ${t.gzip ? 'yes' : 'no'} | ${t.events.toLocaleString('en')} | ${t.seconds.toFixed(2)} | ${(t.eventsPerSecond / 1e6).toFixed(2)} | ${(t.bytesOut / 1e6 / t.seconds).toFixed(0)} |`);
+    lines.push(
+      `| ${t.format} | ${t.gzip ? 'yes' : 'no'} | ${t.events.toLocaleString('en')} | ${t.seconds.toFixed(2)} | ${(t.eventsPerSecond / 1e6).toFixed(2)} | ${(t.bytesOut / 1e6 / t.seconds).toFixed(0)} |`,
+    );
   }
   if (r.peak) {
     const p = r.peak;
-    lines.push('', `peak memory writing ${p.events.toLocaleString('en')} DRAMSim3 events (${(p.bytesOut / 1e9).toFixed(2)} GB) in a child process: `
-      + `max RSS ${(p.maxRssBytes / 2 ** 20).toFixed(0)} MiB, ${p.seconds.toFixed(1)} s (${(p.eventsPerSecond / 1e6).toFixed(2)} M events/s)`);
+    lines.push(
+      '',
+      `peak memory writing ${p.events.toLocaleString('en')} DRAMSim3 events (${(p.bytesOut / 1e9).toFixed(2)} GB) in a child process: ` +
+        `max RSS ${(p.maxRssBytes / 2 ** 20).toFixed(0)} MiB, ${p.seconds.toFixed(1)} s (${(p.eventsPerSecond / 1e6).toFixed(2)} M events/s)`,
+    );
   }
   return lines.join('\n');
 }
@@ -149,30 +183,52 @@ export function formatTraceBench(r: TraceBenchResult): string {
  */
 export const traceBenchmark: Benchmark = {
   name: 'traces',
-  description: 'trace writing: events/s per format to a file (target >= 5 M/s DRAMSim3); --trace-peak: peak RSS writing 100 M events (target < 200 MB)',
+  description:
+    'trace writing: events/s per format to a file (target >= 5 M/s DRAMSim3); --trace-peak: peak RSS writing 100 M events (target < 200 MB)',
   async run(): Promise<Row[]> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rbnn-trace-bench-'));
     const rows: Row[] = [];
     try {
       const cases: Array<[TraceFormatName, boolean, number]> = [
-        ['dramsim3', false, 5_000_000], ['ramulator', false, 5_000_000], ['csv', false, 2_000_000], ['dramsim3', true, 2_000_000],
+        ['dramsim3', false, 5_000_000],
+        ['ramulator', false, 5_000_000],
+        ['csv', false, 2_000_000],
+        ['dramsim3', true, 2_000_000],
       ];
       for (const [format, gzip, n] of cases) {
         const file = path.join(dir, `bench-${format}${gzip ? '.gz' : ''}`);
         let last: TraceThroughput | undefined;
-        const row = await measure(`write ${(n / 1e6).toFixed(0)} M events, ${format}${gzip ? ' + gzip' : ''}`, () => { last = writeSynthetic(format, file, n, gzip); }, { runs: 3, warmup: 1 });
+        const row = await measure(
+          `write ${(n / 1e6).toFixed(0)} M events, ${format}${gzip ? ' + gzip' : ''}`,
+          () => {
+            last = writeSynthetic(format, file, n, gzip);
+          },
+          { runs: 3, warmup: 1 },
+        );
         const cpu = (row as { cpu?: number }).cpu;
-        row.note = `${(n / row.median / 1e3).toFixed(2)} M events/s, ${(last!.bytesOut / 1e6 / (row.median / 1e3)).toFixed(0)} MB/s`
-          + (cpu ? `; ${(n / cpu / 1e3).toFixed(2)} M events per CPU-second` : '');
+        row.note =
+          `${(n / row.median / 1e3).toFixed(2)} M events/s, ${(last!.bytesOut / 1e6 / (row.median / 1e3)).toFixed(0)} MB/s` +
+          (cpu ? `; ${(n / cpu / 1e3).toFixed(2)} M events per CPU-second` : '');
         rows.push(row);
         fs.rmSync(file, { force: true });
       }
       if (process.argv.includes('--trace-peak') || process.env.RBNN_BENCH_TRACE_PEAK === '1') {
         const p = peakMemory(dir, 100_000_000);
-        rows.push(summarize('write 100 M events, dramsim3, child process', [p.seconds * 1e3],
-          `peak RSS ${(p.maxRssBytes / 2 ** 20).toFixed(0)} MiB, ${(p.bytesOut / 1e9).toFixed(2)} GB, ${(p.eventsPerSecond / 1e6).toFixed(2)} M events/s`));
+        rows.push(
+          summarize(
+            'write 100 M events, dramsim3, child process',
+            [p.seconds * 1e3],
+            `peak RSS ${(p.maxRssBytes / 2 ** 20).toFixed(0)} MiB, ${(p.bytesOut / 1e9).toFixed(2)} GB, ${(p.eventsPerSecond / 1e6).toFixed(2)} M events/s`,
+          ),
+        );
       } else {
-        rows.push(summarize('write 100 M events (peak memory)', [NaN], 'skipped: pass --trace-peak (or RBNN_BENCH_TRACE_PEAK=1)'));
+        rows.push(
+          summarize(
+            'write 100 M events (peak memory)',
+            [NaN],
+            'skipped: pass --trace-peak (or RBNN_BENCH_TRACE_PEAK=1)',
+          ),
+        );
       }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -79,8 +79,12 @@ class NumpyPeer {
     delete env.OPENBLAS_CORETYPE;
     delete env.OPENBLAS_L2_SIZE;
     this.child = spawn('python3', [peerScript(), mnistDataDir()], { env });
-    this.child.on('error', (e) => { this.stderr += e.message; });
-    this.child.stderr.on('data', (d: Buffer) => { this.stderr += d.toString(); });
+    this.child.on('error', (e) => {
+      this.stderr += e.message;
+    });
+    this.child.stderr.on('data', (d: Buffer) => {
+      this.stderr += d.toString();
+    });
     this.lines = createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
   }
 
@@ -102,14 +106,21 @@ class NumpyPeer {
 /** bench/train_step.py, whether this runs from the sources (tsx) or from dist/bench. */
 function peerScript(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  return basename(dirname(here)) === 'dist' ? resolve(here, '../../bench/train_step.py') : resolve(here, 'train_step.py');
+  return basename(dirname(here)) === 'dist'
+    ? resolve(here, '../../bench/train_step.py')
+    : resolve(here, 'train_step.py');
 }
 
 export const trainStepBenchmark: Benchmark = {
   name: 'train-step',
   description: 'training step 784-H-10, batch 100: TypeScript / WebAssembly kernels vs numpy',
   async run() {
-    const data = loadMnist(defaultConfig().data, { activationBits: 8, trainSamples: 50000, validationSamples: 1, testSamples: 1 }).train;
+    const data = loadMnist(defaultConfig().data, {
+      activationBits: 8,
+      trainSamples: 50000,
+      validationSamples: 1,
+      testSamples: 1,
+    }).train;
     const rt = wasmRuntime();
     const twoThreads = await rt.ready();
     // numpy on 1 and on 2 OpenBLAS threads: on a busy machine the second thread can cost more
@@ -129,7 +140,12 @@ export const trainStepBenchmark: Benchmark = {
     for (const hidden of HIDDEN) {
       const js = ourStep(hidden, 'js', data.images, data.labels);
       const wasm = ourStep(hidden, 'wasm', data.images, data.labels);
-      const t = { js: [] as Timing[], wasm1: [] as Timing[], wasm2: [] as Timing[], numpy: peers.map(() => [] as Timing[]) };
+      const t = {
+        js: [] as Timing[],
+        wasm1: [] as Timing[],
+        wasm2: [] as Timing[],
+        numpy: peers.map(() => [] as Timing[]),
+      };
       // Warm-up (JIT tiers, caches), then interleaved rounds.
       timeSteps(js, 1);
       timeSteps(wasm, STEPS);
@@ -143,12 +159,16 @@ export const trainStepBenchmark: Benchmark = {
         for (const [i, p] of peers.entries()) t.numpy[i]!.push(await p.run(hidden, STEPS));
       }
       const net = `784-${hidden}-10`;
-      const np = peers.map((p, i) => summarize(`${net} numpy (OpenBLAS ${p.core}, ${p.threads} thread${p.threads > 1 ? 's' : ''})`, t.numpy[i]!));
+      const np = peers.map((p, i) =>
+        summarize(`${net} numpy (OpenBLAS ${p.core}, ${p.threads} thread${p.threads > 1 ? 's' : ''})`, t.numpy[i]!),
+      );
       const best = np.length ? np.reduce((a, b) => (b.median < a.median ? b : a)) : null;
       const row = (label: string, ms: Timing[]): Row => {
         const s = summarize(`${net} ${label}`, ms);
         const sps = (B * 1000) / s.median;
-        s.note = `${sps.toFixed(0)} samples/s` + (best ? `; ours/numpy ${(best.median / s.median).toFixed(2)} (CPU ${(best.cpu! / s.cpu!).toFixed(2)})` : '');
+        s.note =
+          `${sps.toFixed(0)} samples/s` +
+          (best ? `; ours/numpy ${(best.median / s.median).toFixed(2)} (CPU ${(best.cpu! / s.cpu!).toFixed(2)})` : '');
         return s;
       };
       rows.push(row('rbnn-sim js', t.js));
@@ -158,7 +178,8 @@ export const trainStepBenchmark: Benchmark = {
         r.note = `${((B * 1000) / r.median).toFixed(0)} samples/s${r === best ? '; the peer of the ratios' : ''}`;
         rows.push(r);
       }
-      if (!np.length) rows.push({ case: `${net} numpy`, runs: 0, median: NaN, min: NaN, max: NaN, note: `skipped: ${peerError}` });
+      if (!np.length)
+        rows.push({ case: `${net} numpy`, runs: 0, median: NaN, min: NaN, max: NaN, note: `skipped: ${peerError}` });
     }
     for (const p of peers) p.close();
     return rows;

@@ -11,8 +11,13 @@ import { UserError, isUserError } from '../config/errors.js';
 import { Simulator, type SimulatorState } from '../sim/simulator.js';
 import type { Position } from '../trainer/checkpoint-state.js';
 import {
-  CHECKPOINT_FILE, checkResumable, checkWritableDir, checkpointPath, readCheckpoint,
-  type Checkpoint, type CheckpointKind,
+  CHECKPOINT_FILE,
+  checkResumable,
+  checkWritableDir,
+  checkpointPath,
+  readCheckpoint,
+  type Checkpoint,
+  type CheckpointKind,
 } from '../trainer/checkpoint.js';
 
 export interface CheckpointArgs {
@@ -27,11 +32,16 @@ const GROUP = 'Checkpoints:';
 export function withCheckpointOptions<T>(y: Argv<T>): Argv<T & CheckpointArgs> {
   return y
     .option('checkpoint', {
-      type: 'string', requiresArg: true, group: GROUP,
-      describe: 'folder for checkpoints, written after every epoch and iteration (default: <--out>/checkpoint when --out is set; --no-checkpoint: none)',
+      type: 'string',
+      requiresArg: true,
+      group: GROUP,
+      describe:
+        'folder for checkpoints, written after every epoch and iteration (default: <--out>/checkpoint when --out is set; --no-checkpoint: none)',
     })
     .option('resume', {
-      type: 'string', requiresArg: true, group: GROUP,
+      type: 'string',
+      requiresArg: true,
+      group: GROUP,
       describe: 'continue the interrupted run whose checkpoint folder is DIR (give the same configuration flags)',
     }) as Argv<T & CheckpointArgs>;
 }
@@ -49,12 +59,19 @@ export interface CheckpointPlan {
  * be checked before training starts. `tracing`: a trace is being written (a trace covers one
  * uninterrupted run, so checkpoints are off by default and --checkpoint/--resume are refused).
  */
-export function planCheckpoints(argv: CheckpointArgs, cfg: Config, kind: CheckpointKind, tracing = false): CheckpointPlan {
+export function planCheckpoints(
+  argv: CheckpointArgs,
+  cfg: Config,
+  kind: CheckpointKind,
+  tracing = false,
+): CheckpointPlan {
   const flag = argv.checkpoint;
   if (flag === true || flag === '') throw new UserError('--checkpoint: expected a folder');
   if (argv.resume === '') throw new UserError('--resume: expected a checkpoint folder');
   if (tracing && (typeof flag === 'string' || argv.resume !== undefined)) {
-    throw new UserError(`--${argv.resume !== undefined ? 'resume' : 'checkpoint'} cannot be combined with an access trace (a trace covers one uninterrupted run)`);
+    throw new UserError(
+      `--${argv.resume !== undefined ? 'resume' : 'checkpoint'} cannot be combined with an access trace (a trace covers one uninterrupted run)`,
+    );
   }
   if (cfg.output.dir) checkWritableDir(cfg.output.dir, 'report files');
   let resume: Checkpoint | null = null;
@@ -69,7 +86,9 @@ export function planCheckpoints(argv: CheckpointArgs, cfg: Config, kind: Checkpo
         new Simulator(cfg).restoreState(resume.simulator as SimulatorState);
       } catch (e) {
         if (isUserError(e)) throw e;
-        throw new UserError(`checkpoint ${resumeFile}: inconsistent simulator state (${(e as Error).message.replace(/^Simulator\.restoreState: /, '')})`);
+        throw new UserError(
+          `checkpoint ${resumeFile}: inconsistent simulator state (${(e as Error).message.replace(/^Simulator\.restoreState: /, '')})`,
+        );
       }
     }
     dir = isFile(argv.resume) ? dirname(argv.resume) : argv.resume;
@@ -88,7 +107,9 @@ export function planCheckpoints(argv: CheckpointArgs, cfg: Config, kind: Checkpo
 export function describePosition(p: Position): string {
   if (p.stage === 'done') return `finished after iteration ${p.iteration}`;
   if (p.stage === 'test') return `iteration ${p.iteration}, after its last epoch`;
-  return p.batch === 0 ? `iteration ${p.iteration}, start of epoch ${p.epoch}` : `iteration ${p.iteration}, epoch ${p.epoch}, batch ${p.batch}`;
+  return p.batch === 0
+    ? `iteration ${p.iteration}, start of epoch ${p.epoch}`
+    : `iteration ${p.iteration}, epoch ${p.epoch}, batch ${p.batch}`;
 }
 
 /** A fresh run is about to replace the checkpoint of an unfinished one: say so. */
@@ -100,7 +121,9 @@ function warnIfUnfinished(dir: string): void {
     return; // none, or not readable: nothing worth keeping
   }
   if (c.state.next.stage === 'done') return;
-  process.stderr.write(`rbnn-sim: note: ${join(dir, CHECKPOINT_FILE)} holds an unfinished run (${describePosition(c.state.next)}); this new run replaces it (--resume ${dir} continues it instead)\n`);
+  process.stderr.write(
+    `rbnn-sim: note: ${join(dir, CHECKPOINT_FILE)} holds an unfinished run (${describePosition(c.state.next)}); this new run replaces it (--resume ${dir} continues it instead)\n`,
+  );
 }
 
 function isFile(p: string): boolean {

@@ -11,8 +11,15 @@ import type { Config } from '../config/schema.js';
 import { networkSpec } from '../model/network.js';
 import { checkEpochsPerIteration } from '../trainer/schedule.js';
 
-interface Iterations { iterations?: Array<{ epochsRun?: unknown }>; dims?: unknown }
-interface ReportLike extends Iterations { kind?: string; training?: Iterations; network?: { dims?: unknown } | null }
+interface Iterations {
+  iterations?: Array<{ epochsRun?: unknown }>;
+  dims?: unknown;
+}
+interface ReportLike extends Iterations {
+  kind?: string;
+  training?: Iterations;
+  network?: { dims?: unknown } | null;
+}
 
 /** Epochs per iteration of the run recorded in `file`, checked against the configured model. */
 export function epochsFrom(file: string, cfg: Config): number[] {
@@ -26,14 +33,19 @@ export function epochsFrom(file: string, cfg: Config): number[] {
   const source = parsed.kind === 'rbnn-sim.report' ? parsed.training : parsed;
   const its = source?.iterations;
   if (!Array.isArray(its) || its.length === 0) {
-    throw new UserError(`--epochs-from: ${file} holds no trained iterations (expected a report.json of a training run, or a training result)`);
+    throw new UserError(
+      `--epochs-from: ${file} holds no trained iterations (expected a report.json of a training run, or a training result)`,
+    );
   }
   const epochs = its.map((i) => i.epochsRun);
-  if (!epochs.every((e): e is number => typeof e === 'number')) throw new UserError(`--epochs-from: ${file}: an iteration has no epochsRun`);
+  if (!epochs.every((e): e is number => typeof e === 'number'))
+    throw new UserError(`--epochs-from: ${file}: an iteration has no epochsRun`);
   const dims = parsed.kind === 'rbnn-sim.report' ? parsed.network?.dims : parsed.dims;
   const { topology, plan } = networkSpec(cfg.model);
   if (Array.isArray(dims) && dims.join('-') !== topology.dims.join('-')) {
-    throw new UserError(`--epochs-from: ${file} is a run of a ${dims.join('-')} network but the configuration is ${topology.dims.join('-')}`);
+    throw new UserError(
+      `--epochs-from: ${file} is a run of a ${dims.join('-')} network but the configuration is ${topology.dims.join('-')}`,
+    );
   }
   try {
     checkEpochsPerIteration(epochs, plan.iterations.length);

@@ -32,7 +32,9 @@ export function catchInterrupts(what = 'the current batch'): Interrupts {
     if (first === null) {
       first = sig;
       const again = sig === 'SIGINT' ? 'press Ctrl-C again' : 'send it again';
-      process.stderr.write(`\nrbnn-sim: ${sig}: stopping after ${what} to write a checkpoint (${again} to quit at once)\n`);
+      process.stderr.write(
+        `\nrbnn-sim: ${sig}: stopping after ${what} to write a checkpoint (${again} to quit at once)\n`,
+      );
       return;
     }
     process.stderr.write(`rbnn-sim: ${sig} again: quitting at once\n`);
@@ -41,7 +43,9 @@ export function catchInterrupts(what = 'the current batch'): Interrupts {
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
   return {
-    get signal() { return first; },
+    get signal() {
+      return first;
+    },
     requested: () => first !== null,
     exitCode: () => (first === null ? 0 : SIGNAL_EXIT[first]),
     dispose: () => {

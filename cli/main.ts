@@ -32,7 +32,8 @@ export async function main(argv: string[]): Promise<number> {
       if (err && !isUserError(err) && err.name !== 'YError') throw err;
       // recommendCommands() says only "Did you mean train?": say what was typed too.
       const typed = argv.find((a) => a === '-' || !a.startsWith('-'));
-      if (!err && /^Did you mean /.test(msg)) msg = `unknown command${typed === undefined ? '' : ` "${typed}"`} (d${msg.slice(1)})`;
+      if (!err && /^Did you mean /.test(msg))
+        msg = `unknown command${typed === undefined ? '' : ` "${typed}"`} (d${msg.slice(1)})`;
       throw new UsageError(err ? err.message : msg);
     });
   try {
@@ -64,7 +65,9 @@ function packageVersion(): string {
     try {
       const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };
       if (pkg.name === 'rbnn-sim' && pkg.version) return pkg.version;
-    } catch { /* not there: try one folder up */ }
+    } catch {
+      /* not there: try one folder up */
+    }
   }
   return 'unknown';
 }
@@ -76,8 +79,22 @@ function packageVersion(): string {
  * (--preset R2 --preset B1) are refused, naming the flag. (--set, and commands' own repeatable
  * flags, stay lists.)
  */
-const SINGLE = new Set(['config', 'preset', 'seed', 'epochs', 'out', 'checkpoint', 'resume',
-  'trace-format', 'trace-window', 'trace-file', 'trace-cycles', 'format', 'window', 'cycles']);
+const SINGLE = new Set([
+  'config',
+  'preset',
+  'seed',
+  'epochs',
+  'out',
+  'checkpoint',
+  'resume',
+  'trace-format',
+  'trace-window',
+  'trace-file',
+  'trace-cycles',
+  'format',
+  'window',
+  'cycles',
+]);
 
 function singleValued(argv: Record<string, unknown>): void {
   for (const key of SINGLE) {

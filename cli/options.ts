@@ -30,14 +30,46 @@ const GROUP = 'Configuration:';
 export function withConfigOptions<T>(y: Argv<T>): Argv<T & ConfigArgs> {
   // No defaults: an absent flag must leave the value of the config file (or preset) alone.
   return y
-    .option('config', { alias: 'c', type: 'string', requiresArg: true, group: GROUP, describe: 'configuration file (.json, .yaml, .yml) merged over the defaults' })
-    .option('preset', { type: 'string', requiresArg: true, group: GROUP, describe: 'named preset(s) from configs/presets, comma-separated (R2,paper), applied before --config' })
-    .option('set', { type: 'string', requiresArg: true, group: GROUP, describe: 'override one key, repeatable: --set hardware.sram.capacity="128 KiB" --set model.hidden=[200]' })
+    .option('config', {
+      alias: 'c',
+      type: 'string',
+      requiresArg: true,
+      group: GROUP,
+      describe: 'configuration file (.json, .yaml, .yml) merged over the defaults',
+    })
+    .option('preset', {
+      type: 'string',
+      requiresArg: true,
+      group: GROUP,
+      describe: 'named preset(s) from configs/presets, comma-separated (R2,paper), applied before --config',
+    })
+    .option('set', {
+      type: 'string',
+      requiresArg: true,
+      group: GROUP,
+      describe: 'override one key, repeatable: --set hardware.sram.capacity="128 KiB" --set model.hidden=[200]',
+    })
     .option('json', { type: 'boolean', group: GROUP, describe: 'print JSON instead of text (output.json)' })
     .option('seed', { type: 'number', requiresArg: true, group: GROUP, describe: 'random seed (training.seed)' })
-    .option('epochs', { type: 'number', requiresArg: true, group: GROUP, describe: 'epochs per iteration (training.epochs)' })
-    .option('out', { alias: 'o', type: 'string', requiresArg: true, group: GROUP, describe: 'folder for report files (output.dir)' })
-    .option('quiet', { alias: 'q', type: 'boolean', group: GROUP, describe: 'no progress bar (output.progress=false)' }) as Argv<T & ConfigArgs>;
+    .option('epochs', {
+      type: 'number',
+      requiresArg: true,
+      group: GROUP,
+      describe: 'epochs per iteration (training.epochs)',
+    })
+    .option('out', {
+      alias: 'o',
+      type: 'string',
+      requiresArg: true,
+      group: GROUP,
+      describe: 'folder for report files (output.dir)',
+    })
+    .option('quiet', {
+      alias: 'q',
+      type: 'boolean',
+      group: GROUP,
+      describe: 'no progress bar (output.progress=false)',
+    }) as Argv<T & ConfigArgs>;
 }
 
 /** The resolved configuration: defaults < --preset < --config < --set < the other flags. */
@@ -77,8 +109,11 @@ export function checkTrainingFits(cfg: Config, available = totalmem()): void {
   const need = weightBytes + batchBytes + dataBytes;
   if (need <= available) return;
   const gib = (b: number): string => `${(b / 2 ** 30).toPrecision(3)} GiB`;
-  const field = weightBytes >= batchBytes ? 'model.hidden' : t.batch >= t.evalBatch ? 'training.batch' : 'training.evalBatch';
-  throw new UserError(`${field}: training a ${dims.join('-')} network (${W0.toExponential(2)} weights per sub-network, ${K} sub-network${K > 1 ? 's' : ''}, batch ${Math.max(t.batch, t.evalBatch)}) needs about ${gib(need)} of memory; this machine has ${gib(available)}`);
+  const field =
+    weightBytes >= batchBytes ? 'model.hidden' : t.batch >= t.evalBatch ? 'training.batch' : 'training.evalBatch';
+  throw new UserError(
+    `${field}: training a ${dims.join('-')} network (${W0.toExponential(2)} weights per sub-network, ${K} sub-network${K > 1 ? 's' : ''}, batch ${Math.max(t.batch, t.evalBatch)}) needs about ${gib(need)} of memory; this machine has ${gib(available)}`,
+  );
 }
 
 /** Runs a file-writing step; a file-system error becomes a one-line UserError about `what`. */

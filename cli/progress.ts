@@ -14,18 +14,24 @@ export interface Progress {
 export function progressBar(enabled: boolean, title: string, unit?: string): Progress {
   if (!enabled || !process.stderr.isTTY) return { update: () => {}, stop: () => {} };
   const count = unit ? ` | {value}/{total} ${unit}` : '';
-  const bar = new cliProgress.SingleBar({
-    stream: process.stderr,
-    format: `${title} [{bar}] {percentage}%${count} | eta {eta_formatted} | {label}`,
-    hideCursor: true,
-    clearOnComplete: true,
-    etaBuffer: 100,
-  }, cliProgress.Presets.shades_classic);
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: process.stderr,
+      format: `${title} [{bar}] {percentage}%${count} | eta {eta_formatted} | {label}`,
+      hideCursor: true,
+      clearOnComplete: true,
+      etaBuffer: 100,
+    },
+    cliProgress.Presets.shades_classic,
+  );
   let started = false;
   let last = 0;
   return {
     update: (done, total, label) => {
-      if (!started) { bar.start(total, 0, { label }); started = true; }
+      if (!started) {
+        bar.start(total, 0, { label });
+        started = true;
+      }
       const now = Date.now();
       // Redraw at most every 100 ms; the total may grow (a sweep learns its work as it goes).
       if (done >= total || now - last > 100) {
@@ -34,6 +40,8 @@ export function progressBar(enabled: boolean, title: string, unit?: string): Pro
         last = now;
       }
     },
-    stop: () => { if (started) bar.stop(); },
+    stop: () => {
+      if (started) bar.stop();
+    },
   };
 }

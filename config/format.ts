@@ -23,7 +23,8 @@ export function formatConfig(cfg: Config): Tree {
   const out: Tree = {};
   for (const [path, field] of fieldsOf()) {
     const value = valueAt(cfg, path);
-    const printed = field.kind === 'quantity' ? formatField(value as number, field.dimension, field.default) : structuredClone(value);
+    const printed =
+      field.kind === 'quantity' ? formatField(value as number, field.dimension, field.default) : structuredClone(value);
     const keys = path.split('.');
     let node = out;
     for (const key of keys.slice(0, -1)) node = (node[key] ??= {}) as Tree;
@@ -34,7 +35,8 @@ export function formatConfig(cfg: Config): Tree {
 
 /** A quantity in the unit family its field is documented in: bits for "64 b" fields, else the readable unit. */
 function formatField(value: number, dimension: Dimension, documented: string): string {
-  if (dimension === 'bit' && /^\S+\s*(b|bit|bits)$/.test(documented.trim()) && Number.isSafeInteger(value)) return `${value} b`;
+  if (dimension === 'bit' && /^\S+\s*(b|bit|bits)$/.test(documented.trim()) && Number.isSafeInteger(value))
+    return `${value} b`;
   return formatQuantity(value, dimension);
 }
 

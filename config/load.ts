@@ -76,7 +76,9 @@ export function readConfigFile(file: string, label = file): Tree {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UserError(`config file ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new UserError(
+      `config file ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
   const data = ext === '.json' ? parseJson(text, file) : parseYaml(text, file);
   if (data === null || data === undefined) return {}; // an empty file changes nothing
@@ -92,8 +94,14 @@ function parseJson(text: string, file: string): unknown {
     // or "Unexpected token 'm', "<the text>"... is not valid JSON" (no position: no line then).
     const message = (e as Error).message;
     const at = /at position (\d+)/.exec(message);
-    const line = at ? text.slice(0, Number(at[1])).split('\n').length : /end of JSON input/.test(message) ? text.split('\n').length : null;
-    const reason = message.replace(/ in JSON at position \d+.*$/s, '').replace(/, (\.\.\.)?"[\s\S]*"(\.\.\.)? is not valid JSON$/, '')
+    const line = at
+      ? text.slice(0, Number(at[1])).split('\n').length
+      : /end of JSON input/.test(message)
+        ? text.split('\n').length
+        : null;
+    const reason = message
+      .replace(/ in JSON at position \d+.*$/s, '')
+      .replace(/, (\.\.\.)?"[\s\S]*"(\.\.\.)? is not valid JSON$/, '')
       // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this escapes
       .replace(/[\u0000-\u001f]/g, (c) => JSON.stringify(c).slice(1, -1)); // the token may be a newline
     throw new UserError(`${file}${line === null ? '' : `:${line}`}: invalid JSON: ${reason}`);
@@ -116,7 +124,8 @@ function yamlValue(text: string, fail: (line: number | undefined, reason: string
     throw fail(undefined, (e as Error).message.split('\n')[0]!);
   }
   const problem = doc.errors[0] ?? doc.warnings[0];
-  if (problem) throw fail(problem.linePos?.[0].line, problem.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''));
+  if (problem)
+    throw fail(problem.linePos?.[0].line, problem.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''));
   try {
     return doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
@@ -131,7 +140,10 @@ export function parseSet(set: string): Tree {
   if (eq < 0 || !/^[\w-]+(\.[\w-]+)*$/.test(path)) {
     throw new UserError(`--set ${JSON.stringify(set)}: expected path=value, e.g. --set model.bits=12`);
   }
-  const value = yamlValue(set.slice(eq + 1), (_line, reason) => new UserError(`--set ${set}: cannot read the value as YAML (${reason})`));
+  const value = yamlValue(
+    set.slice(eq + 1),
+    (_line, reason) => new UserError(`--set ${set}: cannot read the value as YAML (${reason})`),
+  );
   const tree: Tree = {};
   setPath(tree, path.split('.'), value);
   return tree;
@@ -178,7 +190,9 @@ function findPreset(name: string, dir: string): string {
     }
   }
   const available = listPresets(dir);
-  throw new UserError(`unknown preset "${name}" (${available.length ? `available: ${available.join(', ')}` : `no presets in ${dir}`})`);
+  throw new UserError(
+    `unknown preset "${name}" (${available.length ? `available: ${available.join(', ')}` : `no presets in ${dir}`})`,
+  );
 }
 
 /** configs/presets of the package, found from this module (works from sources and dist/). */

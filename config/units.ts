@@ -82,8 +82,24 @@ const DIMENSION_KEYS = Object.keys(DIMENSIONS) as Dimension[];
 /** Plain units by dimension: [power of ten, power of two] of one unit in the canonical unit. */
 const SIMPLE_UNITS: Readonly<Record<Dimension, Readonly<Record<string, readonly [number, number]>>>> = {
   bit: {
-    b: [0, 0], kb: [3, 0], Mb: [6, 0], Gb: [9, 0], Tb: [12, 0], Kib: [0, 10], Mib: [0, 20], Gib: [0, 30], Tib: [0, 40],
-    B: [0, 3], kB: [3, 3], MB: [6, 3], GB: [9, 3], TB: [12, 3], KiB: [0, 13], MiB: [0, 23], GiB: [0, 33], TiB: [0, 43],
+    b: [0, 0],
+    kb: [3, 0],
+    Mb: [6, 0],
+    Gb: [9, 0],
+    Tb: [12, 0],
+    Kib: [0, 10],
+    Mib: [0, 20],
+    Gib: [0, 30],
+    Tib: [0, 40],
+    B: [0, 3],
+    kB: [3, 3],
+    MB: [6, 3],
+    GB: [9, 3],
+    TB: [12, 3],
+    KiB: [0, 13],
+    MiB: [0, 23],
+    GiB: [0, 33],
+    TiB: [0, 43],
   },
   J: { J: [0, 0], kJ: [3, 0], mJ: [-3, 0], uJ: [-6, 0], nJ: [-9, 0], pJ: [-12, 0], fJ: [-15, 0] },
   Hz: { Hz: [0, 0], kHz: [3, 0], MHz: [6, 0], GHz: [9, 0] },
@@ -104,7 +120,9 @@ export function simpleQuantity(text: string, dimension: Dimension): number | und
   if (!scale) return undefined;
   const [, whole, fraction, exponent] = m;
   if (dimension === 'bit' && (fraction !== undefined || exponent !== undefined)) return undefined;
-  const value = Number(`${whole}${fraction !== undefined ? `.${fraction}` : ''}e${Number(exponent ?? 0) + scale[0]}`) * 2 ** scale[1];
+  const value =
+    Number(`${whole}${fraction !== undefined ? `.${fraction}` : ''}e${Number(exponent ?? 0) + scale[0]}`) *
+    2 ** scale[1];
   if (!Number.isFinite(value) || (value === 0 && /[1-9]/.test(`${whole}${fraction ?? ''}`))) return undefined;
   if (dimension === 'bit' && !Number.isSafeInteger(value)) return undefined;
   return value;
@@ -150,11 +168,15 @@ export function quantityByMathjs(text: string, dimension: Dimension, fail: (why?
     const other = DIMENSION_KEYS.find((d) => unit.equalBase(reference(d)));
     fail(other ? ` (${DIMENSIONS[other].noun})` : ' (wrong unit)');
   }
-  const exact = unit.toNumeric(DIMENSIONS[dimension].canonical) as unknown as { isZero(): boolean; isInteger(): boolean };
+  const exact = unit.toNumeric(DIMENSIONS[dimension].canonical) as unknown as {
+    isZero(): boolean;
+    isInteger(): boolean;
+  };
   const value = Number(exact);
   if (!Number.isFinite(value) || (value === 0 && !exact.isZero())) fail(' (out of range)');
   if (dimension === 'bit' && !exact.isInteger()) fail(' (not a whole number of bits)');
-  if (dimension === 'bit' && !Number.isSafeInteger(value)) fail(' (out of range: sizes must be below 1 PiB = 2^53 bits)');
+  if (dimension === 'bit' && !Number.isSafeInteger(value))
+    fail(' (out of range: sizes must be below 1 PiB = 2^53 bits)');
   return value === 0 ? 0 : value; // no -0
 }
 
@@ -178,8 +200,21 @@ function evaluateExpression(math: MathJsInstance, text: string, fail: (why?: str
 
 // Prefixes used for printing, largest first: the largest whose scale fits the value is used,
 // up to exa (1280000 J prints as "1.28 MJ"), down to the units the docs use (pJ, nW, ns).
-const SI: Array<[string, number]> = [['E', 18], ['P', 15], ['T', 12], ['G', 9], ['M', 6], ['k', 3], ['', 0],
-  ['m', -3], ['u', -6], ['n', -9], ['p', -12], ['f', -15], ['a', -18]];
+const SI: Array<[string, number]> = [
+  ['E', 18],
+  ['P', 15],
+  ['T', 12],
+  ['G', 9],
+  ['M', 6],
+  ['k', 3],
+  ['', 0],
+  ['m', -3],
+  ['u', -6],
+  ['n', -9],
+  ['p', -12],
+  ['f', -15],
+  ['a', -18],
+];
 const prefixed = (unit: string, from: number, to: number): Array<[string, number]> =>
   SI.filter(([, e]) => e <= from && e >= to).map(([p, e]) => [`${p}${unit}`, e]);
 const PRINT_SCALES: Record<Exclude<Dimension, 'bit'>, Array<[string, number]>> = {

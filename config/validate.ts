@@ -47,7 +47,9 @@ export function applyLayer(target: Tree, layer: Tree, source: string, section: S
     } else if (isPlainObject(value)) {
       applyLayer(target[key] as Tree, value, source, node, path);
     } else {
-      throw new UserError(`${path}: expected a section with keys such as ${Object.keys(node).slice(0, 3).join(', ')}, got ${show(value)}${where}`);
+      throw new UserError(
+        `${path}: expected a section with keys such as ${Object.keys(node).slice(0, 3).join(', ')}, got ${show(value)}${where}`,
+      );
     }
   }
 }
@@ -67,7 +69,9 @@ export function checkField(field: Field, value: unknown, path: string, where = '
       }
       const min = field.min;
       if (min !== undefined && (q < min || (field.exclusiveMin && q === min))) {
-        fail(`${DIMENSIONS[field.dimension].noun} ${field.exclusiveMin ? '>' : '>='} ${formatQuantity(min, field.dimension)}`);
+        fail(
+          `${DIMENSIONS[field.dimension].noun} ${field.exclusiveMin ? '>' : '>='} ${formatQuantity(min, field.dimension)}`,
+        );
       }
       return q;
     }
@@ -75,7 +79,11 @@ export function checkField(field: Field, value: unknown, path: string, where = '
       if (!isInt(value) || !inRange(value, field.min, field.max)) fail(`an integer${rangeText(field.min, field.max)}`);
       return value;
     case 'number':
-      if (typeof value !== 'number' || !Number.isFinite(value) || !inRange(value, field.min, field.max, field.exclusiveMin)) {
+      if (
+        typeof value !== 'number' ||
+        !Number.isFinite(value) ||
+        !inRange(value, field.min, field.max, field.exclusiveMin)
+      ) {
         fail(`a number${rangeText(field.min, field.max, field.exclusiveMin)}`);
       }
       return value;
@@ -100,11 +108,15 @@ function checkIntList(field: IntListField, value: unknown, path: string, where: 
   if (!Array.isArray(value) || value.length < minLength) {
     const what = minLength > 0 ? 'a non-empty list' : 'a list';
     const example = `[${field.default.join(', ')}]`;
-    throw new UserError(`${path}: expected ${what} of integers${rangeText(field.min, undefined)} such as ${example}, got ${show(value)}${where}`);
+    throw new UserError(
+      `${path}: expected ${what} of integers${rangeText(field.min, undefined)} such as ${example}, got ${show(value)}${where}`,
+    );
   }
   value.forEach((v, i) => {
     if (!isInt(v) || !inRange(v, field.min, undefined)) {
-      throw new UserError(`${path}[${i}]: expected an integer${rangeText(field.min, undefined)}, got ${show(v)}${where}`);
+      throw new UserError(
+        `${path}[${i}]: expected an integer${rangeText(field.min, undefined)}, got ${show(v)}${where}`,
+      );
     }
   });
   return [...(value as number[])];
@@ -122,7 +134,9 @@ export function checkCrossFields(cfg: Config): void {
   const m = cfg.model;
   if (m.schedule !== 'rbnn') return; // the conventional schedule runs one iteration at n bits
   if (m.maxIterations > m.bits) {
-    throw new UserError(`model.maxIterations: expected at most model.bits (${m.bits}) with the rbnn schedule, got ${m.maxIterations}`);
+    throw new UserError(
+      `model.maxIterations: expected at most model.bits (${m.bits}) with the rbnn schedule, got ${m.maxIterations}`,
+    );
   }
   if (m.minTrainableBits > m.bits) {
     throw new UserError(`model.minTrainableBits: expected at most model.bits (${m.bits}), got ${m.minTrainableBits}`);
@@ -160,12 +174,15 @@ export function suggest(word: string, candidates: readonly string[]): string {
 
 /** Edits (insert, delete, substitute, swap two neighbours) turning a into b. */
 function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
     }
   }
   return d[a.length]![b.length]!;
@@ -175,14 +192,23 @@ function editDistance(a: string, b: string): number {
 export function fieldType(field: Field): string {
   switch (field.kind) {
     case 'quantity': {
-      const min = field.min === undefined ? '' : ` ${field.exclusiveMin ? '>' : '>='} ${formatQuantity(field.min, field.dimension)}`;
+      const min =
+        field.min === undefined
+          ? ''
+          : ` ${field.exclusiveMin ? '>' : '>='} ${formatQuantity(field.min, field.dimension)}`;
       return `${DIMENSIONS[field.dimension].noun.replace(/^an? /, '')}${min}`;
     }
-    case 'int': return `integer${rangeText(field.min, field.max)}`;
-    case 'number': return `number${rangeText(field.min, field.max, field.exclusiveMin)}`;
-    case 'enum': return field.values.join(' | ');
-    case 'bool': return 'true | false';
-    case 'string': return field.default === null ? 'string | null' : 'string';
-    case 'intList': return `list of integers${rangeText(field.min, undefined)}`;
+    case 'int':
+      return `integer${rangeText(field.min, field.max)}`;
+    case 'number':
+      return `number${rangeText(field.min, field.max, field.exclusiveMin)}`;
+    case 'enum':
+      return field.values.join(' | ');
+    case 'bool':
+      return 'true | false';
+    case 'string':
+      return field.default === null ? 'string | null' : 'string';
+    case 'intList':
+      return `list of integers${rangeText(field.min, undefined)}`;
   }
 }

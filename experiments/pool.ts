@@ -38,14 +38,15 @@ export function inProcessExecutor(): Executor {
   return {
     threads: 0,
     train: (cfg, progress) => serial(() => trainRecorded(cfg, progress, stop.signal)),
-    cost: (items, training) => serial(async () => {
-      const rows: SweepRow[] = [];
-      for (const { point, cfg } of items) {
-        rows.push(costSweepPoint(point, cfg, training));
-        await new Promise((r) => setImmediate(r)); // let the progress bar and signals run
-      }
-      return rows;
-    }),
+    cost: (items, training) =>
+      serial(async () => {
+        const rows: SweepRow[] = [];
+        for (const { point, cfg } of items) {
+          rows.push(costSweepPoint(point, cfg, training));
+          await new Promise((r) => setImmediate(r)); // let the progress bar and signals run
+        }
+        return rows;
+      }),
     close: async () => {
       stop.abort();
       await chain;
@@ -73,7 +74,11 @@ export async function poolExecutor(workers: number): Promise<Executor | null> {
   if (!mod) return null;
   const { Piscina } = await import('piscina');
   const pool = new Piscina<Task, RecordedRun | SweepRow[]>({
-    filename: mod.url, execArgv: mod.execArgv, minThreads: 0, maxThreads: workers, idleTimeout: 1000,
+    filename: mod.url,
+    execArgv: mod.execArgv,
+    minThreads: 0,
+    maxThreads: workers,
+    idleTimeout: 1000,
   });
   return {
     threads: workers,
@@ -97,9 +102,15 @@ export async function poolExecutor(workers: number): Promise<Executor | null> {
  * for together are ordered by weight: they are queued until the next tick).
  */
 export function heaviestFirst(
-  exec: Executor, slots: number,
+  exec: Executor,
+  slots: number,
 ): ((cfg: Config, weight: number) => Promise<RecordedRun>) & { cancel(): void } {
-  interface Job { cfg: Config; weight: number; resolve: (r: RecordedRun) => void; reject: (e: unknown) => void }
+  interface Job {
+    cfg: Config;
+    weight: number;
+    resolve: (r: RecordedRun) => void;
+    reject: (e: unknown) => void;
+  }
   const queue: Job[] = [];
   let running = 0;
   let cancelled = false;
@@ -109,20 +120,24 @@ export function heaviestFirst(
       for (let i = 1; i < queue.length; i++) if (queue[i]!.weight > queue[best]!.weight) best = i;
       const job = queue.splice(best, 1)[0]!;
       running++;
-      exec.train(job.cfg).then(job.resolve, job.reject).finally(() => {
-        running--;
-        pump();
-      });
+      exec
+        .train(job.cfg)
+        .then(job.resolve, job.reject)
+        .finally(() => {
+          running--;
+          pump();
+        });
     }
   };
-  const submit = (cfg: Config, weight: number): Promise<RecordedRun> => new Promise<RecordedRun>((resolve, reject) => {
-    if (cancelled) {
-      reject(new Error('training cancelled'));
-      return;
-    }
-    queue.push({ cfg, weight, resolve, reject });
-    setImmediate(pump);
-  });
+  const submit = (cfg: Config, weight: number): Promise<RecordedRun> =>
+    new Promise<RecordedRun>((resolve, reject) => {
+      if (cancelled) {
+        reject(new Error('training cancelled'));
+        return;
+      }
+      queue.push({ cfg, weight, resolve, reject });
+      setImmediate(pump);
+    });
   /** Drops the runs still waiting (a stopped reproduction trains no more). */
   const cancel = (): void => {
     cancelled = true;

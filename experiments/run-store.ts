@@ -70,7 +70,9 @@ export function codeVersion(): string {
   let version = '0';
   try {
     version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: string }).version ?? '0';
-  } catch { /* no version: the hash still identifies the code */ }
+  } catch {
+    /* no version: the hash still identifies the code */
+  }
   const base = existsSync(join(root, 'trainer', 'train.ts')) ? root : join(root, 'dist');
   const h = createHash('sha256');
   for (const folder of ['trainer', 'model']) {
@@ -109,7 +111,9 @@ function fileHash(file: string, size: number, mtimeMs: number): string {
     try {
       const saved = JSON.parse(readFileSync(dataHashFile(), 'utf8')) as Record<string, string>;
       for (const [k, v] of Object.entries(saved)) if (/^[0-9a-f]{64}$/.test(v)) dataHashes.set(k, v);
-    } catch { /* no memo yet, or unreadable: hash again */ }
+    } catch {
+      /* no memo yet, or unreadable: hash again */
+    }
   }
   const id = `${file}|${size}|${mtimeMs}`;
   let h = dataHashes.get(id);
@@ -119,7 +123,9 @@ function fileHash(file: string, size: number, mtimeMs: number): string {
   try {
     makeDirs(dirname(dataHashFile()));
     writeFileAtomic(dataHashFile(), JSON.stringify(Object.fromEntries(dataHashes)));
-  } catch { /* a memo only: a read-only cache folder costs a re-hash next time */ }
+  } catch {
+    /* a memo only: a read-only cache folder costs a re-hash next time */
+  }
   return h;
 }
 
@@ -128,7 +134,9 @@ function fileHash(file: string, size: number, mtimeMs: number): string {
  * files: missing). Content, not path or date: the same MNIST anywhere (another clone, a fresh
  * `npm ci`) is the same data, so committed runs stay valid; changed data is another run.
  */
-export function dataIdentity(cfg: Config): Array<{ file: string; size: number; sha256: string } | { file: string; missing: true }> {
+export function dataIdentity(
+  cfg: Config,
+): Array<{ file: string; size: number; sha256: string } | { file: string; missing: true }> {
   const files = mnistFiles(cfg.data);
   return Object.values(files).map((file) => {
     let st: ReturnType<typeof statSync>;
@@ -157,7 +165,10 @@ export class RunStore {
   readonly warnings: string[] = [];
   private readonly warned = new Set<string>();
 
-  constructor(readonly dir: string | null, private readonly warn: (msg: string) => void = () => {}) {}
+  constructor(
+    readonly dir: string | null,
+    private readonly warn: (msg: string) => void = () => {},
+  ) {}
 
   private file(key: string): string {
     return join(this.dir!, 'training', `${key}.json`);
@@ -170,7 +181,8 @@ export class RunStore {
     if (!existsSync(file)) return undefined;
     try {
       const e = JSON.parse(readFileSync(file, 'utf8')) as CacheEntry;
-      if (e.kind !== 'rbnn-sim.training-cache' || e.version !== 1) throw new Error('not a training cache entry of this version');
+      if (e.kind !== 'rbnn-sim.training-cache' || e.version !== 1)
+        throw new Error('not a training cache entry of this version');
       if (e.key !== key) throw new Error(`it holds key ${String(e.key).slice(0, 12)}`);
       checkResult(e.result);
       if (e.stream !== null) checkStream(e.stream);
@@ -193,19 +205,27 @@ export class RunStore {
    * its entry and reuse it (experiments/store/claim.ts). `trained`: this call trained it.
    * `usable`: whether a stored entry will do (a sweep needs its operation stream).
    */
-  async obtain<R extends TrainingRecord>(key: string, material: unknown, train: () => Promise<R>,
-    opts: ClaimOptions & { usable?: (r: TrainingRecord) => r is R } = {}): Promise<{ record: R; trained: boolean }> {
+  async obtain<R extends TrainingRecord>(
+    key: string,
+    material: unknown,
+    train: () => Promise<R>,
+    opts: ClaimOptions & { usable?: (r: TrainingRecord) => r is R } = {},
+  ): Promise<{ record: R; trained: boolean }> {
     if (this.dir === null) return { record: await train(), trained: true };
     makeDirs(dirname(this.file(key)));
     const usable = opts.usable ?? ((r: TrainingRecord): r is R => r !== undefined);
-    const { value, produced } = await produceOnce<R>(`${this.file(key)}.claim`, {
-      read: () => {
-        const r = this.get(key);
-        return r !== undefined && usable(r) ? r : undefined;
+    const { value, produced } = await produceOnce<R>(
+      `${this.file(key)}.claim`,
+      {
+        read: () => {
+          const r = this.get(key);
+          return r !== undefined && usable(r) ? r : undefined;
+        },
+        produce: train,
+        write: (rec) => this.put(key, material, rec),
       },
-      produce: train,
-      write: (rec) => this.put(key, material, rec),
-    }, opts);
+      opts,
+    );
     return { record: value, trained: produced };
   }
 
@@ -213,13 +233,23 @@ export class RunStore {
     if (this.dir === null) return;
     const file = this.file(key);
     makeDirs(dirname(file));
-    const entry: CacheEntry = { kind: 'rbnn-sim.training-cache', version: 1, key, material, createdAt: new Date().toISOString(), ...rec };
+    const entry: CacheEntry = {
+      kind: 'rbnn-sim.training-cache',
+      version: 1,
+      key,
+      material,
+      createdAt: new Date().toISOString(),
+      ...rec,
+    };
     writeFileAtomic(file, JSON.stringify(entry));
   }
 }
 
 function checkResult(r: TrainResult): void {
-  if (!r || typeof r !== 'object' || !Array.isArray(r.iterations) || r.iterations.length === 0) throw new Error('no training result');
-  if (typeof r.testError !== 'number' || typeof r.bitsPerWeight !== 'number' || typeof r.storageBits !== 'number') throw new Error('incomplete training result');
-  for (const it of r.iterations) if (!Number.isSafeInteger(it.k) || !Number.isSafeInteger(it.epochsRun)) throw new Error('bad iteration record');
+  if (!r || typeof r !== 'object' || !Array.isArray(r.iterations) || r.iterations.length === 0)
+    throw new Error('no training result');
+  if (typeof r.testError !== 'number' || typeof r.bitsPerWeight !== 'number' || typeof r.storageBits !== 'number')
+    throw new Error('incomplete training result');
+  for (const it of r.iterations)
+    if (!Number.isSafeInteger(it.k) || !Number.isSafeInteger(it.epochsRun)) throw new Error('bad iteration record');
 }

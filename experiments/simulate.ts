@@ -93,9 +93,17 @@ function partialTraining(p: PartialTrainResult): { training?: TrainResult } {
   if (!last) return {};
   return {
     training: {
-      schedule: p.schedule, dims: p.dims, bits: p.bits, iterations: p.iterations, testError: last.testError,
-      validationError: last.validationError, bitsPerWeight: last.bitsPerWeight, storageBits: last.storageBits, weights: last.weights,
-      seconds: p.seconds, stopReason: 'interrupted' as TrainResult['stopReason'],
+      schedule: p.schedule,
+      dims: p.dims,
+      bits: p.bits,
+      iterations: p.iterations,
+      testError: last.testError,
+      validationError: last.validationError,
+      bitsPerWeight: last.bitsPerWeight,
+      storageBits: last.storageBits,
+      weights: last.weights,
+      seconds: p.seconds,
+      stopReason: 'interrupted' as TrainResult['stopReason'],
     },
   };
 }

@@ -56,8 +56,15 @@ export class StreamRecorder implements OpObserver {
         this.occurrences += o.repeat;
         const w = o.where;
         const last = this.events[this.events.length - 1];
-        if (last && last.length === 6 && last[0] === o.purpose && last[1] === w.iteration && last[2] === w.epoch
-          && last[4] === o.samples && last[3] + last[5] === w.batch) {
+        if (
+          last &&
+          last.length === 6 &&
+          last[0] === o.purpose &&
+          last[1] === w.iteration &&
+          last[2] === w.epoch &&
+          last[4] === o.samples &&
+          last[3] + last[5] === w.batch
+        ) {
           last[5] += o.repeat;
         } else {
           this.events.push([o.purpose, w.iteration, w.epoch, w.batch, o.samples, o.repeat]);
@@ -75,7 +82,12 @@ export class StreamRecorder implements OpObserver {
 }
 
 /** Emits the recorded stream of a run of `cfg` into `obs` (compressed: runs of batches as repeat). */
-export function replayStream(cfg: Config, stream: RecordedStream, obs: OpObserver, opts: { compress?: boolean } = {}): void {
+export function replayStream(
+  cfg: Config,
+  stream: RecordedStream,
+  obs: OpObserver,
+  opts: { compress?: boolean } = {},
+): void {
   const compress = opts.compress ?? true;
   const { topology, plan } = networkSpec(cfg.model);
   const em = new OpEmitter(obs, topology, plan, cfg);
@@ -99,13 +111,15 @@ export function replayStream(cfg: Config, stream: RecordedStream, obs: OpObserve
 /** Checks the shape of a stream read from a file (a cache entry); throws an Error saying what is wrong. */
 export function checkStream(x: unknown): asserts x is RecordedStream {
   const s = x as RecordedStream;
-  if (!s || typeof s !== 'object' || !Number.isSafeInteger(s.occurrences) || !Array.isArray(s.events)) throw new Error('not a recorded stream');
+  if (!s || typeof s !== 'object' || !Number.isSafeInteger(s.occurrences) || !Array.isArray(s.events))
+    throw new Error('not a recorded stream');
   const int = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= 0;
   for (const e of s.events) {
     if (!Array.isArray(e)) throw new Error('a stream event is not a list');
-    const ok = (e[0] === 'iteration' && e.length === 2 && int(e[1]))
-      || (e[0] === 'end' && e.length === 3 && int(e[1]) && typeof e[2] === 'boolean')
-      || (['train', 'validation', 'test'].includes(e[0] as string) && e.length === 6 && e.slice(1).every(int));
+    const ok =
+      (e[0] === 'iteration' && e.length === 2 && int(e[1])) ||
+      (e[0] === 'end' && e.length === 3 && int(e[1]) && typeof e[2] === 'boolean') ||
+      (['train', 'validation', 'test'].includes(e[0] as string) && e.length === 6 && e.slice(1).every(int));
     if (!ok) throw new Error(`bad stream event ${JSON.stringify(e).slice(0, 80)}`);
   }
 }

@@ -49,7 +49,9 @@ export function costSweepPoint(point: Point, cfg: Config, training: RecordedRun 
   else enumerateSchedule(cfg, sim);
   const report = sim.report(training ? { training: training.result } : {});
   if (training && report.total.ops < training.stream.occurrences) {
-    throw new Error(`replaying the stream of ${point.id} costed ${report.total.ops} ops, the run had ${training.stream.occurrences}`);
+    throw new Error(
+      `replaying the stream of ${point.id} costed ${report.total.ops} ops, the run had ${training.stream.occurrences}`,
+    );
   }
   return rowFromReport(point, cfg, report, training ? training.result : null, trainingId(cfg));
 }

@@ -19,13 +19,18 @@ export default async function run(task: Task): Promise<RecordedRun | SweepRow[]>
     const port = task.port;
     let last = 0;
     try {
-      return await trainRecorded(task.cfg, port ? (done, total) => {
-        const now = Date.now();
-        if (done === total || now - last >= 200) {
-          last = now;
-          port.postMessage({ done, total });
-        }
-      } : undefined);
+      return await trainRecorded(
+        task.cfg,
+        port
+          ? (done, total) => {
+              const now = Date.now();
+              if (done === total || now - last >= 200) {
+                last = now;
+                port.postMessage({ done, total });
+              }
+            }
+          : undefined,
+      );
     } finally {
       port?.close();
     }

@@ -38,7 +38,11 @@ function cleanOnExit(): void {
   exitHandler = true;
   process.on('exit', () => {
     for (const t of openTemps) {
-      try { fs.unlinkSync(t); } catch { /* gone */ }
+      try {
+        fs.unlinkSync(t);
+      } catch {
+        /* gone */
+      }
     }
   });
 }
@@ -68,8 +72,16 @@ export function openAtomicFile(file: string, opts: AtomicFileOptions = {}): Atom
   const abort = (): void => {
     if (done) return;
     done = true;
-    try { fs.closeSync(fd); } catch { /* closed */ }
-    try { fs.unlinkSync(tmp); } catch { /* gone */ }
+    try {
+      fs.closeSync(fd);
+    } catch {
+      /* closed */
+    }
+    try {
+      fs.unlinkSync(tmp);
+    } catch {
+      /* gone */
+    }
     openTemps.delete(tmp);
   };
   return {
@@ -123,7 +135,11 @@ function openThrough(p: string, fifo: boolean): AtomicFile {
   const close = (): void => {
     if (done) return;
     done = true;
-    try { fs.closeSync(fd); } catch { /* closed */ }
+    try {
+      fs.closeSync(fd);
+    } catch {
+      /* closed */
+    }
   };
   return {
     path: p,

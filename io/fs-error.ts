@@ -7,28 +7,63 @@ import { UserError, isUserError } from '../config/errors.js';
 
 /** Error codes of the file system: a mistake or a condition of the user's machine, not a bug of ours. */
 const FS_CODES = new Set([
-  'EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'ENOTDIR', 'EISDIR', 'EEXIST', 'ENOENT', 'EXDEV', 'ENXIO',
-  'ENAMETOOLONG', 'ELOOP', 'EMFILE', 'ENFILE', 'EFBIG', 'EIO', 'EBUSY', 'ETXTBSY', 'ENODEV', 'EINVAL', 'ENOTEMPTY',
+  'EACCES',
+  'EPERM',
+  'EROFS',
+  'ENOSPC',
+  'EDQUOT',
+  'ENOTDIR',
+  'EISDIR',
+  'EEXIST',
+  'ENOENT',
+  'EXDEV',
+  'ENXIO',
+  'ENAMETOOLONG',
+  'ELOOP',
+  'EMFILE',
+  'ENFILE',
+  'EFBIG',
+  'EIO',
+  'EBUSY',
+  'ETXTBSY',
+  'ENODEV',
+  'EINVAL',
+  'ENOTEMPTY',
 ]);
 
 /** A file-system error in a few words ("permission denied", "no space left on the device"). */
 export function describeFsError(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   switch (err.code) {
-    case 'EACCES': case 'EPERM': return 'permission denied';
-    case 'EROFS': return 'read-only file system';
-    case 'ENOSPC': return 'no space left on the device';
-    case 'EDQUOT': return 'disk quota exceeded';
-    case 'EFBIG': return 'file too large';
-    case 'ENOTDIR': return 'a part of the path is a file, not a folder';
-    case 'EISDIR': return 'it is a folder';
-    case 'EEXIST': return 'a file is in the way';
-    case 'ENOENT': return 'no such file or folder';
-    case 'ENXIO': return 'no reader at the other end (FIFO or device)';
-    case 'ENAMETOOLONG': return 'name too long';
-    case 'ELOOP': return 'too many symbolic links';
-    case 'EIO': return 'input/output error';
-    default: return err.code ?? String(err.message ?? e).split('\n')[0]!;
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    case 'EDQUOT':
+      return 'disk quota exceeded';
+    case 'EFBIG':
+      return 'file too large';
+    case 'ENOTDIR':
+      return 'a part of the path is a file, not a folder';
+    case 'EISDIR':
+      return 'it is a folder';
+    case 'EEXIST':
+      return 'a file is in the way';
+    case 'ENOENT':
+      return 'no such file or folder';
+    case 'ENXIO':
+      return 'no reader at the other end (FIFO or device)';
+    case 'ENAMETOOLONG':
+      return 'name too long';
+    case 'ELOOP':
+      return 'too many symbolic links';
+    case 'EIO':
+      return 'input/output error';
+    default:
+      return err.code ?? String(err.message ?? e).split('\n')[0]!;
   }
 }
 

@@ -1,6 +1,11 @@
 /** Writing outputs safely: atomic files, all-or-nothing output folders, locks, location checks. */
 export {
-  openAtomicFile, writeFileAtomic, writeAll, tempNameFor, type AtomicFile, type AtomicFileOptions,
+  openAtomicFile,
+  writeFileAtomic,
+  writeAll,
+  tempNameFor,
+  type AtomicFile,
+  type AtomicFileOptions,
 } from './atomic-file.js';
 export { makeDirs, removeEmptyDirs } from './dirs.js';
 export { describeFsError, isFsError, writeFailure, writing } from './fs-error.js';

@@ -65,11 +65,16 @@ export function lockFolder(dir: string, command: string): FolderLock {
       const h = readHolder(file);
       if (h === null) {
         // Being written by its taker this very moment, or damaged: look again, then take it over.
-        if (attempt < 2) { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20); continue; }
+        if (attempt < 2) {
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+          continue;
+        }
       } else if (h.host !== me.host || isAlive(h.pid)) {
         const who = `${h.command} (pid ${h.pid} on ${h.host}, since ${h.started})`;
-        throw new UserError(`output folder ${dir} is in use by ${who}; ` +
-          `wait for it to finish or choose another folder (a stale lock is ${file})`);
+        throw new UserError(
+          `output folder ${dir} is in use by ${who}; ` +
+            `wait for it to finish or choose another folder (a stale lock is ${file})`,
+        );
       }
       takeOver(file, h);
       continue;
@@ -97,8 +102,9 @@ export function lockFolder(dir: string, command: string): FolderLock {
       },
     };
   }
-  throw new UserError(`output folder ${dir}: could not take its lock ${file}; `
-    + 'remove it if no rbnn-sim command runs there');
+  throw new UserError(
+    `output folder ${dir}: could not take its lock ${file}; ` + 'remove it if no rbnn-sim command runs there',
+  );
 }
 
 /**
@@ -114,11 +120,14 @@ function takeOver(file: string, stale: LockHolder | null): void {
     return; // someone else took it over: look again
   }
   const moved = readHolder(aside);
-  const same = moved === null
-    ? stale === null
-    : stale !== null && moved.pid === stale.pid && moved.started === stale.started;
+  const same =
+    moved === null ? stale === null : stale !== null && moved.pid === stale.pid && moved.started === stale.started;
   if (!same) {
-    try { fs.linkSync(aside, file); } catch { /* another lock is there already */ }
+    try {
+      fs.linkSync(aside, file);
+    } catch {
+      /* another lock is there already */
+    }
   }
   fs.rmSync(aside, { force: true });
 }

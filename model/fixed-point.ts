@@ -9,7 +9,8 @@ export interface FixedFormat {
 }
 
 export function fixed(bits: number, frac: number): FixedFormat {
-  if (!Number.isInteger(bits) || bits < 1 || bits > 48) throw new RangeError(`fixed-point width must be 1..48 bits, got ${bits}`);
+  if (!Number.isInteger(bits) || bits < 1 || bits > 48)
+    throw new RangeError(`fixed-point width must be 1..48 bits, got ${bits}`);
   return { bits, frac };
 }
 

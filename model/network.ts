@@ -10,8 +10,9 @@ export interface NetworkSpec {
 
 export function networkSpec(m: ModelConfig): NetworkSpec {
   const t = topology(m.inputs, m.hidden, m.outputs);
-  const plan = m.schedule === 'rbnn'
-    ? rbnnStoragePlan(t, m.bits, m.maxIterations, m.minTrainableBits)
-    : conventionalStoragePlan(t, m.bits);
+  const plan =
+    m.schedule === 'rbnn'
+      ? rbnnStoragePlan(t, m.bits, m.maxIterations, m.minTrainableBits)
+      : conventionalStoragePlan(t, m.bits);
   return { topology: t, plan };
 }

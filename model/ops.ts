@@ -168,11 +168,17 @@ export interface OpObserver {
 
 /** An observer that forwards to several. */
 export function fanOut(...observers: OpObserver[]): OpObserver {
-  return { op: (o) => { for (const obs of observers) obs.op(o); } };
+  return {
+    op: (o) => {
+      for (const obs of observers) obs.op(o);
+    },
+  };
 }
 
 /** An observer that keeps every op (for tests and small runs). */
 export class OpRecorder implements OpObserver {
   readonly ops: Op[] = [];
-  op(o: Op): void { this.ops.push(o); }
+  op(o: Op): void {
+    this.ops.push(o);
+  }
 }

@@ -24,9 +24,28 @@ import { energyOf } from './energy.js';
 import { searchMapping, type MappingSpace, type Score } from './mapper/search.js';
 import { largestBlock, nestOf, type GridMapping } from './mapper/nest.js';
 import {
-  BUFFER_CYCLES, BUFFER_READS, BUFFER_WRITES, COMPUTE_CYCLES, CYCLES, DRAM_ACTIVATIONS, DRAM_BUSY_CLOCKS, DRAM_CYCLES,
-  DRAM_READ_BURSTS, DRAM_WRITE_BURSTS, EVAL_SAMPLES, LANE_BITS, LANE_STEPS, OCCURRENCES, PER_BANK, SRAM_CYCLES,
-  SRAM_READS, SRAM_READS_MIN, SRAM_WRITES, TRAIN_SAMPLES, addScaled, counterLength,
+  BUFFER_CYCLES,
+  BUFFER_READS,
+  BUFFER_WRITES,
+  COMPUTE_CYCLES,
+  CYCLES,
+  DRAM_ACTIVATIONS,
+  DRAM_BUSY_CLOCKS,
+  DRAM_CYCLES,
+  DRAM_READ_BURSTS,
+  DRAM_WRITE_BURSTS,
+  EVAL_SAMPLES,
+  LANE_BITS,
+  LANE_STEPS,
+  OCCURRENCES,
+  PER_BANK,
+  SRAM_CYCLES,
+  SRAM_READS,
+  SRAM_READS_MIN,
+  SRAM_WRITES,
+  TRAIN_SAMPLES,
+  addScaled,
+  counterLength,
 } from './counters.js';
 import { chunkCarryOver, dramPlanCosts, dramStateCosts } from './dram/plan-costs.js';
 
@@ -149,7 +168,9 @@ export class CostModel {
 
   /** SRAM reads of the compulsory minimum of a grid op's chunk: every operand range fetched once. */
   minimumReads(op: CostedOp, S: number, ctx: OpContext = contextOf(op)): number {
-    const all = this.countPlan(this.dataflow.plan(op, S, ctx, { columns: 1, others: 1, order: 'GT', block: Number.MAX_SAFE_INTEGER, hold: 3 }));
+    const all = this.countPlan(
+      this.dataflow.plan(op, S, ctx, { columns: 1, others: 1, order: 'GT', block: Number.MAX_SAFE_INTEGER, hold: 3 }),
+    );
     return all[SRAM_READS]!;
   }
 
@@ -165,12 +186,21 @@ export class CostModel {
     const extent = flow.othersExtent(op, S);
     const reuse = flow.reuseOf(op, S);
     const wordBits = this.buffer.wordBits;
-    const ref = flow.plan(op, S, ctx, { columns: 1, others: 1, order: 'GT', block: Number.MAX_SAFE_INTEGER, hold: (1 << reuse.length) - 1 });
+    const ref = flow.plan(op, S, ctx, {
+      columns: 1,
+      others: 1,
+      order: 'GT',
+      block: Number.MAX_SAFE_INTEGER,
+      hold: (1 << reuse.length) - 1,
+    });
     const base = new Float64Array(this.len);
     const perFetch = reuse.map(() => new Float64Array(this.len));
     const readBack = new Float64Array(this.len);
     for (const st of ref.streams) {
-      if (st.operand < 0) { addScaled(base, this.onePassOf(st), st.passes); continue; }
+      if (st.operand < 0) {
+        addScaled(base, this.onePassOf(st), st.passes);
+        continue;
+      }
       addScaled(perFetch[st.operand]!, this.onePassOf(st), 1);
       if (reuse[st.operand]!.psum && st.write) addScaled(readBack, this.onePassOf({ ...st, write: false }), 1);
     }
@@ -178,8 +208,17 @@ export class CostModel {
     const touchesDram = dramBursts(base) > 0 || perFetch.some((x) => dramBursts(x) > 0);
     const steps = flow.stepsPerPass(op, S);
     const scratch = new Float64Array(this.len);
-    const key = [op.cols, extent, steps, ref.laneSteps, ref.laneBits, ...reuse.flatMap((r) => [r.invariant, r.unitBits, r.extent, r.psum ? 1 : 0]),
-      ...base, ...perFetch.flatMap((x) => [...x]), ...readBack].join(',');
+    const key = [
+      op.cols,
+      extent,
+      steps,
+      ref.laneSteps,
+      ref.laneBits,
+      ...reuse.flatMap((r) => [r.invariant, r.unitBits, r.extent, r.psum ? 1 : 0]),
+      ...base,
+      ...perFetch.flatMap((x) => [...x]),
+      ...readBack,
+    ].join(',');
     return {
       key,
       columns: flow.columnChoices(op).reverse(),
@@ -191,19 +230,22 @@ export class CostModel {
       nest: (m) => nestOf(m, op.cols, extent, lanes, reuse, wordBits),
       largestBlock: (m) => largestBlock(m, op.cols, extent, lanes, reuse, wordBits, this.buffer.words),
       evaluate: touchesDram
-        // The DRAM's row buffers depend on the address order of the real plan: cost it for real.
-        ? (n) => { const v = this.countPlan(flow.plan(op, S, ctx, n.mapping)); return { v, score: this.score(v) }; }
+        ? // The DRAM's row buffers depend on the address order of the real plan: cost it for real.
+          (n) => {
+            const v = this.countPlan(flow.plan(op, S, ctx, n.mapping));
+            return { v, score: this.score(v) };
+          }
         : (n) => {
-        // Into a scratch vector: the search copies it only when the candidate is the best so far.
-        const v = scratch;
-        v.set(base);
-        n.operands.forEach((u, k) => {
-          addScaled(v, perFetch[k]!, u.fetches);
-          if (u.psum && u.fetches > 1) addScaled(v, readBack, u.fetches - 1);
-        });
-        this.finish(v, n.G * n.T * steps, n.bufferReads, n.bufferWrites, ref.laneSteps, ref.laneBits);
-        return { v, score: this.score(v) };
-      },
+            // Into a scratch vector: the search copies it only when the candidate is the best so far.
+            const v = scratch;
+            v.set(base);
+            n.operands.forEach((u, k) => {
+              addScaled(v, perFetch[k]!, u.fetches);
+              if (u.psum && u.fetches > 1) addScaled(v, readBack, u.fetches - 1);
+            });
+            this.finish(v, n.G * n.T * steps, n.bufferReads, n.bufferWrites, ref.laneSteps, ref.laneBits);
+            return { v, score: this.score(v) };
+          },
       plan: (m) => flow.plan(op, S, ctx, m),
       evaluatePlan: (plan) => {
         const v = this.countPlan(plan);
@@ -218,10 +260,14 @@ export class CostModel {
     const energy = this.energyOf(v);
     const cycles = v[CYCLES]!;
     switch (this.hw.policy.objective) {
-      case 'energy': return [energy, bursts, cycles];
-      case 'cycles': return [cycles, energy, bursts];
-      case 'edp': return [energy * cycles, energy, cycles];
-      case 'dram': return [bursts, energy, cycles];
+      case 'energy':
+        return [energy, bursts, cycles];
+      case 'cycles':
+        return [cycles, energy, bursts];
+      case 'edp':
+        return [energy * cycles, energy, cycles];
+      case 'dram':
+        return [bursts, energy, cycles];
     }
   }
 
@@ -263,7 +309,12 @@ export class CostModel {
 
   /** Adds the non-stream counters and the cycle bounds (DRAM: from the plan's addresses when given). */
   private finish(
-    v: Float64Array, compute: number, bufferReads: number, bufferWrites: number, laneSteps: number, laneBits: number,
+    v: Float64Array,
+    compute: number,
+    bufferReads: number,
+    bufferWrites: number,
+    laneSteps: number,
+    laneBits: number,
     plan?: Plan,
   ): Float64Array {
     v[LANE_STEPS] = laneSteps;
@@ -329,27 +380,60 @@ const FN_CODE = { activation: 0, 'activation-derivative': 1, 'output-sum': 2, 's
 export function shapeFields(op: CostedOp, out: number[]): number {
   switch (op.kind) {
     case 'load':
-      out[0] = 0; out[1] = PURPOSE_CODE[op.purpose]; out[2] = op.samples; out[3] = op.features; out[4] = op.bitsPerFeature; out[5] = op.labelBits;
+      out[0] = 0;
+      out[1] = PURPOSE_CODE[op.purpose];
+      out[2] = op.samples;
+      out[3] = op.features;
+      out[4] = op.bitsPerFeature;
+      out[5] = op.labelBits;
       return 6;
     case 'matmul': {
       const p = op.purpose ?? 'train';
-      out[0] = 1; out[1] = PHASE_CODE[op.phase]; out[2] = PURPOSE_CODE[p]; out[3] = op.where.iteration;
-      out[4] = op.where.epoch <= 1 || p === 'test' ? 1 : 0; out[5] = op.subnet; out[6] = op.layer; out[7] = op.samples;
-      out[8] = op.rows; out[9] = op.cols; out[10] = op.inBits; out[11] = op.outBits;
+      out[0] = 1;
+      out[1] = PHASE_CODE[op.phase];
+      out[2] = PURPOSE_CODE[p];
+      out[3] = op.where.iteration;
+      out[4] = op.where.epoch <= 1 || p === 'test' ? 1 : 0;
+      out[5] = op.subnet;
+      out[6] = op.layer;
+      out[7] = op.samples;
+      out[8] = op.rows;
+      out[9] = op.cols;
+      out[10] = op.inBits;
+      out[11] = op.outBits;
       return 12;
     }
     case 'elementwise': {
       const p = op.purpose ?? 'train';
-      out[0] = 2; out[1] = FN_CODE[op.fn]; out[2] = PHASE_CODE[op.phase]; out[3] = PURPOSE_CODE[p]; out[4] = op.where.iteration;
-      out[5] = op.where.epoch <= 1 || p === 'test' ? 1 : 0; out[6] = op.subnet; out[7] = op.layer; out[8] = op.samples;
-      out[9] = op.width; out[10] = op.inBits; out[11] = op.outBits;
+      out[0] = 2;
+      out[1] = FN_CODE[op.fn];
+      out[2] = PHASE_CODE[op.phase];
+      out[3] = PURPOSE_CODE[p];
+      out[4] = op.where.iteration;
+      out[5] = op.where.epoch <= 1 || p === 'test' ? 1 : 0;
+      out[6] = op.subnet;
+      out[7] = op.layer;
+      out[8] = op.samples;
+      out[9] = op.width;
+      out[10] = op.inBits;
+      out[11] = op.outBits;
       return 12;
     }
     case 'gradient':
-      out[0] = 3; out[1] = op.layer; out[2] = op.samples; out[3] = op.rows; out[4] = op.cols; out[5] = op.actBits; out[6] = op.errBits;
+      out[0] = 3;
+      out[1] = op.layer;
+      out[2] = op.samples;
+      out[3] = op.rows;
+      out[4] = op.cols;
+      out[5] = op.actBits;
+      out[6] = op.errBits;
       return 7;
     case 'update':
-      out[0] = 4; out[1] = op.layer; out[2] = op.weights; out[3] = op.weightBits; out[4] = op.firstPlane;
+      out[0] = 4;
+      out[1] = op.layer;
+      out[2] = op.weights;
+      out[3] = op.weightBits;
+      out[4] = op.firstPlane;
       return 5;
   }
 }

@@ -30,7 +30,16 @@
  * k over a data set (epoch 1, and the test pass) only S_{k-1} is computed and added into the
  * cache; in later passes no frozen sub-network runs and output-sum reads the cache.
  */
-import type { CostedOp, DataPurpose, ElementwiseOp, GradientOp, LoadOp, MatmulOp, RunBeginOp, UpdateOp } from '../model/ops.js';
+import type {
+  CostedOp,
+  DataPurpose,
+  ElementwiseOp,
+  GradientOp,
+  LoadOp,
+  MatmulOp,
+  RunBeginOp,
+  UpdateOp,
+} from '../model/ops.js';
 import type { HardwareConfig } from '../config/schema.js';
 import type { MacArray } from './components/mac-array.js';
 import type { MemoryMap, Tensor } from './memory-map.js';
@@ -79,7 +88,7 @@ export interface OpContext {
 }
 
 export function contextOf(op: CostedOp): OpContext {
-  const purpose: DataPurpose = ('purpose' in op && op.purpose) ? op.purpose : 'train';
+  const purpose: DataPurpose = 'purpose' in op && op.purpose ? op.purpose : 'train';
   return { k: op.where.iteration, purpose, firstPass: op.where.epoch <= 1 || purpose === 'test' };
 }
 
@@ -135,11 +144,18 @@ export class Dataflow {
    */
   plan(op: CostedOp, S: number, ctx: OpContext, mapping: GridMapping | null): Plan {
     switch (op.kind) {
-      case 'load': return this.load(op, S, ctx);
-      case 'matmul': return op.phase === 'backward' ? this.backward(op, S, this.grid(mapping)) : this.forward(op, S, ctx, this.grid(mapping));
-      case 'gradient': return this.gradient(op, S, ctx, this.grid(mapping));
-      case 'update': return this.update(op);
-      case 'elementwise': return this.elementwise(op, S, ctx);
+      case 'load':
+        return this.load(op, S, ctx);
+      case 'matmul':
+        return op.phase === 'backward'
+          ? this.backward(op, S, this.grid(mapping))
+          : this.forward(op, S, ctx, this.grid(mapping));
+      case 'gradient':
+        return this.gradient(op, S, ctx, this.grid(mapping));
+      case 'update':
+        return this.update(op);
+      case 'elementwise':
+        return this.elementwise(op, S, ctx);
     }
   }
 
@@ -157,18 +173,51 @@ export class Dataflow {
     const { rows: R, cols: C, layer: l } = op;
     if (op.kind === 'gradient') {
       return [
-        { name: l === 0 ? 'input' : `activations.h${l}`, invariant: 'T', unitBits: S * op.actBits, extent: R, psum: false },
-        { name: l === this.L - 1 ? 'errors.out' : `errors.h${l + 1}`, invariant: 'G', unitBits: S * op.errBits, extent: C, psum: false },
+        {
+          name: l === 0 ? 'input' : `activations.h${l}`,
+          invariant: 'T',
+          unitBits: S * op.actBits,
+          extent: R,
+          psum: false,
+        },
+        {
+          name: l === this.L - 1 ? 'errors.out' : `errors.h${l + 1}`,
+          invariant: 'G',
+          unitBits: S * op.errBits,
+          extent: C,
+          psum: false,
+        },
       ];
     }
-    const w: Reuse = { name: `weights (${this.planeOf(op.subnet).name})`, invariant: 'G', unitBits: R, extent: C, psum: false };
-    if (op.phase === 'backward') return [w, { name: `errors.h${l} (partial sums)`, invariant: 'T', unitBits: R * op.outBits, extent: S, psum: true }];
-    return [w, { name: l === 0 ? 'input' : `activations.h${l}`, invariant: 'T', unitBits: R * op.inBits, extent: S, psum: false }];
+    const w: Reuse = {
+      name: `weights (${this.planeOf(op.subnet).name})`,
+      invariant: 'G',
+      unitBits: R,
+      extent: C,
+      psum: false,
+    };
+    if (op.phase === 'backward')
+      return [
+        w,
+        { name: `errors.h${l} (partial sums)`, invariant: 'T', unitBits: R * op.outBits, extent: S, psum: true },
+      ];
+    return [
+      w,
+      {
+        name: l === 0 ? 'input' : `activations.h${l}`,
+        invariant: 'T',
+        unitBits: R * op.inBits,
+        extent: S,
+        psum: false,
+      },
+    ];
   }
 
   /** Compute cycles per (group, tile) pass of a grid op: the reduction's steps. */
   stepsPerPass(op: MatmulOp | GradientOp, S: number): number {
-    return op.kind === 'gradient' ? S * this.mac.gradientMacSteps(op.actBits, op.errBits) : op.rows * this.mac.signMacSteps(op.inBits);
+    return op.kind === 'gradient'
+      ? S * this.mac.gradientMacSteps(op.actBits, op.errBits)
+      : op.rows * this.mac.signMacSteps(op.inBits);
   }
 
   // ---- stream helpers ----
@@ -180,7 +229,15 @@ export class Dataflow {
     return { t, write, passes, offset, bits, runs, stride, first: 0, operand: -1, readBack: false };
   }
 
-  private records(t: Tensor, first: number, runs: number, offset: number, bits: number, passes: number, write = false): Stream {
+  private records(
+    t: Tensor,
+    first: number,
+    runs: number,
+    offset: number,
+    bits: number,
+    passes: number,
+    write = false,
+  ): Stream {
     return { t, write, passes, offset, bits, runs, stride: 0, first, operand: -1, readBack: false };
   }
 
@@ -213,7 +270,9 @@ export class Dataflow {
 
   private load(op: LoadOp, S: number, ctx: OpContext): Plan {
     if (op.features * op.bitsPerFeature !== this.map.pixelBits || op.labelBits !== this.map.labelBits) {
-      throw new Error(`internal: load of ${op.features} x ${op.bitsPerFeature}-bit features does not match the memory map`);
+      throw new Error(
+        `internal: load of ${op.features} x ${op.bitsPerFeature}-bit features does not match the memory map`,
+      );
     }
     const streams: Stream[] = [];
     const data = this.map.dataset(ctx.purpose);
@@ -240,12 +299,20 @@ export class Dataflow {
     else streams.push(this.range(this.map.act(l), 0, S * R * op.inBits, x!.fetches));
     own(streams, 1, 1);
     if (l === this.L - 1) {
-      streams.push(this.range(this.map.logits, this.logitsSlice(op.subnet - 1), S * C * this.run.accumulatorBits, 1, true));
+      streams.push(
+        this.range(this.map.logits, this.logitsSlice(op.subnet - 1), S * C * this.run.accumulatorBits, 1, true),
+      );
     }
     const spm = this.mac.signMacSteps(op.inBits);
     return {
-      streams, laneSteps: S * R * C * spm, laneBits: S * R * C * this.mac.signMacBits(op.inBits), computeCycles: n.G * n.T * R * spm,
-      bufferReads: n.bufferReads, bufferWrites: n.bufferWrites, bufferFootprint: n.footprintWords, nest: n,
+      streams,
+      laneSteps: S * R * C * spm,
+      laneBits: S * R * C * this.mac.signMacBits(op.inBits),
+      computeCycles: n.G * n.T * R * spm,
+      bufferReads: n.bufferReads,
+      bufferWrites: n.bufferWrites,
+      bufferFootprint: n.footprintWords,
+      nest: n,
     };
   }
 
@@ -267,8 +334,14 @@ export class Dataflow {
     own(streams, 3, 1, Infinity, true);
     const spm = this.mac.signMacSteps(op.inBits);
     return {
-      streams, laneSteps: S * R * C * spm, laneBits: S * R * C * this.mac.signMacBits(op.inBits), computeCycles: n.G * n.T * R * spm,
-      bufferReads: n.bufferReads, bufferWrites: n.bufferWrites, bufferFootprint: n.footprintWords, nest: n,
+      streams,
+      laneSteps: S * R * C * spm,
+      laneBits: S * R * C * this.mac.signMacBits(op.inBits),
+      computeCycles: n.G * n.T * R * spm,
+      bufferReads: n.bufferReads,
+      bufferWrites: n.bufferWrites,
+      bufferFootprint: n.footprintWords,
+      nest: n,
     };
   }
 
@@ -285,11 +358,20 @@ export class Dataflow {
     streams.push(this.range(err, 0, S * C * op.errBits, e!.fetches));
     own(streams, from, 1);
     const g = this.map.gradients;
-    if (g) streams.push(this.range(g, this.map.layerOffsets[l]! * this.run.accumulatorBits, R * C * this.run.accumulatorBits, 1, true));
+    if (g)
+      streams.push(
+        this.range(g, this.map.layerOffsets[l]! * this.run.accumulatorBits, R * C * this.run.accumulatorBits, 1, true),
+      );
     const spm = this.mac.gradientMacSteps(op.actBits, op.errBits);
     return {
-      streams, laneSteps: S * R * C * spm, laneBits: S * R * C * this.mac.gradientMacBits(op.actBits, op.errBits),
-      computeCycles: n.G * n.T * S * spm, bufferReads: n.bufferReads, bufferWrites: n.bufferWrites, bufferFootprint: n.footprintWords, nest: n,
+      streams,
+      laneSteps: S * R * C * spm,
+      laneBits: S * R * C * this.mac.gradientMacBits(op.actBits, op.errBits),
+      computeCycles: n.G * n.T * S * spm,
+      bufferReads: n.bufferReads,
+      bufferWrites: n.bufferWrites,
+      bufferFootprint: n.footprintWords,
+      nest: n,
     };
   }
 
@@ -304,7 +386,12 @@ export class Dataflow {
       streams.push(this.range(plane, off, op.weights, 1, true));
     }
     const steps = this.mac.updateSteps(op.weightBits);
-    return simple(streams, op.weights * steps, op.weights * op.weightBits, Math.ceil(op.weights / this.mac.lanes) * steps);
+    return simple(
+      streams,
+      op.weights * steps,
+      op.weights * op.weightBits,
+      Math.ceil(op.weights / this.mac.lanes) * steps,
+    );
   }
 
   private elementwise(op: ElementwiseOp, S: number, ctx: OpContext): Plan {
@@ -335,7 +422,10 @@ export class Dataflow {
           const cache = this.map.cache(ctx.purpose)!;
           let adds = 1;
           if (ctx.firstPass) {
-            if (k > 2) { streams.push(this.records(cache, 0, S, 0, O * acc, 1)); adds = 2; }
+            if (k > 2) {
+              streams.push(this.records(cache, 0, S, 0, O * acc, 1));
+              adds = 2;
+            }
             streams.push(this.range(this.map.logits, this.logitsSlice(k - 2), sliceBits, 1));
             streams.push(this.records(cache, 0, S, 0, O * acc, 1, true));
           } else {
@@ -368,11 +458,23 @@ export class Dataflow {
 /** Tags streams[from..to) (to: the end) as fetches of operand `operand`. */
 function own(streams: Stream[], from: number, operand: number, to = Infinity, readBack = false): void {
   for (let i = from; i < Math.min(to, streams.length); i++) {
-    if (streams[i]!.operand === -1) { streams[i]!.operand = operand; streams[i]!.readBack = readBack; }
+    if (streams[i]!.operand === -1) {
+      streams[i]!.operand = operand;
+      streams[i]!.readBack = readBack;
+    }
   }
 }
 
 /** A plan that uses no operand buffer. */
 function simple(streams: Stream[], laneSteps: number, laneBits: number, computeCycles: number): Plan {
-  return { streams, laneSteps, laneBits, computeCycles, bufferReads: 0, bufferWrites: 0, bufferFootprint: 0, nest: null };
+  return {
+    streams,
+    laneSteps,
+    laneBits,
+    computeCycles,
+    bufferReads: 0,
+    bufferWrites: 0,
+    bufferFootprint: 0,
+    nest: null,
+  };
 }

@@ -13,10 +13,21 @@ import { Dram } from './components/dram.js';
 import { dramEntries } from './dram/energy.js';
 
 export const ACTIONS = [
-  'sram.read', 'sram.write', 'buffer.read', 'buffer.write', 'dram.read', 'dram.write', 'dram.activate',
-  'dram.refresh', 'dram.active-standby', 'dram.precharge-standby', 'dram.power-down', 'dram.self-refresh', 'mac.step',
+  'sram.read',
+  'sram.write',
+  'buffer.read',
+  'buffer.write',
+  'dram.read',
+  'dram.write',
+  'dram.activate',
+  'dram.refresh',
+  'dram.active-standby',
+  'dram.precharge-standby',
+  'dram.power-down',
+  'dram.self-refresh',
+  'mac.step',
 ] as const;
-export type Action = typeof ACTIONS[number];
+export type Action = (typeof ACTIONS)[number];
 
 export interface EnergyEntry {
   action: Action;
@@ -66,46 +77,67 @@ export function bufferAccessEnergy(anchor: number, hw: HardwareConfig, capacityB
   return anchor * (b.wordWidth / b.referenceWordWidth) * (size / b.referenceSize) ** b.energyExponent;
 }
 
-export function buildEnergyTable(hw: HardwareConfig, sram: Sram, bufferBits = 0, dram: Dram = new Dram(hw)): EnergyTable {
+export function buildEnergyTable(
+  hw: HardwareConfig,
+  sram: Sram,
+  bufferBits = 0,
+  dram: Dram = new Dram(hw),
+): EnergyTable {
   const s = hw.sram;
   const b = hw.buffer;
   const wire = htreeLength(hw, sram) * sram.wordBits * s.wireEnergy;
-  const wireNote = `+ ${(wire * 1e12).toPrecision(3)} pJ H-tree (${htreeLength(hw, sram).toPrecision(3)} mm x ${sram.wordBits} b x ` +
+  const wireNote =
+    `+ ${(wire * 1e12).toPrecision(3)} pJ H-tree (${htreeLength(hw, sram).toPrecision(3)} mm x ${sram.wordBits} b x ` +
     `sram.wireEnergy; Keckler et al., IEEE Micro 2011)`;
-  const law = `x (word ${sram.wordBits} b / ${s.referenceWordWidth} b) x (bank ${sram.bankBits / 8192} KiB / ` +
+  const law =
+    `x (word ${sram.wordBits} b / ${s.referenceWordWidth} b) x (bank ${sram.bankBits / 8192} KiB / ` +
     `${s.referenceBankSize / 8192} KiB)^${s.energyExponent} ${wireNote}`;
   const bufLaw = `x (word ${b.wordWidth} b / ${b.referenceWordWidth} b) x (${bufferBits / 8} B / ${b.referenceSize / 8} B)^${b.energyExponent}`;
   const step = hw.mac.stepEnergy * (hw.mac.accumulatorBits / 32);
   const leakagePerBit = s.cellType === 'low-leakage' ? s.leakageLowLeakage : s.leakageHighPerformance;
   const notes: string[] = [];
   if (sram.bankBits < s.referenceBankSize) {
-    notes.push(`SRAM banks of ${sram.bankBits / 8} B are below the smallest anchored bank size (${s.referenceBankSize / 8} B): ` +
-      'their energy per access is held at the anchor\'s (the power law is not extrapolated below it)');
+    notes.push(
+      `SRAM banks of ${sram.bankBits / 8} B are below the smallest anchored bank size (${s.referenceBankSize / 8} B): ` +
+        "their energy per access is held at the anchor's (the power law is not extrapolated below it)",
+    );
   }
   if (bufferBits > 0 && bufferBits < b.referenceSize) {
-    notes.push(`the operand buffer (${bufferBits / 8} B) is below its anchored size (${b.referenceSize / 8} B): ` +
-      'its energy per access is held at the anchor\'s');
+    notes.push(
+      `the operand buffer (${bufferBits / 8} B) is below its anchored size (${b.referenceSize / 8} B): ` +
+        "its energy per access is held at the anchor's",
+    );
   }
   const entries: Record<Action, EnergyEntry> = {
     'sram.read': {
-      action: 'sram.read', energy: sramAccessEnergy(s.readEnergy, hw, sram.bankBits, sram.wordBits) + wire, per: 'word read',
+      action: 'sram.read',
+      energy: sramAccessEnergy(s.readEnergy, hw, sram.bankBits, sram.wordBits) + wire,
+      per: 'word read',
       source: `sram.readEnergy ${law} (anchor: Horowitz ISSCC 2014, 10 pJ per 64 b at 8 KB)`,
     },
     'sram.write': {
-      action: 'sram.write', energy: sramAccessEnergy(s.writeEnergy, hw, sram.bankBits, sram.wordBits) + wire, per: 'word write',
+      action: 'sram.write',
+      energy: sramAccessEnergy(s.writeEnergy, hw, sram.bankBits, sram.wordBits) + wire,
+      per: 'word write',
       source: `sram.writeEnergy ${law} (assumption: write = read)`,
     },
     'buffer.read': {
-      action: 'buffer.read', energy: bufferAccessEnergy(b.readEnergy, hw, bufferBits), per: 'buffer word read',
+      action: 'buffer.read',
+      energy: bufferAccessEnergy(b.readEnergy, hw, bufferBits),
+      per: 'buffer word read',
       source: `buffer.readEnergy ${bufLaw} (anchor: Accelergy 45 nm ERT, 384 B SRAM 0.68 pJ per read)`,
     },
     'buffer.write': {
-      action: 'buffer.write', energy: bufferAccessEnergy(b.writeEnergy, hw, bufferBits), per: 'buffer word write',
+      action: 'buffer.write',
+      energy: bufferAccessEnergy(b.writeEnergy, hw, bufferBits),
+      per: 'buffer word write',
       source: `buffer.writeEnergy ${bufLaw} (anchor: Accelergy 45 nm ERT, 384 B SRAM 1.58 pJ per write)`,
     },
     ...dramEntries(hw, dram),
     'mac.step': {
-      action: 'mac.step', energy: step, per: 'serial bit stepped by a lane',
+      action: 'mac.step',
+      energy: step,
+      per: 'serial bit stepped by a lane',
       source: `mac.stepEnergy x ${hw.mac.accumulatorBits}/32 accumulator bits per bit stepped, whatever bitsPerCycle (Horowitz: 32-bit add 0.1 pJ)`,
     },
   };

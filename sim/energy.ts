@@ -6,23 +6,46 @@
  */
 import type { Action, EnergyTable } from './energy-table.js';
 import {
-  BUFFER_READS, BUFFER_WRITES, CYCLES, DRAM_ACTIVATIONS, DRAM_ACTIVE_CLOCKS, DRAM_POWER_DOWN_CLOCKS,
-  DRAM_PRECHARGE_CLOCKS, DRAM_READ_BURSTS, DRAM_REFRESHES, DRAM_REOPENS, DRAM_SELF_REFRESH_CLOCKS,
-  DRAM_WRITE_BURSTS, LANE_BITS, SRAM_READS, SRAM_WRITES,
+  BUFFER_READS,
+  BUFFER_WRITES,
+  CYCLES,
+  DRAM_ACTIVATIONS,
+  DRAM_ACTIVE_CLOCKS,
+  DRAM_POWER_DOWN_CLOCKS,
+  DRAM_PRECHARGE_CLOCKS,
+  DRAM_READ_BURSTS,
+  DRAM_REFRESHES,
+  DRAM_REOPENS,
+  DRAM_SELF_REFRESH_CLOCKS,
+  DRAM_WRITE_BURSTS,
+  LANE_BITS,
+  SRAM_READS,
+  SRAM_WRITES,
 } from './counters.js';
 import { DRAM_BACKGROUND_ACTIONS, dramEnergy } from './dram/energy.js';
 
 export type EnergyAction = Action | 'sram.leakage';
 export const ENERGY_ACTIONS: readonly EnergyAction[] = [
-  'sram.read', 'sram.write', 'sram.leakage', 'buffer.read', 'buffer.write', 'dram.read', 'dram.write', 'dram.activate',
-  ...DRAM_BACKGROUND_ACTIONS, 'mac.step',
+  'sram.read',
+  'sram.write',
+  'sram.leakage',
+  'buffer.read',
+  'buffer.write',
+  'dram.read',
+  'dram.write',
+  'dram.activate',
+  ...DRAM_BACKGROUND_ACTIONS,
+  'mac.step',
 ];
 /** Actions charged for the DRAM's time rather than for work (refresh and power states). */
 export const BACKGROUND_ACTIONS: readonly EnergyAction[] = DRAM_BACKGROUND_ACTIONS;
 
 /** Joules per action of a counter vector (sram.leakage: leakage over its cycles). */
 export function energyByAction(
-  v: Float64Array, table: EnergyTable, burstBits: number, clock: number,
+  v: Float64Array,
+  table: EnergyTable,
+  burstBits: number,
+  clock: number,
 ): Record<EnergyAction, number> {
   const e = table.entries;
   return {
@@ -39,15 +62,20 @@ export function energyByAction(
 /** Total joules of a counter vector; the same terms as energyByAction, without allocating (mapper hot path). */
 export function energyOf(v: Float64Array, table: EnergyTable, burstBits: number, clock: number): number {
   const e = table.entries;
-  return v[SRAM_READS]! * e['sram.read'].energy + v[SRAM_WRITES]! * e['sram.write'].energy
-    + table.leakagePower * (v[CYCLES]! / clock)
-    + v[BUFFER_READS]! * e['buffer.read'].energy + v[BUFFER_WRITES]! * e['buffer.write'].energy
-    + v[DRAM_READ_BURSTS]! * burstBits * e['dram.read'].energy + v[DRAM_WRITE_BURSTS]! * burstBits * e['dram.write'].energy
-    + (v[DRAM_ACTIVATIONS]! + v[DRAM_REOPENS]!) * e['dram.activate'].energy
-    + v[DRAM_REFRESHES]! * e['dram.refresh'].energy
-    + v[DRAM_ACTIVE_CLOCKS]! * e['dram.active-standby'].energy
-    + v[DRAM_PRECHARGE_CLOCKS]! * e['dram.precharge-standby'].energy
-    + v[DRAM_POWER_DOWN_CLOCKS]! * e['dram.power-down'].energy
-    + v[DRAM_SELF_REFRESH_CLOCKS]! * e['dram.self-refresh'].energy
-    + v[LANE_BITS]! * e['mac.step'].energy;
+  return (
+    v[SRAM_READS]! * e['sram.read'].energy +
+    v[SRAM_WRITES]! * e['sram.write'].energy +
+    table.leakagePower * (v[CYCLES]! / clock) +
+    v[BUFFER_READS]! * e['buffer.read'].energy +
+    v[BUFFER_WRITES]! * e['buffer.write'].energy +
+    v[DRAM_READ_BURSTS]! * burstBits * e['dram.read'].energy +
+    v[DRAM_WRITE_BURSTS]! * burstBits * e['dram.write'].energy +
+    (v[DRAM_ACTIVATIONS]! + v[DRAM_REOPENS]!) * e['dram.activate'].energy +
+    v[DRAM_REFRESHES]! * e['dram.refresh'].energy +
+    v[DRAM_ACTIVE_CLOCKS]! * e['dram.active-standby'].energy +
+    v[DRAM_PRECHARGE_CLOCKS]! * e['dram.precharge-standby'].energy +
+    v[DRAM_POWER_DOWN_CLOCKS]! * e['dram.power-down'].energy +
+    v[DRAM_SELF_REFRESH_CLOCKS]! * e['dram.self-refresh'].energy +
+    v[LANE_BITS]! * e['mac.step'].energy
+  );
 }

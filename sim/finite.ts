@@ -55,6 +55,6 @@ export function checkFiniteResult(result: unknown, what: string, cfg?: Config): 
   const suspects = cfg ? extremeSettings(cfg) : [];
   const because = suspects.length
     ? `; check ${suspects.slice(0, 3).join(', ')}`
-    : '; check the configuration\'s energies, sizes and times';
+    : "; check the configuration's energies, sizes and times";
   throw new UserError(`${what}: ${hit.path || 'the result'} is ${hit.value} (a number overflowed)${because}`);
 }

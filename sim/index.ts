@@ -9,12 +9,34 @@
  */
 export { Simulator, type SimulatorOptions } from './simulator.js';
 export type {
-  SimReport, CostSummary, Counts, CycleCounts, EnergyBreakdown, EnergyAction, IterationSummary, PlacedTensor,
-  HardwareSummary, NetworkSummary, TrainingSummary,
+  SimReport,
+  CostSummary,
+  Counts,
+  CycleCounts,
+  EnergyBreakdown,
+  EnergyAction,
+  IterationSummary,
+  PlacedTensor,
+  HardwareSummary,
+  NetworkSummary,
+  TrainingSummary,
 } from './report.js';
 export { ENERGY_ACTIONS } from './report.js';
-export { ACTIONS, buildEnergyTable, sramAccessEnergy, type Action, type EnergyEntry, type EnergyTable } from './energy-table.js';
-export { formatReportText, formatReportMarkdown, formatReportJson, writeReportFiles, writeFileAtomic } from './report-format.js';
+export {
+  ACTIONS,
+  buildEnergyTable,
+  sramAccessEnergy,
+  type Action,
+  type EnergyEntry,
+  type EnergyTable,
+} from './energy-table.js';
+export {
+  formatReportText,
+  formatReportMarkdown,
+  formatReportJson,
+  writeReportFiles,
+  writeFileAtomic,
+} from './report-format.js';
 export { Sram } from './components/sram.js';
 export { Dram, deviceEnergies, type DeviceEnergies } from './components/dram.js';
 export { PARTS, type DramPart, type PartName } from './dram/presets.js';

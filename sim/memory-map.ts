@@ -131,8 +131,20 @@ export function buildMemoryMap(run: RunBeginOp, hw: HardwareConfig, sram: Sram, 
   const tensors: Tensor[] = [];
   const make = (name: string, layout: TensorLayout, bits: number, extra: Partial<Tensor> = {}): Tensor => {
     const t: Tensor = {
-      id: tensors.length, name, layout, bits, onChipBits: 0, sramBase: -1, dramBase: -1,
-      rowBits: 0, onChipRows: 0, recordBits: 0, records: 0, recordStride: 0, inSram: false, ...extra,
+      id: tensors.length,
+      name,
+      layout,
+      bits,
+      onChipBits: 0,
+      sramBase: -1,
+      dramBase: -1,
+      rowBits: 0,
+      onChipRows: 0,
+      recordBits: 0,
+      records: 0,
+      recordStride: 0,
+      inSram: false,
+      ...extra,
     };
     tensors.push(t);
     return t;
@@ -151,7 +163,11 @@ export function buildMemoryMap(run: RunBeginOp, hw: HardwareConfig, sram: Sram, 
   // Pixels are converted to the activation format as they are loaded.
   const input = make('input', 'rows', c * F * run.activationBits, { rowBits: F * run.activationBits });
   const gradients = hw.policy.gradients === 'fused' ? null : make('gradients', 'plain', slots * run.accumulatorBits);
-  const counts: Record<DataPurpose, number> = { train: run.trainSamples, validation: run.validationSamples, test: run.testSamples };
+  const counts: Record<DataPurpose, number> = {
+    train: run.trainSamples,
+    validation: run.validationSamples,
+    test: run.testSamples,
+  };
   const caches = new Map<DataPurpose, Tensor>();
   if (hw.policy.frozen === 'cache' && K >= 2) {
     for (const p of PURPOSES) {
@@ -162,7 +178,14 @@ export function buildMemoryMap(run: RunBeginOp, hw: HardwareConfig, sram: Sram, 
   const datasets = new Map<DataPurpose, Tensor>();
   for (const p of PURPOSES) {
     const rb = pixelBits + labelBits;
-    datasets.set(p, make(`dataset.${p}`, 'records', counts[p] * rb, { recordBits: rb, records: counts[p], recordStride: roundUp(rb, Bb) }));
+    datasets.set(
+      p,
+      make(`dataset.${p}`, 'records', counts[p] * rb, {
+        recordBits: rb,
+        records: counts[p],
+        recordStride: roundUp(rb, Bb),
+      }),
+    );
   }
 
   // ---- SRAM placement, in priority order ----
@@ -188,7 +211,10 @@ export function buildMemoryMap(run: RunBeginOp, hw: HardwareConfig, sram: Sram, 
       t.sramBase = next;
       t.onChipBits = t.bits;
       if (t.layout === 'rows') t.onChipRows = c;
-      if (t.layout === 'records') { t.inSram = true; t.recordStride = sramStride(t.recordBits); }
+      if (t.layout === 'records') {
+        t.inSram = true;
+        t.recordStride = sramStride(t.recordBits);
+      }
       next += sizeOnChip;
       free -= sizeOnChip;
       continue;
@@ -239,15 +265,26 @@ export function buildMemoryMap(run: RunBeginOp, hw: HardwareConfig, sram: Sram, 
   }
 
   return {
-    tensors, chunk: c, dims, layerOffsets, slots, bits: n, plannedIterations: K,
+    tensors,
+    chunk: c,
+    dims,
+    layerOffsets,
+    slots,
+    bits: n,
+    plannedIterations: K,
     plane: (p) => planes[p]!,
     act: (l) => acts.get(l)!,
     err: (l) => errs.get(l)!,
-    errOut, logits, labels, input, gradients,
+    errOut,
+    logits,
+    labels,
+    input,
+    gradients,
     dataset: (p) => datasets.get(p)!,
     cache: (p) => caches.get(p) ?? null,
     sramUsedBits: next,
     dramUsedBits: dnext,
-    pixelBits, labelBits,
+    pixelBits,
+    labelBits,
   };
 }

@@ -10,9 +10,26 @@ import type { Action, EnergyTable } from './energy-table.js';
 import { BACKGROUND_ACTIONS, ENERGY_ACTIONS, energyByAction, type EnergyAction } from './energy.js';
 import type { MemoryMap } from './memory-map.js';
 import {
-  BUFFER_CYCLES, BUFFER_READS, BUFFER_WRITES, COMPUTE_CYCLES, CYCLES, DRAM_ACTIVATIONS, DRAM_CYCLES, DRAM_READ_BURSTS,
-  DRAM_REOPENS, DRAM_WRITE_BURSTS, EVAL_SAMPLES, LANE_BITS, LANE_STEPS, OCCURRENCES, PER_BANK, SRAM_CYCLES, SRAM_READS,
-  SRAM_READS_MIN, SRAM_WRITES, TRAIN_SAMPLES,
+  BUFFER_CYCLES,
+  BUFFER_READS,
+  BUFFER_WRITES,
+  COMPUTE_CYCLES,
+  CYCLES,
+  DRAM_ACTIVATIONS,
+  DRAM_CYCLES,
+  DRAM_READ_BURSTS,
+  DRAM_REOPENS,
+  DRAM_WRITE_BURSTS,
+  EVAL_SAMPLES,
+  LANE_BITS,
+  LANE_STEPS,
+  OCCURRENCES,
+  PER_BANK,
+  SRAM_CYCLES,
+  SRAM_READS,
+  SRAM_READS_MIN,
+  SRAM_WRITES,
+  TRAIN_SAMPLES,
 } from './counters.js';
 import { dramCounts, dramStates, type DramCounts, type DramStates } from './dram/summary.js';
 
@@ -98,9 +115,22 @@ export interface HardwareSummary {
   sram: { capacityBits: number; banks: number; wordBits: number; ports: number; bankBits: number; cellType: string };
   buffer: { capacityBits: number; wordBits: number; ports: number };
   dram: {
-    busWidthBits: number; dataRate: number; clockRatio: number; burstBits: number; cyclesPerBurst: number; latencyCycles: number; rowBits: number;
-    model: string; part: string; devices: number; burstLength: number; banks: number; addressMapping: string;
-    powerDown: string; powerDownAfter: number; selfRefreshAfter: number;
+    busWidthBits: number;
+    dataRate: number;
+    clockRatio: number;
+    burstBits: number;
+    cyclesPerBurst: number;
+    latencyCycles: number;
+    rowBits: number;
+    model: string;
+    part: string;
+    devices: number;
+    burstLength: number;
+    banks: number;
+    addressMapping: string;
+    powerDown: string;
+    powerDownAfter: number;
+    selfRefreshAfter: number;
   };
   mac: { lanes: number; serialOperand: string; bitsPerCycle: number; accumulatorBits: number };
   policy: { frozen: string; overlap: boolean; gradients: string; objective: string };
@@ -123,8 +153,16 @@ export interface NetworkSummary {
 }
 
 /** What a report keeps of a training run (model/results.ts): no validation curves, no per-iteration storage or time. */
-export type TrainingSummary = Pick<TrainResult, 'testError' | 'validationError' | 'bitsPerWeight' | 'storageBits' | 'weights' | 'seconds' | 'stopReason'> & {
-  iterations: Array<Pick<IterationResult, 'k' | 'trainableBits' | 'bitsPerWeight' | 'epochsRun' | 'bestEpoch' | 'validationError' | 'testError'>>;
+export type TrainingSummary = Pick<
+  TrainResult,
+  'testError' | 'validationError' | 'bitsPerWeight' | 'storageBits' | 'weights' | 'seconds' | 'stopReason'
+> & {
+  iterations: Array<
+    Pick<
+      IterationResult,
+      'k' | 'trainableBits' | 'bitsPerWeight' | 'epochsRun' | 'bestEpoch' | 'validationError' | 'testError'
+    >
+  >;
 };
 
 export interface SimReport {
@@ -132,7 +170,9 @@ export interface SimReport {
   version: 1;
   hardware: HardwareSummary;
   energyTable: {
-    entries: Array<{ action: Action; energy: number; per: string; source: string }>; leakagePerBit: number; leakagePower: number;
+    entries: Array<{ action: Action; energy: number; per: string; source: string }>;
+    leakagePerBit: number;
+    leakagePower: number;
     notes: string[];
   };
   network: NetworkSummary | null;
@@ -190,8 +230,8 @@ export function summarize(v: Float64Array, cx: SummaryContext): CostSummary {
       sramWritesPerBank: Array.from(v.subarray(PER_BANK + B, PER_BANK + 2 * B)),
       dramReadBursts: v[DRAM_READ_BURSTS]!,
       dramWriteBursts: v[DRAM_WRITE_BURSTS]!,
-      dramReadBytes: v[DRAM_READ_BURSTS]! * bb / 8,
-      dramWriteBytes: v[DRAM_WRITE_BURSTS]! * bb / 8,
+      dramReadBytes: (v[DRAM_READ_BURSTS]! * bb) / 8,
+      dramWriteBytes: (v[DRAM_WRITE_BURSTS]! * bb) / 8,
       dramActivations: v[DRAM_ACTIVATIONS]! + v[DRAM_REOPENS]!,
       dram: dramCounts(v),
       macSteps: v[LANE_STEPS]!,
@@ -200,7 +240,13 @@ export function summarize(v: Float64Array, cx: SummaryContext): CostSummary {
       bufferWrites: v[BUFFER_WRITES]!,
       sramReadsMinimum: v[SRAM_READS_MIN]!,
     },
-    cycles: { compute: v[COMPUTE_CYCLES]!, sram: v[SRAM_CYCLES]!, buffer: v[BUFFER_CYCLES]!, dram: v[DRAM_CYCLES]!, total: v[CYCLES]! },
+    cycles: {
+      compute: v[COMPUTE_CYCLES]!,
+      sram: v[SRAM_CYCLES]!,
+      buffer: v[BUFFER_CYCLES]!,
+      dram: v[DRAM_CYCLES]!,
+      total: v[CYCLES]!,
+    },
     seconds,
     dramStates: dramStates(v, cx.dramClockHz),
     energy: { total, dynamic, leakage, background, byAction },
@@ -211,18 +257,21 @@ export function summarize(v: Float64Array, cx: SummaryContext): CostSummary {
 
 export function placementOf(map: MemoryMap | null, sramCapacityBits: number): SimReport['placement'] {
   if (!map) return { sramCapacityBits, sramUsedBits: 0, dramUsedBits: 0, tensors: [] };
-  const tensors: PlacedTensor[] = map.tensors.filter((t) => t.bits > 0).map((t) => {
-    const onChip = t.layout === 'records' ? (t.inSram ? t.bits : 0) : t.onChipBits;
-    const dramPart = t.layout === 'rows' ? t.bits - onChip : (t.layout === 'records' ? (t.inSram ? 0 : t.bits) : t.bits - onChip);
-    return {
-      name: t.name,
-      bits: t.bits,
-      onChipBits: onChip,
-      location: onChip === t.bits ? 'sram' : onChip === 0 ? 'dram' : 'split',
-      sramAddress: onChip > 0 ? t.sramBase / 8 : null,
-      dramAddress: dramPart > 0 && t.dramBase >= 0 ? t.dramBase / 8 : null,
-    };
-  });
+  const tensors: PlacedTensor[] = map.tensors
+    .filter((t) => t.bits > 0)
+    .map((t) => {
+      const onChip = t.layout === 'records' ? (t.inSram ? t.bits : 0) : t.onChipBits;
+      const dramPart =
+        t.layout === 'rows' ? t.bits - onChip : t.layout === 'records' ? (t.inSram ? 0 : t.bits) : t.bits - onChip;
+      return {
+        name: t.name,
+        bits: t.bits,
+        onChipBits: onChip,
+        location: onChip === t.bits ? 'sram' : onChip === 0 ? 'dram' : 'split',
+        sramAddress: onChip > 0 ? t.sramBase / 8 : null,
+        dramAddress: dramPart > 0 && t.dramBase >= 0 ? t.dramBase / 8 : null,
+      };
+    });
   return { sramCapacityBits, sramUsedBits: map.sramUsedBits, dramUsedBits: map.dramUsedBits, tensors };
 }
 
@@ -236,8 +285,13 @@ export function trainingSummary(r: TrainResult): TrainingSummary {
     seconds: r.seconds,
     stopReason: r.stopReason,
     iterations: r.iterations.map((i) => ({
-      k: i.k, trainableBits: i.trainableBits, bitsPerWeight: i.bitsPerWeight, epochsRun: i.epochsRun,
-      bestEpoch: i.bestEpoch, validationError: i.validationError, testError: i.testError,
+      k: i.k,
+      trainableBits: i.trainableBits,
+      bitsPerWeight: i.bitsPerWeight,
+      epochsRun: i.epochsRun,
+      bestEpoch: i.bestEpoch,
+      validationError: i.validationError,
+      testError: i.testError,
     })),
   };
 }

@@ -33,7 +33,15 @@ import { CYCLES, addScaled, counterLength } from './counters.js';
 import { TraceEmitter } from './trace-emitter.js';
 import { dramHardwareSummary } from './dram/hardware-summary.js';
 import type { MappingRecord } from './mapper/format.js';
-import { placementOf, summarize, trainingSummary, type CostSummary, type IterationSummary, type SimReport, type SummaryContext } from './report.js';
+import {
+  placementOf,
+  summarize,
+  trainingSummary,
+  type CostSummary,
+  type IterationSummary,
+  type SimReport,
+  type SummaryContext,
+} from './report.js';
 
 const PHASE_INDEX: Record<Phase, number> = Object.fromEntries(PHASES.map((p, i) => [p, i])) as Record<Phase, number>;
 
@@ -113,15 +121,27 @@ export class Simulator implements OpObserver {
     for (const op of this.shapeOps) {
       if (op.kind !== 'matmul' && op.kind !== 'gradient') continue;
       const { chunks } = model.cost(op);
-      for (const [plan, samples] of [[chunks.fullPlan, chunks.chunk], [chunks.restPlan, chunks.rest]] as const) {
+      for (const [plan, samples] of [
+        [chunks.fullPlan, chunks.chunk],
+        [chunks.restPlan, chunks.rest],
+      ] as const) {
         if (!plan?.nest) continue;
         const s = summarize(model.countPlan(plan), cx);
         out.push({
-          op, samples, nest: plan.nest, energy: s.energy.total, cycles: s.cycles,
+          op,
+          samples,
+          nest: plan.nest,
+          energy: s.energy.total,
+          cycles: s.cycles,
           counts: {
-            sramReads: s.counts.sramReads, sramWrites: s.counts.sramWrites, sramReadsMinimum: model.minimumReads(op, samples),
-            dramReadBursts: s.counts.dramReadBursts, dramWriteBursts: s.counts.dramWriteBursts,
-            bufferReads: s.counts.bufferReads, bufferWrites: s.counts.bufferWrites, macSteps: s.counts.macSteps,
+            sramReads: s.counts.sramReads,
+            sramWrites: s.counts.sramWrites,
+            sramReadsMinimum: model.minimumReads(op, samples),
+            dramReadBursts: s.counts.dramReadBursts,
+            dramWriteBursts: s.counts.dramWriteBursts,
+            bufferReads: s.counts.bufferReads,
+            bufferWrites: s.counts.bufferWrites,
+            macSteps: s.counts.macSteps,
           },
         });
       }
@@ -177,7 +197,9 @@ export class Simulator implements OpObserver {
   private begin(run: RunBeginOp): void {
     if (this.run) throw new Error('Simulator: a second run-begin (use one Simulator per run)');
     if (run.accumulatorBits > this.hw.mac.accumulatorBits) {
-      throw new UserError(`model.accumulatorBits (${run.accumulatorBits}) exceeds the MAC array's accumulators (hardware.mac.accumulatorBits = ${this.hw.mac.accumulatorBits})`);
+      throw new UserError(
+        `model.accumulatorBits (${run.accumulatorBits}) exceeds the MAC array's accumulators (hardware.mac.accumulatorBits = ${this.hw.mac.accumulatorBits})`,
+      );
     }
     this.run = run;
     this.map = buildMemoryMap(run, this.hw, this.sram, this.dram);
@@ -206,11 +228,16 @@ export class Simulator implements OpObserver {
    * (nothing observed yet); throws an Error saying what does not fit otherwise.
    */
   restoreState(s: SimulatorState): void {
-    if (this.run || this.buckets.size > 0 || this.trainableBits.size > 0) throw new Error('Simulator.restoreState: the simulator has already observed operations');
+    if (this.run || this.buckets.size > 0 || this.trainableBits.size > 0)
+      throw new Error('Simulator.restoreState: the simulator has already observed operations');
     if (s.version !== 1) throw new Error(`Simulator.restoreState: unknown state version ${String(s.version)}`);
-    if (s.counterLength !== this.len) throw new Error(`Simulator.restoreState: counters of length ${s.counterLength}, this hardware has ${this.len} (another number of SRAM banks?)`);
+    if (s.counterLength !== this.len)
+      throw new Error(
+        `Simulator.restoreState: counters of length ${s.counterLength}, this hardware has ${this.len} (another number of SRAM banks?)`,
+      );
     const vectors = [...s.buckets.map(([, v]) => v), s.traced];
-    if (vectors.some((v) => v.length !== this.len)) throw new Error('Simulator.restoreState: a counter vector has the wrong length');
+    if (vectors.some((v) => v.length !== this.len))
+      throw new Error('Simulator.restoreState: a counter vector has the wrong length');
     if (s.run) {
       this.begin(s.run);
       for (const o of s.shapeOps) this.model!.cost(o);
@@ -226,7 +253,8 @@ export class Simulator implements OpObserver {
       this.layers.set(l, Float64Array.from(v));
     }
     if (s.evaluation) {
-      if (s.evaluation.length !== this.len) throw new Error('Simulator.restoreState: a counter vector has the wrong length');
+      if (s.evaluation.length !== this.len)
+        throw new Error('Simulator.restoreState: a counter vector has the wrong length');
       this.evaluation.set(s.evaluation);
     }
     this.now = s.cycles;
@@ -269,7 +297,11 @@ export class Simulator implements OpObserver {
 
   private summaryContext(): SummaryContext {
     return {
-      banks: this.sram.banks, lanes: this.mac.lanes, burstBits: this.dram.burstBits, clock: this.hw.clock, dramClockHz: this.hw.clock * this.dram.clockRatio,
+      banks: this.sram.banks,
+      lanes: this.mac.lanes,
+      burstBits: this.dram.burstBits,
+      clock: this.hw.clock,
+      dramClockHz: this.hw.clock * this.dram.clockRatio,
       table: this.table,
     };
   }
@@ -277,13 +309,32 @@ export class Simulator implements OpObserver {
   /** The report of everything costed so far; `training`: the result of the run that produced the stream. */
   report(extra: { training?: TrainResult } = {}): SimReport {
     const cx = this.summaryContext();
-    const total = summarize(this.sumBuckets(() => true), cx);
+    const total = summarize(
+      this.sumBuckets(() => true),
+      cx,
+    );
     const evaluation = summarize(this.evaluation, cx);
-    const byPhase = Object.fromEntries(PHASES.map((p) => [p, summarize(this.sumBuckets((_, q) => q === p), cx)])) as Record<Phase, CostSummary>;
+    const byPhase = Object.fromEntries(
+      PHASES.map((p) => [
+        p,
+        summarize(
+          this.sumBuckets((_, q) => q === p),
+          cx,
+        ),
+      ]),
+    ) as Record<Phase, CostSummary>;
     const iterations = new Set<number>(this.trainableBits.keys());
     for (const key of this.buckets.keys()) iterations.add(Math.floor(key / PHASES.length));
-    const byIteration: IterationSummary[] = [...iterations].sort((a, b) => a - b)
-      .map((k) => ({ iteration: k, trainableBits: this.trainableBits.get(k) ?? null, ...summarize(this.sumBuckets((j) => j === k), cx) }));
+    const byIteration: IterationSummary[] = [...iterations]
+      .sort((a, b) => a - b)
+      .map((k) => ({
+        iteration: k,
+        trainableBits: this.trainableBits.get(k) ?? null,
+        ...summarize(
+          this.sumBuckets((j) => j === k),
+          cx,
+        ),
+      }));
     const hw = this.hw;
     const run = this.run;
     const map = this.map;
@@ -292,15 +343,37 @@ export class Simulator implements OpObserver {
       version: 1,
       hardware: {
         clockHz: hw.clock,
-        sram: { capacityBits: this.sram.capacityBits, banks: this.sram.banks, wordBits: this.sram.wordBits, ports: this.sram.ports, bankBits: this.sram.bankBits, cellType: hw.sram.cellType },
+        sram: {
+          capacityBits: this.sram.capacityBits,
+          banks: this.sram.banks,
+          wordBits: this.sram.wordBits,
+          ports: this.sram.ports,
+          bankBits: this.sram.bankBits,
+          cellType: hw.sram.cellType,
+        },
         buffer: { capacityBits: this.buffer.capacityBits, wordBits: this.buffer.wordBits, ports: this.buffer.ports },
         dram: {
-          busWidthBits: hw.dram.busWidth, dataRate: hw.dram.dataRate, clockRatio: this.dram.clockRatio, burstBits: this.dram.burstBits,
-          cyclesPerBurst: this.dram.cyclesPerBurst, latencyCycles: this.dram.latencyCycles, rowBits: this.dram.rowBits,
+          busWidthBits: hw.dram.busWidth,
+          dataRate: hw.dram.dataRate,
+          clockRatio: this.dram.clockRatio,
+          burstBits: this.dram.burstBits,
+          cyclesPerBurst: this.dram.cyclesPerBurst,
+          latencyCycles: this.dram.latencyCycles,
+          rowBits: this.dram.rowBits,
           ...dramHardwareSummary(this.dram),
         },
-        mac: { lanes: this.mac.lanes, serialOperand: this.mac.serialOperand, bitsPerCycle: this.mac.bitsPerCycle, accumulatorBits: this.mac.accumulatorBits },
-        policy: { frozen: hw.policy.frozen, overlap: hw.policy.overlap, gradients: hw.policy.gradients, objective: hw.policy.objective },
+        mac: {
+          lanes: this.mac.lanes,
+          serialOperand: this.mac.serialOperand,
+          bitsPerCycle: this.mac.bitsPerCycle,
+          accumulatorBits: this.mac.accumulatorBits,
+        },
+        policy: {
+          frozen: hw.policy.frozen,
+          overlap: hw.policy.overlap,
+          gradients: hw.policy.gradients,
+          objective: hw.policy.objective,
+        },
       },
       energyTable: {
         entries: ACTIONS.map((a) => ({ ...this.table.entries[a] })),
@@ -308,17 +381,31 @@ export class Simulator implements OpObserver {
         leakagePower: this.table.leakagePower,
         notes: [...this.table.notes],
       },
-      network: run && map ? {
-        schedule: run.schedule, dims: [...run.dims], bits: run.bits, plannedIterations: run.plannedIterations,
-        iterationsRun: this.trainableBits.size, batch: run.batch, evalBatch: run.evalBatch, trainSamples: run.trainSamples,
-        validationSamples: run.validationSamples, testSamples: run.testSamples, slots: map.slots, weightStorageBits: map.slots * run.bits,
-      } : null,
+      network:
+        run && map
+          ? {
+              schedule: run.schedule,
+              dims: [...run.dims],
+              bits: run.bits,
+              plannedIterations: run.plannedIterations,
+              iterationsRun: this.trainableBits.size,
+              batch: run.batch,
+              evalBatch: run.evalBatch,
+              trainSamples: run.trainSamples,
+              validationSamples: run.validationSamples,
+              testSamples: run.testSamples,
+              slots: map.slots,
+              weightStorageBits: map.slots * run.bits,
+            }
+          : null,
       placement: placementOf(map, this.sram.capacityBits),
       total,
       energyPerTrainingSample: total.samples.train > 0 ? total.energy.total / total.samples.train : null,
-      byLayer: [...this.layers.keys()].sort((a, b) => a - b)
-        .map((l) => ({ layer: l < 0 ? 'load' as const : l, ...summarize(this.layers.get(l)!, cx) })),
-      trainingEnergyPerSample: total.samples.train > 0 ? (total.energy.total - evaluation.energy.total) / total.samples.train : null,
+      byLayer: [...this.layers.keys()]
+        .sort((a, b) => a - b)
+        .map((l) => ({ layer: l < 0 ? ('load' as const) : l, ...summarize(this.layers.get(l)!, cx) })),
+      trainingEnergyPerSample:
+        total.samples.train > 0 ? (total.energy.total - evaluation.energy.total) / total.samples.train : null,
       evaluation,
       byPhase,
       byIteration,

@@ -17,7 +17,17 @@ import { DRAM_BUSY_CLOCKS, DRAM_READ_BURSTS, DRAM_WRITE_BURSTS, SRAM_READS, SRAM
 
 export class TraceEmitter {
   private readonly ev: AccessEvent = {
-    cycle: 0, component: 'sram', bank: 0, write: false, address: 0, bits: 0, tensor: '', phase: 'load', iteration: 0, epoch: 0, batch: 0,
+    cycle: 0,
+    component: 'sram',
+    bank: 0,
+    write: false,
+    address: 0,
+    bits: 0,
+    tensor: '',
+    phase: 'load',
+    iteration: 0,
+    epoch: 0,
+    batch: 0,
   };
   /** DRAM bursts emitted in the occurrence so far, and accelerator cycles per burst. */
   private burst = 0;
@@ -26,7 +36,11 @@ export class TraceEmitter {
   private readonly perBank: Float64Array;
   private start = 0;
 
-  constructor(private readonly sink: AccessSink, private readonly sram: Sram, private readonly dram: Dram) {
+  constructor(
+    private readonly sink: AccessSink,
+    private readonly sram: Sram,
+    private readonly dram: Dram,
+  ) {
     this.perBank = new Float64Array(sram.banks);
   }
 
@@ -40,7 +54,8 @@ export class TraceEmitter {
     if (events === 0) return;
     const bursts = v[DRAM_READ_BURSTS]! + v[DRAM_WRITE_BURSTS]!;
     this.burst = 0;
-    this.pace = bursts > 0 ? Math.max(this.dram.cyclesPerBurst, v[DRAM_BUSY_CLOCKS]! / bursts / this.dram.clockRatio) : 0;
+    this.pace =
+      bursts > 0 ? Math.max(this.dram.cyclesPerBurst, v[DRAM_BUSY_CLOCKS]! / bursts / this.dram.clockRatio) : 0;
     this.perBank.fill(0);
     this.start = now;
     const ev = this.ev;

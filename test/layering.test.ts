@@ -44,13 +44,17 @@ describe('the import graph', () => {
   });
 
   it('no library folder (nor the root module) imports cli/', () => {
-    const bad = files.flatMap((f) => [...importedFolders(f)].filter(([top]) => top === 'cli').map(([, t]) => `${relative(root, f)} -> ${t}`));
+    const bad = files.flatMap((f) =>
+      [...importedFolders(f)].filter(([top]) => top === 'cli').map(([, t]) => `${relative(root, f)} -> ${t}`),
+    );
     expect(bad).toEqual([]);
   });
 
   it('config, model, trainer, sim, traces and io do not import experiments/', () => {
     const lower = LOWER.flatMap((d) => sources(join(root, d)));
-    const bad = lower.flatMap((f) => [...importedFolders(f)].filter(([top]) => top === 'experiments').map(([, t]) => `${relative(root, f)} -> ${t}`));
+    const bad = lower.flatMap((f) =>
+      [...importedFolders(f)].filter(([top]) => top === 'experiments').map(([, t]) => `${relative(root, f)} -> ${t}`),
+    );
     expect(bad).toEqual([]);
   });
 

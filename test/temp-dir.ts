@@ -6,7 +6,9 @@ import { afterAll } from 'vitest';
 
 const made: string[] = [];
 // Registered by each test file that imports this module (vitest isolates modules per file).
-afterAll(() => { for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true }); });
+afterAll(() => {
+  for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
 
 /** A fresh temporary folder named `prefix...` (removed after the test file). */
 export function makeTempDir(prefix: string): string {

@@ -117,7 +117,10 @@ export function traceHardware(cfg: Config): TraceHardware {
 export function traceFromConfig(cfg: Config): TraceSession | null {
   const t = cfg.traces;
   if (t.format === 'none') return null;
-  return openTrace({ format: t.format, file: t.file, window: t.window, gzip: t.gzip, cycles: t.cycles }, traceHardware(cfg));
+  return openTrace(
+    { format: t.format, file: t.file, window: t.window, gzip: t.gzip, cycles: t.cycles },
+    traceHardware(cfg),
+  );
 }
 
 export function openTrace(settings: TraceSettings, hw: TraceHardware): TraceSession {
@@ -162,8 +165,20 @@ class Session implements TraceSession {
     this.usesStdout = isStdout(settings.file);
     this.buf = new LineBuffer((chunk) => out.write(chunk));
     this.st = {
-      format: fmt.name, file: out.file, gzip: out.gzip, window: window.toString(), cycles,
-      received: 0, events: 0, sram: counts(), dram: counts(), bytes: 0, bytesOut: 0, clamped: 0, misaligned: 0, config: null,
+      format: fmt.name,
+      file: out.file,
+      gzip: out.gzip,
+      window: window.toString(),
+      cycles,
+      received: 0,
+      events: 0,
+      sram: counts(),
+      dram: counts(),
+      bytes: 0,
+      bytesOut: 0,
+      clamped: 0,
+      misaligned: 0,
+      config: null,
     };
     fmt.begin(this.buf);
     const relative = cycles === 'window';
@@ -178,7 +193,9 @@ class Session implements TraceSession {
       if (!ok) this.gap = true;
       else if (op.repeat > 1 && !window.batches.covers(op.where.batch, op.where.batch + op.repeat - 1)) {
         // The simulator would trace all `repeat` batches of the op, not only the window's.
-        throw new Error('trace: a compressed op (repeat > 1) the window selects only part of reached the simulator; pass the stream through trace.observe(simulator)');
+        throw new Error(
+          'trace: a compressed op (repeat > 1) the window selects only part of reached the simulator; pass the stream through trace.observe(simulator)',
+        );
       }
       return ok;
     };
@@ -200,15 +217,25 @@ class Session implements TraceSession {
           if (!keepSram || (!allBanks && !banks.has(e.bank))) return;
           k = st.sram;
         }
-        if (e.write) { k.writes++; k.writeBits += e.bits; } else { k.reads++; k.readBits += e.bits; }
+        if (e.write) {
+          k.writes++;
+          k.writeBits += e.bits;
+        } else {
+          k.reads++;
+          k.readBits += e.bits;
+        }
         st.events++;
         fmt.write(e, relative ? c - this.shift : c, buf);
       },
     };
   }
 
-  get format(): TraceFormatName { return this.fmt.name; }
-  get file(): string | null { return this.out.file; }
+  get format(): TraceFormatName {
+    return this.fmt.name;
+  }
+  get file(): string | null {
+    return this.out.file;
+  }
 
   get stats(): TraceStats {
     this.st.bytes = this.buf.drained + this.buf.pos;
@@ -222,7 +249,8 @@ class Session implements TraceSession {
     const window = this.window;
     const marking: OpObserver = {
       op: (o: Op): void => {
-        if (o.kind !== 'run-begin' && o.kind !== 'iteration-begin' && o.kind !== 'iteration-end' && !window.op(o)) this.gap = true;
+        if (o.kind !== 'run-begin' && o.kind !== 'iteration-begin' && o.kind !== 'iteration-end' && !window.op(o))
+          this.gap = true;
         downstream.op(o);
       },
     };
@@ -259,13 +287,17 @@ export function describeTrace(s: TraceStats): string {
   const where = s.file ?? 'standard output';
   const part = (name: Component, k: DirectionCounts): string =>
     `${name} ${k.reads} reads (${fmtBytes(k.readBits / 8)}), ${k.writes} writes (${fmtBytes(k.writeBits / 8)})`;
-  const parts = [s.dram.reads + s.dram.writes > 0 || s.format !== 'csv' ? part('dram', s.dram) : null,
-    s.sram.reads + s.sram.writes > 0 ? part('sram', s.sram) : null].filter(Boolean);
-  return `trace: ${s.events} ${s.format} events (${parts.join('; ') || 'none in the window'}) -> ${where}`
-    + `${s.gzip ? ' (gzip)' : ''}, window ${s.window}, ${fmtBytes(s.bytesOut)}`
-    + (s.clamped ? `; ${s.clamped} cycles raised to keep them non-decreasing` : '')
-    + (s.misaligned ? `; ${s.misaligned} misaligned bursts aligned down` : '')
-    + (s.config ? `; ${s.format === 'dramsim3' ? 'DRAMSim3' : 'Ramulator'} configuration -> ${s.config}` : '');
+  const parts = [
+    s.dram.reads + s.dram.writes > 0 || s.format !== 'csv' ? part('dram', s.dram) : null,
+    s.sram.reads + s.sram.writes > 0 ? part('sram', s.sram) : null,
+  ].filter(Boolean);
+  return (
+    `trace: ${s.events} ${s.format} events (${parts.join('; ') || 'none in the window'}) -> ${where}` +
+    `${s.gzip ? ' (gzip)' : ''}, window ${s.window}, ${fmtBytes(s.bytesOut)}` +
+    (s.clamped ? `; ${s.clamped} cycles raised to keep them non-decreasing` : '') +
+    (s.misaligned ? `; ${s.misaligned} misaligned bursts aligned down` : '') +
+    (s.config ? `; ${s.format === 'dramsim3' ? 'DRAMSim3' : 'Ramulator'} configuration -> ${s.config}` : '')
+  );
 }
 
 function fmtBytes(b: number): string {
@@ -273,6 +305,9 @@ function fmtBytes(b: number): string {
   const units = ['KiB', 'MiB', 'GiB', 'TiB'];
   let v = b / 1024;
   let i = 0;
-  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
   return `${v.toFixed(v < 10 ? 2 : 1)} ${units[i]}`;
 }

@@ -24,13 +24,18 @@ export interface SplitObserver extends OpObserver {
 }
 
 function isCosted(o: Op): o is CostedOp {
-  return o.kind === 'load' || o.kind === 'matmul' || o.kind === 'elementwise' || o.kind === 'gradient' || o.kind === 'update';
+  return (
+    o.kind === 'load' || o.kind === 'matmul' || o.kind === 'elementwise' || o.kind === 'gradient' || o.kind === 'update'
+  );
 }
 
 export function splitForWindow(window: TraceWindow, downstream: OpObserver): SplitObserver {
   let group: CostedOp[] = [];
   let buffering = false;
-  let gi = 0, ge = 0, gb = 0, gr = 0;
+  let gi = 0,
+    ge = 0,
+    gb = 0,
+    gr = 0;
 
   const emit = (batch: number, repeat: number): void => {
     const where: Where = { iteration: gi, epoch: ge, batch };
@@ -65,10 +70,17 @@ export function splitForWindow(window: TraceWindow, downstream: OpObserver): Spl
       }
       endGroup();
       const w = o.where;
-      if (o.repeat > 1 && window.iterations.has(w.iteration) && window.epochs.has(w.epoch)
-        && window.batches.intersects(w.batch, w.batch + o.repeat - 1)) {
+      if (
+        o.repeat > 1 &&
+        window.iterations.has(w.iteration) &&
+        window.epochs.has(w.epoch) &&
+        window.batches.intersects(w.batch, w.batch + o.repeat - 1)
+      ) {
         buffering = true;
-        gi = w.iteration; ge = w.epoch; gb = w.batch; gr = o.repeat;
+        gi = w.iteration;
+        ge = w.epoch;
+        gb = w.batch;
+        gr = o.repeat;
         group.push(o);
         return;
       }

@@ -121,9 +121,13 @@ export class TraceWindow {
   /** Whether the window contains some batch of `op` (an op with repeat r stands for batches batch..batch+r-1). */
   op(op: CostedOp): boolean {
     const w = op.where;
-    return this.iterations.has(w.iteration) && this.epochs.has(w.epoch)
-      && this.batches.intersects(w.batch, w.batch + op.repeat - 1)
-      && this.phases.has(op.phase) && this.sets.has(opSet(op));
+    return (
+      this.iterations.has(w.iteration) &&
+      this.epochs.has(w.epoch) &&
+      this.batches.intersects(w.batch, w.batch + op.repeat - 1) &&
+      this.phases.has(op.phase) &&
+      this.sets.has(opSet(op))
+    );
   }
 
   /** Whether the window keeps this access of an op it contains (components and banks). */
@@ -131,8 +135,12 @@ export class TraceWindow {
     return e.component === 'dram' ? this.dram : this.sram && this.banks.has(e.bank);
   }
 
-  get dram(): boolean { return this.components.has('dram'); }
-  get sram(): boolean { return this.components.has('sram'); }
+  get dram(): boolean {
+    return this.components.has('dram');
+  }
+  get sram(): boolean {
+    return this.components.has('sram');
+  }
 
   /** Canonical spec (parses back to the same window). */
   toString(): string {
@@ -142,22 +150,34 @@ export class TraceWindow {
     if (!this.batches.all) parts.push(`batches=${this.batches}`);
     if (this.phases.size < PHASES.length) parts.push(`phases=${PHASES.filter((p) => this.phases.has(p)).join(',')}`);
     if (this.sets.size < SETS.length) parts.push(`sets=${SETS.filter((p) => this.sets.has(p)).join(',')}`);
-    if (this.components.size < COMPONENTS.length) parts.push(`components=${COMPONENTS.filter((p) => this.components.has(p)).join(',')}`);
+    if (this.components.size < COMPONENTS.length)
+      parts.push(`components=${COMPONENTS.filter((p) => this.components.has(p)).join(',')}`);
     if (!this.banks.all) parts.push(`banks=${this.banks}`);
     return parts.length ? parts.join(';') : 'all';
   }
 }
 
 const KEYS = ['iterations', 'epochs', 'batches', 'phases', 'sets', 'components', 'banks'] as const;
-type Key = typeof KEYS[number];
+type Key = (typeof KEYS)[number];
 const ALIASES: Record<string, Key> = {
-  iterations: 'iterations', iteration: 'iterations', iters: 'iterations', iter: 'iterations',
-  epochs: 'epochs', epoch: 'epochs',
-  batches: 'batches', batch: 'batches',
-  phases: 'phases', phase: 'phases',
-  sets: 'sets', set: 'sets', purposes: 'sets', purpose: 'sets',
-  components: 'components', component: 'components',
-  banks: 'banks', bank: 'banks',
+  iterations: 'iterations',
+  iteration: 'iterations',
+  iters: 'iterations',
+  iter: 'iterations',
+  epochs: 'epochs',
+  epoch: 'epochs',
+  batches: 'batches',
+  batch: 'batches',
+  phases: 'phases',
+  phase: 'phases',
+  sets: 'sets',
+  set: 'sets',
+  purposes: 'sets',
+  purpose: 'sets',
+  components: 'components',
+  component: 'components',
+  banks: 'banks',
+  bank: 'banks',
 };
 /** Smallest meaningful value of each numeric key. */
 const MIN: Partial<Record<Key, number>> = { iterations: 1, epochs: 1, batches: 0, banks: 0 };
@@ -196,7 +216,8 @@ export function parseWindow(spec: string | null | undefined, limits: WindowLimit
     const set = parseIntSet(v, MIN[key]!, `${key}=${v}`);
     if (key === 'banks' && limits.banks !== undefined && set.ranges.length > 0) {
       const lo = set.ranges[0]!;
-      if (lo >= limits.banks) throw bad(`${key}=${v}`, `the accelerator has ${limits.banks} SRAM banks (0-${limits.banks - 1})`);
+      if (lo >= limits.banks)
+        throw bad(`${key}=${v}`, `the accelerator has ${limits.banks} SRAM banks (0-${limits.banks - 1})`);
     }
     return set;
   };
@@ -206,14 +227,19 @@ export function parseWindow(spec: string | null | undefined, limits: WindowLimit
     const out = new Set<T>();
     for (const item of v.split(',')) {
       const x = item.trim().toLowerCase();
-      if (!(all as readonly string[]).includes(x)) throw bad(`${key}=${v}`, `"${item.trim()}" is not one of ${all.join(', ')}`);
+      if (!(all as readonly string[]).includes(x))
+        throw bad(`${key}=${v}`, `"${item.trim()}" is not one of ${all.join(', ')}`);
       out.add(x as T);
     }
     return out;
   };
   return new TraceWindow(
-    num('iterations'), num('epochs'), num('batches'),
-    names('phases', PHASES), names('sets', SETS), names('components', COMPONENTS),
+    num('iterations'),
+    num('epochs'),
+    num('batches'),
+    names('phases', PHASES),
+    names('sets', SETS),
+    names('components', COMPONENTS),
     num('banks'),
   );
 }
@@ -227,7 +253,8 @@ function parseIntSet(v: string, min: number, part: string): IntSet {
     if (!m) throw bad(part, `"${item}" is not a number or range (e.g. 3, 1-4, 2-)`);
     const lo = Number(m[1]);
     const hi = m[2] ? (m[3] !== undefined ? Number(m[3]) : Infinity) : lo;
-    if (!Number.isSafeInteger(lo) || (hi !== Infinity && !Number.isSafeInteger(hi))) throw bad(part, `"${item}" is too large`);
+    if (!Number.isSafeInteger(lo) || (hi !== Infinity && !Number.isSafeInteger(hi)))
+      throw bad(part, `"${item}" is too large`);
     if (lo < min) throw bad(part, `"${item}": numbering starts at ${min}`);
     if (hi < lo) throw bad(part, `"${item}" is an empty range`);
     ranges.push([lo, hi]);

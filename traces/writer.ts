@@ -29,7 +29,9 @@ import { UserError } from '../config/errors.js';
 export class BrokenPipeError extends Error {
   override readonly name = 'BrokenPipeError';
   readonly code = 'EPIPE';
-  constructor() { super('standard output closed (EPIPE)'); }
+  constructor() {
+    super('standard output closed (EPIPE)');
+  }
 }
 
 export function isBrokenPipe(e: unknown): boolean {
@@ -87,8 +89,10 @@ export function openOutput(opts: OutputOptions): TraceOutput {
     try {
       checkOutputFile(name, 'trace file');
       if (gzip && !/\.gz$/i.test(name) && resolveTarget(name).kind === 'file') {
-        throw new UserError(`traces.gzip (--gzip): the trace file ${name} would hold gzip under a plain name, which trace `
-          + `readers (DRAMSim3, Ramulator) take for text; name it ${name}.gz`);
+        throw new UserError(
+          `traces.gzip (--gzip): the trace file ${name} would hold gzip under a plain name, which trace ` +
+            `readers (DRAMSim3, Ramulator) take for text; name it ${name}.gz`,
+        );
       }
       file = openAtomicFile(name, { fsync: opts.fsync !== false });
     } catch (e) {
@@ -108,7 +112,9 @@ export function openOutput(opts: OutputOptions): TraceOutput {
         throw writeFailure(`trace file ${opts.file}`, e);
       }
     } else {
-      writeAll(1, b, (e) => { if (e.code === 'EPIPE') throw new BrokenPipeError(); });
+      writeAll(1, b, (e) => {
+        if (e.code === 'EPIPE') throw new BrokenPipeError();
+      });
     }
     bytesOut += b.length;
   };
@@ -118,7 +124,11 @@ export function openOutput(opts: OutputOptions): TraceOutput {
 
   const release = (): void => {
     if (janitor) {
-      try { janitor.kill('SIGKILL'); } catch { /* already gone */ }
+      try {
+        janitor.kill('SIGKILL');
+      } catch {
+        /* already gone */
+      }
       janitor = null;
     }
   };
@@ -133,11 +143,16 @@ export function openOutput(opts: OutputOptions): TraceOutput {
     file: toStdout ? null : opts.file!,
     tempFile: file?.tempPath ?? null,
     gzip,
-    get bytesOut() { return bytesOut; },
+    get bytesOut() {
+      return bytesOut;
+    },
     write(chunk: Uint8Array): void {
       if (done) throw new Error('trace output already closed');
       if (chunk.length === 0) return;
-      if (!gzip) { raw(chunk); return; }
+      if (!gzip) {
+        raw(chunk);
+        return;
+      }
       crc = zlib.crc32(chunk, crc);
       isize = (isize + chunk.length) >>> 0;
       raw(zlib.deflateRawSync(chunk, { level, finishFlush: zlib.constants.Z_SYNC_FLUSH }));
@@ -147,7 +162,8 @@ export function openOutput(opts: OutputOptions): TraceOutput {
       try {
         if (gzip) {
           const tail = new Uint8Array(10);
-          tail[0] = 0x03; tail[1] = 0x00; // final, empty fixed-Huffman block
+          tail[0] = 0x03;
+          tail[1] = 0x00; // final, empty fixed-Huffman block
           const dv = new DataView(tail.buffer);
           dv.setUint32(2, crc >>> 0, true);
           dv.setUint32(6, isize, true);
@@ -187,8 +203,12 @@ function startJanitor(tmp: string): ChildProcess | null {
       stdio: ['pipe', 'ignore', 'ignore'],
       detached: true,
     });
-    child.on('error', () => { /* no sh: best effort */ });
-    child.stdin?.on('error', () => { /* janitor gone */ });
+    child.on('error', () => {
+      /* no sh: best effort */
+    });
+    child.stdin?.on('error', () => {
+      /* janitor gone */
+    });
     child.unref();
     (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
     return child;

@@ -101,7 +101,15 @@ export class TanhUnit {
  * the error format. `logits` holds the summed output pre-activations of all sub-networks.
  * The softmax unit is modelled as exact arithmetic followed by quantization.
  */
-export function softmaxError(logits: Float64Array, labels: ArrayLike<number>, B: number, C: number, scale: number, err: FixedFormat, out: Float64Array): void {
+export function softmaxError(
+  logits: Float64Array,
+  labels: ArrayLike<number>,
+  B: number,
+  C: number,
+  scale: number,
+  err: FixedFormat,
+  out: Float64Array,
+): void {
   const q = 2 ** err.frac;
   for (let b = 0; b < B; b++) {
     const o = b * C;
@@ -128,7 +136,10 @@ export function argmaxRows(logits: Float64Array, B: number, C: number, out: Int3
     let bv = logits[b * C]!;
     for (let c = 1; c < C; c++) {
       const v = logits[b * C + c]!;
-      if (v > bv) { bv = v; best = c; }
+      if (v > bv) {
+        bv = v;
+        best = c;
+      }
     }
     out[b] = best;
   }

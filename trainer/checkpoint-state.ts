@@ -79,8 +79,13 @@ export interface PartialTrainResult {
 /** Thrown by train()/trainOn() when `shouldStop` (or `signal`) stopped the run between two batches. */
 export class TrainingStopped extends Error {
   override readonly name = 'TrainingStopped';
-  constructor(readonly state: TrainState, readonly partial: PartialTrainResult) {
-    super(`training stopped at iteration ${state.next.iteration}, epoch ${state.next.epoch}, batch ${state.next.batch}`);
+  constructor(
+    readonly state: TrainState,
+    readonly partial: PartialTrainResult,
+  ) {
+    super(
+      `training stopped at iteration ${state.next.iteration}, epoch ${state.next.epoch}, batch ${state.next.batch}`,
+    );
   }
 }
 

@@ -69,12 +69,26 @@ function pick(tree: Tree, kind: CheckpointKind): Tree {
 
 /** SHA-256 (hex) of the configuration sections that shape a run of `kind`, in canonical units. */
 export function configHash(cfg: Config, kind: CheckpointKind): string {
-  return createHash('sha256').update(canonicalJson(pick(cfg as unknown as Tree, kind))).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson(pick(cfg as unknown as Tree, kind)))
+    .digest('hex');
 }
 
 /** A checkpoint of `state` (and the simulator's state, for `run`) under `cfg`. */
-export function makeCheckpoint(cfg: Config, kind: CheckpointKind, state: TrainState, simulator: unknown = null): Checkpoint {
-  return { kind, created: new Date().toISOString(), configHash: configHash(cfg, kind), config: pick(formatConfig(cfg), kind), state, simulator };
+export function makeCheckpoint(
+  cfg: Config,
+  kind: CheckpointKind,
+  state: TrainState,
+  simulator: unknown = null,
+): Checkpoint {
+  return {
+    kind,
+    created: new Date().toISOString(),
+    configHash: configHash(cfg, kind),
+    config: pick(formatConfig(cfg), kind),
+    state,
+    simulator,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -90,18 +104,32 @@ export function encodeCheckpoint(c: Checkpoint): Buffer {
     if (Array.isArray(v)) return v.map(toJson);
     if (v !== null && typeof v === 'object') {
       if (ArrayBuffer.isView(v)) throw new Error(`encodeCheckpoint: unsupported array type ${v.constructor.name}`);
-      return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, toJson(x)]));
+      return Object.fromEntries(
+        Object.entries(v)
+          .filter(([, x]) => x !== undefined)
+          .map(([k, x]) => [k, toJson(x)]),
+      );
     }
     return v;
   };
-  const body = toJson({ kind: c.kind, created: c.created, configHash: c.configHash, config: c.config, state: c.state, simulator: c.simulator }) as Tree;
+  const body = toJson({
+    kind: c.kind,
+    created: c.created,
+    configHash: c.configHash,
+    config: c.config,
+    state: c.state,
+    simulator: c.simulator,
+  }) as Tree;
   const stored: Stored[] = [];
   let offset = 0;
   for (const a of arrays) {
     stored.push({ type: a instanceof Int32Array ? 'int32' : 'uint8', offset, length: a.length });
     offset += Math.ceil(a.byteLength / 8) * 8;
   }
-  const header = Buffer.from(JSON.stringify({ format: 'rbnn-sim.checkpoint', version: CHECKPOINT_VERSION, ...body, arrays: stored }), 'utf8');
+  const header = Buffer.from(
+    JSON.stringify({ format: 'rbnn-sim.checkpoint', version: CHECKPOINT_VERSION, ...body, arrays: stored }),
+    'utf8',
+  );
   const payload = Buffer.alloc(offset);
   const dv = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
   arrays.forEach((a, i) => {
@@ -109,7 +137,8 @@ export function encodeCheckpoint(c: Checkpoint): Buffer {
     if (a instanceof Uint8Array) payload.set(a, at);
     else for (let j = 0; j < a.length; j++) dv.setInt32(at + 4 * j, a[j]!, true);
   });
-  if (header.length > 0xffffffff || payload.length > 0xffffffff) throw new Error('encodeCheckpoint: checkpoint larger than 4 GiB');
+  if (header.length > 0xffffffff || payload.length > 0xffffffff)
+    throw new Error('encodeCheckpoint: checkpoint larger than 4 GiB');
   const prefix = Buffer.alloc(PREFIX);
   prefix.write(MAGIC, 0, 'latin1');
   prefix.writeUInt32LE(CHECKPOINT_VERSION, 8);
@@ -124,11 +153,16 @@ export function decodeCheckpoint(bytes: Uint8Array, file: string): Checkpoint {
   const bad = (why: string): UserError => new UserError(`checkpoint ${file}: ${why}`);
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buf.length < 8 || buf.toString('latin1', 0, 8) !== MAGIC) {
-    throw bad(buf.length < 8 && MAGIC.startsWith(buf.toString('latin1')) ? `truncated (${buf.length} bytes)` : 'not an rbnn-sim checkpoint (wrong magic number)');
+    throw bad(
+      buf.length < 8 && MAGIC.startsWith(buf.toString('latin1'))
+        ? `truncated (${buf.length} bytes)`
+        : 'not an rbnn-sim checkpoint (wrong magic number)',
+    );
   }
   if (buf.length < PREFIX) throw bad(`truncated (${buf.length} bytes, shorter than its ${PREFIX}-byte prefix)`);
   const version = buf.readUInt32LE(8);
-  if (version !== CHECKPOINT_VERSION) throw bad(`format version ${version}, this rbnn-sim reads version ${CHECKPOINT_VERSION}`);
+  if (version !== CHECKPOINT_VERSION)
+    throw bad(`format version ${version}, this rbnn-sim reads version ${CHECKPOINT_VERSION}`);
   const H = buf.readUInt32LE(12);
   const P = buf.readUInt32LE(16);
   const expected = PREFIX + H + P;
@@ -145,12 +179,24 @@ export function decodeCheckpoint(bytes: Uint8Array, file: string): Checkpoint {
     throw bad('damaged (unreadable header)');
   }
   const h = raw as Tree;
-  if (!isObject(raw) || h.format !== 'rbnn-sim.checkpoint' || h.version !== CHECKPOINT_VERSION || !Array.isArray(h.arrays)) throw bad('not an rbnn-sim checkpoint (unexpected header)');
+  if (
+    !isObject(raw) ||
+    h.format !== 'rbnn-sim.checkpoint' ||
+    h.version !== CHECKPOINT_VERSION ||
+    !Array.isArray(h.arrays)
+  )
+    throw bad('not an rbnn-sim checkpoint (unexpected header)');
   const dv = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
   const arrays = (h.arrays as unknown[]).map((s, i) => {
     const a = s as Stored;
     const size = a?.type === 'int32' ? 4 : a?.type === 'uint8' ? 1 : 0;
-    if (!isObject(s) || size === 0 || !isCount(a.offset) || !isCount(a.length) || a.offset + a.length * size > payload.length) {
+    if (
+      !isObject(s) ||
+      size === 0 ||
+      !isCount(a.offset) ||
+      !isCount(a.length) ||
+      a.offset + a.length * size > payload.length
+    ) {
       throw bad(`damaged (array ${i} out of bounds)`);
     }
     if (size === 1) return Uint8Array.from(payload.subarray(a.offset, a.offset + a.length));
@@ -177,7 +223,8 @@ export function decodeCheckpoint(bytes: Uint8Array, file: string): Checkpoint {
   };
   const body = fromJson(h) as Tree;
   if (body.kind !== 'train' && body.kind !== 'run') throw bad(`unknown kind ${JSON.stringify(body.kind)}`);
-  if (typeof body.configHash !== 'string' || !isObject(body.config) || !isObject(body.state)) throw bad('not an rbnn-sim checkpoint (unexpected header)');
+  if (typeof body.configHash !== 'string' || !isObject(body.config) || !isObject(body.state))
+    throw bad('not an rbnn-sim checkpoint (unexpected header)');
   return {
     kind: body.kind,
     created: typeof body.created === 'string' ? body.created : '',
@@ -195,7 +242,9 @@ export function decodeCheckpoint(bytes: Uint8Array, file: string): Checkpoint {
 export function checkpointPath(dirOrFile: string): string {
   try {
     if (fs.statSync(dirOrFile).isFile()) return dirOrFile;
-  } catch { /* not there: a folder to be */ }
+  } catch {
+    /* not there: a folder to be */
+  }
   return path.join(dirOrFile, CHECKPOINT_FILE);
 }
 
@@ -221,8 +270,14 @@ export function writeCheckpoint(dir: string, c: Checkpoint): string {
   }
   try {
     const dfd = fs.openSync(dir, 'r');
-    try { fs.fsyncSync(dfd); } finally { fs.closeSync(dfd); }
-  } catch { /* some file systems cannot fsync a folder: the rename is still atomic */ }
+    try {
+      fs.fsyncSync(dfd);
+    } finally {
+      fs.closeSync(dfd);
+    }
+  } catch {
+    /* some file systems cannot fsync a folder: the rename is still atomic */
+  }
   return file;
 }
 
@@ -235,7 +290,11 @@ export function readCheckpoint(dirOrFile: string): Checkpoint {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
-      throw new UserError(fs.existsSync(dirOrFile) ? `no checkpoint in ${dirOrFile} (expected ${file})` : `checkpoint folder not found: ${dirOrFile}`);
+      throw new UserError(
+        fs.existsSync(dirOrFile)
+          ? `no checkpoint in ${dirOrFile} (expected ${file})`
+          : `checkpoint folder not found: ${dirOrFile}`,
+      );
     }
     throw new UserError(`checkpoint ${file}: cannot read it (${describeFsError(e)})`);
   }
@@ -248,14 +307,23 @@ export function readCheckpoint(dirOrFile: string): Checkpoint {
  */
 export function checkResumable(c: Checkpoint, cfg: Config, kind: CheckpointKind, file: string): void {
   if (c.kind !== kind) {
-    throw new UserError(`checkpoint ${file} was written by \`rbnn-sim ${c.kind}\`: resume it with \`rbnn-sim ${c.kind} --resume\``);
+    throw new UserError(
+      `checkpoint ${file} was written by \`rbnn-sim ${c.kind}\`: resume it with \`rbnn-sim ${c.kind} --resume\``,
+    );
   }
   if (c.configHash !== configHash(cfg, kind)) {
     const now = flatten(pick(formatConfig(cfg), kind));
     const then = flatten(c.config);
-    const keys = [...new Set([...Object.keys(now), ...Object.keys(then)])].filter((k) => JSON.stringify(now[k]) !== JSON.stringify(then[k]));
-    const shown = keys.slice(0, 3).map((k) => `${k} is ${show(then[k])} there, ${show(now[k])} now`).join('; ');
-    throw new UserError(`checkpoint ${file} was written with a different configuration${shown ? ` (${shown}${keys.length > 3 ? `; ${keys.length - 3} more` : ''})` : ''}: resume with the same --preset, --config and --set flags`);
+    const keys = [...new Set([...Object.keys(now), ...Object.keys(then)])].filter(
+      (k) => JSON.stringify(now[k]) !== JSON.stringify(then[k]),
+    );
+    const shown = keys
+      .slice(0, 3)
+      .map((k) => `${k} is ${show(then[k])} there, ${show(now[k])} now`)
+      .join('; ');
+    throw new UserError(
+      `checkpoint ${file} was written with a different configuration${shown ? ` (${shown}${keys.length > 3 ? `; ${keys.length - 3} more` : ''})` : ''}: resume with the same --preset, --config and --set flags`,
+    );
   }
   checkState(c, cfg, file);
 }
@@ -273,14 +341,25 @@ function checkState(c: Checkpoint, cfg: Config, file: string): void {
   if (!isObject(n) || !['epoch', 'test', 'done'].includes(n.stage as string)) fail('position');
   const it = n.iteration as number;
   if (!Number.isInteger(it) || it < 1 || it > plan.iterations.length) fail('iteration');
-  if (!isCount(n.epoch) || !isCount(n.batch) || (n.stage === 'epoch' && ((n.epoch as number) < 1 || (n.epoch as number) > cfg.training.epochs))) fail('epoch');
+  if (
+    !isCount(n.epoch) ||
+    !isCount(n.batch) ||
+    (n.stage === 'epoch' && ((n.epoch as number) < 1 || (n.epoch as number) > cfg.training.epochs))
+  )
+    fail('epoch');
   if (!Array.isArray(s.rng) || s.rng.length !== 4 || !s.rng.every((x) => Number.isInteger(x))) fail('random generator');
   if (!isCount(s.progressDone) || typeof s.seconds !== 'number') fail('progress');
   if (!Array.isArray(s.results) || !Array.isArray(s.frozen) || s.frozen.length !== s.results.length) fail('results');
   for (const f of s.frozen as Tree[]) {
     const neg = f?.negative;
-    if (!isObject(f) || !Number.isInteger(f.weightBits) || !Array.isArray(neg) || neg.length !== sizes.length
-      || !neg.every((a, l) => a instanceof Uint8Array && a.length === Math.ceil(sizes[l]! / 8))) fail('frozen sub-network');
+    if (
+      !isObject(f) ||
+      !Number.isInteger(f.weightBits) ||
+      !Array.isArray(neg) ||
+      neg.length !== sizes.length ||
+      !neg.every((a, l) => a instanceof Uint8Array && a.length === Math.ceil(sizes[l]! / 8))
+    )
+      fail('frozen sub-network');
   }
   const cur = s.current as Tree | null;
   const done = (s.results as unknown[]).length;
@@ -292,10 +371,21 @@ function checkState(c: Checkpoint, cfg: Config, file: string): void {
     if (cur === null && !notStarted) fail('current sub-network');
   }
   if (cur !== null && n.stage !== 'done') {
-    const shapes = (ws: unknown): boolean => Array.isArray(ws) && ws.length === sizes.length && ws.every((w, l) => w instanceof Int32Array && w.length === sizes[l]);
-    if (!isObject(cur) || !shapes(cur.weights) || !shapes(cur.bestWeights) || !Array.isArray(cur.curve) || typeof cur.bestError !== 'number') fail('current sub-network');
+    const shapes = (ws: unknown): boolean =>
+      Array.isArray(ws) &&
+      ws.length === sizes.length &&
+      ws.every((w, l) => w instanceof Int32Array && w.length === sizes[l]);
+    if (
+      !isObject(cur) ||
+      !shapes(cur.weights) ||
+      !shapes(cur.bestWeights) ||
+      !Array.isArray(cur.curve) ||
+      typeof cur.bestError !== 'number'
+    )
+      fail('current sub-network');
     const midEpoch = n.stage === 'epoch' && (n.batch as number) > 0;
-    if (midEpoch && !(cur.order instanceof Int32Array && cur.order.length === cfg.training.trainSamples)) fail('shuffle order');
+    if (midEpoch && !(cur.order instanceof Int32Array && cur.order.length === cfg.training.trainSamples))
+      fail('shuffle order');
   }
   if ((c.kind === 'run') !== (c.simulator !== null)) fail('simulator');
 }
@@ -317,7 +407,11 @@ function isCount(x: unknown): x is number {
 
 function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (isObject(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`).join(',')}}`;
+  if (isObject(v))
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`)
+      .join(',')}}`;
   return JSON.stringify(v) ?? 'null';
 }
 

@@ -20,7 +20,14 @@ export function signMatmul(x: Float64Array, s: Float64Array, out: Float64Array, 
 }
 
 /** out[b][i] = sum_o e[b][o] * s[i][o]   (errors flowing back through the sign weights). */
-export function signMatmulT(e: Float64Array, s: Float64Array, out: Float64Array, B: number, I: number, O: number): void {
+export function signMatmulT(
+  e: Float64Array,
+  s: Float64Array,
+  out: Float64Array,
+  B: number,
+  I: number,
+  O: number,
+): void {
   for (let b = 0; b < B; b++) {
     const eb = b * O;
     const ob = b * I;
@@ -34,7 +41,14 @@ export function signMatmulT(e: Float64Array, s: Float64Array, out: Float64Array,
 }
 
 /** g[i][o] = sum_b x[b][i] * e[b][o]   (weight gradient: outer products summed over the batch). */
-export function outerAccumulate(x: Float64Array, e: Float64Array, g: Float64Array, B: number, I: number, O: number): void {
+export function outerAccumulate(
+  x: Float64Array,
+  e: Float64Array,
+  g: Float64Array,
+  B: number,
+  I: number,
+  O: number,
+): void {
   g.fill(0, 0, I * O);
   for (let b = 0; b < B; b++) {
     const xb = b * I;

@@ -4,10 +4,16 @@
  * cannot drift apart.
  */
 import type { Config } from '../config/schema.js';
-import { LABEL_BITS, PIXEL_BITS, type DataPurpose, type OpObserver, type Where, type RunBeginOp } from '../model/ops.js';
+import {
+  LABEL_BITS,
+  PIXEL_BITS,
+  type DataPurpose,
+  type OpObserver,
+  type Where,
+  type RunBeginOp,
+} from '../model/ops.js';
 import { layerCount, type Topology } from '../model/topology.js';
 import type { StoragePlan } from '../model/storage-plan.js';
-
 
 export class OpEmitter {
   private readonly dims: readonly number[];
@@ -52,7 +58,12 @@ export class OpEmitter {
 
   iterationBegin(k: number): void {
     const p = this.plan.iterations[k - 1]!;
-    this.obs.op({ kind: 'iteration-begin', where: { iteration: k, epoch: 0, batch: 0 }, trainableBits: p.trainableBits, subnets: k });
+    this.obs.op({
+      kind: 'iteration-begin',
+      where: { iteration: k, epoch: 0, batch: 0 },
+      trainableBits: p.trainableBits,
+      subnets: k,
+    });
   }
 
   iterationEnd(k: number, last: boolean): void {
@@ -64,7 +75,19 @@ export class OpEmitter {
     const k = where.iteration;
     this.load(where, 'train', samples, repeat);
     this.forward(where, 'forward', samples, k, undefined, repeat);
-    this.elementwise(where, 'forward', 'softmax-error', k, this.L, samples, this.dims[this.L]!, this.acc, this.err, undefined, repeat);
+    this.elementwise(
+      where,
+      'forward',
+      'softmax-error',
+      k,
+      this.L,
+      samples,
+      this.dims[this.L]!,
+      this.acc,
+      this.err,
+      undefined,
+      repeat,
+    );
     this.backward(where, samples, k, repeat);
     this.gradients(where, samples, k, repeat);
     this.updates(where, k, repeat);
@@ -75,44 +98,132 @@ export class OpEmitter {
     const k = where.iteration;
     this.load(where, purpose, samples, repeat);
     this.forward(where, 'evaluate', samples, k, purpose, repeat);
-    this.elementwise(where, 'evaluate', 'argmax', k, this.L, samples, this.dims[this.L]!, this.acc, LABEL_BITS, purpose, repeat);
+    this.elementwise(
+      where,
+      'evaluate',
+      'argmax',
+      k,
+      this.L,
+      samples,
+      this.dims[this.L]!,
+      this.acc,
+      LABEL_BITS,
+      purpose,
+      repeat,
+    );
   }
 
   private load(where: Where, purpose: DataPurpose, samples: number, repeat: number): void {
-    this.obs.op({ kind: 'load', phase: 'load', where, purpose, samples, features: this.dims[0]!, bitsPerFeature: PIXEL_BITS, labelBits: LABEL_BITS, repeat });
+    this.obs.op({
+      kind: 'load',
+      phase: 'load',
+      where,
+      purpose,
+      samples,
+      features: this.dims[0]!,
+      bitsPerFeature: PIXEL_BITS,
+      labelBits: LABEL_BITS,
+      repeat,
+    });
   }
 
-  private forward(where: Where, phase: 'forward' | 'evaluate', samples: number, k: number, purpose: DataPurpose | undefined, repeat: number): void {
+  private forward(
+    where: Where,
+    phase: 'forward' | 'evaluate',
+    samples: number,
+    k: number,
+    purpose: DataPurpose | undefined,
+    repeat: number,
+  ): void {
     for (let s = 1; s <= k; s++) {
       for (let l = 0; l < this.L; l++) {
         const rows = this.dims[l]!;
         const cols = this.dims[l + 1]!;
         const last = l === this.L - 1;
         this.obs.op({
-          kind: 'matmul', phase, where, subnet: s, frozen: s < k, layer: l, samples, rows, cols,
-          inBits: this.act, outBits: this.acc, accBits: this.acc, ...(purpose ? { purpose } : {}), repeat,
+          kind: 'matmul',
+          phase,
+          where,
+          subnet: s,
+          frozen: s < k,
+          layer: l,
+          samples,
+          rows,
+          cols,
+          inBits: this.act,
+          outBits: this.acc,
+          accBits: this.acc,
+          ...(purpose ? { purpose } : {}),
+          repeat,
         });
-        if (!last) this.elementwise(where, phase, 'activation', s, l + 1, samples, cols, this.acc, this.act, purpose, repeat);
+        if (!last)
+          this.elementwise(where, phase, 'activation', s, l + 1, samples, cols, this.acc, this.act, purpose, repeat);
       }
     }
-    if (k > 1) this.elementwise(where, phase, 'output-sum', k, this.L, samples, this.dims[this.L]! * (k - 1), this.acc, this.acc, purpose, repeat);
+    if (k > 1)
+      this.elementwise(
+        where,
+        phase,
+        'output-sum',
+        k,
+        this.L,
+        samples,
+        this.dims[this.L]! * (k - 1),
+        this.acc,
+        this.acc,
+        purpose,
+        repeat,
+      );
   }
 
   private backward(where: Where, samples: number, k: number, repeat: number): void {
     for (let l = this.L - 1; l >= 1; l--) {
       this.obs.op({
-        kind: 'matmul', phase: 'backward', where, subnet: k, frozen: false, layer: l, samples,
-        rows: this.dims[l]!, cols: this.dims[l + 1]!, inBits: this.err, outBits: this.err, accBits: this.acc, repeat,
+        kind: 'matmul',
+        phase: 'backward',
+        where,
+        subnet: k,
+        frozen: false,
+        layer: l,
+        samples,
+        rows: this.dims[l]!,
+        cols: this.dims[l + 1]!,
+        inBits: this.err,
+        outBits: this.err,
+        accBits: this.acc,
+        repeat,
       });
-      this.elementwise(where, 'backward', 'activation-derivative', k, l, samples, this.dims[l]!, this.err, this.err, undefined, repeat);
+      this.elementwise(
+        where,
+        'backward',
+        'activation-derivative',
+        k,
+        l,
+        samples,
+        this.dims[l]!,
+        this.err,
+        this.err,
+        undefined,
+        repeat,
+      );
     }
   }
 
   private gradients(where: Where, samples: number, k: number, repeat: number): void {
     for (let l = 0; l < this.L; l++) {
       this.obs.op({
-        kind: 'gradient', phase: 'gradient', where, subnet: k, layer: l, samples,
-        rows: this.dims[l]!, cols: this.dims[l + 1]!, actBits: this.act, errBits: this.err, accBits: this.acc, repeat,
+        kind: 'gradient',
+        phase: 'gradient',
+        where,
+        subnet: k,
+        layer: l,
+        samples,
+        rows: this.dims[l]!,
+        cols: this.dims[l + 1]!,
+        actBits: this.act,
+        errBits: this.err,
+        accBits: this.acc,
+        repeat,
       });
     }
   }
@@ -121,17 +232,47 @@ export class OpEmitter {
     const p = this.plan.iterations[k - 1]!;
     for (let l = 0; l < this.L; l++) {
       this.obs.op({
-        kind: 'update', phase: 'update', where, subnet: k, layer: l, weights: this.dims[l]! * this.dims[l + 1]!,
-        weightBits: p.trainableBits, firstPlane: p.firstTrainablePlane, gradBits: this.acc, repeat,
+        kind: 'update',
+        phase: 'update',
+        where,
+        subnet: k,
+        layer: l,
+        weights: this.dims[l]! * this.dims[l + 1]!,
+        weightBits: p.trainableBits,
+        firstPlane: p.firstTrainablePlane,
+        gradBits: this.acc,
+        repeat,
       });
     }
   }
 
   private elementwise(
-    where: Where, phase: 'forward' | 'backward' | 'evaluate', fn: 'activation' | 'activation-derivative' | 'output-sum' | 'softmax-error' | 'argmax',
-    subnet: number, layer: number, samples: number, width: number, inBits: number, outBits: number, purpose: DataPurpose | undefined, repeat: number,
+    where: Where,
+    phase: 'forward' | 'backward' | 'evaluate',
+    fn: 'activation' | 'activation-derivative' | 'output-sum' | 'softmax-error' | 'argmax',
+    subnet: number,
+    layer: number,
+    samples: number,
+    width: number,
+    inBits: number,
+    outBits: number,
+    purpose: DataPurpose | undefined,
+    repeat: number,
   ): void {
-    this.obs.op({ kind: 'elementwise', phase, fn, where, subnet, layer, samples, width, inBits, outBits, ...(purpose ? { purpose } : {}), repeat });
+    this.obs.op({
+      kind: 'elementwise',
+      phase,
+      fn,
+      where,
+      subnet,
+      layer,
+      samples,
+      width,
+      inBits,
+      outBits,
+      ...(purpose ? { purpose } : {}),
+      repeat,
+    });
   }
 }
 

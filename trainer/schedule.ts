@@ -10,7 +10,15 @@ import { networkSpec } from '../model/network.js';
 import { OpEmitter, batchSizes } from './op-emitter.js';
 
 /** Emits the evaluation pass over one data set, compressing its full batches. */
-export function emitEvaluation(em: OpEmitter, k: number, epoch: number, purpose: DataPurpose, samples: number, evalBatch: number, compress: boolean): void {
+export function emitEvaluation(
+  em: OpEmitter,
+  k: number,
+  epoch: number,
+  purpose: DataPurpose,
+  samples: number,
+  evalBatch: number,
+  compress: boolean,
+): void {
   const b = batchSizes(samples, evalBatch);
   if (compress) {
     if (b.full > 0) em.evalBatch({ iteration: k, epoch, batch: 0 }, purpose, evalBatch, b.full);
@@ -36,7 +44,9 @@ export interface EnumerateOptions {
 export function checkEpochsPerIteration(epochs: readonly number[], plannedIterations: number): void {
   if (epochs.length === 0) throw new RangeError('epochs per iteration: expected at least one iteration');
   if (epochs.length > plannedIterations) {
-    throw new RangeError(`epochs per iteration: ${epochs.length} iterations given but the model plans ${plannedIterations}`);
+    throw new RangeError(
+      `epochs per iteration: ${epochs.length} iterations given but the model plans ${plannedIterations}`,
+    );
   }
   const bad = epochs.find((e) => !Number.isInteger(e) || e < 1);
   if (bad !== undefined) throw new RangeError(`epochs per iteration: expected whole numbers of at least 1, got ${bad}`);

@@ -56,7 +56,12 @@ export class Subnet {
   private grads: Float64Array[] = [];
   private cap = 0;
 
-  constructor(readonly dims: readonly number[], readonly weightBits: number, readonly fmt: Formats, opts: SubnetOptions = {}) {
+  constructor(
+    readonly dims: readonly number[],
+    readonly weightBits: number,
+    readonly fmt: Formats,
+    opts: SubnetOptions = {},
+  ) {
     this.L = dims.length - 1;
     this.wFmt = weightFormat(weightBits);
     this.shifts = dims.slice(0, -1).map((fanIn, l) => preActivationShift(fanIn, l < dims.length - 2));

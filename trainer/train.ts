@@ -33,8 +33,13 @@ import { recipe, type Recipe } from './recipes.js';
 import type { Dataset, MnistSplits } from './mnist/dataset.js';
 import type { IterationResult, ProgressFn, TrainResult } from '../model/results.js';
 import {
-  TrainingStopped, packNegative, weightsFromNegative,
-  type CurrentIteration, type PartialTrainResult, type Position, type TrainState,
+  TrainingStopped,
+  packNegative,
+  weightsFromNegative,
+  type CurrentIteration,
+  type PartialTrainResult,
+  type Position,
+  type TrainState,
 } from './checkpoint-state.js';
 
 export { TrainingStopped, type TrainState, type PartialTrainResult } from './checkpoint-state.js';
@@ -72,12 +77,14 @@ export const YIELD_MS = 50;
 
 export async function train(cfg: Config, opts: TrainOptions = {}): Promise<TrainResult & { network: TrainedNetwork }> {
   const { loadMnist } = await import('./mnist/dataset.js');
-  const data = opts.data ?? loadMnist(cfg.data, {
-    activationBits: cfg.model.activationBits,
-    trainSamples: cfg.training.trainSamples,
-    validationSamples: cfg.training.validationSamples,
-    testSamples: cfg.training.testSamples,
-  });
+  const data =
+    opts.data ??
+    loadMnist(cfg.data, {
+      activationBits: cfg.model.activationBits,
+      trainSamples: cfg.training.trainSamples,
+      validationSamples: cfg.training.validationSamples,
+      testSamples: cfg.training.testSamples,
+    });
   const run = new TrainingRun(cfg, data, opts);
   let last = performance.now();
   for (const step of run.steps()) {
@@ -91,14 +98,23 @@ export async function train(cfg: Config, opts: TrainOptions = {}): Promise<Train
   return run.result();
 }
 
-export function trainOn(cfg: Config, data: MnistSplits, opts: TrainOptions = {}): TrainResult & { network: TrainedNetwork } {
+export function trainOn(
+  cfg: Config,
+  data: MnistSplits,
+  opts: TrainOptions = {},
+): TrainResult & { network: TrainedNetwork } {
   const run = new TrainingRun(cfg, data, opts);
   for (const step of run.steps()) run.after(step);
   return run.result();
 }
 
 /** Steps of the schedule: a training batch (the run may stop after it), an evaluation batch, a checkpoint. */
-enum Step { TrainBatch, Tick, Epoch, Iteration }
+enum Step {
+  TrainBatch,
+  Tick,
+  Epoch,
+  Iteration,
+}
 
 /** The best-validation bookkeeping of the sub-network being trained. */
 interface Current {
@@ -151,13 +167,17 @@ class TrainingRun {
   private readonly msBefore: number;
   private readonly since = performance.now();
 
-  constructor(private readonly cfg: Config, data: MnistSplits, private readonly opts: TrainOptions) {
+  constructor(
+    private readonly cfg: Config,
+    data: MnistSplits,
+    private readonly opts: TrainOptions,
+  ) {
     const { topology, plan } = networkSpec(cfg.model);
     this.topology = topology;
     this.plan = plan;
-    const dims = this.dims = topology.dims;
-    const C = this.C = dims[dims.length - 1]!;
-    const t = this.t = cfg.training;
+    const dims = (this.dims = topology.dims);
+    const C = (this.C = dims[dims.length - 1]!);
+    const t = (this.t = cfg.training);
     this.fmt = formats(cfg.model.activationBits, cfg.model.errorBits, cfg.model.accumulatorBits);
     this.rec = recipe(t);
     this.em = new OpEmitter(opts.observer ?? { op: () => {} }, topology, plan, cfg);
@@ -168,7 +188,10 @@ class TrainingRun {
     this.frozenTrain = new Float64Array(this.train.count * C);
     this.frozenVal = new Float64Array(this.val.count * C);
     this.frozenTest = new Float64Array(this.test.count * C);
-    this.progressTotal = plan.iterations.length * (t.epochs * (batchSizes(this.train.count, t.batch).count + batchSizes(this.val.count, t.evalBatch).count) + batchSizes(this.test.count, t.evalBatch).count);
+    this.progressTotal =
+      plan.iterations.length *
+      (t.epochs * (batchSizes(this.train.count, t.batch).count + batchSizes(this.val.count, t.evalBatch).count) +
+        batchSizes(this.test.count, t.evalBatch).count);
     this.stopReason = plan.schedule === 'conventional' ? 'conventional' : 'max-iterations';
     const maxBatch = Math.max(t.batch, t.evalBatch);
     this.xBuf = new Int16Array(maxBatch * dims[0]!);
@@ -177,7 +200,7 @@ class TrainingRun {
     this.labelBuf = new Uint8Array(maxBatch);
     this.pred = new Int32Array(maxBatch);
     this.order = new Int32Array(this.train.count);
-    const r = this.resume = opts.resume;
+    const r = (this.resume = opts.resume);
     if (r) {
       this.rng = Rng.fromState(r.rng);
       this.next = { ...r.next };
@@ -220,7 +243,17 @@ class TrainingRun {
         em.iterationBegin(k);
         const net = new Subnet(dims, ip.trainableBits, fmt);
         net.init(rng, rec.initRange);
-        this.cur = { net, best: Infinity, bestEpoch: 0, bestWeights: net.snapshot(), curve: [], epochsRun: 0, sinceBest: 0, msBefore: 0, since };
+        this.cur = {
+          net,
+          best: Infinity,
+          bestEpoch: 0,
+          bestWeights: net.snapshot(),
+          curve: [],
+          epochsRun: 0,
+          sinceBest: 0,
+          msBefore: 0,
+          since,
+        };
       }
       const cur = this.cur;
       const net = cur.net;
@@ -239,7 +272,8 @@ class TrainingRun {
           const start = bi * t.batch;
           const B = Math.min(t.batch, this.train.count - start);
           gather(this.train, start, B, order, xBuf, labelBuf);
-          for (let i = 0; i < B; i++) for (let c = 0, f = order[start + i]! * C; c < C; c++) logits[i * C + c] = this.frozenTrain[f + c]!;
+          for (let i = 0; i < B; i++)
+            for (let c = 0, f = order[start + i]! * C; c < C; c++) logits[i * C + c] = this.frozenTrain[f + c]!;
           net.forward(xBuf, B, logits);
           softmaxError(logits, labelBuf, B, C, outScale, fmt.err, errBuf);
           net.backwardAndUpdate(errBuf, B, lr, rec.rounding);
@@ -259,7 +293,9 @@ class TrainingRun {
         } else if (t.epochPatience > 0 && ++cur.sinceBest >= t.epochPatience) {
           more = false;
         }
-        this.next = more ? { iteration: k, epoch: epoch + 1, batch: 0, stage: 'epoch' } : { iteration: k, epoch, batch: 0, stage: 'test' };
+        this.next = more
+          ? { iteration: k, epoch: epoch + 1, batch: 0, stage: 'epoch' }
+          : { iteration: k, epoch, batch: 0, stage: 'test' };
         yield Step.Epoch;
       }
 
@@ -272,30 +308,55 @@ class TrainingRun {
       this.opts.onSubnetFrozen?.(k, net);
 
       this.results.push({
-        k, trainableBits: ip.trainableBits, weights: ip.weights, storageBits: ip.storageBits, bitsPerWeight: ip.bitsPerWeight,
-        epochsRun: cur.epochsRun, bestEpoch: cur.bestEpoch, validationError: cur.best, testError, validationCurve: cur.curve,
+        k,
+        trainableBits: ip.trainableBits,
+        weights: ip.weights,
+        storageBits: ip.storageBits,
+        bitsPerWeight: ip.bitsPerWeight,
+        epochsRun: cur.epochsRun,
+        bestEpoch: cur.bestEpoch,
+        validationError: cur.best,
+        testError,
+        validationCurve: cur.curve,
         seconds: (cur.msBefore + performance.now() - cur.since) / 1000,
       });
 
       let last = k === plan.iterations.length;
       if (plan.schedule === 'rbnn') {
-        if (cur.best < this.bestOverall) { this.bestOverall = cur.best; this.sinceImproved = 0; } else this.sinceImproved++;
+        if (cur.best < this.bestOverall) {
+          this.bestOverall = cur.best;
+          this.sinceImproved = 0;
+        } else this.sinceImproved++;
         if (!last && this.cfg.model.iterationPatience > 0 && this.sinceImproved >= this.cfg.model.iterationPatience) {
           last = true;
           this.stopReason = 'no-improvement';
         } else if (last) {
-          this.stopReason = k === this.cfg.model.bits ? 'no-bits-left' : k === this.cfg.model.maxIterations ? 'max-iterations' : 'min-trainable-bits';
+          this.stopReason =
+            k === this.cfg.model.bits
+              ? 'no-bits-left'
+              : k === this.cfg.model.maxIterations
+                ? 'max-iterations'
+                : 'min-trainable-bits';
         }
       }
       em.iterationEnd(k, last);
       this.cur = null;
-      this.next = last ? { iteration: k, epoch: 0, batch: 0, stage: 'done' } : { iteration: k + 1, epoch: 1, batch: 0, stage: 'epoch' };
+      this.next = last
+        ? { iteration: k, epoch: 0, batch: 0, stage: 'done' }
+        : { iteration: k + 1, epoch: 1, batch: 0, stage: 'epoch' };
       yield Step.Iteration;
     }
   }
 
   /** The error rate of `net` (with the frozen sums) on a set; emits its evaluation batches. */
-  private *evaluate(net: Subnet, set: Dataset, frozen: Float64Array, k: number, epoch: number, purpose: 'validation' | 'test'): Generator<Step, number, undefined> {
+  private *evaluate(
+    net: Subnet,
+    set: Dataset,
+    frozen: Float64Array,
+    k: number,
+    epoch: number,
+    purpose: 'validation' | 'test',
+  ): Generator<Step, number, undefined> {
     const { t, C, xBuf, logits, labelBuf, pred } = this;
     const b = batchSizes(set.count, t.evalBatch);
     let wrong = 0;
@@ -339,8 +400,15 @@ class TrainingRun {
       net.restore(c.weights);
       if (c.order) this.order.set(c.order);
       this.cur = {
-        net, best: c.bestError, bestEpoch: c.bestEpoch, bestWeights: c.bestWeights.map((w) => w.slice()), curve: [...c.curve],
-        epochsRun: c.epochsRun, sinceBest: c.sinceBest, msBefore: c.seconds * 1000, since: performance.now(),
+        net,
+        best: c.bestError,
+        bestEpoch: c.bestEpoch,
+        bestWeights: c.bestWeights.map((w) => w.slice()),
+        curve: [...c.curve],
+        epochsRun: c.epochsRun,
+        sinceBest: c.sinceBest,
+        msBefore: c.seconds * 1000,
+        since: performance.now(),
       };
     }
   }
@@ -353,8 +421,14 @@ class TrainingRun {
     if (cur) {
       const midEpoch = this.next.stage === 'epoch' && this.next.batch > 0;
       current = {
-        weights: cur.net.snapshot(), bestWeights: cur.bestWeights.map((w) => w.slice()), bestError: cur.best, bestEpoch: cur.bestEpoch,
-        curve: [...cur.curve], epochsRun: cur.epochsRun, sinceBest: cur.sinceBest, seconds: (cur.msBefore + now - cur.since) / 1000,
+        weights: cur.net.snapshot(),
+        bestWeights: cur.bestWeights.map((w) => w.slice()),
+        bestError: cur.best,
+        bestEpoch: cur.bestEpoch,
+        curve: [...cur.curve],
+        epochsRun: cur.epochsRun,
+        sinceBest: cur.sinceBest,
+        seconds: (cur.msBefore + now - cur.since) / 1000,
         order: midEpoch ? this.order.slice() : null,
       };
     }
@@ -364,7 +438,11 @@ class TrainingRun {
       progressDone: this.progressDone,
       seconds: (this.msBefore + now - this.since) / 1000,
       results: this.results.map((r) => ({ ...r, validationCurve: [...r.validationCurve] })),
-      frozen: this.subnets.map((net, i) => ({ k: i + 1, weightBits: net.weightBits, negative: net.signs.map(packNegative) })),
+      frozen: this.subnets.map((net, i) => ({
+        k: i + 1,
+        weightBits: net.weightBits,
+        negative: net.signs.map(packNegative),
+      })),
       bestOverall: this.bestOverall,
       sinceImproved: this.sinceImproved,
       stopReason: this.stopReason,
@@ -405,15 +483,28 @@ class TrainingRun {
 
 function limit(d: Dataset, n: number): Dataset {
   if (n >= d.count) return d;
-  return { count: n, features: d.features, images: d.images.subarray(0, n * d.features), labels: d.labels.subarray(0, n) };
+  return {
+    count: n,
+    features: d.features,
+    images: d.images.subarray(0, n * d.features),
+    labels: d.labels.subarray(0, n),
+  };
 }
 
 function checkFeatures(d: Dataset, inputs: number): void {
-  if (d.features !== inputs) throw new UserError(`model.inputs: expected ${d.features}, the features per sample of the data, got ${inputs}`);
+  if (d.features !== inputs)
+    throw new UserError(`model.inputs: expected ${d.features}, the features per sample of the data, got ${inputs}`);
 }
 
 /** Copy B samples (through `order` if given) into the batch buffers. */
-function gather(d: Dataset, start: number, B: number, order: Int32Array | null, x: Int16Array, labels: Uint8Array): void {
+function gather(
+  d: Dataset,
+  start: number,
+  B: number,
+  order: Int32Array | null,
+  x: Int16Array,
+  labels: Uint8Array,
+): void {
   const F = d.features;
   for (let i = 0; i < B; i++) {
     const s = order ? order[start + i]! : start + i;
@@ -425,7 +516,15 @@ function gather(d: Dataset, start: number, B: number, order: Int32Array | null, 
 }
 
 /** Adds a frozen sub-network's output pre-activations for every sample of a set into `sums`. */
-function* addContributions(net: Subnet, d: Dataset, sums: Float64Array, x: Int16Array, logits: Float64Array, batch: number, C: number): Generator<Step, void, undefined> {
+function* addContributions(
+  net: Subnet,
+  d: Dataset,
+  sums: Float64Array,
+  x: Int16Array,
+  logits: Float64Array,
+  batch: number,
+  C: number,
+): Generator<Step, void, undefined> {
   const dummy = new Uint8Array(batch);
   for (let start = 0; start < d.count; start += batch) {
     const B = Math.min(batch, d.count - start);

@@ -15,7 +15,10 @@ export const configCommand: CommandModule<object, Args> = {
   builder: (y: Argv) =>
     withConfigOptions(y)
       .option('describe', { type: 'boolean', describe: 'list every key with what it accepts, its default and meaning' })
-      .option('canonical', { type: 'boolean', describe: 'with --json: quantities as plain numbers in bits, J, Hz, s, W' })
+      .option('canonical', {
+        type: 'boolean',
+        describe: 'with --json: quantities as plain numbers in bits, J, Hz, s, W',
+      })
       .epilog(
         'The text output is YAML and --json is JSON; both write quantities with units ("256 KiB", "8 pJ") ' +
           'and can be loaded back with --config; -o DIR also writes DIR/config.yaml (config.json with --json). ' +
@@ -30,7 +33,9 @@ export const configCommand: CommandModule<object, Args> = {
       return;
     }
     // Saved configurations leave out the invocation-only settings (output.dir, output.json).
-    const [name, text] = cfg.output.json ? ['config.json', `${configToJson(cfg, { canonical: argv.canonical })}\n`] : ['config.yaml', configToYaml(cfg)];
+    const [name, text] = cfg.output.json
+      ? ['config.json', `${configToJson(cfg, { canonical: argv.canonical })}\n`]
+      : ['config.yaml', configToYaml(cfg)];
     if (cfg.output.dir) {
       const out = OutputSet.open(cfg.output.dir, { what: 'the configuration', command: 'rbnn-sim config' });
       try {
@@ -47,6 +52,10 @@ export const configCommand: CommandModule<object, Args> = {
 function describeText(fields: ReturnType<typeof describeFields>): string {
   const rows = fields.map((f) => [f.path, f.type, f.default, f.doc]);
   const width = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const pad = (r: string[]) => r.map((c, i) => (i < 3 ? c.padEnd(width[i]!) : c)).join('  ').trimEnd();
+  const pad = (r: string[]) =>
+    r
+      .map((c, i) => (i < 3 ? c.padEnd(width[i]!) : c))
+      .join('  ')
+      .trimEnd();
   return [pad(['key', 'accepts', 'default', 'meaning']), ...rows.map(pad)].join('\n') + '\n';
 }

@@ -20,14 +20,25 @@ interface Args {
 export const mergeCommand: CommandModule<object, Args> = {
   command: 'merge <inputs..>',
   describe: 'Merge the shards of a sweep (their --out folders) into one set of outputs',
-  builder: (y: Argv) => y
-    .positional('inputs', { type: 'string', array: true, describe: 'output folders (or sweep.json files) of the shards' })
-    .option('out', { alias: 'o', type: 'string', requiresArg: true, demandOption: true, describe: 'folder for the merged sweep.csv, sweep.json, summary.md and plots' })
-    .option('partial', { type: 'boolean', describe: 'merge even when some points are missing' })
-    .option('plots', { type: 'boolean', describe: 'draw the SVG plots (--no-plots: skip)' })
-    .option('json', { type: 'boolean', describe: 'print the merged sweep.json instead of the table' })
-    .option('quiet', { alias: 'q', type: 'boolean', describe: 'no summary line' })
-    .example('$0 merge out/s1 out/s2 out/s3 out/s4 -o out/all', 'four shards of one sweep'),
+  builder: (y: Argv) =>
+    y
+      .positional('inputs', {
+        type: 'string',
+        array: true,
+        describe: 'output folders (or sweep.json files) of the shards',
+      })
+      .option('out', {
+        alias: 'o',
+        type: 'string',
+        requiresArg: true,
+        demandOption: true,
+        describe: 'folder for the merged sweep.csv, sweep.json, summary.md and plots',
+      })
+      .option('partial', { type: 'boolean', describe: 'merge even when some points are missing' })
+      .option('plots', { type: 'boolean', describe: 'draw the SVG plots (--no-plots: skip)' })
+      .option('json', { type: 'boolean', describe: 'print the merged sweep.json instead of the table' })
+      .option('quiet', { alias: 'q', type: 'boolean', describe: 'no summary line' })
+      .example('$0 merge out/s1 out/s2 out/s3 out/s4 -o out/all', 'four shards of one sweep'),
   handler: async (argv) => {
     const inputs = argv.inputs ?? [];
     if (inputs.length === 0) throw new UserError('merge: give the output folders of the shards');
@@ -40,13 +51,18 @@ export const mergeCommand: CommandModule<object, Args> = {
       count = parts.length;
       merged = mergeResults(parts, { partial: argv.partial === true });
       process.stdout.write(argv.json ? `${JSON.stringify(merged.result, null, 1)}\n` : terminalTable(merged.result));
-      files = await writeSweepOutputs(outputs, merged.result, { plots: argv.plots !== false, warn: (m) => process.stderr.write(`rbnn-sim: ${m}\n`) });
+      files = await writeSweepOutputs(outputs, merged.result, {
+        plots: argv.plots !== false,
+        warn: (m) => process.stderr.write(`rbnn-sim: ${m}\n`),
+      });
     } finally {
       outputs.abort();
     }
     const { result, missing } = merged;
     if (!argv.quiet) {
-      process.stderr.write(`merge: ${result.rows.length} of ${result.totalPoints} points from ${count} shard${count === 1 ? '' : 's'}${missing.length ? ` (${missing.length} missing)` : ''}; wrote ${files.join(', ')}\n`);
+      process.stderr.write(
+        `merge: ${result.rows.length} of ${result.totalPoints} points from ${count} shard${count === 1 ? '' : 's'}${missing.length ? ` (${missing.length} missing)` : ''}; wrote ${files.join(', ')}\n`,
+      );
     }
   },
 };

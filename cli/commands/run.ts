@@ -15,7 +15,13 @@ import { formatReportJson, formatReportText, reportFiles } from '../../sim/repor
 import { OutputSet } from '../../io/output-set.js';
 import { checkWritableDir, makeCheckpoint, writeCheckpoint } from '../../trainer/checkpoint.js';
 import type { SimulatorState } from '../../sim/simulator.js';
-import { describePosition, planCheckpoints, withCheckpointOptions, type CheckpointArgs, type CheckpointPlan } from '../checkpointing.js';
+import {
+  describePosition,
+  planCheckpoints,
+  withCheckpointOptions,
+  type CheckpointArgs,
+  type CheckpointPlan,
+} from '../checkpointing.js';
 import { catchInterrupts } from '../interrupt.js';
 import { checkTrainingFits } from '../options.js';
 import { UserError } from '../../config/errors.js';
@@ -36,20 +42,32 @@ export interface RunArgs extends ConfigArgs, TraceArgs, CheckpointArgs {
 }
 
 /** --mappings FILE: each distinct matmul/gradient shape's chosen mapping (sim/mapper/format.ts). */
-export const withMappingsOption = <T>(y: Argv<T>): Argv<T & { mappings?: string }> => y.option('mappings', {
-  type: 'string', requiresArg: true,
-  describe: 'write the chosen mapping (loop nest per level, counts, energy, cycles) of every distinct matmul/gradient shape to FILE',
-}) as Argv<T & { mappings?: string }>;
+export const withMappingsOption = <T>(y: Argv<T>): Argv<T & { mappings?: string }> =>
+  y.option('mappings', {
+    type: 'string',
+    requiresArg: true,
+    describe:
+      'write the chosen mapping (loop nest per level, counts, energy, cycles) of every distinct matmul/gradient shape to FILE',
+  }) as Argv<T & { mappings?: string }>;
 
 export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run',
   describe: 'Train on MNIST and simulate the training run on the accelerator (energy, time, DRAM traffic)',
-  builder: (y: Argv) => withMappingsOption(withCheckpointOptions(addTraceOptions(withConfigOptions(y))))
-    .example('$0 run', 'the embedded default: RBNN 784-100-10, 16-bit slots, 7 iterations, on the default accelerator')
-    .example('$0 run --preset B1 -o out/B1', 'a conventional baseline; report.json and report.md in out/B1')
-    .example('$0 run --set hardware.sram.capacity="128 KiB" --json', 'a smaller SRAM, JSON report')
-    .example('$0 run --preset R2 -o out/R2 --resume out/R2/checkpoint', 'continue an interrupted run (Ctrl-C writes a checkpoint)')
-    .epilog('The accelerator model and its defaults: docs/HARDWARE.md. Checkpoints and resuming: docs/CHECKPOINTS.md.'),
+  builder: (y: Argv) =>
+    withMappingsOption(withCheckpointOptions(addTraceOptions(withConfigOptions(y))))
+      .example(
+        '$0 run',
+        'the embedded default: RBNN 784-100-10, 16-bit slots, 7 iterations, on the default accelerator',
+      )
+      .example('$0 run --preset B1 -o out/B1', 'a conventional baseline; report.json and report.md in out/B1')
+      .example('$0 run --set hardware.sram.capacity="128 KiB" --json', 'a smaller SRAM, JSON report')
+      .example(
+        '$0 run --preset R2 -o out/R2 --resume out/R2/checkpoint',
+        'continue an interrupted run (Ctrl-C writes a checkpoint)',
+      )
+      .epilog(
+        'The accelerator model and its defaults: docs/HARDWARE.md. Checkpoints and resuming: docs/CHECKPOINTS.md.',
+      ),
   handler: async (argv) => {
     process.exitCode = await runSimulation(argv, false);
   },
@@ -74,7 +92,9 @@ export async function runSimulation(argv: RunArgs, scheduleOnly: boolean): Promi
   if (argv.mappings !== undefined) checkOutputFile(argv.mappings, 'the mappings file', { createParents: true });
   if (argv.epochsFrom !== undefined && !scheduleOnly) throw new UserError('--epochs-from applies to --schedule-only');
   const epochsPerIteration = argv.epochsFrom !== undefined ? epochsFrom(argv.epochsFrom, cfg) : undefined;
-  const files = cfg.output.dir ? OutputSet.open(cfg.output.dir, { what: 'report files', command: `rbnn-sim ${scheduleOnly ? 'simulate' : 'run'}` }) : null;
+  const files = cfg.output.dir
+    ? OutputSet.open(cfg.output.dir, { what: 'report files', command: `rbnn-sim ${scheduleOnly ? 'simulate' : 'run'}` })
+    : null;
   try {
     return await simulateAndReport(cfg, scheduleOnly, plan, files, epochsPerIteration, argv.mappings);
   } finally {
@@ -83,12 +103,20 @@ export async function runSimulation(argv: RunArgs, scheduleOnly: boolean): Promi
 }
 
 async function simulateAndReport(
-  cfg: Config, scheduleOnly: boolean, plan: CheckpointPlan | null, files: OutputSet | null,
-  epochsPerIteration: number[] | undefined, mappingsFile?: string,
+  cfg: Config,
+  scheduleOnly: boolean,
+  plan: CheckpointPlan | null,
+  files: OutputSet | null,
+  epochsPerIteration: number[] | undefined,
+  mappingsFile?: string,
 ): Promise<number> {
   const trace = traceFromConfig(cfg);
   const interrupts = scheduleOnly ? null : catchInterrupts();
-  const bar = progressBar(!scheduleOnly && cfg.output.progress && !cfg.output.json, scheduleOnly ? 'simulate' : 'train + simulate', 'batches');
+  const bar = progressBar(
+    !scheduleOnly && cfg.output.progress && !cfg.output.json,
+    scheduleOnly ? 'simulate' : 'train + simulate',
+    'batches',
+  );
   let result: SimulateResult;
   try {
     const ck = plan;
@@ -96,10 +124,19 @@ async function simulateAndReport(
     if (resume) process.stderr.write(`rbnn-sim: resuming ${ck.resumeFile} (${describePosition(resume.state.next)})\n`);
     try {
       result = await simulateRun(cfg, {
-        scheduleOnly, progress: bar.update, trace, mappings: mappingsFile !== undefined,
+        scheduleOnly,
+        progress: bar.update,
+        trace,
+        mappings: mappingsFile !== undefined,
         ...(epochsPerIteration ? { epochsPerIteration } : {}),
         ...(resume ? { resume: { state: resume.state, simulator: resume.simulator as SimulatorState } } : {}),
-        ...(ck?.dir ? { onCheckpoint: (state, simulator) => { writeCheckpoint(ck.dir!, makeCheckpoint(cfg, 'run', state, simulator)); } } : {}),
+        ...(ck?.dir
+          ? {
+              onCheckpoint: (state, simulator) => {
+                writeCheckpoint(ck.dir!, makeCheckpoint(cfg, 'run', state, simulator));
+              },
+            }
+          : {}),
         ...(interrupts ? { shouldStop: interrupts.requested } : {}),
       });
       bar.stop();
@@ -136,16 +173,29 @@ async function simulateAndReport(
 }
 
 /** After a stop: the checkpoint, and the partial report (marked "incomplete": true) on stdout and in --out. */
-function stoppedRun(cfg: Config, plan: CheckpointPlan, report: SimReport, stopped: StoppedRun, files: OutputSet | null): void {
+function stoppedRun(
+  cfg: Config,
+  plan: CheckpointPlan,
+  report: SimReport,
+  stopped: StoppedRun,
+  files: OutputSet | null,
+): void {
   const where = describePosition(stopped.state.next);
-  const file = plan.dir ? writeCheckpoint(plan.dir, makeCheckpoint(cfg, 'run', stopped.state, stopped.simulator)) : null;
+  const file = plan.dir
+    ? writeCheckpoint(plan.dir, makeCheckpoint(cfg, 'run', stopped.state, stopped.simulator))
+    : null;
   const partial = { incomplete: true, stoppedAt: stopped.state.next, checkpoint: file, ...report } as SimReport;
-  process.stdout.write(cfg.output.json ? formatReportJson(partial) : `INCOMPLETE: stopped at ${where}\n\n${formatReportText(partial)}`);
+  process.stdout.write(
+    cfg.output.json ? formatReportJson(partial) : `INCOMPLETE: stopped at ${where}\n\n${formatReportText(partial)}`,
+  );
   if (files) {
-    for (const [name, text] of reportFiles(partial, `rbnn-sim report (INCOMPLETE: stopped at ${where})`)) files.write(name, text);
+    for (const [name, text] of reportFiles(partial, `rbnn-sim report (INCOMPLETE: stopped at ${where})`))
+      files.write(name, text);
     files.commit();
   }
-  process.stderr.write(file
-    ? `rbnn-sim: stopped at ${where}; checkpoint ${file}; continue with: rbnn-sim run --resume ${plan.dir} and the same configuration flags\n`
-    : 'rbnn-sim: stopped; no checkpoint was written (give --checkpoint DIR or --out DIR to be able to resume)\n');
+  process.stderr.write(
+    file
+      ? `rbnn-sim: stopped at ${where}; checkpoint ${file}; continue with: rbnn-sim run --resume ${plan.dir} and the same configuration flags\n`
+      : 'rbnn-sim: stopped; no checkpoint was written (give --checkpoint DIR or --out DIR to be able to resume)\n',
+  );
 }

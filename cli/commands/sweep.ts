@@ -17,7 +17,14 @@ import { mergeSlurmSweep, readSpecFile, submitSweep } from '../../experiments/sl
 import { checkOutputDir } from '../../io/location.js';
 import type { OutputSet } from '../../io/output-set.js';
 import {
-  checkSlurmOnly, printStatus, reportSubmission, resolveShard, sbatchFromArgs, thisCommand, withSlurmOptions, type SlurmArgs,
+  checkSlurmOnly,
+  printStatus,
+  reportSubmission,
+  resolveShard,
+  sbatchFromArgs,
+  thisCommand,
+  withSlurmOptions,
+  type SlurmArgs,
 } from '../slurm-options.js';
 import { progressBar } from '../progress.js';
 import { runSweep } from '../../experiments/sweep/runner.js';
@@ -42,40 +49,162 @@ const RUN = 'Running:';
 
 export const sweepCommand: CommandModule<object, Args> = {
   command: 'sweep',
-  describe: 'Sweep SRAM sizes and other settings over presets (trains each network once, cached), with CSV/JSON/Markdown/SVG outputs',
-  builder: (y: Argv) => withSlurmOptions(y, 'sweep')
-    .option('shards', { type: 'number', requiresArg: true, group: 'Slurm (docs/CLUSTER.md):', describe: 'with --slurm: array tasks (default: one per training run, or per point when schedule-only, at most 64)' })
-    .option('slurm-merge', { type: 'string', requiresArg: true, hidden: true, describe: 'the merge step of a --slurm run (merge.sbatch runs it)' })
-    .option('spec', { type: 'string', requiresArg: true, group: RUN, describe: 'run the sweep spec in this file (DIR/slurm/spec.json of a --slurm run) instead of the spec flags' })
-    .option('mode', { choices: ['hardware', 'storage'] as const, describe: 'hardware: fixed workloads, varying hardware; storage: for each weight-storage budget, the candidate networks that fit it (the paper\'s Figure 4)' })
-    .option('presets', { alias: 'preset', type: 'string', requiresArg: true, describe: 'workloads, comma-separated (R2,B1,B2; "R2+paper" combines presets); storage mode: the base of every candidate' })
-    .option('sram', { type: 'string', requiresArg: true, group: HW, describe: 'SRAM capacities: a list (64KiB,128KiB) or a range (32KiB..1MiB with --steps N, or 32KiB..1MiB:x2, :+64KiB, :N)' })
-    .option('steps', { type: 'number', requiresArg: true, group: HW, describe: 'points of a range without its own step' })
-    .option('scale', { choices: ['geometric', 'linear'] as const, group: HW, describe: 'spacing of --steps ranges (default geometric)' })
-    .option('vary', { type: 'string', requiresArg: true, group: HW, describe: 'any configuration path, repeatable: --vary hardware.sram.banks=4,8,16 --vary hardware.policy.frozen=recompute,cache' })
-    .option('budgets', { type: 'string', requiresArg: true, group: ST, describe: `weight-storage budgets, list or range (default ${'32KiB..1MiB:x2'})` })
-    .option('rbnn', { type: 'string', requiresArg: true, group: ST, describe: 'RBNN candidates: "hidden=50,100,200 bits=8,12,16 iterations=auto epochs=5" (keys optional), or none' })
-    .option('conventional', { type: 'string', requiresArg: true, group: ST, describe: 'conventional candidates: "hidden=50,100,200,400,800 bits=6,8,12 epochs=20", or none' })
-    .option('schedule-only', { type: 'boolean', describe: 'cost the configured schedules without training (fast; no test error)' })
-    .option('quick', { type: 'boolean', describe: 'CI-sized: 2000/1000/1000 samples (storage mode: small families, 1-2 epochs)' })
-    .option('sample', { type: 'number', requiresArg: true, describe: 'keep N points (storage mode: N candidates per family), evenly spread' })
-    .option('config', { alias: 'c', type: 'string', requiresArg: true, describe: 'configuration file merged under every point' })
-    .option('set', { type: 'string', requiresArg: true, describe: 'override one key for every point, repeatable' })
-    .option('seed', { type: 'number', requiresArg: true, describe: 'training.seed' })
-    .option('epochs', { type: 'number', requiresArg: true, describe: 'training.epochs for every workload (storage mode: of both families)' })
-    .option('out', { alias: 'o', type: 'string', requiresArg: true, group: RUN, describe: 'folder for sweep.csv, sweep.json, summary.md and the SVG plots' })
-    .option('cache', { type: 'string', group: RUN, describe: 'training cache folder (default $XDG_CACHE_HOME/rbnn-sim or .cache/rbnn-sim); --no-cache: none' })
-    .option('workers', { alias: 'j', type: 'number', requiresArg: true, group: RUN, describe: 'worker threads (default: cores); 1: this process' })
-    .option('shard', { type: 'string', requiresArg: true, group: RUN, describe: 'run slice i of N (i/N), for job arrays; combine with rbnn-sim merge. auto (the default inside a Slurm array job): from SLURM_ARRAY_TASK_ID/_MIN/_COUNT; auto/N: the task ID is i' })
-    .option('plots', { type: 'boolean', group: RUN, describe: 'draw the SVG plots (--no-plots: skip)' })
-    .option('json', { type: 'boolean', group: RUN, describe: 'print sweep.json instead of the table' })
-    .option('quiet', { alias: 'q', type: 'boolean', group: RUN, describe: 'no progress bar, no summary line' })
-    .example('$0 sweep --presets R2,B1,B2 --sram 32KiB..2MiB --steps 13 -o out/sram', 'energy and DRAM traffic vs SRAM size (docs/SWEEP.md)')
-    .example('$0 sweep --presets R2 --sram 128KiB,256KiB --vary hardware.sram.banks=4,8,16 -o out/banks', 'SRAM size x banks')
-    .example('$0 sweep --mode storage --quick -o out/fig4', "the paper's Figure 4 (test error vs weight storage), CI-sized")
-    .example('$0 sweep --presets R2,B1 --sram 32KiB..1MiB:x2 --shard 2/4 -o out/s2', 'one slice of four; then: $0 merge out/s1 out/s2 out/s3 out/s4 -o out/all')
-    .example('$0 sweep --presets R2,B1 --sram 32KiB..1MiB:x2 --slurm --shards 4 --time 30 -o out/s', 'a Slurm job array of 4 shards and a merge job (docs/CLUSTER.md)')
-    .epilog('Training depends only on the model, training and data sections: each distinct run is trained once and cached; every hardware point replays its operation stream. See docs/SWEEP.md.'),
+  describe:
+    'Sweep SRAM sizes and other settings over presets (trains each network once, cached), with CSV/JSON/Markdown/SVG outputs',
+  builder: (y: Argv) =>
+    withSlurmOptions(y, 'sweep')
+      .option('shards', {
+        type: 'number',
+        requiresArg: true,
+        group: 'Slurm (docs/CLUSTER.md):',
+        describe:
+          'with --slurm: array tasks (default: one per training run, or per point when schedule-only, at most 64)',
+      })
+      .option('slurm-merge', {
+        type: 'string',
+        requiresArg: true,
+        hidden: true,
+        describe: 'the merge step of a --slurm run (merge.sbatch runs it)',
+      })
+      .option('spec', {
+        type: 'string',
+        requiresArg: true,
+        group: RUN,
+        describe: 'run the sweep spec in this file (DIR/slurm/spec.json of a --slurm run) instead of the spec flags',
+      })
+      .option('mode', {
+        choices: ['hardware', 'storage'] as const,
+        describe:
+          "hardware: fixed workloads, varying hardware; storage: for each weight-storage budget, the candidate networks that fit it (the paper's Figure 4)",
+      })
+      .option('presets', {
+        alias: 'preset',
+        type: 'string',
+        requiresArg: true,
+        describe:
+          'workloads, comma-separated (R2,B1,B2; "R2+paper" combines presets); storage mode: the base of every candidate',
+      })
+      .option('sram', {
+        type: 'string',
+        requiresArg: true,
+        group: HW,
+        describe:
+          'SRAM capacities: a list (64KiB,128KiB) or a range (32KiB..1MiB with --steps N, or 32KiB..1MiB:x2, :+64KiB, :N)',
+      })
+      .option('steps', {
+        type: 'number',
+        requiresArg: true,
+        group: HW,
+        describe: 'points of a range without its own step',
+      })
+      .option('scale', {
+        choices: ['geometric', 'linear'] as const,
+        group: HW,
+        describe: 'spacing of --steps ranges (default geometric)',
+      })
+      .option('vary', {
+        type: 'string',
+        requiresArg: true,
+        group: HW,
+        describe:
+          'any configuration path, repeatable: --vary hardware.sram.banks=4,8,16 --vary hardware.policy.frozen=recompute,cache',
+      })
+      .option('budgets', {
+        type: 'string',
+        requiresArg: true,
+        group: ST,
+        describe: `weight-storage budgets, list or range (default ${'32KiB..1MiB:x2'})`,
+      })
+      .option('rbnn', {
+        type: 'string',
+        requiresArg: true,
+        group: ST,
+        describe: 'RBNN candidates: "hidden=50,100,200 bits=8,12,16 iterations=auto epochs=5" (keys optional), or none',
+      })
+      .option('conventional', {
+        type: 'string',
+        requiresArg: true,
+        group: ST,
+        describe: 'conventional candidates: "hidden=50,100,200,400,800 bits=6,8,12 epochs=20", or none',
+      })
+      .option('schedule-only', {
+        type: 'boolean',
+        describe: 'cost the configured schedules without training (fast; no test error)',
+      })
+      .option('quick', {
+        type: 'boolean',
+        describe: 'CI-sized: 2000/1000/1000 samples (storage mode: small families, 1-2 epochs)',
+      })
+      .option('sample', {
+        type: 'number',
+        requiresArg: true,
+        describe: 'keep N points (storage mode: N candidates per family), evenly spread',
+      })
+      .option('config', {
+        alias: 'c',
+        type: 'string',
+        requiresArg: true,
+        describe: 'configuration file merged under every point',
+      })
+      .option('set', { type: 'string', requiresArg: true, describe: 'override one key for every point, repeatable' })
+      .option('seed', { type: 'number', requiresArg: true, describe: 'training.seed' })
+      .option('epochs', {
+        type: 'number',
+        requiresArg: true,
+        describe: 'training.epochs for every workload (storage mode: of both families)',
+      })
+      .option('out', {
+        alias: 'o',
+        type: 'string',
+        requiresArg: true,
+        group: RUN,
+        describe: 'folder for sweep.csv, sweep.json, summary.md and the SVG plots',
+      })
+      .option('cache', {
+        type: 'string',
+        group: RUN,
+        describe: 'training cache folder (default $XDG_CACHE_HOME/rbnn-sim or .cache/rbnn-sim); --no-cache: none',
+      })
+      .option('workers', {
+        alias: 'j',
+        type: 'number',
+        requiresArg: true,
+        group: RUN,
+        describe: 'worker threads (default: cores); 1: this process',
+      })
+      .option('shard', {
+        type: 'string',
+        requiresArg: true,
+        group: RUN,
+        describe:
+          'run slice i of N (i/N), for job arrays; combine with rbnn-sim merge. auto (the default inside a Slurm array job): from SLURM_ARRAY_TASK_ID/_MIN/_COUNT; auto/N: the task ID is i',
+      })
+      .option('plots', { type: 'boolean', group: RUN, describe: 'draw the SVG plots (--no-plots: skip)' })
+      .option('json', { type: 'boolean', group: RUN, describe: 'print sweep.json instead of the table' })
+      .option('quiet', { alias: 'q', type: 'boolean', group: RUN, describe: 'no progress bar, no summary line' })
+      .example(
+        '$0 sweep --presets R2,B1,B2 --sram 32KiB..2MiB --steps 13 -o out/sram',
+        'energy and DRAM traffic vs SRAM size (docs/SWEEP.md)',
+      )
+      .example(
+        '$0 sweep --presets R2 --sram 128KiB,256KiB --vary hardware.sram.banks=4,8,16 -o out/banks',
+        'SRAM size x banks',
+      )
+      .example(
+        '$0 sweep --mode storage --quick -o out/fig4',
+        "the paper's Figure 4 (test error vs weight storage), CI-sized",
+      )
+      .example(
+        '$0 sweep --presets R2,B1 --sram 32KiB..1MiB:x2 --shard 2/4 -o out/s2',
+        'one slice of four; then: $0 merge out/s1 out/s2 out/s3 out/s4 -o out/all',
+      )
+      .example(
+        '$0 sweep --presets R2,B1 --sram 32KiB..1MiB:x2 --slurm --shards 4 --time 30 -o out/s',
+        'a Slurm job array of 4 shards and a merge job (docs/CLUSTER.md)',
+      )
+      .epilog(
+        'Training depends only on the model, training and data sections: each distinct run is trained once and cached; every hardware point replays its operation stream. See docs/SWEEP.md.',
+      ),
   handler: async (argv) => {
     if (argv.slurmStatus !== undefined) {
       process.exitCode = printStatus(argv.slurmStatus, 'shard');
@@ -95,24 +224,52 @@ export const sweepCommand: CommandModule<object, Args> = {
       return;
     }
     checkSlurmOnly(argv);
-    if (argv.shards !== undefined && !argv.slurm) throw new UserError('--shards needs --slurm (one shard of N: --shard i/N)');
+    if (argv.shards !== undefined && !argv.slurm)
+      throw new UserError('--shards needs --slurm (one shard of N: --shard i/N)');
     const spec = argv.spec !== undefined ? specOnly(argv) : specFromArgs(argv);
-    const cacheDir = argv.cache === false ? null : typeof argv.cache === 'string' && argv.cache !== '' ? resolve(argv.cache) : defaultCacheDir();
+    const cacheDir =
+      argv.cache === false
+        ? null
+        : typeof argv.cache === 'string' && argv.cache !== ''
+          ? resolve(argv.cache)
+          : defaultCacheDir();
     if (argv.slurm) {
-      if (argv.out === undefined) throw new UserError('--slurm needs --out DIR (the scripts, logs, shards and merged outputs go there)');
-      if (argv.shard !== undefined) throw new UserError('--slurm runs every shard; --shard is for one task of an array');
+      if (argv.out === undefined)
+        throw new UserError('--slurm needs --out DIR (the scripts, logs, shards and merged outputs go there)');
+      if (argv.shard !== undefined)
+        throw new UserError('--slurm runs every shard; --shard is for one task of an array');
       checkOutputDir(argv.out, 'the Slurm scripts');
       if (cacheDir !== null && !spec.scheduleOnly) checkOutputDir(cacheDir, 'the training cache');
-      const sub = fileError(() => submitSweep(spec, {
-        out: argv.out!, ...(argv.shards !== undefined ? { shards: argv.shards } : {}), cacheDir, rbnnSim: thisCommand(),
-        plots: argv.plots !== false, sbatch: sbatchFromArgs(argv), dryRun: argv.dryRun === true,
-      }), `the Slurm scripts into ${argv.out}`);
-      process.exitCode = await reportSubmission(sub, resolve(argv.out), sub.shards, 'shard', argv.wait === true, argv.quiet === true);
+      const sub = fileError(
+        () =>
+          submitSweep(spec, {
+            out: argv.out!,
+            ...(argv.shards !== undefined ? { shards: argv.shards } : {}),
+            cacheDir,
+            rbnnSim: thisCommand(),
+            plots: argv.plots !== false,
+            sbatch: sbatchFromArgs(argv),
+            dryRun: argv.dryRun === true,
+          }),
+        `the Slurm scripts into ${argv.out}`,
+      );
+      process.exitCode = await reportSubmission(
+        sub,
+        resolve(argv.out),
+        sub.shards,
+        'shard',
+        argv.wait === true,
+        argv.quiet === true,
+      );
       return;
     }
     const shard = resolveShard(argv.shard);
-    if (shard && shard.count > 1 && argv.out === undefined) throw new UserError(`--shard ${argv.shard ?? 'auto (in a Slurm array job)'} needs --out (merge the shards' folders with rbnn-sim merge)`);
-    if (argv.workers !== undefined && (!Number.isInteger(argv.workers) || argv.workers < 1)) throw new UserError(`--workers: expected a whole number >= 1, got ${argv.workers}`);
+    if (shard && shard.count > 1 && argv.out === undefined)
+      throw new UserError(
+        `--shard ${argv.shard ?? 'auto (in a Slurm array job)'} needs --out (merge the shards' folders with rbnn-sim merge)`,
+      );
+    if (argv.workers !== undefined && (!Number.isInteger(argv.workers) || argv.workers < 1))
+      throw new UserError(`--workers: expected a whole number >= 1, got ${argv.workers}`);
     const quiet = argv.quiet === true;
     // Every output location is checked (and the output folder locked) before any work.
     if (cacheDir !== null && !spec.scheduleOnly) checkOutputDir(cacheDir, 'the training cache');
@@ -125,25 +282,54 @@ export const sweepCommand: CommandModule<object, Args> = {
   },
 };
 
-const SPEC_FLAGS = ['mode', 'presets', 'sram', 'steps', 'scale', 'vary', 'budgets', 'rbnn', 'conventional', 'scheduleOnly',
-  'quick', 'sample', 'config', 'set', 'seed', 'epochs'] as const;
+const SPEC_FLAGS = [
+  'mode',
+  'presets',
+  'sram',
+  'steps',
+  'scale',
+  'vary',
+  'budgets',
+  'rbnn',
+  'conventional',
+  'scheduleOnly',
+  'quick',
+  'sample',
+  'config',
+  'set',
+  'seed',
+  'epochs',
+] as const;
 
 /** --spec FILE: the spec comes from the file; a spec flag beside it would be ignored, so it is refused. */
 function specOnly(argv: Args): SweepSpec {
   for (const k of SPEC_FLAGS) {
-    if (argv[k] !== undefined) throw new UserError(`--spec: the file states the sweep; drop --${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+    if (argv[k] !== undefined)
+      throw new UserError(
+        `--spec: the file states the sweep; drop --${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+      );
   }
   return readSpecFile(argv.spec!);
 }
 
 async function sweepInto(
-  argv: Args, spec: SweepSpec, shard: Shard | undefined, cacheDir: string | null, quiet: boolean, outputs: OutputSet | null,
+  argv: Args,
+  spec: SweepSpec,
+  shard: Shard | undefined,
+  cacheDir: string | null,
+  quiet: boolean,
+  outputs: OutputSet | null,
 ): Promise<void> {
   const store = new RunStore(cacheDir, (msg) => process.stderr.write(`rbnn-sim: ${msg}\n`));
   const bar = progressBar(!quiet && !argv.json, 'sweep');
   let out: Awaited<ReturnType<typeof runSweep>>;
   try {
-    out = await runSweep(spec, { ...(shard ? { shard } : {}), workers: argv.workers ?? os.availableParallelism(), store, progress: bar.update });
+    out = await runSweep(spec, {
+      ...(shard ? { shard } : {}),
+      workers: argv.workers ?? os.availableParallelism(),
+      store,
+      progress: bar.update,
+    });
   } finally {
     bar.stop();
   }
@@ -154,8 +340,12 @@ async function sweepInto(
     if (!quiet) process.stderr.write(`sweep: wrote ${files.join(', ')}\n`);
   }
   if (!quiet) {
-    const tr = spec.scheduleOnly ? 'schedule-only' : `${stats.trainings} training run${stats.trainings === 1 ? '' : 's'} (${stats.trained} trained, ${stats.cacheHits} from the cache${cacheDir ? '' : ', no cache'})`;
-    process.stderr.write(`sweep: ${stats.points} points${shard && shard.count > 1 ? ` (shard ${shard.index}/${shard.count} of ${result.totalPoints})` : ''}, ${tr}, ${stats.threads > 0 ? `${stats.threads} worker threads` : 'in this process'}, ${(stats.wallMs / 1000).toFixed(2)} s\n`);
+    const tr = spec.scheduleOnly
+      ? 'schedule-only'
+      : `${stats.trainings} training run${stats.trainings === 1 ? '' : 's'} (${stats.trained} trained, ${stats.cacheHits} from the cache${cacheDir ? '' : ', no cache'})`;
+    process.stderr.write(
+      `sweep: ${stats.points} points${shard && shard.count > 1 ? ` (shard ${shard.index}/${shard.count} of ${result.totalPoints})` : ''}, ${tr}, ${stats.threads > 0 ? `${stats.threads} worker threads` : 'in this process'}, ${(stats.wallMs / 1000).toFixed(2)} s\n`,
+    );
   }
 }
 

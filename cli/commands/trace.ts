@@ -24,15 +24,51 @@ export const traceCommand: CommandModule<object, Args> = {
   describe: 'Write the SRAM/DRAM accesses of a window of the run as a trace (CSV, DRAMSim3, Ramulator)',
   builder: (y: Argv) =>
     withConfigOptions(y)
-      .option('format', { group: GROUP, alias: 'f', type: 'string', choices: [...FORMAT_NAMES], requiresArg: true, describe: 'trace format (traces.format; a .csv file name implies csv)' })
-      .option('window', { group: GROUP, alias: 'w', type: 'string', requiresArg: true, describe: 'which accesses: e.g. "iterations=1,3-4;epochs=1;batches=0-2;phases=forward,update;components=dram" (traces.window; default "epochs=1;batches=0")' })
-      .option('out', { type: 'string', requiresArg: true, describe: 'trace file ("-": standard output; .gz compresses) (traces.file)' })
+      .option('format', {
+        group: GROUP,
+        alias: 'f',
+        type: 'string',
+        choices: [...FORMAT_NAMES],
+        requiresArg: true,
+        describe: 'trace format (traces.format; a .csv file name implies csv)',
+      })
+      .option('window', {
+        group: GROUP,
+        alias: 'w',
+        type: 'string',
+        requiresArg: true,
+        describe:
+          'which accesses: e.g. "iterations=1,3-4;epochs=1;batches=0-2;phases=forward,update;components=dram" (traces.window; default "epochs=1;batches=0")',
+      })
+      .option('out', {
+        type: 'string',
+        requiresArg: true,
+        describe: 'trace file ("-": standard output; .gz compresses) (traces.file)',
+      })
       .option('gzip', { group: GROUP, type: 'boolean', describe: 'gzip the trace (traces.gzip)' })
-      .option('cycles', { group: GROUP, type: 'string', choices: ['auto', 'absolute', 'window'], requiresArg: true, describe: 'cycle base (traces.cycles): absolute, or traced stretches back to back from 0' })
-      .option('schedule-only', { group: GROUP, type: 'boolean', describe: 'cost the configured schedule without training (every planned epoch runs; fast)' })
-      .example('$0 trace --format dramsim3 -o r2.trace', 'DRAM bursts of one batch of each phase of each iteration (training on MNIST)')
-      .example('$0 trace --schedule-only -f csv -w "iterations=1;batches=0-3" -o it1.csv.gz', 'every access of four batches of iteration 1, no training')
-      .epilog('The trace is written to FILE.tmp-<pid> and renamed when complete. A summary goes to standard error. See docs/TRACES.md.'),
+      .option('cycles', {
+        group: GROUP,
+        type: 'string',
+        choices: ['auto', 'absolute', 'window'],
+        requiresArg: true,
+        describe: 'cycle base (traces.cycles): absolute, or traced stretches back to back from 0',
+      })
+      .option('schedule-only', {
+        group: GROUP,
+        type: 'boolean',
+        describe: 'cost the configured schedule without training (every planned epoch runs; fast)',
+      })
+      .example(
+        '$0 trace --format dramsim3 -o r2.trace',
+        'DRAM bursts of one batch of each phase of each iteration (training on MNIST)',
+      )
+      .example(
+        '$0 trace --schedule-only -f csv -w "iterations=1;batches=0-3" -o it1.csv.gz',
+        'every access of four batches of iteration 1, no training',
+      )
+      .epilog(
+        'The trace is written to FILE.tmp-<pid> and renamed when complete. A summary goes to standard error. See docs/TRACES.md.',
+      ),
   handler: async (argv) => {
     process.exitCode = await runTraceCommand(argv);
   },
@@ -59,14 +95,19 @@ export async function runTraceCommand(argv: Args): Promise<number> {
   } else {
     process.stderr.write(`${describeTrace(stats)}\n`);
   }
-  if (stats.events === 0) process.stderr.write(`rbnn-sim: warning: the window "${stats.window}" selected no accesses\n`);
+  if (stats.events === 0)
+    process.stderr.write(`rbnn-sim: warning: the window "${stats.window}" selected no accesses\n`);
   return 0;
 }
 
 /** The configuration with this command's trace flags applied; a format is required. */
 export function traceConfig(base: Config, argv: Args): Config {
   const cfg = applyTraceArgs(base, {
-    traceFormat: argv.format, traceWindow: argv.window, traceFile: argv.out, traceGzip: argv.gzip, traceCycles: argv.cycles,
+    traceFormat: argv.format,
+    traceWindow: argv.window,
+    traceFile: argv.out,
+    traceGzip: argv.gzip,
+    traceCycles: argv.cycles,
   });
   if (cfg.traces.format === 'none') {
     const guessed = cfg.traces.file ? formatFromFileName(cfg.traces.file) : null;

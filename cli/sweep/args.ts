@@ -6,7 +6,13 @@
 import { readConfigFile, resolveConfig } from '../../config/load.js';
 import { UserError } from '../../config/errors.js';
 import { parseAxis, type Axis, type Scale } from '../../experiments/sweep/axes.js';
-import { DEFAULT_BUDGETS, SRAM_PATH, defineSweep, type AxisValues, type SweepDefinition } from '../../experiments/sweep/define.js';
+import {
+  DEFAULT_BUDGETS,
+  SRAM_PATH,
+  defineSweep,
+  type AxisValues,
+  type SweepDefinition,
+} from '../../experiments/sweep/define.js';
 import type { Shard } from '../../experiments/sweep/points.js';
 import type { ConventionalFamily, RbnnFamily, SweepMode, SweepSpec } from '../../experiments/sweep/spec.js';
 
@@ -35,12 +41,24 @@ const list = (x: string | string[] | undefined): string[] => (x === undefined ? 
 
 /** "R2,B1 B2" and repeated flags -> ["R2", "B1", "B2"]; "R2+paper" stays one workload. */
 export function presetList(x: string | string[] | undefined): string[] {
-  return list(x).flatMap((s) => s.split(/[,\s]+/)).map((s) => s.trim()).filter(Boolean);
+  return list(x)
+    .flatMap((s) => s.split(/[,\s]+/))
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 const FLAGS: Record<string, string> = {
-  mode: '--mode', presets: '--presets', steps: '--steps', scale: '--scale', budgets: '--budgets', rbnn: '--rbnn',
-  conventional: '--conventional', sample: '--sample', config: '--config', seed: '--seed', epochs: '--epochs',
+  mode: '--mode',
+  presets: '--presets',
+  steps: '--steps',
+  scale: '--scale',
+  budgets: '--budgets',
+  rbnn: '--rbnn',
+  conventional: '--conventional',
+  sample: '--sample',
+  config: '--config',
+  seed: '--seed',
+  epochs: '--epochs',
 };
 
 export function specFromArgs(a: SweepArgs): SweepSpec {
@@ -48,7 +66,8 @@ export function specFromArgs(a: SweepArgs): SweepSpec {
   if (a.sram !== undefined) axes[SRAM_PATH] = a.sram;
   for (const v of list(a.vary)) {
     const eq = v.indexOf('=');
-    if (eq <= 0) throw new UserError(`--vary ${JSON.stringify(v)}: expected path=values, e.g. --vary hardware.sram.banks=4,8,16`);
+    if (eq <= 0)
+      throw new UserError(`--vary ${JSON.stringify(v)}: expected path=values, e.g. --vary hardware.sram.banks=4,8,16`);
     const path = v.slice(0, eq).trim();
     if (path in axes) throw new UserError(`--vary ${path}: this path is already swept`);
     axes[path] = v.slice(eq + 1);
@@ -70,7 +89,9 @@ export function specFromArgs(a: SweepArgs): SweepSpec {
     ...(a.scale !== undefined ? { scale: a.scale } : {}),
     ...(a.budgets !== undefined ? { budgets: a.budgets } : {}),
     ...(a.rbnn !== undefined ? { rbnn: parseFamily(a.rbnn, '--rbnn') as Partial<RbnnFamily> | null } : {}),
-    ...(a.conventional !== undefined ? { conventional: parseFamily(a.conventional, '--conventional') as Partial<ConventionalFamily> | null } : {}),
+    ...(a.conventional !== undefined
+      ? { conventional: parseFamily(a.conventional, '--conventional') as Partial<ConventionalFamily> | null }
+      : {}),
     scheduleOnly: a.scheduleOnly === true,
     quick: a.quick === true,
     ...(a.sample !== undefined ? { sample: a.sample } : {}),
@@ -85,7 +106,8 @@ export function specFromArgs(a: SweepArgs): SweepSpec {
 /** `--vary path=values` on its own (for tests and scripts that read the flag's syntax). */
 export function parseVary(text: string, opts: { steps?: number; scale: Scale }): Axis {
   const eq = text.indexOf('=');
-  if (eq <= 0) throw new UserError(`--vary ${JSON.stringify(text)}: expected path=values, e.g. --vary hardware.sram.banks=4,8,16`);
+  if (eq <= 0)
+    throw new UserError(`--vary ${JSON.stringify(text)}: expected path=values, e.g. --vary hardware.sram.banks=4,8,16`);
   const path = text.slice(0, eq).trim();
   return parseAxis(path, text.slice(eq + 1), `--vary ${path}`, opts);
 }
@@ -95,7 +117,8 @@ export function parseShard(text: string): Shard {
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
-  if (!m || count < 1 || index < 1 || index > count) throw new UserError(`--shard ${JSON.stringify(text)}: expected i/N with 1 <= i <= N, e.g. --shard 2/8`);
+  if (!m || count < 1 || index < 1 || index > count)
+    throw new UserError(`--shard ${JSON.stringify(text)}: expected i/N with 1 <= i <= N, e.g. --shard 2/8`);
   return { index, count };
 }
 
@@ -111,7 +134,8 @@ function parseFamily(text: string, flag: string): Partial<RbnnFamily | Conventio
   const out: Record<string, unknown> = {};
   for (const part of text.split(/[;\s]+/).filter(Boolean)) {
     const m = /^(\w+)=(.+)$/.exec(part);
-    if (!m || !keys.includes(m[1]!)) throw new UserError(`${flag}: expected ${keys.map((k) => `${k}=...`).join(' ')}, got ${JSON.stringify(part)}`);
+    if (!m || !keys.includes(m[1]!))
+      throw new UserError(`${flag}: expected ${keys.map((k) => `${k}=...`).join(' ')}, got ${JSON.stringify(part)}`);
     const key = m[1]!;
     const v = m[2]!;
     const nums = v.split(',').map((x) => (/^\s*-?\d+(\.\d*)?\s*$/.test(x) ? Number(x) : x));
@@ -128,7 +152,10 @@ function quote(s: string): string {
 /** The flags that state the spec, as a command line (no --out, --shard, --workers, --cache). */
 function commandLine(a: SweepArgs, mode: SweepMode, presets: readonly string[]): string {
   const parts = ['rbnn-sim', 'sweep'];
-  const add = (flag: string, v?: string | number): void => { parts.push(flag); if (v !== undefined) parts.push(quote(String(v))); };
+  const add = (flag: string, v?: string | number): void => {
+    parts.push(flag);
+    if (v !== undefined) parts.push(quote(String(v)));
+  };
   if (mode !== 'hardware') add('--mode', mode);
   if (a.quick) add('--quick');
   if (presets.length) add('--presets', presets.join(','));

@@ -19,19 +19,40 @@ export const hardwareSection = {
     wordWidth: quantity('bit', '64 b', 'bits per SRAM access (a multiple of 8)', { min: 0, exclusiveMin: true }),
     // Single-ported banks (assumption: the cheapest, densest macro).
     ports: int(1, 'ports per bank (accesses per bank per cycle)', { min: 1 }),
-    cellType: oneOf(['low-leakage', 'high-performance'] as const, 'low-leakage',
-      'SRAM cell type: selects leakageLowLeakage or leakageHighPerformance'),
+    cellType: oneOf(
+      ['low-leakage', 'high-performance'] as const,
+      'low-leakage',
+      'SRAM cell type: selects leakageLowLeakage or leakageHighPerformance',
+    ),
     // Horowitz, "Computing's energy problem", ISSCC 2014, 45 nm: 10 pJ per 64-bit read of an 8 KB SRAM.
-    readEnergy: quantity('J', '10 pJ', 'energy of one access of referenceWordWidth bits to a bank of referenceBankSize (read)', { min: 0 }),
+    readEnergy: quantity(
+      'J',
+      '10 pJ',
+      'energy of one access of referenceWordWidth bits to a bank of referenceBankSize (read)',
+      { min: 0 },
+    ),
     // Assumption: a write costs as much as a read (Horowitz gives reads only).
-    writeEnergy: quantity('J', '10 pJ', 'energy of one write of referenceWordWidth bits to a bank of referenceBankSize', { min: 0 }),
+    writeEnergy: quantity(
+      'J',
+      '10 pJ',
+      'energy of one write of referenceWordWidth bits to a bank of referenceBankSize',
+      { min: 0 },
+    ),
     // The bank size and width of the anchor point above (Horowitz: 8 KB, 64 bits).
-    referenceBankSize: quantity('bit', '8 KiB', 'bank size at which readEnergy/writeEnergy are given', { min: 0, exclusiveMin: true }),
-    referenceWordWidth: quantity('bit', '64 b', 'access width at which readEnergy/writeEnergy are given', { min: 0, exclusiveMin: true }),
+    referenceBankSize: quantity('bit', '8 KiB', 'bank size at which readEnergy/writeEnergy are given', {
+      min: 0,
+      exclusiveMin: true,
+    }),
+    referenceWordWidth: quantity('bit', '64 b', 'access width at which readEnergy/writeEnergy are given', {
+      min: 0,
+      exclusiveMin: true,
+    }),
     // 0.4746 = ln(100/10) / ln(1 MB / 8 KB): the power law through Horowitz's 8 KB (10 pJ) and 1 MB
     // (100 pJ) points; it gives 19.3 pJ at 32 KB (Horowitz: 20 pJ). Accelergy's CACTI plug-in
     // scales with depth^0.78 instead (set 0.78 to use it).
-    energyExponent: num(0.4746, 'energy per access scales with (bank size / referenceBankSize)^energyExponent', { min: 0 }),
+    energyExponent: num(0.4746, 'energy per access scales with (bank size / referenceBankSize)^energyExponent', {
+      min: 0,
+    }),
     // Derived from CACTI 6.5's 45 nm ITRS LSTP device table: Ioff = 1.01e-11 A/um at 300 K,
     // Vdd = 1.1 V, times the off-width of a 6T cell (2.08 + 1.31 + 1.23 F = 0.208 um): 2.3 pW per bit.
     leakageLowLeakage: quantity('W', '2.3 pW', 'leakage power per bit of low-leakage (LSTP) cells', { min: 0 }),
@@ -57,26 +78,48 @@ export const hardwareSection = {
     ports: int(2, 'operand-buffer accesses per cycle', { min: 1 }),
     // Accelergy's 45 nm energy reference table (as quoted in issue 14): a 384 B SRAM buffer costs
     // 0.68 pJ per read and 1.58 pJ per write; assumed 16-bit accesses (Accelergy's Eyeriss example).
-    readEnergy: quantity('J', '0.68 pJ', 'operand-buffer read energy at referenceSize and referenceWordWidth', { min: 0 }),
-    writeEnergy: quantity('J', '1.58 pJ', 'operand-buffer write energy at referenceSize and referenceWordWidth', { min: 0 }),
-    referenceSize: quantity('bit', '384 B', 'buffer size at which readEnergy/writeEnergy are given', { min: 0, exclusiveMin: true }),
-    referenceWordWidth: quantity('bit', '16 b', 'access width at which readEnergy/writeEnergy are given', { min: 0, exclusiveMin: true }),
+    readEnergy: quantity('J', '0.68 pJ', 'operand-buffer read energy at referenceSize and referenceWordWidth', {
+      min: 0,
+    }),
+    writeEnergy: quantity('J', '1.58 pJ', 'operand-buffer write energy at referenceSize and referenceWordWidth', {
+      min: 0,
+    }),
+    referenceSize: quantity('bit', '384 B', 'buffer size at which readEnergy/writeEnergy are given', {
+      min: 0,
+      exclusiveMin: true,
+    }),
+    referenceWordWidth: quantity('bit', '16 b', 'access width at which readEnergy/writeEnergy are given', {
+      min: 0,
+      exclusiveMin: true,
+    }),
     // The SRAM's law (Horowitz's 8 KB and 1 MB points) applied to the buffer's size.
-    energyExponent: num(0.4746, 'buffer energy per access scales with (capacity / referenceSize)^energyExponent', { min: 0 }),
+    energyExponent: num(0.4746, 'buffer energy per access scales with (capacity / referenceSize)^energyExponent', {
+      min: 0,
+    }),
   },
   dram: {
     // The device model (docs/DRAM.md): energies per burst, activation, refresh and background power
     // by state from the part's datasheet currents, as DRAMSim3 computes them. per-bit: the flat
     // readEnergyPerBit / writeEnergyPerBit model (kept for comparison; no background, no refresh).
-    model: oneOf(['device', 'per-bit'] as const, 'device',
-      'device: energies and timing from the part (hardware.dram.part); per-bit: flat pJ/bit, no background or refresh'),
+    model: oneOf(
+      ['device', 'per-bit'] as const,
+      'device',
+      'device: energies and timing from the part (hardware.dram.part); per-bit: flat pJ/bit, no background or refresh',
+    ),
     // One x32 LPDDR3-1600 device: the DRAM of a phone-class or wearable SoC (docs/HARDWARE.md says why).
-    part: oneOf(['lpddr3-1600', 'lpddr4-2400', 'ddr4-3200', 'ddr3-1600'] as const, 'lpddr3-1600', 'DRAM part (geometry, timing, currents from DRAMSim3 configs; docs/DRAM.md)'),
+    part: oneOf(
+      ['lpddr3-1600', 'lpddr4-2400', 'ddr4-3200', 'ddr3-1600'] as const,
+      'lpddr3-1600',
+      'DRAM part (geometry, timing, currents from DRAMSim3 configs; docs/DRAM.md)',
+    ),
     // DRAMSim3's default mapping: a burst's address bits are row, channel, rank, bank, bank group, column.
     addressMapping: str('rochrababgco', 'address bit fields from MSB to LSB, DRAMSim3 style (ch ra bg ba ro co)'),
     // Power-down after a short idle timer: a sensing device's DRAM waits for the next sample load.
-    powerDown: oneOf(['standby', 'power-down', 'self-refresh'] as const, 'power-down',
-      'power-state policy while the DRAM is idle: standby, precharge power-down, or power-down then self-refresh'),
+    powerDown: oneOf(
+      ['standby', 'power-down', 'self-refresh'] as const,
+      'power-down',
+      'power-state policy while the DRAM is idle: standby, precharge power-down, or power-down then self-refresh',
+    ),
     // 16 DRAM clocks (20 ns at LPDDR3-1600): a short controller idle timer (assumption; at least tCKE).
     powerDownAfter: int(16, 'idle DRAM clocks before precharge power-down', { min: 0 }),
     // 80,000 DRAM clocks = 100 us at 800 MHz (assumption): only idle stretches longer than that sleep.
@@ -87,24 +130,43 @@ export const hardwareSection = {
     dataRate: int(2, 'transfers per DRAM clock (DDR: 2; the device model is always DDR)', { min: 1 }),
     // 800 MHz DRAM clock (LPDDR-1600, tCK = 1.25 ns in DRAMSim3's LPDDR3_8Gb_x32_1600.ini) / 100 MHz.
     // Device model: 1 / (tCK x clock) of the part instead (8 for LPDDR3-1600 at 100 MHz).
-    clockRatio: num(8, 'DRAM clock / accelerator clock (per-bit model; the device model takes 1 / (tCK x clock))', { min: 0, exclusiveMin: true }),
+    clockRatio: num(8, 'DRAM clock / accelerator clock (per-bit model; the device model takes 1 / (tCK x clock))', {
+      min: 0,
+      exclusiveMin: true,
+    }),
     // 64 B: the transaction size of DRAMSim3's LPDDR3 x32 config (bus_width 64 x BL 8) and a cache line.
-    burst: quantity('bit', '64 B', 'bytes per DRAM burst (access granularity; a multiple of 8 bits)', { min: 0, exclusiveMin: true }),
+    burst: quantity('bit', '64 B', 'bytes per DRAM burst (access granularity; a multiple of 8 bits)', {
+      min: 0,
+      exclusiveMin: true,
+    }),
     // Assumption: controller + PHY + tRCD + CL of a mobile LPDDR memory system, about 100 ns to first data.
     latency: quantity('s', '100 ns', 'latency of a DRAM access (first data), exposed once per operation', { min: 0 }),
     // 8 pJ/bit: Accelergy's CACTI plug-in LPDDR4 figure (SPEC section 2).
     readEnergyPerBit: quantity('J', '8 pJ', 'DRAM read energy per bit (per-bit model)', { min: 0 }),
     writeEnergyPerBit: quantity('J', '8 pJ', 'DRAM write energy per bit (per-bit model)', { min: 0 }),
     // 4 KiB rows: 1024 columns x 32 bits (DRAMSim3 LPDDR3_8Gb_x32_1600.ini).
-    rowSize: quantity('bit', '4 KiB', 'DRAM row (page) size per rank (per-bit model; the device model takes columns x bus width)', { min: 0, exclusiveMin: true }),
+    rowSize: quantity(
+      'bit',
+      '4 KiB',
+      'DRAM row (page) size per rank (per-bit model; the device model takes columns x bus width)',
+      { min: 0, exclusiveMin: true },
+    ),
     // 0: activation energy is folded into the per-bit energy (as in the 8 pJ/bit figure).
-    activationEnergy: quantity('J', '0 pJ', 'energy per DRAM row activation (per-bit model; 0: folded into per-bit energy)', { min: 0 }),
+    activationEnergy: quantity(
+      'J',
+      '0 pJ',
+      'energy per DRAM row activation (per-bit model; 0: folded into per-bit energy)',
+      { min: 0 },
+    ),
   },
   mac: {
     // 64 lanes (assumption): one SRAM word of sign bits feeds the whole array.
     lanes: int(64, 'MAC lanes of the bit-serial array', { min: 1 }),
-    serialOperand: oneOf(['weight', 'activation'] as const, 'weight',
-      'operand fed bit-serially: weight (sign weights take 1 step per MAC) or activation (steps = activation/error bits)'),
+    serialOperand: oneOf(
+      ['weight', 'activation'] as const,
+      'weight',
+      'operand fed bit-serially: weight (sign weights take 1 step per MAC) or activation (steps = activation/error bits)',
+    ),
     // 1 bit per cycle: a classic bit-serial lane (e.g. Stripes, Judd et al., MICRO 2016).
     bitsPerCycle: int(1, 'bits of the serial operand consumed per cycle', { min: 1 }),
     // 32 bits: the model's default accumulator width (model.accumulatorBits must not exceed it).
@@ -114,12 +176,24 @@ export const hardwareSection = {
     stepEnergy: quantity('J', '0.1 pJ', 'energy of one lane-step (one 32-bit add/subtract)', { min: 0 }),
   },
   policy: {
-    frozen: oneOf(['recompute', 'cache'] as const, 'recompute',
-      'recompute: frozen sub-networks are re-run in every forward pass (the paper); cache: their summed output contributions are kept per sample (SRAM if room, else DRAM)'),
-    overlap: bool(true, 'double-buffering: compute, SRAM and DRAM overlap (cycles = max of bounds) instead of adding up'),
-    objective: oneOf(['energy', 'cycles', 'edp', 'dram'] as const, 'energy',
-      'what the mapper minimises per matmul/gradient shape: energy (incl. leakage), cycles, edp (energy x cycles), or dram (DRAM bursts first)'),
-    gradients: oneOf(['fused', 'sram', 'dram'] as const, 'fused',
-      'where weight gradients accumulate: fused (in the lanes; each finished gradient tile updates its weights at once), sram (a gradient buffer in SRAM if room, else DRAM), dram'),
+    frozen: oneOf(
+      ['recompute', 'cache'] as const,
+      'recompute',
+      'recompute: frozen sub-networks are re-run in every forward pass (the paper); cache: their summed output contributions are kept per sample (SRAM if room, else DRAM)',
+    ),
+    overlap: bool(
+      true,
+      'double-buffering: compute, SRAM and DRAM overlap (cycles = max of bounds) instead of adding up',
+    ),
+    objective: oneOf(
+      ['energy', 'cycles', 'edp', 'dram'] as const,
+      'energy',
+      'what the mapper minimises per matmul/gradient shape: energy (incl. leakage), cycles, edp (energy x cycles), or dram (DRAM bursts first)',
+    ),
+    gradients: oneOf(
+      ['fused', 'sram', 'dram'] as const,
+      'fused',
+      'where weight gradients accumulate: fused (in the lanes; each finished gradient tile updates its weights at once), sram (a gradient buffer in SRAM if room, else DRAM), dram',
+    ),
   },
 } as const;

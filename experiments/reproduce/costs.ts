@@ -49,7 +49,10 @@ export interface LearningOps {
 
 /** Counts the multiply-accumulates of the configured schedule from its operation stream. */
 export function learningOps(cfg: Config, epochsPerIteration?: readonly number[]): LearningOps {
-  const per = new Map<number, { forward: number; frozen: number; backward: number; gradient: number; samples: number }>();
+  const per = new Map<
+    number,
+    { forward: number; frozen: number; backward: number; gradient: number; samples: number }
+  >();
   let evaluation = 0;
   let w0 = 0;
   const at = (k: number) => {
@@ -90,8 +93,14 @@ export function learningOps(cfg: Config, epochsPerIteration?: readonly number[])
     const s = e.samples;
     const total = e.forward + e.backward + e.gradient;
     iterations.push({
-      k, forward: e.forward / s, frozenForward: e.frozen / s, backward: e.backward / s, gradient: e.gradient / s,
-      total: total / s, paperRule: (k + 1) * w0, trainingSamples: s,
+      k,
+      forward: e.forward / s,
+      frozenForward: e.frozen / s,
+      backward: e.backward / s,
+      gradient: e.gradient / s,
+      total: total / s,
+      paperRule: (k + 1) * w0,
+      trainingSamples: s,
     });
     macs += total;
     frozen += e.frozen;
@@ -99,8 +108,14 @@ export function learningOps(cfg: Config, epochsPerIteration?: readonly number[])
     rule += (k + 1) * w0 * s;
   }
   return {
-    w0, iterations, meanPerSample: macs / samples, paperRuleMean: rule / samples, frozenShare: frozen / macs,
-    trainingMacs: macs, evaluationMacs: evaluation, trainingSamples: samples,
+    w0,
+    iterations,
+    meanPerSample: macs / samples,
+    paperRuleMean: rule / samples,
+    frozenShare: frozen / macs,
+    trainingMacs: macs,
+    evaluationMacs: evaluation,
+    trainingSamples: samples,
   };
 }
 
@@ -138,7 +153,8 @@ export function costPoint(report: SimReport, sramBits: number, frozen: 'recomput
   const weights = tensors.filter((x) => x.name.startsWith('weights.'));
   const working = tensors.filter((x) => !x.name.startsWith('dataset.') && !x.name.startsWith('weights.'));
   return {
-    sramBits, frozen,
+    sramBits,
+    frozen,
     energy: t.energy.total,
     dynamicEnergy: t.energy.dynamic,
     leakageEnergy: t.energy.leakage,
@@ -164,10 +180,18 @@ export function costPoint(report: SimReport, sramBits: number, frozen: 'recomput
  * Costs the configured schedule (schedule-only) on an SRAM of `sramBits` with a frozen-network
  * policy; with `epochsPerIteration` (a trained run's), the schedule that run ran.
  */
-export async function costRun(cfg: Config, sramBits: number, frozen: 'recompute' | 'cache', epochsPerIteration?: readonly number[]): Promise<CostPoint> {
+export async function costRun(
+  cfg: Config,
+  sramBits: number,
+  frozen: 'recompute' | 'cache',
+  epochsPerIteration?: readonly number[],
+): Promise<CostPoint> {
   const c = structuredClone(cfg);
   c.hardware.sram.capacity = sramBits;
   c.hardware.policy.frozen = frozen;
-  const { report } = await simulateRun(c, { scheduleOnly: true, ...(epochsPerIteration ? { epochsPerIteration } : {}) });
+  const { report } = await simulateRun(c, {
+    scheduleOnly: true,
+    ...(epochsPerIteration ? { epochsPerIteration } : {}),
+  });
   return costPoint(report, sramBits, frozen);
 }

@@ -46,11 +46,13 @@ export const DEFAULT_PATIENCE = 25;
 export const DEFAULT_PAPER_DECAY = 0.8 ** (1 / 5);
 
 export function checkPaperProtocol(p: PaperProtocol): void {
-  if (!Number.isInteger(p.cap) || p.cap < 1) throw new UserError(`--cap: expected a whole number of epochs of at least 1, got ${p.cap}`);
+  if (!Number.isInteger(p.cap) || p.cap < 1)
+    throw new UserError(`--cap: expected a whole number of epochs of at least 1, got ${p.cap}`);
   if (!Number.isInteger(p.patience) || p.patience < 1) {
     throw new UserError(`--patience: expected a whole number of epochs of at least 1, got ${p.patience}`);
   }
-  if (!(p.lrDecay > 0 && p.lrDecay <= 1)) throw new UserError(`--lr-decay: expected a number in (0, 1], got ${p.lrDecay}`);
+  if (!(p.lrDecay > 0 && p.lrDecay <= 1))
+    throw new UserError(`--lr-decay: expected a number in (0, 1], got ${p.lrDecay}`);
 }
 
 /** The configuration settings of the paper protocol for one row (after its preset). */
@@ -61,18 +63,24 @@ export function paperProtocolSets(row: RowId, p: PaperProtocol): string[] {
 }
 
 /** Where a row's learning rate was chosen: that reproduction's results.json and its decay per epoch. */
-export interface LearningRateSource { file: string; lrDecay: number }
+export interface LearningRateSource {
+  file: string;
+  lrDecay: number;
+}
 
 /**
  * The learning rate each row chose on validation in earlier reproductions: the first of `files`
  * (results.json of `rbnn-sim reproduce`) that holds the row gives it.
  */
 export function learningRatesFrom(files: string[], rows: readonly RowId[]): Partial<Record<RowId, number>> {
-  return Object.fromEntries(Object.entries(learningRatesWithSources(files, rows)).map(([id, x]) => [id, x.learningRate]));
+  return Object.fromEntries(
+    Object.entries(learningRatesWithSources(files, rows)).map(([id, x]) => [id, x.learningRate]),
+  );
 }
 
 export function learningRatesWithSources(
-  files: string[], rows: readonly RowId[],
+  files: string[],
+  rows: readonly RowId[],
 ): Partial<Record<RowId, LearningRateSource & { learningRate: number }>> {
   const out: Partial<Record<RowId, LearningRateSource & { learningRate: number }>> = {};
   for (const file of files) {
@@ -96,7 +104,8 @@ export function learningRatesWithSources(
     }
   }
   const missing = rows.filter((r) => out[r] === undefined);
-  if (missing.length > 0) throw new UserError(`--lr-from: no learning rate for ${missing.join(', ')} in ${files.join(', ')}`);
+  if (missing.length > 0)
+    throw new UserError(`--lr-from: no learning rate for ${missing.join(', ')} in ${files.join(', ')}`);
   return out;
 }
 
@@ -104,14 +113,23 @@ export function learningRatesWithSources(
 export function meanCost(points: CostPoint[]): CostPoint {
   const first = points[0]!;
   const mean = (f: (c: CostPoint) => number): number => points.reduce((s, c) => s + f(c), 0) / points.length;
-  const perSample = points.every((c) => c.energyPerTrainingSample !== null) ? mean((c) => c.energyPerTrainingSample!) : null;
+  const perSample = points.every((c) => c.energyPerTrainingSample !== null)
+    ? mean((c) => c.energyPerTrainingSample!)
+    : null;
   return {
     ...first,
-    energy: mean((c) => c.energy), dynamicEnergy: mean((c) => c.dynamicEnergy), leakageEnergy: mean((c) => c.leakageEnergy),
+    energy: mean((c) => c.energy),
+    dynamicEnergy: mean((c) => c.dynamicEnergy),
+    leakageEnergy: mean((c) => c.leakageEnergy),
     energyPerTrainingSample: perSample,
-    energySram: mean((c) => c.energySram), energyDram: mean((c) => c.energyDram), energyMac: mean((c) => c.energyMac),
-    dramReadBytes: mean((c) => c.dramReadBytes), dramWriteBytes: mean((c) => c.dramWriteBytes),
-    cycles: mean((c) => c.cycles), seconds: mean((c) => c.seconds), macSteps: mean((c) => c.macSteps),
+    energySram: mean((c) => c.energySram),
+    energyDram: mean((c) => c.energyDram),
+    energyMac: mean((c) => c.energyMac),
+    dramReadBytes: mean((c) => c.dramReadBytes),
+    dramWriteBytes: mean((c) => c.dramWriteBytes),
+    cycles: mean((c) => c.cycles),
+    seconds: mean((c) => c.seconds),
+    macSteps: mean((c) => c.macSteps),
   };
 }
 
@@ -121,9 +139,20 @@ export function meanCost(points: CostPoint[]): CostPoint {
  * and the row's cost is the mean over its seeds.
  */
 export async function costConvergedRuns(
-  cfg: Config, runs: TrainResult[], sramBits: number, frozen: 'recompute' | 'cache',
+  cfg: Config,
+  runs: TrainResult[],
+  sramBits: number,
+  frozen: 'recompute' | 'cache',
 ): Promise<{ mean: CostPoint; perRun: CostPoint[] }> {
   const perRun: CostPoint[] = [];
-  for (const r of runs) perRun.push(await costRun(cfg, sramBits, frozen, r.iterations.map((i) => i.epochsRun)));
+  for (const r of runs)
+    perRun.push(
+      await costRun(
+        cfg,
+        sramBits,
+        frozen,
+        r.iterations.map((i) => i.epochsRun),
+      ),
+    );
   return { mean: meanCost(perRun), perRun };
 }

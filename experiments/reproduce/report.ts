@@ -19,11 +19,14 @@ import { OutputSet } from '../../io/output-set.js';
 export type ReproductionMarkdown = (o: { assets: string; figure: boolean; dir: string }) => string;
 
 export async function writeReproduction(
-  r: ReproductionResult, out: string, to: string | OutputSet,
+  r: ReproductionResult,
+  out: string,
+  to: string | OutputSet,
   markdown: ReproductionMarkdown = (o) => reproductionMarkdown(r, o),
 ): Promise<string[]> {
   // The assets folder's files are staged and committed together (io/output-set.ts), then the Markdown.
-  const set = typeof to === 'string' ? OutputSet.open(to, { what: 'reproduction files', command: 'rbnn-sim reproduce' }) : to;
+  const set =
+    typeof to === 'string' ? OutputSet.open(to, { what: 'reproduction files', command: 'rbnn-sim reproduce' }) : to;
   try {
     set.write('results.json', JSON.stringify(r, null, 1) + '\n');
     let svg: string | null = null;
@@ -31,7 +34,9 @@ export async function writeReproduction(
       svg = await renderFigure(r);
       if (svg === null) process.stderr.write('rbnn-sim: vega / vega-lite are not installed: no figure4.svg written\n');
     } catch (e) {
-      process.stderr.write(`rbnn-sim: warning: figure4.svg not drawn (${String((e as Error)?.message ?? e).split('\n')[0]})\n`);
+      process.stderr.write(
+        `rbnn-sim: warning: figure4.svg not drawn (${String((e as Error)?.message ?? e).split('\n')[0]})\n`,
+      );
     }
     if (svg !== null) set.write('figure4.svg', svg);
     const files = set.commit();
@@ -57,11 +62,17 @@ const size = (bits: number): string => formatQuantity(bits, 'bit', 4);
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 const sci = (n: number): string => {
   if (n < 1e4) return int(n);
-  const units: Array<[number, string]> = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
+  const units: Array<[number, string]> = [
+    [1e12, 'T'],
+    [1e9, 'G'],
+    [1e6, 'M'],
+    [1e3, 'k'],
+  ];
   const [s, u] = units.find(([v]) => n >= v)!;
   return `${Number((n / s).toPrecision(3))} ${u}`;
 };
-const time = (s: number): string => (s >= 3600 ? `${(s / 3600).toPrecision(3)} h` : s >= 60 ? `${(s / 60).toPrecision(3)} min` : `${s.toPrecision(3)} s`);
+const time = (s: number): string =>
+  s >= 3600 ? `${(s / 3600).toPrecision(3)} h` : s >= 60 ? `${(s / 60).toPrecision(3)} min` : `${s.toPrecision(3)} s`;
 
 function mdTable(head: string[], rows: string[][], align?: Array<'l' | 'r'>): string {
   const al = align ?? head.map((_, i) => (i === 0 ? 'l' : 'r'));
@@ -78,7 +89,9 @@ function cost(x: RowResult, sram: number, frozen: 'recompute' | 'cache'): CostPo
 
 function errorCell(x: RowResult): string {
   const e = x.testError;
-  return e.n > 1 ? `**${pc(e.mean)}** ± ${(e.std * 100).toFixed(2)} (${pc(e.min)} - ${pc(e.max)})` : `**${pc(e.mean)}**`;
+  return e.n > 1
+    ? `**${pc(e.mean)}** ± ${(e.std * 100).toFixed(2)} (${pc(e.min)} - ${pc(e.max)})`
+    : `**${pc(e.mean)}**`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -100,100 +113,189 @@ export function reproductionMarkdown(r: ReproductionResult, o: { assets: string;
   L.push(r.commandLine);
   L.push('```');
   L.push('');
-  L.push(`- **Seeds:** ${seedsText} (every row trained with each). **Learning rate:** one per row, chosen from the grid {${r.lrGrid.join(', ')}} by the lowest *validation* error of seed ${r.seeds[0]} (the paper tuned one learning rate per network); test errors are reported for the chosen rate only.`);
-  L.push(`- **Data:** MNIST, ${int(r.samples.train)} training / ${int(r.samples.validation)} validation (the last 10k of the training file) / ${int(r.samples.test)} test images, permutation invariant.`);
-  if (r.quick) L.push('- **`--quick`:** a CI-sized check (data subset, 1 epoch, hidden layers a tenth of the paper\'s). Its errors say nothing about the paper; its structure (rows, bits/weight, storage) is exact for the networks it trains.');
-  if (r.budget !== 1) L.push(`- **Epoch budget x${r.budget}** (\`--budget\`): every row's epochs (RBNN: per iteration; conventional: in all) are ${r.budget} times its preset's, and its per-epoch learning-rate decay is taken to the 1/${r.budget} power, so every iteration still ends at the same fraction of its starting rate. Rows keep equal totals.`);
+  L.push(
+    `- **Seeds:** ${seedsText} (every row trained with each). **Learning rate:** one per row, chosen from the grid {${r.lrGrid.join(', ')}} by the lowest *validation* error of seed ${r.seeds[0]} (the paper tuned one learning rate per network); test errors are reported for the chosen rate only.`,
+  );
+  L.push(
+    `- **Data:** MNIST, ${int(r.samples.train)} training / ${int(r.samples.validation)} validation (the last 10k of the training file) / ${int(r.samples.test)} test images, permutation invariant.`,
+  );
+  if (r.quick)
+    L.push(
+      "- **`--quick`:** a CI-sized check (data subset, 1 epoch, hidden layers a tenth of the paper's). Its errors say nothing about the paper; its structure (rows, bits/weight, storage) is exact for the networks it trains.",
+    );
+  if (r.budget !== 1)
+    L.push(
+      `- **Epoch budget x${r.budget}** (\`--budget\`): every row's epochs (RBNN: per iteration; conventional: in all) are ${r.budget} times its preset's, and its per-epoch learning-rate decay is taken to the 1/${r.budget} power, so every iteration still ends at the same fraction of its starting rate. Rows keep equal totals.`,
+    );
   if (r.sets.length > 0) L.push(`- **Overrides for every row:** ${r.sets.map((s) => `\`${s}\``).join(', ')}.`);
-  L.push(`- **Runs:** ${r.timing.runs} trainings (${r.timing.runsTrained} trained by this invocation, ${r.timing.runsCached} taken from the run cache); training time summed over all runs: ${time(r.timing.trainingSecondsAllRuns)} (this invocation: ${time(r.timing.wallSeconds)} of wall time). Generated ${r.generatedAt}.`);
-  L.push(`- **Files:** every number below is in [${o.assets}/results.json](${o.assets}/results.json); finished runs are kept in the run store [${o.assets}/training/](${o.assets}/training/), one file per run (an interrupted reproduction resumes from it; \`--fresh\` starts over)${o.figure ? `; the figure is [${o.assets}/figure4.svg](${o.assets}/figure4.svg)` : ''}.`);
-  L.push('- Do not edit this file by hand: rerun the command (with a warm run cache it only re-costs and rewrites, in seconds).');
+  L.push(
+    `- **Runs:** ${r.timing.runs} trainings (${r.timing.runsTrained} trained by this invocation, ${r.timing.runsCached} taken from the run cache); training time summed over all runs: ${time(r.timing.trainingSecondsAllRuns)} (this invocation: ${time(r.timing.wallSeconds)} of wall time). Generated ${r.generatedAt}.`,
+  );
+  L.push(
+    `- **Files:** every number below is in [${o.assets}/results.json](${o.assets}/results.json); finished runs are kept in the run store [${o.assets}/training/](${o.assets}/training/), one file per run (an interrupted reproduction resumes from it; \`--fresh\` starts over)${o.figure ? `; the figure is [${o.assets}/figure4.svg](${o.assets}/figure4.svg)` : ''}.`,
+  );
+  L.push(
+    '- Do not edit this file by hand: rerun the command (with a warm run cache it only re-costs and rewrites, in seconds).',
+  );
   L.push('');
 
   // Verdicts first.
   L.push('## Verdicts at a glance');
   L.push('');
-  L.push(mdTable(['claim', 'paper', 'ours', 'verdict'], r.claims.map((c) => [c.claim, c.paper, c.ours, `**${c.verdict}**`]), ['l', 'l', 'l', 'l']));
+  L.push(
+    mdTable(
+      ['claim', 'paper', 'ours', 'verdict'],
+      r.claims.map((c) => [c.claim, c.paper, c.ours, `**${c.verdict}**`]),
+      ['l', 'l', 'l', 'l'],
+    ),
+  );
   L.push('');
 
   // 1. Table 2.
   L.push('## 1. Table 2: paper vs ours');
   L.push('');
-  L.push('Each cell is *paper / ours* where both exist. Weight storage counts weights only (no biases), as the paper does: n bits x W0 weight slots, where W0 = 784 h0 + 10 h0 is one sub-network\'s weights; bits/weight = n / k after k iterations. Ours are computed from the trained runs (identical for every seed).');
+  L.push(
+    "Each cell is *paper / ours* where both exist. Weight storage counts weights only (no biases), as the paper does: n bits x W0 weight slots, where W0 = 784 h0 + 10 h0 is one sub-network's weights; bits/weight = n / k after k iterations. Ours are computed from the trained runs (identical for every seed).",
+  );
   L.push('');
-  L.push(mdTable(
-    ['row', 'model', 'hidden units initial -> final', 'initial bits n', 'iterations k', 'bits/weight', 'weight storage (KiB)', 'test error, paper', `test error, ours: mean ± std (min - max), ${r.seeds.length} seeds`, 'ours - paper'],
-    rows.map((x) => [
-      `**${x.id}**`, x.model === 'rbnn' ? 'RBNN' : 'conventional',
-      `${x.paper.hiddenInitial} -> ${x.paper.hiddenFinal} / ${x.hiddenInitial} -> ${x.hiddenFinal}`,
-      `${x.paper.bits} / ${x.bits}`,
-      `${x.paper.iterations} / ${x.iterations}`,
-      `${x.paper.bitsPerWeight} / ${x.bitsPerWeightFraction}${x.iterations > 1 ? ` = ${x.bitsPerWeight.toFixed(4)}` : ''}`,
-      `${x.paper.storageKiB} / ${x.storageKiB.toFixed(1)}`,
-      pc(x.paper.testError), errorCell(x), ppText(x.testError.mean - x.paper.testError),
-    ]),
-    ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
-  ));
+  L.push(
+    mdTable(
+      [
+        'row',
+        'model',
+        'hidden units initial -> final',
+        'initial bits n',
+        'iterations k',
+        'bits/weight',
+        'weight storage (KiB)',
+        'test error, paper',
+        `test error, ours: mean ± std (min - max), ${r.seeds.length} seeds`,
+        'ours - paper',
+      ],
+      rows.map((x) => [
+        `**${x.id}**`,
+        x.model === 'rbnn' ? 'RBNN' : 'conventional',
+        `${x.paper.hiddenInitial} -> ${x.paper.hiddenFinal} / ${x.hiddenInitial} -> ${x.hiddenFinal}`,
+        `${x.paper.bits} / ${x.bits}`,
+        `${x.paper.iterations} / ${x.iterations}`,
+        `${x.paper.bitsPerWeight} / ${x.bitsPerWeightFraction}${x.iterations > 1 ? ` = ${x.bitsPerWeight.toFixed(4)}` : ''}`,
+        `${x.paper.storageKiB} / ${x.storageKiB.toFixed(1)}`,
+        pc(x.paper.testError),
+        errorCell(x),
+        ppText(x.testError.mean - x.paper.testError),
+      ]),
+      ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
+  );
   L.push('');
   const notes = rows.filter((x) => x.paper.note).map((x) => `${x.id}: ${x.paper.note}`);
   if (notes.length > 0) L.push(`Paper notes: ${notes.join('; ')}.`);
   const inconsistent = rows.filter((x) => !x.structureConsistent);
-  if (inconsistent.length > 0) L.push(`**Warning:** seeds of ${inconsistent.map((x) => x.id).join(', ')} ended with different iterations or storage (early stopping); the table shows the first seed's.`);
+  if (inconsistent.length > 0)
+    L.push(
+      `**Warning:** seeds of ${inconsistent.map((x) => x.id).join(', ')} ended with different iterations or storage (early stopping); the table shows the first seed's.`,
+    );
   L.push('');
 
   // Recipe.
   L.push('### Recipe and epochs used');
   L.push('');
   const anyRow = rows[0]!;
-  L.push(`Our recipe (the project default, trainer/recipes.ts): plain SGD without momentum, mini-batch ${anyRow.batch}, the learning rate below (in units of the weight range per unit of mean gradient) multiplied by the decay below after every epoch, weight updates narrowed to the weight's LSB by rounding to nearest, saturating; sign-bit weights in every forward and backward multiply-accumulate, all n-k+1 bits in the update; 8-bit activations, 16-bit errors, 32-bit accumulators; tanh look-up hidden activation; softmax cross-entropy with the summed output pre-activations of k sub-networks scaled by 1/sqrt(k) times the row's output gain (the softmax input's fixed-point range: sign-bit weights cannot learn the scale of their outputs, so each preset carries one chosen by validation, docs/TRAINING.md). The best-validation epoch of each iteration is kept. The paper: batch 1000, one constant learning rate, truncation, up to 1000 epochs (the \`paper\` preset).`);
+  L.push(
+    `Our recipe (the project default, trainer/recipes.ts): plain SGD without momentum, mini-batch ${anyRow.batch}, the learning rate below (in units of the weight range per unit of mean gradient) multiplied by the decay below after every epoch, weight updates narrowed to the weight's LSB by rounding to nearest, saturating; sign-bit weights in every forward and backward multiply-accumulate, all n-k+1 bits in the update; 8-bit activations, 16-bit errors, 32-bit accumulators; tanh look-up hidden activation; softmax cross-entropy with the summed output pre-activations of k sub-networks scaled by 1/sqrt(k) times the row's output gain (the softmax input's fixed-point range: sign-bit weights cannot learn the scale of their outputs, so each preset carries one chosen by validation, docs/TRAINING.md). The best-validation epoch of each iteration is kept. The paper: batch 1000, one constant learning rate, truncation, up to 1000 epochs (the \`paper\` preset).`,
+  );
   L.push('');
-  L.push(mdTable(
-    ['row', 'learning rate (chosen)', 'decay per epoch', 'output gain', 'epochs', 'epochs in all', 'batch', 'best epoch per iteration (seed ' + r.seeds[0] + ')', 'validation error (mean)'],
-    rows.map((x) => [
-      x.id, String(x.learningRate), fmtDecay(x.lrDecay), String(x.outputGain),
-      x.model === 'rbnn' ? `${x.epochs} per iteration` : `${x.epochs}`,
-      `${x.totalEpochs}`, String(x.batch),
-      x.seeds[0]!.iterations.map((it) => `${it.bestEpoch}/${it.epochsRun}`).join(', '),
-      pc(x.validationError.mean),
-    ]),
-  ));
+  L.push(
+    mdTable(
+      [
+        'row',
+        'learning rate (chosen)',
+        'decay per epoch',
+        'output gain',
+        'epochs',
+        'epochs in all',
+        'batch',
+        'best epoch per iteration (seed ' + r.seeds[0] + ')',
+        'validation error (mean)',
+      ],
+      rows.map((x) => [
+        x.id,
+        String(x.learningRate),
+        fmtDecay(x.lrDecay),
+        String(x.outputGain),
+        x.model === 'rbnn' ? `${x.epochs} per iteration` : `${x.epochs}`,
+        `${x.totalEpochs}`,
+        String(x.batch),
+        x.seeds[0]!.iterations.map((it) => `${it.bestEpoch}/${it.epochsRun}`).join(', '),
+        pc(x.validationError.mean),
+      ]),
+    ),
+  );
   L.push('');
 
   // Learning operations.
   L.push('### Learning operations per training sample');
   L.push('');
-  L.push('The paper\'s rule: iteration i costs a forward pass through i sub-networks and a backward pass through one, (i + 1) x W0 multiply-accumulates per sample. Ours are counted from the operation stream of the schedule (every training-batch MAC: forward through S_1..S_i, error back-propagation through S_i\'s layers above the input, and S_i\'s weight gradient; evaluation passes excluded) and divided by the training samples. The small excess over the rule is the error propagation through the output layer (10 h0 MACs), which the rule folds into "one backward pass".');
+  L.push(
+    "The paper's rule: iteration i costs a forward pass through i sub-networks and a backward pass through one, (i + 1) x W0 multiply-accumulates per sample. Ours are counted from the operation stream of the schedule (every training-batch MAC: forward through S_1..S_i, error back-propagation through S_i's layers above the input, and S_i's weight gradient; evaluation passes excluded) and divided by the training samples. The small excess over the rule is the error propagation through the output layer (10 h0 MACs), which the rule folds into \"one backward pass\".",
+  );
   L.push('');
-  L.push(mdTable(
-    ['row', 'W0 (weights per sub-network)', 'first iteration: rule / ours', 'last iteration: rule / ours', 'mean over the run: rule / ours', 'of which re-running frozen sub-networks', 'training MACs per run', 'evaluation MACs per run'],
-    rows.map((x) => {
-      const o = x.learningOps;
-      const f = o.iterations[0]!;
-      const l = o.iterations[o.iterations.length - 1]!;
-      return [
-        x.id, int(o.w0), `${sci(f.paperRule)} / ${sci(f.total)}`, `${sci(l.paperRule)} / ${sci(l.total)}`,
-        `${sci(o.paperRuleMean)} / ${sci(o.meanPerSample)}`, pc(o.frozenShare, 1), sci(o.trainingMacs), sci(o.evaluationMacs),
-      ];
-    }),
-  ));
+  L.push(
+    mdTable(
+      [
+        'row',
+        'W0 (weights per sub-network)',
+        'first iteration: rule / ours',
+        'last iteration: rule / ours',
+        'mean over the run: rule / ours',
+        'of which re-running frozen sub-networks',
+        'training MACs per run',
+        'evaluation MACs per run',
+      ],
+      rows.map((x) => {
+        const o = x.learningOps;
+        const f = o.iterations[0]!;
+        const l = o.iterations[o.iterations.length - 1]!;
+        return [
+          x.id,
+          int(o.w0),
+          `${sci(f.paperRule)} / ${sci(f.total)}`,
+          `${sci(l.paperRule)} / ${sci(l.total)}`,
+          `${sci(o.paperRuleMean)} / ${sci(o.meanPerSample)}`,
+          pc(o.frozenShare, 1),
+          sci(o.trainingMacs),
+          sci(o.evaluationMacs),
+        ];
+      }),
+    ),
+  );
   L.push('');
 
   // Per seed / per iteration.
   L.push('### Test error per seed, and after each RBNN iteration');
   L.push('');
-  L.push(mdTable(
-    ['row', 'learning rate', ...r.seeds.map((s) => `seed ${s}`), 'mean'],
-    rows.map((x) => [x.id, String(x.learningRate), ...x.seeds.map((s) => pc(s.testError)), pc(x.testError.mean)]),
-  ));
+  L.push(
+    mdTable(
+      ['row', 'learning rate', ...r.seeds.map((s) => `seed ${s}`), 'mean'],
+      rows.map((x) => [x.id, String(x.learningRate), ...x.seeds.map((s) => pc(s.testError)), pc(x.testError.mean)]),
+    ),
+  );
   L.push('');
   if (rb.length > 0) {
     const K = Math.max(...rb.map((x) => x.iterations));
-    L.push('Mean test error over the seeds after iteration k (bits/weight n/k, hidden units k h0; the storage is the same throughout):');
+    L.push(
+      'Mean test error over the seeds after iteration k (bits/weight n/k, hidden units k h0; the storage is the same throughout):',
+    );
     L.push('');
-    L.push(mdTable(
-      ['row', ...Array.from({ length: K }, (_, i) => `k = ${i + 1}`)],
-      rb.map((x) => [x.id, ...Array.from({ length: K }, (_, i) => (i < x.iterationTestError.length ? pc(x.iterationTestError[i]!) : ''))]),
-    ));
+    L.push(
+      mdTable(
+        ['row', ...Array.from({ length: K }, (_, i) => `k = ${i + 1}`)],
+        rb.map((x) => [
+          x.id,
+          ...Array.from({ length: K }, (_, i) => (i < x.iterationTestError.length ? pc(x.iterationTestError[i]!) : '')),
+        ]),
+      ),
+    );
     L.push('');
   }
 
@@ -201,24 +303,33 @@ export function reproductionMarkdown(r: ReproductionResult, o: { assets: string;
   if (r.lrGrid.length > 1) {
     L.push(`### Learning-rate selection (seed ${r.seeds[0]})`);
     L.push('');
-    L.push('Validation error / test error for each rate of the grid; the rate of lowest validation error is kept (**bold**). Test errors are shown for transparency only; they played no part in the choice.');
+    L.push(
+      'Validation error / test error for each rate of the grid; the rate of lowest validation error is kept (**bold**). Test errors are shown for transparency only; they played no part in the choice.',
+    );
     L.push('');
-    L.push(mdTable(
-      ['row', ...r.lrGrid.map((lr) => `lr = ${lr}`)],
-      rows.map((x) => [x.id, ...r.lrGrid.map((lr) => {
-        const g = x.lrGrid.find((e) => e.learningRate === lr);
-        if (!g) return '';
-        const cell = `${pc(g.validationError)} / ${pc(g.testError)}`;
-        return lr === x.learningRate ? `**${cell}**` : cell;
-      })]),
-    ));
+    L.push(
+      mdTable(
+        ['row', ...r.lrGrid.map((lr) => `lr = ${lr}`)],
+        rows.map((x) => [
+          x.id,
+          ...r.lrGrid.map((lr) => {
+            const g = x.lrGrid.find((e) => e.learningRate === lr);
+            if (!g) return '';
+            const cell = `${pc(g.validationError)} / ${pc(g.testError)}`;
+            return lr === x.learningRate ? `**${cell}**` : cell;
+          }),
+        ]),
+      ),
+    );
     L.push('');
   }
 
   // 2. Claims.
   L.push('## 2. The headline claims, checked');
   L.push('');
-  L.push(`Noise is the standard error of a difference of means over the seeds, SE = sqrt(s_a^2/n_a + s_b^2/n_b). "Similar error" allows the RBNN row to be at most max(2 SE, ${(SIMILAR_PP * 100).toFixed(1)} pp) worse.`);
+  L.push(
+    `Noise is the standard error of a difference of means over the seeds, SE = sqrt(s_a^2/n_a + s_b^2/n_b). "Similar error" allows the RBNN row to be at most max(2 SE, ${(SIMILAR_PP * 100).toFixed(1)} pp) worse.`,
+  );
   L.push('');
   for (const c of r.claims) {
     L.push(`**${c.claim}: ${c.verdict}.**`);
@@ -230,63 +341,137 @@ export function reproductionMarkdown(r: ReproductionResult, o: { assets: string;
   // 3. Costs.
   L.push('## 3. What the paper left open: energy, DRAM traffic and time of a training run');
   L.push('');
-  L.push(`Costed with \`simulateRun(cfg, { scheduleOnly: true })\` (the \`rbnn-sim simulate --schedule-only\` path) for each row's configuration as trained above: a trained run without early stopping emits exactly this operation stream (the presets set none), so these are the costs of the runs of section 1. The default accelerator (docs/HARDWARE.md): ${formatQuantity(r.hardware.clockHz, 'Hz')}, ${size(def)} of SRAM in ${r.hardware.sramBanks} banks, a ${r.hardware.macLanes}-lane bit-serial MAC array, LPDDR at ${r.hardware.dramPjPerBit} pJ/bit; policies: overlap on, fused gradients, energy mapper. Other SRAM sizes keep the ${r.hardware.sramBanks} banks (bigger banks cost more per access). One training run = every epoch of every iteration, with its validation passes and the test pass of each iteration.`);
+  L.push(
+    `Costed with \`simulateRun(cfg, { scheduleOnly: true })\` (the \`rbnn-sim simulate --schedule-only\` path) for each row's configuration as trained above: a trained run without early stopping emits exactly this operation stream (the presets set none), so these are the costs of the runs of section 1. The default accelerator (docs/HARDWARE.md): ${formatQuantity(r.hardware.clockHz, 'Hz')}, ${size(def)} of SRAM in ${r.hardware.sramBanks} banks, a ${r.hardware.macLanes}-lane bit-serial MAC array, LPDDR at ${r.hardware.dramPjPerBit} pJ/bit; policies: overlap on, fused gradients, energy mapper. Other SRAM sizes keep the ${r.hardware.sramBanks} banks (bigger banks cost more per access). One training run = every epoch of every iteration, with its validation passes and the test pass of each iteration.`,
+  );
   L.push('');
-  L.push('A mark after a value says what did not fit on chip: † the working set fits but not every weight plane; ‡ not even the working set (activations, errors, logits, mini-batch) fits. Unmarked: everything but the data sets is on chip.');
+  L.push(
+    'A mark after a value says what did not fit on chip: † the working set fits but not every weight plane; ‡ not even the working set (activations, errors, logits, mini-batch) fits. Unmarked: everything but the data sets is on chip.',
+  );
   L.push('');
-  const mark = (c: CostPoint): string => (!c.workingSetOnChip ? ' ‡' : c.weightPlanesOnChip < c.weightPlanes ? ' †' : '');
+  const mark = (c: CostPoint): string =>
+    !c.workingSetOnChip ? ' ‡' : c.weightPlanesOnChip < c.weightPlanes ? ' †' : '';
   const perSize = (title: string, f: (c: CostPoint) => string, frozen: 'recompute' | 'cache' = 'recompute'): void => {
     L.push(title);
     L.push('');
-    L.push(mdTable(['row', 'storage KiB', ...sizes.map(sizeHead)], rows.map((x) => [x.id, x.storageKiB.toFixed(1), ...sizes.map((s) => { const c = cost(x, s, frozen); return f(c) + mark(c); })])));
+    L.push(
+      mdTable(
+        ['row', 'storage KiB', ...sizes.map(sizeHead)],
+        rows.map((x) => [
+          x.id,
+          x.storageKiB.toFixed(1),
+          ...sizes.map((s) => {
+            const c = cost(x, s, frozen);
+            return f(c) + mark(c);
+          }),
+        ]),
+      ),
+    );
     L.push('');
   };
   perSize('**Energy per training run** (frozen sub-networks recomputed, as in the paper):', (c) => joules(c.energy));
-  perSize('**Energy per training sample** (the run\'s energy / its training samples; evaluation included in the run):', (c) => (c.energyPerTrainingSample === null ? '-' : joules(c.energyPerTrainingSample)));
-  perSize('**DRAM traffic per training run** (bytes read + written; the samples arriving are part of it):', (c) => mib(c.dramReadBytes + c.dramWriteBytes));
-  perSize(`**Training time** at ${formatQuantity(r.hardware.clockHz, 'Hz')} (accelerator cycles; seconds):`, (c) => `${sci(c.cycles)} cyc, ${time(c.seconds)}`);
-  perSize('**Weight bit-planes on chip** (of n) and SRAM used:', (c) => `${c.weightPlanesOnChip}/${c.weightPlanes}, ${size(Math.ceil(c.sramUsedBits / 8) * 8)}`);
+  perSize(
+    "**Energy per training sample** (the run's energy / its training samples; evaluation included in the run):",
+    (c) => (c.energyPerTrainingSample === null ? '-' : joules(c.energyPerTrainingSample)),
+  );
+  perSize('**DRAM traffic per training run** (bytes read + written; the samples arriving are part of it):', (c) =>
+    mib(c.dramReadBytes + c.dramWriteBytes),
+  );
+  perSize(
+    `**Training time** at ${formatQuantity(r.hardware.clockHz, 'Hz')} (accelerator cycles; seconds):`,
+    (c) => `${sci(c.cycles)} cyc, ${time(c.seconds)}`,
+  );
+  perSize(
+    '**Weight bit-planes on chip** (of n) and SRAM used:',
+    (c) => `${c.weightPlanesOnChip}/${c.weightPlanes}, ${size(Math.ceil(c.sramUsedBits / 8) * 8)}`,
+  );
 
   L.push(`**Where the energy goes** on the default accelerator (${size(def)}), recompute:`);
   L.push('');
-  L.push(mdTable(['row', 'energy', 'SRAM (incl. leakage)', 'DRAM', 'MAC array', 'DRAM read', 'DRAM written', 'cycles', 'time'], rows.map((x) => {
-    const c = cost(x, def, 'recompute');
-    const p = (v: number): string => `${joules(v)} (${pc(v / c.energy, 0)})`;
-    return [x.id, joules(c.energy), p(c.energySram), p(c.energyDram), p(c.energyMac), mib(c.dramReadBytes), mib(c.dramWriteBytes), sci(c.cycles), time(c.seconds)];
-  })));
+  L.push(
+    mdTable(
+      ['row', 'energy', 'SRAM (incl. leakage)', 'DRAM', 'MAC array', 'DRAM read', 'DRAM written', 'cycles', 'time'],
+      rows.map((x) => {
+        const c = cost(x, def, 'recompute');
+        const p = (v: number): string => `${joules(v)} (${pc(v / c.energy, 0)})`;
+        return [
+          x.id,
+          joules(c.energy),
+          p(c.energySram),
+          p(c.energyDram),
+          p(c.energyMac),
+          mib(c.dramReadBytes),
+          mib(c.dramWriteBytes),
+          sci(c.cycles),
+          time(c.seconds),
+        ];
+      }),
+    ),
+  );
   L.push('');
 
   if (rb.length > 0) {
-    L.push('### RBNN\'s extra forward work: recomputing frozen sub-networks vs caching their outputs');
+    L.push("### RBNN's extra forward work: recomputing frozen sub-networks vs caching their outputs");
     L.push('');
-    L.push('In iteration k the forward pass runs through S_1..S_k, but S_1..S_(k-1) are frozen: their summed output pre-activations per sample never change. `hardware.policy.frozen = recompute` (the paper) re-runs them in every forward pass; `cache` keeps the sums per sample (in SRAM if there is room, else in DRAM: written once when a sub-network freezes, read in every later epoch). Conventional rows have nothing frozen and are unaffected.');
+    L.push(
+      'In iteration k the forward pass runs through S_1..S_k, but S_1..S_(k-1) are frozen: their summed output pre-activations per sample never change. `hardware.policy.frozen = recompute` (the paper) re-runs them in every forward pass; `cache` keeps the sums per sample (in SRAM if there is room, else in DRAM: written once when a sub-network freezes, read in every later epoch). Conventional rows have nothing frozen and are unaffected.',
+    );
     L.push('');
-    L.push(mdTable(
-      ['row', 'SRAM', 'MACs re-running frozen sub-networks', 'energy: recompute / cache', 'saved by caching', 'time: recompute / cache', 'DRAM: recompute / cache'],
-      rb.flatMap((x) => sizes.map((s) => {
-        const a = cost(x, s, 'recompute');
-        const b = cost(x, s, 'cache');
-        return [
-          x.id, s === def ? `**${size(s)}**` : size(s), pc(x.learningOps.frozenShare, 1) + ' of training MACs',
-          `${joules(a.energy)} / ${joules(b.energy)}`, `${joules(a.energy - b.energy)} (${pc((a.energy - b.energy) / a.energy, 1)})`,
-          `${time(a.seconds)} / ${time(b.seconds)}`, `${mib(a.dramReadBytes + a.dramWriteBytes)} / ${mib(b.dramReadBytes + b.dramWriteBytes)}`,
-        ];
-      })),
-      ['l', 'l', 'r', 'r', 'r', 'r', 'r'],
-    ));
+    L.push(
+      mdTable(
+        [
+          'row',
+          'SRAM',
+          'MACs re-running frozen sub-networks',
+          'energy: recompute / cache',
+          'saved by caching',
+          'time: recompute / cache',
+          'DRAM: recompute / cache',
+        ],
+        rb.flatMap((x) =>
+          sizes.map((s) => {
+            const a = cost(x, s, 'recompute');
+            const b = cost(x, s, 'cache');
+            return [
+              x.id,
+              s === def ? `**${size(s)}**` : size(s),
+              pc(x.learningOps.frozenShare, 1) + ' of training MACs',
+              `${joules(a.energy)} / ${joules(b.energy)}`,
+              `${joules(a.energy - b.energy)} (${pc((a.energy - b.energy) / a.energy, 1)})`,
+              `${time(a.seconds)} / ${time(b.seconds)}`,
+              `${mib(a.dramReadBytes + a.dramWriteBytes)} / ${mib(b.dramReadBytes + b.dramWriteBytes)}`,
+            ];
+          }),
+        ),
+        ['l', 'l', 'r', 'r', 'r', 'r', 'r'],
+      ),
+    );
     L.push('');
   }
 
   const paperCosts = rows.filter((x) => x.paperRecipeCost !== null);
   if (paperCosts.length > 0) {
-    L.push('### The paper\'s own schedule on the same accelerator');
+    L.push("### The paper's own schedule on the same accelerator");
     L.push('');
-    L.push(`For scale: the paper's recipe (\`--preset ROW,paper\`: batch 1000, up to 1000 epochs; costed here as if all 1000 epochs of every iteration ran, i.e. without its early stopping, an upper bound) on the default accelerator (${size(def)}), recompute. A batch of 1000 does not fit the SRAM's working set, so every network streams activations and errors.`);
+    L.push(
+      `For scale: the paper's recipe (\`--preset ROW,paper\`: batch 1000, up to 1000 epochs; costed here as if all 1000 epochs of every iteration ran, i.e. without its early stopping, an upper bound) on the default accelerator (${size(def)}), recompute. A batch of 1000 does not fit the SRAM's working set, so every network streams activations and errors.`,
+    );
     L.push('');
-    L.push(mdTable(['row', 'energy per run', 'DRAM traffic', 'time', 'energy per training sample'], paperCosts.map((x) => {
-      const c = x.paperRecipeCost!;
-      return [x.id, joules(c.energy), mib(c.dramReadBytes + c.dramWriteBytes), time(c.seconds), c.energyPerTrainingSample === null ? '-' : joules(c.energyPerTrainingSample)];
-    })));
+    L.push(
+      mdTable(
+        ['row', 'energy per run', 'DRAM traffic', 'time', 'energy per training sample'],
+        paperCosts.map((x) => {
+          const c = x.paperRecipeCost!;
+          return [
+            x.id,
+            joules(c.energy),
+            mib(c.dramReadBytes + c.dramWriteBytes),
+            time(c.seconds),
+            c.energyPerTrainingSample === null ? '-' : joules(c.energyPerTrainingSample),
+          ];
+        }),
+      ),
+    );
     L.push('');
   }
 
@@ -296,7 +481,9 @@ export function reproductionMarkdown(r: ReproductionResult, o: { assets: string;
   if (o.figure) {
     L.push(`![Test error vs weight storage, RBNN vs conventional, ours and the paper's](${o.assets}/figure4.svg)`);
     L.push('');
-    L.push(`Filled circles: ours (mean over ${r.seeds.length} seeds, vertical bars from the best to the worst seed); diamonds on dashed lines: the paper's Table 2. Blue: RBNN (R3, R2, R1 from left to right), red: conventional (B3, B2, B1). At equal storage, lower is better; for equal error, further left is better.`);
+    L.push(
+      `Filled circles: ours (mean over ${r.seeds.length} seeds, vertical bars from the best to the worst seed); diamonds on dashed lines: the paper's Table 2. Blue: RBNN (R3, R2, R1 from left to right), red: conventional (B3, B2, B1). At equal storage, lower is better; for equal error, further left is better.`,
+    );
   } else {
     L.push('(Not rendered: vega and vega-lite were not installed when this was generated.)');
   }
@@ -324,24 +511,53 @@ function discussion(r: ReproductionResult): string[] {
   const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
   const epochsText = rbnnRows.length > 0 ? `${plural(rbnnRows[0]!.epochs, 'epoch')} per RBNN iteration` : '';
   const conv = rows.find((x) => x.model === 'conventional');
-  if (r.quick) out.push('This is a `--quick` run: tiny networks on a data subset for one epoch. Only the structure (rows, bits/weight, storage, operation counts, costs of these networks) means anything; the errors do not.');
+  if (r.quick)
+    out.push(
+      'This is a `--quick` run: tiny networks on a data subset for one epoch. Only the structure (rows, bits/weight, storage, operation counts, costs of these networks) means anything; the errors do not.',
+    );
   const rbGap = rows.filter((x) => x.model === 'rbnn');
   const cvGap = rows.filter((x) => x.model === 'conventional');
-  out.push(`**Epochs.** We train ${epochsText}${conv ? `${epochsText ? ' and ' : ''}${plural(conv.totalEpochs, 'epoch')} in all for the conventional rows (the same total as R3's ${rbnnRows.find((x) => x.id === 'R3')?.totalEpochs ?? 20})` : ''}; the paper trains up to 1000 epochs with early stopping on validation. Our test errors are ${meanGap >= 0 ? `${(meanGap * 100).toFixed(2)} pp above` : `${(-meanGap * 100).toFixed(2)} pp below`} the paper's on average (from ${best.id} ${ppText(gap[rows.indexOf(best)]!)} to ${worst.id} ${ppText(gap[rows.indexOf(worst)]!)}). The cost tables price exactly these short runs; the paper's schedule would cost at most the "paper's own schedule" table above.`);
-  const weaker = r.claims.some((c) => (c.id === 'storage-R3-B2' || c.id === 'storage-R1-B1' || c.id === 'equal-error-storage') && c.verdict !== 'holds' && c.verdict !== 'holds within noise' && c.verdict !== 'not run');
+  out.push(
+    `**Epochs.** We train ${epochsText}${conv ? `${epochsText ? ' and ' : ''}${plural(conv.totalEpochs, 'epoch')} in all for the conventional rows (the same total as R3's ${rbnnRows.find((x) => x.id === 'R3')?.totalEpochs ?? 20})` : ''}; the paper trains up to 1000 epochs with early stopping on validation. Our test errors are ${meanGap >= 0 ? `${(meanGap * 100).toFixed(2)} pp above` : `${(-meanGap * 100).toFixed(2)} pp below`} the paper's on average (from ${best.id} ${ppText(gap[rows.indexOf(best)]!)} to ${worst.id} ${ppText(gap[rows.indexOf(worst)]!)}). The cost tables price exactly these short runs; the paper's schedule would cost at most the "paper's own schedule" table above.`,
+  );
+  const weaker = r.claims.some(
+    (c) =>
+      (c.id === 'storage-R3-B2' || c.id === 'storage-R1-B1' || c.id === 'equal-error-storage') &&
+      c.verdict !== 'holds' &&
+      c.verdict !== 'holds within noise' &&
+      c.verdict !== 'not run',
+  );
   if (!r.quick && rbGap.length > 0 && cvGap.length > 0 && weaker) {
-    const gaps = (m: 'rbnn' | 'conventional'): string => rows.filter((x) => x.model === m).map((x) => `${x.id} ${ppText(x.testError.mean - x.paper.testError)}`).join(', ');
-    out.push(`**Why the storage claims come out weaker.** Our distance to the paper: RBNN ${gaps('rbnn')}; conventional ${gaps('conventional')}. Where a conventional row comes closer to the paper than the RBNN row of similar error, RBNN's storage advantage at equal error shrinks. Our explanation, not measured here: equal total epochs are fair in passes over the data, not in training per weight. An RBNN sub-network trains for ${rbnnRows[0]?.epochs ?? 5} epochs and is then frozen for good, while a conventional network trains all its weights for ${conv?.totalEpochs ?? 20}; a budget of up to 1000 epochs per iteration, as in the paper, would hide that (\`rbnn-sim reproduce --budget 5\` repeats rows at five times the epochs: docs/REPRODUCTION-100-EPOCHS.md). At equal storage (R3 vs B3) both get the same epochs and the same bits: B3 spends them on 6-bit weights of one 200-unit network, R3 on four 100-unit sub-networks in recycled bit-planes.`);
+    const gaps = (m: 'rbnn' | 'conventional'): string =>
+      rows
+        .filter((x) => x.model === m)
+        .map((x) => `${x.id} ${ppText(x.testError.mean - x.paper.testError)}`)
+        .join(', ');
+    out.push(
+      `**Why the storage claims come out weaker.** Our distance to the paper: RBNN ${gaps('rbnn')}; conventional ${gaps('conventional')}. Where a conventional row comes closer to the paper than the RBNN row of similar error, RBNN's storage advantage at equal error shrinks. Our explanation, not measured here: equal total epochs are fair in passes over the data, not in training per weight. An RBNN sub-network trains for ${rbnnRows[0]?.epochs ?? 5} epochs and is then frozen for good, while a conventional network trains all its weights for ${conv?.totalEpochs ?? 20}; a budget of up to 1000 epochs per iteration, as in the paper, would hide that (\`rbnn-sim reproduce --budget 5\` repeats rows at five times the epochs: docs/REPRODUCTION-100-EPOCHS.md). At equal storage (R3 vs B3) both get the same epochs and the same bits: B3 spends them on 6-bit weights of one 200-unit network, R3 on four 100-unit sub-networks in recycled bit-planes.`,
+    );
   }
-  out.push(`**Recipe.** Mini-batch 100 instead of 1000 (on-device: a batch of 1000 does not fit a few hundred KiB of SRAM), a learning rate decayed after every epoch (x${fmtDecay(rows[0]!.lrDecay)}) instead of a constant one, and weight updates rounded to nearest instead of truncated: with truncation, updates below one LSB of the narrow late-iteration weights vanish, which stalls training in our short schedule. The paper's recipe stays available as the \`paper\` preset (\`--preset R2,paper\`).`);
+  out.push(
+    `**Recipe.** Mini-batch 100 instead of 1000 (on-device: a batch of 1000 does not fit a few hundred KiB of SRAM), a learning rate decayed after every epoch (x${fmtDecay(rows[0]!.lrDecay)}) instead of a constant one, and weight updates rounded to nearest instead of truncated: with truncation, updates below one LSB of the narrow late-iteration weights vanish, which stalls training in our short schedule. The paper's recipe stays available as the \`paper\` preset (\`--preset R2,paper\`).`,
+  );
   const lrMax = Math.max(...r.lrGrid);
   const lrMin = Math.min(...r.lrGrid);
   const edge = r.lrGrid.length > 1 ? rows.filter((x) => x.learningRate === lrMax || x.learningRate === lrMin) : [];
-  out.push(`**Learning rate.** One rate per row from {${r.lrGrid.join(', ')}}, picked by validation error on seed ${r.seeds[0]} (the paper tuned one per network, grid unknown). Chosen: ${rows.map((x) => `${x.id} ${x.learningRate}`).join(', ')}.${edge.length > 0 ? ` ${edge.map((x) => x.id).join(', ')} chose a rate at the edge of the grid, so a wider grid might still help ${edge.length === 1 ? 'it' : 'them'} a little.` : ''} The output gain (the softmax input's fixed-point range, which the paper also tuned per network) comes from each row's preset: ${rows.map((x) => `${x.id} ${x.outputGain}`).join(', ')}, chosen by validation error on seed 1 at the preset's learning rate (docs/TRAINING.md).`);
-  out.push('**Fixed point.** The paper does not give its activation, error and accumulator widths; ours are 8-bit activations and inputs, 16-bit errors, 32-bit saturating accumulators, a tanh look-up table, and per-layer power-of-two scaling of pre-activations. The summed output of k sub-networks is scaled by 1/sqrt(k) and by the row\'s output gain before the softmax (the paper sums; with a plain sum later iterations gained little in our short schedule). These choices are ours, and they change errors, not storage, bits/weight or operation counts.');
-  out.push('**Rows.** B3 uses 6-bit weights: the paper\'s table prints 16 bits, but its 114 KiB of weights only fits 6 bits (158,800 weights x 6 bits = 116.3 KiB, exactly R3\'s storage). R2\'s 2.28 bits/weight is 16/7 = 2.2857 printed truncated. The paper stops adding sub-networks when validation accuracy stops improving; our presets run the iterations of Table 2 (no iteration-level early stopping), so our hidden sizes are exactly the table\'s.');
-  out.push(`**Statistics.** ${r.seeds.length} seeds per row, against the paper's average of 20 runs: our spreads (std over seeds, in the table) are the honest error bars; differences smaller than about twice the standard error of a difference are not resolved.`);
-  out.push('**Costs** come from our accelerator model (docs/HARDWARE.md), not from the paper, which gives none: energy anchors from Horowitz (ISSCC 2014) and Accelergy\'s LPDDR4 figure, a 100 MHz bit-serial array. They are comparative: the same model prices every row.');
+  out.push(
+    `**Learning rate.** One rate per row from {${r.lrGrid.join(', ')}}, picked by validation error on seed ${r.seeds[0]} (the paper tuned one per network, grid unknown). Chosen: ${rows.map((x) => `${x.id} ${x.learningRate}`).join(', ')}.${edge.length > 0 ? ` ${edge.map((x) => x.id).join(', ')} chose a rate at the edge of the grid, so a wider grid might still help ${edge.length === 1 ? 'it' : 'them'} a little.` : ''} The output gain (the softmax input's fixed-point range, which the paper also tuned per network) comes from each row's preset: ${rows.map((x) => `${x.id} ${x.outputGain}`).join(', ')}, chosen by validation error on seed 1 at the preset's learning rate (docs/TRAINING.md).`,
+  );
+  out.push(
+    "**Fixed point.** The paper does not give its activation, error and accumulator widths; ours are 8-bit activations and inputs, 16-bit errors, 32-bit saturating accumulators, a tanh look-up table, and per-layer power-of-two scaling of pre-activations. The summed output of k sub-networks is scaled by 1/sqrt(k) and by the row's output gain before the softmax (the paper sums; with a plain sum later iterations gained little in our short schedule). These choices are ours, and they change errors, not storage, bits/weight or operation counts.",
+  );
+  out.push(
+    "**Rows.** B3 uses 6-bit weights: the paper's table prints 16 bits, but its 114 KiB of weights only fits 6 bits (158,800 weights x 6 bits = 116.3 KiB, exactly R3's storage). R2's 2.28 bits/weight is 16/7 = 2.2857 printed truncated. The paper stops adding sub-networks when validation accuracy stops improving; our presets run the iterations of Table 2 (no iteration-level early stopping), so our hidden sizes are exactly the table's.",
+  );
+  out.push(
+    `**Statistics.** ${r.seeds.length} seeds per row, against the paper's average of 20 runs: our spreads (std over seeds, in the table) are the honest error bars; differences smaller than about twice the standard error of a difference are not resolved.`,
+  );
+  out.push(
+    "**Costs** come from our accelerator model (docs/HARDWARE.md), not from the paper, which gives none: energy anchors from Horowitz (ISSCC 2014) and Accelergy's LPDDR4 figure, a 100 MHz bit-serial array. They are comparative: the same model prices every row.",
+  );
   return out;
 }
 

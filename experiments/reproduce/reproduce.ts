@@ -72,14 +72,24 @@ export interface RunEvent {
   total: number;
 }
 
-export interface Stats { mean: number; std: number; min: number; max: number; n: number }
+export interface Stats {
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
+  n: number;
+}
 
 export interface SeedResult {
   seed: number;
   testError: number;
   validationError: number;
   iterations: Array<{
-    k: number; testError: number; validationError: number; bestEpoch: number; epochsRun: number;
+    k: number;
+    testError: number;
+    validationError: number;
+    bestEpoch: number;
+    epochsRun: number;
     /** Most epochs between two successive new bests up to the best epoch (how much patience it needed). */
     longestWait?: number;
   }>;
@@ -151,7 +161,12 @@ export interface ReproductionResult {
   rows: RowResult[];
   claims: Claim[];
   timing: {
-    wallSeconds: number; runs: number; runsTrained: number; runsCached: number; trainingSecondsAllRuns: number; trainingSecondsThisInvocation: number;
+    wallSeconds: number;
+    runs: number;
+    runsTrained: number;
+    runsCached: number;
+    trainingSecondsAllRuns: number;
+    trainingSecondsThisInvocation: number;
     /** --store-only: runs found by configuration only, trained by another version of trainer/ and model/. */
     runsFromOlderCode?: number;
   };
@@ -175,16 +190,29 @@ export function budgetSets(row: RowId, quick: boolean, budget: number): string[]
   const base = resolveConfig({ preset: row, sets: quick ? quickSets(row) : [] }).training;
   const epochs = base.epochs * budget;
   // Rounding would break the equal totals between rows (R3 4 x 7.5 vs B2 30): refuse instead.
-  if (!Number.isInteger(epochs)) throw new UserError(`budget: ${budget} x ${row}'s ${base.epochs} epochs is not a whole number of epochs; choose a budget that gives whole epochs for every row`);
+  if (!Number.isInteger(epochs))
+    throw new UserError(
+      `budget: ${budget} x ${row}'s ${base.epochs} epochs is not a whole number of epochs; choose a budget that gives whole epochs for every row`,
+    );
   return [`training.epochs=${epochs}`, `training.lrDecay=${base.lrDecay ** (1 / budget)}`];
 }
 
 /** The configuration of one row (its preset, quick settings, budget, the user's --set), with lr and seed. */
-export function rowConfig(row: RowId, opts: Pick<ReproduceOptions, 'quick' | 'sets' | 'budget' | 'paper'>, lr?: number, seed?: number): Config {
+export function rowConfig(
+  row: RowId,
+  opts: Pick<ReproduceOptions, 'quick' | 'sets' | 'budget' | 'paper'>,
+  lr?: number,
+  seed?: number,
+): Config {
   const protocol = opts.paper ? paperProtocolSets(row, opts.paper) : [];
   const cfg = resolveConfig({
     preset: row,
-    sets: [...(opts.quick ? quickSets(row) : []), ...budgetSets(row, opts.quick, opts.budget), ...protocol, ...opts.sets],
+    sets: [
+      ...(opts.quick ? quickSets(row) : []),
+      ...budgetSets(row, opts.quick, opts.budget),
+      ...protocol,
+      ...opts.sets,
+    ],
     overrides: { 'training.learningRate': lr, 'training.seed': seed, 'output.progress': false, 'output.json': false },
   });
   // Forked workers may run elsewhere: make a relative data folder absolute.
@@ -205,7 +233,8 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproductionRes
   if (opts.seeds.length === 0) throw new UserError('seeds: name at least one seed');
   if (opts.lrGrid.length === 0) throw new UserError('lrGrid: name at least one learning rate');
   if (!(opts.budget > 0)) throw new UserError(`budget: expected a positive number, got ${opts.budget}`);
-  if (!Number.isInteger(opts.jobs) || opts.jobs < 1) throw new UserError(`jobs: expected a whole number of at least 1, got ${opts.jobs}`);
+  if (!Number.isInteger(opts.jobs) || opts.jobs < 1)
+    throw new UserError(`jobs: expected a whole number of at least 1, got ${opts.jobs}`);
   for (const row of opts.rows) budgetSets(row, opts.quick, opts.budget); // refuse a fractional budget before any training
   if (opts.storeOnly && opts.fresh) throw new UserError('--store-only and --fresh contradict each other');
   if (opts.partial && !opts.storeOnly) throw new UserError('--partial applies to --store-only only');
@@ -214,7 +243,9 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproductionRes
   const legacy = opts.fresh ? null : new LegacyRuns(join(opts.store, 'runs.json'));
   // --store-only: runs by configuration (also of an older training code); nothing is trained.
   const stored = opts.storeOnly ? storedRuns(opts.store) : null;
-  const exec: Executor = stored ? inProcessExecutor() : ((opts.jobs > 1 ? await poolExecutor(opts.jobs) : null) ?? inProcessExecutor());
+  const exec: Executor = stored
+    ? inProcessExecutor()
+    : ((opts.jobs > 1 ? await poolExecutor(opts.jobs) : null) ?? inProcessExecutor());
   const trainRun = heaviestFirst(exec, opts.jobs);
   const gridOf = (row: RowId): number[] => {
     const given = opts.rowLearningRates?.[row];
@@ -227,7 +258,11 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproductionRes
   let cachedRuns = 0;
   let trainingSecondsNow = 0;
 
-  const runOne = async (row: RowId, lr: number, seed: number): Promise<{ result: TrainResult; cached: boolean; key: string }> => {
+  const runOne = async (
+    row: RowId,
+    lr: number,
+    seed: number,
+  ): Promise<{ result: TrainResult; cached: boolean; key: string }> => {
     const cfg = rowConfig(row, opts, lr, seed);
     const key = trainingKey(cfg);
     let result = opts.fresh ? undefined : store.get(key)?.result;
@@ -249,7 +284,8 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproductionRes
         opts.onRun?.({ row, learningRate: lr, seed, cached: true, result, done, total });
         return { result, cached: true, key };
       }
-      if (opts.noTraining) throw new UserError(`run ${row} lr=${lr} seed=${seed} (${key}) is not in the run store ${opts.store}`);
+      if (opts.noTraining)
+        throw new UserError(`run ${row} lr=${lr} seed=${seed} (${key}) is not in the run store ${opts.store}`);
       const run = await trainRun(cfg, trainingWeight(cfg));
       result = run.result;
       trained++;
@@ -265,14 +301,19 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproductionRes
     const first = opts.seeds[0]!;
     const lrs = gridOf(row);
     // One rate, nothing to choose: the other seeds need not wait for the first.
-    const early = lrs.length === 1 ? opts.seeds.slice(1).map(async (seed) => ({ seed, ...(await runOne(row, lrs[0]!, seed)) })) : null;
+    const early =
+      lrs.length === 1
+        ? opts.seeds.slice(1).map(async (seed) => ({ seed, ...(await runOne(row, lrs[0]!, seed)) }))
+        : null;
     // Awaited below unless the first seed fails; then their failure is already the row's.
     for (const e of early ?? []) e.catch(() => {});
     const grid = await Promise.all(lrs.map(async (lr) => ({ lr, ...(await runOne(row, lr, first)) })));
     // The paper tuned one learning rate per network: lowest validation error wins (ties: first in the grid).
     let best = grid[0]!;
     for (const g of grid) if (g.result.validationError < best.result.validationError) best = g;
-    const rest = await Promise.all(early ?? opts.seeds.slice(1).map(async (seed) => ({ seed, ...(await runOne(row, best.lr, seed)) })));
+    const rest = await Promise.all(
+      early ?? opts.seeds.slice(1).map(async (seed) => ({ seed, ...(await runOne(row, best.lr, seed)) })),
+    );
     return { grid, best, seeds: [{ seed: first, result: best.result, cached: best.cached, key: best.key }, ...rest] };
   };
 
@@ -280,14 +321,18 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproductionRes
   const partialRow = async (row: RowId): Promise<Awaited<ReturnType<typeof trainRow>> | null> => {
     const lrs = gridOf(row);
     if (lrs.length !== 1) throw new UserError('--partial needs one learning rate per row (--lr-from, or one --lr)');
-    const found = (await Promise.all(opts.seeds.map(async (seed) => {
-      try {
-        return { seed, ...(await runOne(row, lrs[0]!, seed)) };
-      } catch (e) {
-        if (e instanceof MissingRun) return null;
-        throw e;
-      }
-    }))).filter((x) => x !== null);
+    const found = (
+      await Promise.all(
+        opts.seeds.map(async (seed) => {
+          try {
+            return { seed, ...(await runOne(row, lrs[0]!, seed)) };
+          } catch (e) {
+            if (e instanceof MissingRun) return null;
+            throw e;
+          }
+        }),
+      )
+    ).filter((x) => x !== null);
     if (found.length === 0) return null;
     const best = { lr: lrs[0]!, ...found[0]! };
     return { grid: [best], best, seeds: found };
@@ -316,31 +361,50 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproductionRes
     const tr = trainedRows[i]!;
     const cfg = rowConfig(id, opts, tr.best.lr, opts.seeds[0]);
     const r0 = tr.seeds[0]!.result;
-    const consistent = tr.seeds.every((s) => s.result.iterations.length === r0.iterations.length
-      && s.result.bitsPerWeight === r0.bitsPerWeight && s.result.storageBits === r0.storageBits);
+    const consistent = tr.seeds.every(
+      (s) =>
+        s.result.iterations.length === r0.iterations.length &&
+        s.result.bitsPerWeight === r0.bitsPerWeight &&
+        s.result.storageBits === r0.storageBits,
+    );
     const k = r0.iterations.length;
     const n = r0.bits;
     const h0 = cfg.model.hidden.reduce((s, h) => s + h, 0);
     const seeds: SeedResult[] = tr.seeds.map((s) => ({
-      seed: s.seed, testError: s.result.testError, validationError: s.result.validationError,
+      seed: s.seed,
+      testError: s.result.testError,
+      validationError: s.result.validationError,
       iterations: s.result.iterations.map((it) => ({
-        k: it.k, testError: it.testError, validationError: it.validationError, bestEpoch: it.bestEpoch, epochsRun: it.epochsRun,
+        k: it.k,
+        testError: it.testError,
+        validationError: it.validationError,
+        bestEpoch: it.bestEpoch,
+        epochsRun: it.epochsRun,
         longestWait: longestWait(it.validationCurve),
       })),
-      seconds: s.result.seconds, cached: s.cached, key: s.key,
+      seconds: s.result.seconds,
+      cached: s.cached,
+      key: s.key,
     }));
     const iterationTestError: number[] = [];
-    for (let j = 0; j < k; j++) iterationTestError.push(stats(tr.seeds.map((s) => s.result.iterations[j]?.testError ?? NaN)).mean);
+    for (let j = 0; j < k; j++)
+      iterationTestError.push(stats(tr.seeds.map((s) => s.result.iterations[j]?.testError ?? NaN)).mean);
 
     const costs: CostPoint[] = [];
     const runs = tr.seeds.map((s) => s.result);
     for (const sram of sramSizes) {
       for (const frozen of ['recompute', 'cache'] as const) {
-        if (!opts.paper) { costs.push(await costRun(cfg, sram, frozen)); continue; }
+        if (!opts.paper) {
+          costs.push(await costRun(cfg, sram, frozen));
+          continue;
+        }
         // Runs stop at different epochs: each is costed with the epochs it used.
         const c = await costConvergedRuns(cfg, runs, sram, frozen);
         costs.push(c.mean);
-        if (sram === defaultSram && frozen === 'recompute') c.perRun.forEach((p, j) => { seeds[j]!.cost = p; });
+        if (sram === defaultSram && frozen === 'recompute')
+          c.perRun.forEach((p, j) => {
+            seeds[j]!.cost = p;
+          });
       }
     }
     let paperRecipeCost: CostPoint | null = null;
@@ -349,48 +413,82 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproductionRes
       paperRecipeCost = await costRun(pc, defaultSram, 'recompute');
     }
     rows.push({
-      id, paper: PAPER_TABLE2[id], preset: id, model: r0.schedule, dims: r0.dims,
-      hiddenInitial: h0, hiddenFinal: h0 * k, bits: n, iterations: k,
-      bitsPerWeight: r0.bitsPerWeight, bitsPerWeightFraction: k === 1 ? String(n) : `${n}/${k}`,
-      weights: r0.weights, storageBits: r0.storageBits, storageKiB: r0.storageBits / 8 / 1024,
+      id,
+      paper: PAPER_TABLE2[id],
+      preset: id,
+      model: r0.schedule,
+      dims: r0.dims,
+      hiddenInitial: h0,
+      hiddenFinal: h0 * k,
+      bits: n,
+      iterations: k,
+      bitsPerWeight: r0.bitsPerWeight,
+      bitsPerWeightFraction: k === 1 ? String(n) : `${n}/${k}`,
+      weights: r0.weights,
+      storageBits: r0.storageBits,
+      storageKiB: r0.storageBits / 8 / 1024,
       structureConsistent: consistent,
       epochs: cfg.training.epochs,
-      totalEpochs: opts.paper ? stats(runs.map((x) => x.iterations.reduce((s, it) => s + it.epochsRun, 0))).mean : cfg.training.epochs * (r0.schedule === 'rbnn' ? k : 1),
+      totalEpochs: opts.paper
+        ? stats(runs.map((x) => x.iterations.reduce((s, it) => s + it.epochsRun, 0))).mean
+        : cfg.training.epochs * (r0.schedule === 'rbnn' ? k : 1),
       batch: cfg.training.batch,
-      lrDecay: cfg.training.lrDecay, outputGain: cfg.training.outputGain,
+      lrDecay: cfg.training.lrDecay,
+      outputGain: cfg.training.outputGain,
       learningRate: tr.best.lr,
-      lrGrid: tr.grid.map((x) => ({ learningRate: x.lr, validationError: x.result.validationError, testError: x.result.testError, seed: opts.seeds[0]! })),
+      lrGrid: tr.grid.map((x) => ({
+        learningRate: x.lr,
+        validationError: x.result.validationError,
+        testError: x.result.testError,
+        seed: opts.seeds[0]!,
+      })),
       seeds,
       testError: stats(seeds.map((s) => s.testError)),
       validationError: stats(seeds.map((s) => s.validationError)),
       iterationTestError,
       learningOps: learningOps(cfg, opts.paper ? r0.iterations.map((it) => it.epochsRun) : undefined),
-      costs, paperRecipeCost,
+      costs,
+      paperRecipeCost,
       configHash: trainingKey(rowConfig(id, opts)),
     });
   }
 
   const any = rowConfig(opts.rows[0]!, opts);
-  const allSeconds = rows.reduce((s, r) => s + r.seeds.reduce((a, x) => a + x.seconds, 0), 0) + gridSeconds(trainedRows);
+  const allSeconds =
+    rows.reduce((s, r) => s + r.seeds.reduce((a, x) => a + x.seconds, 0), 0) + gridSeconds(trainedRows);
   return {
-    kind: 'rbnn-sim.reproduction', version: 1,
+    kind: 'rbnn-sim.reproduction',
+    version: 1,
     commandLine: opts.commandLine,
     generatedAt: new Date().toISOString(),
-    quick: opts.quick, budget: opts.budget,
-    ...(opts.paper ? { paper: opts.paper } : {}), ...(opts.rowLearningRates ? { rowLearningRates: opts.rowLearningRates } : {}),
+    quick: opts.quick,
+    budget: opts.budget,
+    ...(opts.paper ? { paper: opts.paper } : {}),
+    ...(opts.rowLearningRates ? { rowLearningRates: opts.rowLearningRates } : {}),
     ...(opts.learningRateSources ? { learningRateSources: opts.learningRateSources } : {}),
-    seeds: opts.seeds, lrGrid: opts.lrGrid, sets: opts.sets,
-    defaultSramBits: defaultSram, sramSizes,
+    seeds: opts.seeds,
+    lrGrid: opts.lrGrid,
+    sets: opts.sets,
+    defaultSramBits: defaultSram,
+    sramSizes,
     hardware: {
-      clockHz: def.hardware.clock, sramBanks: def.hardware.sram.banks, macLanes: def.hardware.mac.lanes,
+      clockHz: def.hardware.clock,
+      sramBanks: def.hardware.sram.banks,
+      macLanes: def.hardware.mac.lanes,
       dramPjPerBit: def.hardware.dram.readEnergyPerBit * 1e12,
     },
-    samples: { train: any.training.trainSamples, validation: any.training.validationSamples, test: any.training.testSamples },
+    samples: {
+      train: any.training.trainSamples,
+      validation: any.training.validationSamples,
+      test: any.training.testSamples,
+    },
     rows,
     claims: checkClaims(rows, defaultSram),
     timing: {
       wallSeconds: (performance.now() - t0) / 1000,
-      runs: total, runsTrained: trained, runsCached: cachedRuns,
+      runs: total,
+      runsTrained: trained,
+      runsCached: cachedRuns,
       ...(stored ? { runsFromOlderCode: olderCode } : {}),
       trainingSecondsAllRuns: allSeconds,
       trainingSecondsThisInvocation: trainingSecondsNow,

@@ -33,10 +33,16 @@ export class LegacyRuns {
   constructor(file: string) {
     if (!existsSync(file)) return;
     try {
-      const parsed = JSON.parse(readFileSync(file, 'utf8')) as { kind?: string; version?: number; runs?: Record<string, LegacyRun> };
+      const parsed = JSON.parse(readFileSync(file, 'utf8')) as {
+        kind?: string;
+        version?: number;
+        runs?: Record<string, LegacyRun>;
+      };
       if (parsed.kind !== 'rbnn-sim.reproduce-runs' || parsed.version !== 1 || !parsed.runs) return;
       for (const [key, run] of Object.entries(parsed.runs)) this.runs.set(key, run);
-    } catch { /* unreadable: nothing to import */ }
+    } catch {
+      /* unreadable: nothing to import */
+    }
   }
 
   /** The old cache's result of `row` trained with `cfg`, when it was made by the same configuration and code. */
@@ -50,5 +56,8 @@ export class LegacyRuns {
 /** The old cache's hash: unsorted JSON of the model, training and data sections and the code version. */
 function legacyConfigHash(cfg: Config): string {
   const data = { ...cfg.data, dir: cfg.data.dir ?? null };
-  return createHash('sha256').update(JSON.stringify({ model: cfg.model, training: cfg.training, data, code: codeVersion() })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify({ model: cfg.model, training: cfg.training, data, code: codeVersion() }))
+    .digest('hex')
+    .slice(0, 16);
 }

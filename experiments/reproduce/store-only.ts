@@ -47,20 +47,32 @@ export function storedRuns(dir: string): StoredRuns {
         if (e?.kind === 'rbnn-sim.training-cache' && e.result && e.material) {
           byMaterial.set(material(e.material.model, e.material.training), e.result);
         }
-      } catch { /* a corrupt entry: the store warns about it when it is read by key */ }
+      } catch {
+        /* a corrupt entry: the store warns about it when it is read by key */
+      }
     }
   }
   return {
     find(cfg) {
       const hit = byMaterial.get(material(cfg.model, cfg.training));
       if (!hit) {
-        throw new MissingRun(`--store-only: no run of ${cfg.model.schedule} ${cfg.model.hidden.join('-')} ` +
-          `lr=${cfg.training.learningRate} seed=${cfg.training.seed} with this configuration in ${dir}`);
+        throw new MissingRun(
+          `--store-only: no run of ${cfg.model.schedule} ${cfg.model.hidden.join('-')} ` +
+            `lr=${cfg.training.learningRate} seed=${cfg.training.seed} with this configuration in ${dir}`,
+        );
       }
       return hit;
     },
   };
 }
 
-interface LegacyRecord { model: unknown; training: unknown; result: TrainResult }
-interface StoreEntry { kind?: string; material?: { model: unknown; training: unknown }; result?: TrainResult }
+interface LegacyRecord {
+  model: unknown;
+  training: unknown;
+  result: TrainResult;
+}
+interface StoreEntry {
+  kind?: string;
+  material?: { model: unknown; training: unknown };
+  result?: TrainResult;
+}

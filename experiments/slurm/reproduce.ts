@@ -28,7 +28,10 @@ import { TASK_WORD, type SbatchOptions } from './scripts.js';
 import { requireAllDone } from './status.js';
 import { submitArray, type Submitted } from './submit.js';
 
-export type RunOptions = Pick<ReproduceOptions, 'rows' | 'seeds' | 'lrGrid' | 'quick' | 'budget' | 'sets' | 'paper' | 'rowLearningRates'>;
+export type RunOptions = Pick<
+  ReproduceOptions,
+  'rows' | 'seeds' | 'lrGrid' | 'quick' | 'budget' | 'sets' | 'paper' | 'rowLearningRates'
+>;
 
 export interface ReproduceRun {
   row: RowId;
@@ -42,7 +45,8 @@ export function arrayRuns(o: RunOptions): ReproduceRun[] {
     // A row whose learning rate is given (--lr-from) has no grid.
     const given = o.rowLearningRates?.[row];
     return (given !== undefined ? [given] : o.lrGrid).flatMap((learningRate) =>
-      o.seeds.map((seed) => ({ row, learningRate, seed })));
+      o.seeds.map((seed) => ({ row, learningRate, seed })),
+    );
   });
 }
 

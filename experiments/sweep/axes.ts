@@ -30,8 +30,12 @@ const FIELDS = new Map(fieldsOf());
 export function fieldAt(path: string, flag: string): Field {
   const f = FIELDS.get(path);
   if (!f) {
-    const near = [...FIELDS.keys()].filter((p) => p.endsWith(`.${path}`) || p.split('.').pop() === path.split('.').pop());
-    throw new UserError(`${flag}: unknown configuration path "${path}"${near.length ? ` (did you mean ${near.slice(0, 3).join(', ')}?)` : ''}`);
+    const near = [...FIELDS.keys()].filter(
+      (p) => p.endsWith(`.${path}`) || p.split('.').pop() === path.split('.').pop(),
+    );
+    throw new UserError(
+      `${flag}: unknown configuration path "${path}"${near.length ? ` (did you mean ${near.slice(0, 3).join(', ')}?)` : ''}`,
+    );
   }
   return f;
 }
@@ -42,12 +46,17 @@ export function parseAxis(path: string, spec: string, flag: string, opts: { step
   const s = spec.trim();
   if (s === '') throw new UserError(`${flag}: no values given`);
   const range = /^(.+?)\.\.(.+?)(?::(.+))?$/.exec(s);
-  const raw = range ? rangeValues(field, path, flag, range[1]!, range[2]!, range[3], opts) : splitList(s).map((v) => readValue(v));
+  const raw = range
+    ? rangeValues(field, path, flag, range[1]!, range[2]!, range[3], opts)
+    : splitList(s).map((v) => readValue(v));
   const values: Axis['values'] = [];
   const seen = new Set<string>();
   for (const v of raw) {
     const canonical = checkField(field, v, path, ` (in ${flag})`);
-    const text = field.kind === 'quantity' ? formatQuantity(canonical as number, field.dimension) : (canonical as Axis['values'][number]);
+    const text =
+      field.kind === 'quantity'
+        ? formatQuantity(canonical as number, field.dimension)
+        : (canonical as Axis['values'][number]);
     const key = JSON.stringify(canonical);
     if (seen.has(key)) continue;
     seen.add(key);
@@ -83,9 +92,20 @@ function readValue(v: string): unknown {
   }
 }
 
-function rangeValues(field: Field, path: string, flag: string, a: string, b: string, step: string | undefined, opts: { steps?: number; scale: Scale }): unknown[] {
+function rangeValues(
+  field: Field,
+  path: string,
+  flag: string,
+  a: string,
+  b: string,
+  step: string | undefined,
+  opts: { steps?: number; scale: Scale },
+): unknown[] {
   const numeric = field.kind === 'quantity' || field.kind === 'int' || field.kind === 'number';
-  if (!numeric) throw new UserError(`${flag}: a range needs a numeric field; ${path} is ${field.kind === 'enum' ? `one of ${field.values.join(', ')}` : `a ${field.kind}`} (give a list)`);
+  if (!numeric)
+    throw new UserError(
+      `${flag}: a range needs a numeric field; ${path} is ${field.kind === 'enum' ? `one of ${field.values.join(', ')}` : `a ${field.kind}`} (give a list)`,
+    );
   const num = (x: string): number => {
     if (field.kind === 'quantity') return parseQuantity(x.trim(), field.dimension, `${flag} (${path})`);
     const n = Number(x.trim());
@@ -99,8 +119,10 @@ function rangeValues(field: Field, path: string, flag: string, a: string, b: str
   const st = step?.trim();
   if (st === undefined || /^\d+$/.test(st)) {
     const n = st === undefined ? opts.steps : Number(st);
-    if (n === undefined) throw new UserError(`${flag}: the range ${a}..${b} needs a step: --steps N, or ${a}..${b}:N, :x2 or :+<step>`);
-    if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new UserError(`${flag}: expected 1 to 10000 steps, got ${n}`);
+    if (n === undefined)
+      throw new UserError(`${flag}: the range ${a}..${b} needs a step: --steps N, or ${a}..${b}:N, :x2 or :+<step>`);
+    if (!Number.isInteger(n) || n < 1 || n > 10_000)
+      throw new UserError(`${flag}: expected 1 to 10000 steps, got ${n}`);
     if (n === 1) xs = [lo];
     else if (opts.scale === 'geometric') {
       if (lo <= 0) throw new UserError(`${flag}: a geometric range must start above 0 (use --scale linear)`);
@@ -110,7 +132,8 @@ function rangeValues(field: Field, path: string, flag: string, a: string, b: str
     }
   } else if (st.startsWith('x') || st.startsWith('*')) {
     const f = Number(st.slice(1));
-    if (!(f > 1) || !Number.isFinite(f)) throw new UserError(`${flag}: expected a factor above 1 after "${st[0]}", got ${JSON.stringify(st)}`);
+    if (!(f > 1) || !Number.isFinite(f))
+      throw new UserError(`${flag}: expected a factor above 1 after "${st[0]}", got ${JSON.stringify(st)}`);
     if (lo <= 0) throw new UserError(`${flag}: a multiplied range must start above 0`);
     xs = [];
     for (let x = lo; x <= hi * (1 + 1e-12) && xs.length < 10_000; x *= f) xs.push(x);

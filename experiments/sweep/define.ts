@@ -17,8 +17,15 @@ import { isPlainObject, type Tree } from '../../config/validate.js';
 import { fieldAt, parseAxis, type Axis, type Scale } from './axes.js';
 import { expandPoints, pointConfig, presetArg, setString, type AxisValue } from './points.js';
 import {
-  DEFAULT_CONVENTIONAL, DEFAULT_RBNN, QUICK_CONVENTIONAL, QUICK_RBNN, QUICK_SETS,
-  type ConventionalFamily, type RbnnFamily, type SweepMode, type SweepSpec,
+  DEFAULT_CONVENTIONAL,
+  DEFAULT_RBNN,
+  QUICK_CONVENTIONAL,
+  QUICK_RBNN,
+  QUICK_SETS,
+  type ConventionalFamily,
+  type RbnnFamily,
+  type SweepMode,
+  type SweepSpec,
 } from './spec.js';
 
 /**
@@ -88,14 +95,20 @@ export const MAX_POINTS = 100_000;
 export function defineSweep(def: SweepDefinition, opts: DefineOptions = {}): SweepSpec {
   const name = opts.name ?? ((f: string) => f);
   const mode: SweepMode = def.mode ?? 'hardware';
-  if (mode !== 'hardware' && mode !== 'storage') throw new UserError(`${name('mode')}: expected hardware or storage, got ${JSON.stringify(mode)}`);
+  if (mode !== 'hardware' && mode !== 'storage')
+    throw new UserError(`${name('mode')}: expected hardware or storage, got ${JSON.stringify(mode)}`);
   const scale: Scale = def.scale ?? 'geometric';
-  if (scale !== 'geometric' && scale !== 'linear') throw new UserError(`${name('scale')}: expected geometric or linear, got ${JSON.stringify(scale)}`);
-  if (def.steps !== undefined && (!Number.isInteger(def.steps) || def.steps < 1)) throw new UserError(`${name('steps')}: expected a whole number >= 1, got ${def.steps}`);
-  if (def.sample !== undefined && (!Number.isInteger(def.sample) || def.sample < 0)) throw new UserError(`${name('sample')}: expected a whole number >= 0, got ${def.sample}`);
+  if (scale !== 'geometric' && scale !== 'linear')
+    throw new UserError(`${name('scale')}: expected geometric or linear, got ${JSON.stringify(scale)}`);
+  if (def.steps !== undefined && (!Number.isInteger(def.steps) || def.steps < 1))
+    throw new UserError(`${name('steps')}: expected a whole number >= 1, got ${def.steps}`);
+  if (def.sample !== undefined && (!Number.isInteger(def.sample) || def.sample < 0))
+    throw new UserError(`${name('sample')}: expected a whole number >= 0, got ${def.sample}`);
   const presets = [...(def.presets ?? [])].map((s) => s.trim()).filter(Boolean);
   if (mode === 'storage' && presets.length > 1) {
-    throw new UserError(`${name('mode')} storage: ${name('presets')} gives the base of every candidate network; combine presets with "+" (e.g. paper), got ${presets.join(', ')}`);
+    throw new UserError(
+      `${name('mode')} storage: ${name('presets')} gives the base of every candidate network; combine presets with "+" (e.g. paper), got ${presets.join(', ')}`,
+    );
   }
   // Presets are checked by resolving them once (a one-line error naming the preset).
   for (const p of presets) resolveConfig({ preset: presetArg(p) });
@@ -125,8 +138,16 @@ export function defineSweep(def: SweepDefinition, opts: DefineOptions = {}): Swe
   if (mode === 'storage') {
     budgets = parseBudgets(def.budgets ?? DEFAULT_BUDGETS, name('budgets'), ranges);
     rbnn = family(def.rbnn, def.quick ? QUICK_RBNN : DEFAULT_RBNN, 'rbnn', name) as RbnnFamily | null;
-    conventional = family(def.conventional, def.quick ? QUICK_CONVENTIONAL : DEFAULT_CONVENTIONAL, 'conventional', name) as ConventionalFamily | null;
-    if (!rbnn && !conventional) throw new UserError(`${name('mode')} storage: both families are off (${name('rbnn')} none, ${name('conventional')} none)`);
+    conventional = family(
+      def.conventional,
+      def.quick ? QUICK_CONVENTIONAL : DEFAULT_CONVENTIONAL,
+      'conventional',
+      name,
+    ) as ConventionalFamily | null;
+    if (!rbnn && !conventional)
+      throw new UserError(
+        `${name('mode')} storage: both families are off (${name('rbnn')} none, ${name('conventional')} none)`,
+      );
     if (def.epochs !== undefined) {
       if (rbnn) rbnn = { ...rbnn, epochs: def.epochs };
       if (conventional) conventional = { ...conventional, epochs: def.epochs };
@@ -138,12 +159,25 @@ export function defineSweep(def: SweepDefinition, opts: DefineOptions = {}): Swe
   }
 
   const spec: SweepSpec = {
-    kind: 'rbnn-sim.sweep-spec', version: 1, mode, presets, sets, axes, budgets, rbnn, conventional,
-    scheduleOnly: def.scheduleOnly === true, sample: def.sample ?? 0, command: '',
+    kind: 'rbnn-sim.sweep-spec',
+    version: 1,
+    mode,
+    presets,
+    sets,
+    axes,
+    budgets,
+    rbnn,
+    conventional,
+    scheduleOnly: def.scheduleOnly === true,
+    sample: def.sample ?? 0,
+    command: '',
   };
   spec.command = opts.command ?? commandOf(spec);
   const points = expandPoints(spec, name); // also checks the candidates
-  if (points.length > MAX_POINTS) throw new UserError(`the sweep has ${points.length} points; at most ${MAX_POINTS} (use fewer values or ${name('sample')})`);
+  if (points.length > MAX_POINTS)
+    throw new UserError(
+      `the sweep has ${points.length} points; at most ${MAX_POINTS} (use fewer values or ${name('sample')})`,
+    );
   // Resolve the first point of every workload now: a bad setting fails before anything runs.
   const seen = new Set<string>();
   for (const p of points) {
@@ -163,12 +197,22 @@ function axisText(v: AxisValues, label: string): string {
   }
   const r = v as AxisRange;
   if (!r || typeof r !== 'object' || r.from === undefined || r.to === undefined) {
-    throw new UserError(`${label}: expected a list of values, a range { from, to, steps | times | plus } or a text range`);
+    throw new UserError(
+      `${label}: expected a list of values, a range { from, to, steps | times | plus } or a text range`,
+    );
   }
   const given = [r.steps, r.times, r.plus].filter((x) => x !== undefined).length;
   if (given > 1) throw new UserError(`${label}: give one of steps, times, plus`);
-  if (r.steps !== undefined && (!Number.isInteger(r.steps) || r.steps < 1)) throw new UserError(`${label}: steps: expected a whole number >= 1, got ${r.steps}`);
-  const step = r.times !== undefined ? `:x${r.times}` : r.plus !== undefined ? `:+${r.plus}` : r.steps !== undefined ? `:${r.steps}` : '';
+  if (r.steps !== undefined && (!Number.isInteger(r.steps) || r.steps < 1))
+    throw new UserError(`${label}: steps: expected a whole number >= 1, got ${r.steps}`);
+  const step =
+    r.times !== undefined
+      ? `:x${r.times}`
+      : r.plus !== undefined
+        ? `:+${r.plus}`
+        : r.steps !== undefined
+          ? `:${r.steps}`
+          : '';
   return `${r.from}..${r.to}${step}`;
 }
 
@@ -185,22 +229,33 @@ function parseBudgets(v: AxisValues, label: string, ranges: { steps?: number; sc
   return [...new Set(axis.values.map((x) => parseQuantity(x as string, 'bit', label)))].sort((a, b) => a - b);
 }
 
-const LIMITS: Record<string, [number, number]> = { hidden: [1, 1_000_000], bits: [1, 32], epochs: [1, 100_000], iterations: [1, 32] };
+const LIMITS: Record<string, [number, number]> = {
+  hidden: [1, 1_000_000],
+  bits: [1, 32],
+  epochs: [1, 100_000],
+  iterations: [1, 32],
+};
 
 /** A candidate family: the given fields over the defaults; null turns it off. */
-function family(given: Partial<RbnnFamily | ConventionalFamily> | null | undefined, defaults: RbnnFamily | ConventionalFamily,
-  field: 'rbnn' | 'conventional', name: (f: string) => string): RbnnFamily | ConventionalFamily | null {
+function family(
+  given: Partial<RbnnFamily | ConventionalFamily> | null | undefined,
+  defaults: RbnnFamily | ConventionalFamily,
+  field: 'rbnn' | 'conventional',
+  name: (f: string) => string,
+): RbnnFamily | ConventionalFamily | null {
   if (given === undefined) return { ...defaults };
   if (given === null) return null;
   const out: Record<string, unknown> = { ...defaults };
   for (const [key, v] of Object.entries(given)) {
-    if (!(key in defaults)) throw new UserError(`${name(field)}: unknown field "${key}" (fields: ${Object.keys(defaults).join(', ')})`);
+    if (!(key in defaults))
+      throw new UserError(`${name(field)}: unknown field "${key}" (fields: ${Object.keys(defaults).join(', ')})`);
     if (v === undefined) continue;
     const [min, max] = LIMITS[key]!;
     const whole = (x: unknown): boolean => Number.isInteger(x) && (x as number) >= min && (x as number) <= max;
     const bad = `${name(`${field}.${key}`)}: expected ${key === 'hidden' || key === 'bits' ? 'a list of whole numbers' : 'a whole number'} from ${min} to ${max}`;
     if (key === 'hidden' || key === 'bits') {
-      if (!Array.isArray(v) || v.length === 0 || !v.every(whole)) throw new UserError(`${bad}, got ${JSON.stringify(v)}`);
+      if (!Array.isArray(v) || v.length === 0 || !v.every(whole))
+        throw new UserError(`${bad}, got ${JSON.stringify(v)}`);
       out[key] = [...v];
     } else if (key === 'iterations' && v === 'auto') {
       out[key] = 'auto';
@@ -234,7 +289,8 @@ export function commandOf(spec: SweepSpec): string {
     parts.push(flag);
     if (v !== undefined) parts.push(quote(String(v)));
   };
-  const list = (vs: readonly AxisValue[]): string => vs.map((x) => (Array.isArray(x) ? `[${x.join(',')}]` : String(x))).join(',');
+  const list = (vs: readonly AxisValue[]): string =>
+    vs.map((x) => (Array.isArray(x) ? `[${x.join(',')}]` : String(x))).join(',');
   if (spec.mode !== 'hardware') add('--mode', spec.mode);
   if (spec.presets.length) add('--presets', spec.presets.join(','));
   for (const a of spec.axes) {
@@ -243,8 +299,12 @@ export function commandOf(spec: SweepSpec): string {
   }
   if (spec.mode === 'storage') {
     add('--budgets', spec.budgets.map((b) => formatQuantity(b, 'bit')).join(','));
-    const fam = (f: object | null): string => (f === null ? 'none'
-      : Object.entries(f).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : v}`).join(' '));
+    const fam = (f: object | null): string =>
+      f === null
+        ? 'none'
+        : Object.entries(f)
+            .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : v}`)
+            .join(' ');
     add('--rbnn', fam(spec.rbnn));
     add('--conventional', fam(spec.conventional));
   }

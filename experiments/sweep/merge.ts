@@ -24,7 +24,8 @@ export function readSweepResult(path: string): SweepResult {
   if (r?.kind !== 'rbnn-sim.sweep' || r.version !== 1 || !Array.isArray(r.rows) || !r.spec) {
     throw new UserError(`${file}: not a sweep result of rbnn-sim (version 1)`);
   }
-  if (specHash(r.spec) !== r.specHash) throw new UserError(`${file}: its spec does not match its hash (edited by hand?)`);
+  if (specHash(r.spec) !== r.specHash)
+    throw new UserError(`${file}: its spec does not match its hash (edited by hand?)`);
   return r;
 }
 
@@ -32,12 +33,17 @@ export function readSweepResult(path: string): SweepResult {
  * Merges shard results. Every input must belong to the same sweep (spec hash); together they
  * must hold every point exactly once, unless `partial` (then missing points are allowed).
  */
-export function mergeResults(parts: ReadonlyArray<{ name: string; result: SweepResult }>, opts: { partial?: boolean } = {}): { result: SweepResult; missing: number[] } {
+export function mergeResults(
+  parts: ReadonlyArray<{ name: string; result: SweepResult }>,
+  opts: { partial?: boolean } = {},
+): { result: SweepResult; missing: number[] } {
   if (parts.length === 0) throw new UserError('merge: give the output folders of the shards to merge');
   const first = parts[0]!;
   for (const p of parts) {
     if (p.result.specHash !== first.result.specHash) {
-      throw new UserError(`merge: ${p.name} is from another sweep than ${first.name} (spec ${p.result.specHash} vs ${first.result.specHash})`);
+      throw new UserError(
+        `merge: ${p.name} is from another sweep than ${first.name} (spec ${p.result.specHash} vs ${first.result.specHash})`,
+      );
     }
   }
   const seen = new Map<number, string>();
@@ -45,7 +51,8 @@ export function mergeResults(parts: ReadonlyArray<{ name: string; result: SweepR
   for (const p of parts) {
     for (const row of p.result.rows) {
       const other = seen.get(row.index);
-      if (other !== undefined) throw new UserError(`merge: point ${row.index} (${row.id}) is in both ${other} and ${p.name}`);
+      if (other !== undefined)
+        throw new UserError(`merge: point ${row.index} (${row.id}) is in both ${other} and ${p.name}`);
       seen.set(row.index, p.name);
       rows.push(row);
     }
@@ -56,8 +63,12 @@ export function mergeResults(parts: ReadonlyArray<{ name: string; result: SweepR
   for (let i = 0; i < total; i++) if (!seen.has(i)) missing.push(i);
   if (missing.length > 0 && !opts.partial) {
     const counts = [...new Set(parts.map((p) => p.result.shard?.count ?? 1))];
-    const have = parts.map((p) => (p.result.shard ? `${p.result.shard.index}/${p.result.shard.count}` : 'all')).join(', ');
-    throw new UserError(`merge: ${missing.length} of ${total} points are missing (shards given: ${have}${counts.length === 1 && counts[0]! > 1 ? ` of ${counts[0]}` : ''}); pass --partial to merge anyway`);
+    const have = parts
+      .map((p) => (p.result.shard ? `${p.result.shard.index}/${p.result.shard.count}` : 'all'))
+      .join(', ');
+    throw new UserError(
+      `merge: ${missing.length} of ${total} points are missing (shards given: ${have}${counts.length === 1 && counts[0]! > 1 ? ` of ${counts[0]}` : ''}); pass --partial to merge anyway`,
+    );
   }
   return {
     result: { ...first.result, shard: null, rows },

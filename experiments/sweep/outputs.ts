@@ -25,7 +25,12 @@ const PLOT_FILES = ['energy-vs-sram.svg', 'dram-vs-sram.svg', 'error-vs-storage.
 /** A short description of the sweep for plot subtitles. */
 function plotTitle(res: SweepResult): string {
   const s = res.spec;
-  const what = s.mode === 'storage' ? 'storage-constrained candidates' : (s.presets.length ? s.presets.join(', ') : 'default workload');
+  const what =
+    s.mode === 'storage'
+      ? 'storage-constrained candidates'
+      : s.presets.length
+        ? s.presets.join(', ')
+        : 'default workload';
   return `${what}, ${s.scheduleOnly ? 'schedule-only' : 'trained on MNIST'}`;
 }
 
@@ -36,7 +41,11 @@ export interface WriteOptions {
 }
 
 /** Writes the sweep's files into the output set (or a folder) and commits it; returns their paths. */
-export async function writeSweepOutputs(to: OutputSet | string, res: SweepResult, opts: WriteOptions = {}): Promise<string[]> {
+export async function writeSweepOutputs(
+  to: OutputSet | string,
+  res: SweepResult,
+  opts: WriteOptions = {},
+): Promise<string[]> {
   const out = typeof to === 'string' ? openSweepOutputs(to, 'rbnn-sim sweep') : to;
   try {
     return await writeInto(out, res, opts);
@@ -53,10 +62,19 @@ export function openSweepOutputs(dir: string, command: string): OutputSet {
 async function writeInto(out: OutputSet, res: SweepResult, opts: WriteOptions): Promise<string[]> {
   const paths = res.rows.length ? Object.keys(res.rows[0]!.values) : res.spec.axes.map((a) => a.path);
   const wanted: Plot[] = opts.plots === false ? [] : sweepPlots(res.rows, plotTitle(res));
-  const rendered = await Promise.all(wanted.map((p) => renderSvg(p.spec).then((svg) => svg, (e: unknown) => {
-    opts.warn?.(`warning: plot ${p.file} not drawn (${String((e as Error)?.message ?? e).split('\n')[0]}); the data files are complete`);
-    return null;
-  })));
+  const rendered = await Promise.all(
+    wanted.map((p) =>
+      renderSvg(p.spec).then(
+        (svg) => svg,
+        (e: unknown) => {
+          opts.warn?.(
+            `warning: plot ${p.file} not drawn (${String((e as Error)?.message ?? e).split('\n')[0]}); the data files are complete`,
+          );
+          return null;
+        },
+      ),
+    ),
+  );
   const plots = wanted.filter((_, i) => rendered[i] !== null);
   const files: Array<[string, string]> = [
     [RESULT_FILE, `${JSON.stringify(res, null, 1)}\n`],

@@ -45,7 +45,10 @@ export function setString(path: string, value: unknown): string {
 
 /** "R2+paper" -> "R2,paper" (the preset argument of resolveConfig). */
 export function presetArg(name: string): string {
-  return name.split('+').map((s) => s.trim()).join(',');
+  return name
+    .split('+')
+    .map((s) => s.trim())
+    .join(',');
 }
 
 /** Every point of the spec (before sampling and sharding, after `sample`). */
@@ -56,7 +59,9 @@ export function expandPoints(spec: SweepSpec, name: (field: string) => string = 
   for (const w of workloads) {
     for (const combo of combos) {
       const values: Record<string, AxisValue> = {};
-      spec.axes.forEach((a, i) => { values[a.path] = combo[i]!; });
+      spec.axes.forEach((a, i) => {
+        values[a.path] = combo[i]!;
+      });
       const axisText = spec.axes.map((a, i) => `${a.path}=${showValue(combo[i]!)}`).join('; ');
       points.push({
         index: points.length,
@@ -104,7 +109,8 @@ export function pointConfig(p: Point): Config {
     }
     if (base === null) return resolveConfig({ ...preset, sets: p.sets });
     const cfg = structuredClone(base);
-    for (const set of p.sets.slice(p.sets.length - p.axisSets)) applyLayer(cfg as unknown as Tree, parseSet(set), '--set');
+    for (const set of p.sets.slice(p.sets.length - p.axisSets))
+      applyLayer(cfg as unknown as Tree, parseSet(set), '--set');
     checkCrossFields(cfg);
     return cfg;
   } catch (e) {
@@ -144,9 +150,16 @@ export function storageWorkloads(spec: SweepSpec, name: (field: string) => strin
         const s = storage([h], n);
         if (s > maxBudget) continue;
         list.push({
-          name: `rbnn h0=${h} n=${n} k=${k}`, ...(base !== undefined ? { preset: base } : {}), budgetBits: budgetOf(s),
-          sets: [setString('model.schedule', 'rbnn'), setString('model.hidden', [h]), setString('model.bits', n),
-            setString('model.maxIterations', k), setString('training.epochs', f.epochs)],
+          name: `rbnn h0=${h} n=${n} k=${k}`,
+          ...(base !== undefined ? { preset: base } : {}),
+          budgetBits: budgetOf(s),
+          sets: [
+            setString('model.schedule', 'rbnn'),
+            setString('model.hidden', [h]),
+            setString('model.bits', n),
+            setString('model.maxIterations', k),
+            setString('training.epochs', f.epochs),
+          ],
         });
       }
     }
@@ -160,15 +173,24 @@ export function storageWorkloads(spec: SweepSpec, name: (field: string) => strin
         const s = storage([h], n);
         if (s > maxBudget) continue;
         list.push({
-          name: `conventional h=${h} n=${n}`, ...(base !== undefined ? { preset: base } : {}), budgetBits: budgetOf(s),
-          sets: [setString('model.schedule', 'conventional'), setString('model.hidden', [h]), setString('model.bits', n),
-            setString('model.maxIterations', 1), setString('training.epochs', f.epochs)],
+          name: `conventional h=${h} n=${n}`,
+          ...(base !== undefined ? { preset: base } : {}),
+          budgetBits: budgetOf(s),
+          sets: [
+            setString('model.schedule', 'conventional'),
+            setString('model.hidden', [h]),
+            setString('model.bits', n),
+            setString('model.maxIterations', 1),
+            setString('training.epochs', f.epochs),
+          ],
         });
       }
     }
     families.push(list);
   }
-  const out = families.flatMap((list) => (spec.sample > 0 && spec.sample < list.length ? evenly(list, spec.sample) : list));
+  const out = families.flatMap((list) =>
+    spec.sample > 0 && spec.sample < list.length ? evenly(list, spec.sample) : list,
+  );
   if (out.length === 0) {
     const b = spec.budgets.length ? formatQuantity(maxBudget, 'bit') : 'any budget';
     throw new UserError(`${name('mode')} storage: no candidate network fits ${b}`);
@@ -197,7 +219,6 @@ export interface Shard {
   count: number;
 }
 
-
 /** Refuses a shard that is not slice i of N with 1 <= i <= N (whole numbers). */
 export function checkShard(shard: Shard, label = 'shard'): void {
   const { index, count } = shard;
@@ -213,7 +234,12 @@ export function checkShard(shard: Shard, label = 'shard'): void {
  * Runs are dealt heaviest first to the least loaded shard (ties: the lowest shard), which is
  * deterministic: every shard computes the same assignment.
  */
-export function shardPoints<P extends { index: number }>(points: readonly P[], groupOf: (p: P) => string, weightOf: (p: P) => number, shard: Shard): P[] {
+export function shardPoints<P extends { index: number }>(
+  points: readonly P[],
+  groupOf: (p: P) => string,
+  weightOf: (p: P) => number,
+  shard: Shard,
+): P[] {
   if (shard.count === 1) return [...points];
   const groups = new Map<string, P[]>();
   for (const p of points) {

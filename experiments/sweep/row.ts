@@ -55,7 +55,13 @@ export interface SweepRow {
 }
 
 /** The row of `point` from its simulation report (and training result, unless schedule-only). */
-export function rowFromReport(point: Point, cfg: Config, report: SimReport, training: TrainResult | null, trainingId: string): SweepRow {
+export function rowFromReport(
+  point: Point,
+  cfg: Config,
+  report: SimReport,
+  training: TrainResult | null,
+  trainingId: string,
+): SweepRow {
   const t = report.total;
   const a = t.energy.byAction;
   const tensors = report.placement.tensors;
@@ -117,22 +123,48 @@ export function csvColumns(paths: readonly string[]): Column[] {
   return [
     { header: 'index', doc: 'position in the sweep', get: (r) => r.index },
     { header: 'workload', doc: 'preset or candidate network', get: (r) => r.workload },
-    ...paths.map((p): Column => ({ header: p, doc: `swept value of ${p} (as in a config file)`, get: (r) => csvValue(r.values[p]) })),
+    ...paths.map(
+      (p): Column => ({
+        header: p,
+        doc: `swept value of ${p} (as in a config file)`,
+        get: (r) => csvValue(r.values[p]),
+      }),
+    ),
     { header: 'family', doc: 'rbnn or conventional', get: (r) => r.family },
-    { header: 'budget_KiB', doc: 'storage mode: smallest weight-storage budget the network fits', get: (r) => (r.budgetBits === null ? null : r.budgetBits / KiB) },
+    {
+      header: 'budget_KiB',
+      doc: 'storage mode: smallest weight-storage budget the network fits',
+      get: (r) => (r.budgetBits === null ? null : r.budgetBits / KiB),
+    },
     { header: 'hidden', doc: 'hidden units of one sub-network', get: (r) => r.hidden.join('-') },
     { header: 'final_hidden', doc: 'hidden units of the final network', get: (r) => r.finalHidden.join('-') },
     { header: 'bits', doc: 'weight slot bits n', get: (r) => r.bits },
     { header: 'iterations', doc: 'iterations run', get: (r) => r.iterations },
     { header: 'epochs', doc: 'epochs (RBNN: per iteration)', get: (r) => r.epochs },
-    { header: 'test_error_pct', doc: 'test error of the final network, %', get: (r) => (r.testError === null ? null : round(100 * r.testError)) },
-    { header: 'validation_error_pct', doc: 'validation error, %', get: (r) => (r.validationError === null ? null : round(100 * r.validationError)) },
-    { header: 'bits_per_weight', doc: 'weight storage / weights of the final network', get: (r) => round(r.bitsPerWeight) },
+    {
+      header: 'test_error_pct',
+      doc: 'test error of the final network, %',
+      get: (r) => (r.testError === null ? null : round(100 * r.testError)),
+    },
+    {
+      header: 'validation_error_pct',
+      doc: 'validation error, %',
+      get: (r) => (r.validationError === null ? null : round(100 * r.validationError)),
+    },
+    {
+      header: 'bits_per_weight',
+      doc: 'weight storage / weights of the final network',
+      get: (r) => round(r.bitsPerWeight),
+    },
     { header: 'weight_storage_KiB', doc: 'weight storage, KiB', get: (r) => round(r.weightStorageBits / KiB) },
     { header: 'sram_KiB', doc: 'SRAM capacity as modelled, KiB', get: (r) => round(r.sramBits / KiB) },
     { header: 'sram_used_KiB', doc: 'SRAM used, KiB', get: (r) => round(r.sramUsedBits / KiB) },
     { header: 'on_chip', doc: 'weights and working set all in SRAM', get: (r) => r.onChip },
-    { header: 'weights_on_chip_pct', doc: 'share of the weight bits in SRAM, %', get: (r) => round(100 * r.weightsOnChip) },
+    {
+      header: 'weights_on_chip_pct',
+      doc: 'share of the weight bits in SRAM, %',
+      get: (r) => round(100 * r.weightsOnChip),
+    },
     { header: 'energy_J', doc: 'energy of one training run, J', get: (r) => r.energyJ },
     { header: 'energy_per_sample_J', doc: 'energy per training sample, J', get: (r) => r.energyPerSampleJ },
     { header: 'dynamic_J', doc: 'dynamic energy, J', get: (r) => r.dynamicJ },
@@ -144,7 +176,11 @@ export function csvColumns(paths: readonly string[]): Column[] {
     { header: 'seconds_s', doc: 'run time at the accelerator clock, s', get: (r) => r.seconds },
     { header: 'dram_read_bytes', doc: 'bytes read from DRAM', get: (r) => r.dramReadBytes },
     { header: 'dram_write_bytes', doc: 'bytes written to DRAM', get: (r) => r.dramWriteBytes },
-    { header: 'train_samples', doc: 'training samples processed (all iterations and epochs)', get: (r) => r.trainSamples },
+    {
+      header: 'train_samples',
+      doc: 'training samples processed (all iterations and epochs)',
+      get: (r) => r.trainSamples,
+    },
     { header: 'training_id', doc: 'identifies the training run', get: (r) => r.trainingId },
   ];
 }

@@ -68,8 +68,12 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions): Promise<{ res
   const ids = new Map(items.map(({ point, cfg }) => [point.index, trainingId(cfg)]));
   const shard = opts.shard ?? { index: 1, count: 1 };
   checkShard(shard);
-  const mine = shardPoints(items.map((it) => ({ ...it, index: it.point.index })),
-    (it) => (spec.scheduleOnly ? String(it.index) : ids.get(it.index)!), (it) => (spec.scheduleOnly ? 1 : trainingWeight(it.cfg) / 1e6), shard);
+  const mine = shardPoints(
+    items.map((it) => ({ ...it, index: it.point.index })),
+    (it) => (spec.scheduleOnly ? String(it.index) : ids.get(it.index)!),
+    (it) => (spec.scheduleOnly ? 1 : trainingWeight(it.cfg) / 1e6),
+    shard,
+  );
 
   // Points by training run, heaviest run first.
   const groups = new Map<string, Array<{ point: Point; cfg: Config }>>();
@@ -79,7 +83,9 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions): Promise<{ res
     if (!g) groups.set(id, (g = []));
     g.push({ point: it.point, cfg: it.cfg });
   }
-  const order = [...groups.values()].sort((a, b) => trainingWeight(b[0]!.cfg) - trainingWeight(a[0]!.cfg) || a[0]!.point.index - b[0]!.point.index);
+  const order = [...groups.values()].sort(
+    (a, b) => trainingWeight(b[0]!.cfg) - trainingWeight(a[0]!.cfg) || a[0]!.point.index - b[0]!.point.index,
+  );
 
   // What must be trained.
   const records = new Map<string, RecordedRun>();
@@ -100,7 +106,11 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions): Promise<{ res
 
   const requested = opts.workers ?? os.availableParallelism();
   const wantPool = requested > 1 && (toTrain.length > 0 || mine.length >= (opts.poolMinPoints ?? POOL_MIN_POINTS));
-  const pool = wantPool ? await poolExecutor(Math.min(requested, Math.max(1, toTrain.length > 0 ? requested : Math.ceil(mine.length / COST_CHUNK)))) : null;
+  const pool = wantPool
+    ? await poolExecutor(
+        Math.min(requested, Math.max(1, toTrain.length > 0 ? requested : Math.ceil(mine.length / COST_CHUNK))),
+      )
+    : null;
   const exec: Executor = pool ?? inProcessExecutor();
 
   // Progress: trainings weighted by size (TRAIN_UNITS in all), then one unit per point.
@@ -111,7 +121,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions): Promise<{ res
   let costed = 0;
   let trained = 0;
   const report = (label: string): void => {
-    const t = trainShare.reduce((s, f, i) => s + f * (TRAIN_UNITS * weights[i]! / wsum), 0);
+    const t = trainShare.reduce((s, f, i) => s + f * ((TRAIN_UNITS * weights[i]!) / wsum), 0);
     opts.progress?.(Math.round(t) + costed, total, label);
   };
   const label = (): string => `${trained}/${toTrain.length} trained, ${costed}/${mine.length} points costed`;
@@ -119,38 +129,49 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions): Promise<{ res
 
   const rows: SweepRow[] = [];
   try {
-    await Promise.all(order.map(async (g) => {
-      let training: RecordedRun | null = null;
-      if (!spec.scheduleOnly) {
-        const cfg = g[0]!.cfg;
-        const key = trainingKey(cfg);
-        training = records.get(key) ?? null;
-        if (!training) {
-          const i = toTrain.findIndex((t) => t.key === key);
-          // Another process sharing the cache (a shard) may be training it: then it is reused.
-          const got = await opts.store.obtain(key, trainingMaterial(cfg),
-            () => exec.train(cfg, (done, tot) => { trainShare[i] = tot > 0 ? done / tot : 0; report(label()); }),
-            { usable: (r): r is RecordedRun => r.stream !== null });
-          training = got.record;
-          trainShare[i] = 1;
-          if (got.trained) trained++;
-          else cacheHits++;
-          records.set(key, training);
-          report(label());
+    await Promise.all(
+      order.map(async (g) => {
+        let training: RecordedRun | null = null;
+        if (!spec.scheduleOnly) {
+          const cfg = g[0]!.cfg;
+          const key = trainingKey(cfg);
+          training = records.get(key) ?? null;
+          if (!training) {
+            const i = toTrain.findIndex((t) => t.key === key);
+            // Another process sharing the cache (a shard) may be training it: then it is reused.
+            const got = await opts.store.obtain(
+              key,
+              trainingMaterial(cfg),
+              () =>
+                exec.train(cfg, (done, tot) => {
+                  trainShare[i] = tot > 0 ? done / tot : 0;
+                  report(label());
+                }),
+              { usable: (r): r is RecordedRun => r.stream !== null },
+            );
+            training = got.record;
+            trainShare[i] = 1;
+            if (got.trained) trained++;
+            else cacheHits++;
+            records.set(key, training);
+            report(label());
+          }
         }
-      }
-      const chunk = exec.threads > 0 ? COST_CHUNK : g.length;
-      const parts: Array<Promise<void>> = [];
-      for (let s = 0; s < g.length; s += chunk) {
-        const part = g.slice(s, s + chunk);
-        parts.push(exec.cost(part, training).then((rs) => {
-          rows.push(...rs);
-          costed += rs.length;
-          report(label());
-        }));
-      }
-      await Promise.all(parts);
-    }));
+        const chunk = exec.threads > 0 ? COST_CHUNK : g.length;
+        const parts: Array<Promise<void>> = [];
+        for (let s = 0; s < g.length; s += chunk) {
+          const part = g.slice(s, s + chunk);
+          parts.push(
+            exec.cost(part, training).then((rs) => {
+              rows.push(...rs);
+              costed += rs.length;
+              report(label());
+            }),
+          );
+        }
+        await Promise.all(parts);
+      }),
+    );
   } finally {
     await exec.close();
   }
@@ -158,12 +179,21 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions): Promise<{ res
   const cfgOf = new Map(items.map((it) => [it.point.index, it.cfg]));
   for (const r of rows) checkFiniteResult(r, `point ${r.index} (${r.workload})`, cfgOf.get(r.index));
   const result: SweepResult = {
-    kind: 'rbnn-sim.sweep', version: 1, spec, specHash: specHash(spec),
-    shard: shard.count > 1 ? shard : null, totalPoints: all.length, rows,
+    kind: 'rbnn-sim.sweep',
+    version: 1,
+    spec,
+    specHash: specHash(spec),
+    shard: shard.count > 1 ? shard : null,
+    totalPoints: all.length,
+    rows,
   };
   const stats: SweepStats = {
-    points: mine.length, trainings: spec.scheduleOnly ? 0 : order.length, trained, cacheHits,
-    threads: exec.threads, wallMs: performance.now() - t0,
+    points: mine.length,
+    trainings: spec.scheduleOnly ? 0 : order.length,
+    trained,
+    cacheHits,
+    threads: exec.threads,
+    wallMs: performance.now() - t0,
   };
   return { result, stats };
 }

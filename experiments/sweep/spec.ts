@@ -58,7 +58,6 @@ export function specHash(spec: SweepSpec): string {
   return stableHash(spec, 16);
 }
 
-
 /** The paper's iteration choices per slot width (R2: 16 -> 7, R3: 12 -> 4), else about n/3. */
 export function autoIterations(bits: number): number {
   if (bits === 16) return 7;
@@ -68,9 +67,17 @@ export function autoIterations(bits: number): number {
 
 /** Default candidate families of `--mode storage`. */
 export const DEFAULT_RBNN: RbnnFamily = { hidden: [50, 100, 200], bits: [8, 12, 16], iterations: 'auto', epochs: 5 };
-export const DEFAULT_CONVENTIONAL: ConventionalFamily = { hidden: [50, 100, 200, 400, 800], bits: [6, 8, 12], epochs: 20 };
+export const DEFAULT_CONVENTIONAL: ConventionalFamily = {
+  hidden: [50, 100, 200, 400, 800],
+  bits: [6, 8, 12],
+  epochs: 20,
+};
 /** --quick: tiny families, one or two epochs. */
 export const QUICK_RBNN: RbnnFamily = { hidden: [50, 100], bits: [8, 12], iterations: 'auto', epochs: 1 };
 export const QUICK_CONVENTIONAL: ConventionalFamily = { hidden: [50, 100, 200], bits: [6, 12], epochs: 2 };
 /** --quick: data subset (the sets a hardware-mode quick sweep also uses). */
-export const QUICK_SETS = ['training.trainSamples=2000', 'training.validationSamples=1000', 'training.testSamples=1000'];
+export const QUICK_SETS = [
+  'training.trainSamples=2000',
+  'training.validationSamples=1000',
+  'training.testSamples=1000',
+];

@@ -24,20 +24,37 @@ function otherPaths(rows: readonly SweepRow[]): string[] {
 function costTable(rows: readonly SweepRow[], withWorkload: boolean): { head: string[]; body: string[][] } {
   const others = otherPaths(rows);
   const head = [
-    ...(withWorkload ? ['workload'] : []), 'SRAM', ...others.map((p) => p.replace(/^hardware\./, '')), 'on chip', 'energy / run', 'energy / sample',
-    'time', 'cycles', 'DRAM read', 'DRAM written', 'test error',
+    ...(withWorkload ? ['workload'] : []),
+    'SRAM',
+    ...others.map((p) => p.replace(/^hardware\./, '')),
+    'on chip',
+    'energy / run',
+    'energy / sample',
+    'time',
+    'cycles',
+    'DRAM read',
+    'DRAM written',
+    'test error',
   ];
   const body = rows.map((r) => [
-    ...(withWorkload ? [r.workload] : []), r.values[SRAM_PATH] !== undefined ? value(r.values[SRAM_PATH]) : size(r.sramBits), ...others.map((p) => value(r.values[p])),
-    r.onChip ? 'yes' : `no (weights ${(100 * r.weightsOnChip).toFixed(0)} %)`, joules(r.energyJ),
-    r.energyPerSampleJ === null ? '-' : joules(r.energyPerSampleJ), secs(r.seconds), count(r.cycles),
-    bytes(r.dramReadBytes), bytes(r.dramWriteBytes), pct(r.testError),
+    ...(withWorkload ? [r.workload] : []),
+    r.values[SRAM_PATH] !== undefined ? value(r.values[SRAM_PATH]) : size(r.sramBits),
+    ...others.map((p) => value(r.values[p])),
+    r.onChip ? 'yes' : `no (weights ${(100 * r.weightsOnChip).toFixed(0)} %)`,
+    joules(r.energyJ),
+    r.energyPerSampleJ === null ? '-' : joules(r.energyPerSampleJ),
+    secs(r.seconds),
+    count(r.cycles),
+    bytes(r.dramReadBytes),
+    bytes(r.dramWriteBytes),
+    pct(r.testError),
   ]);
   return { head, body };
 }
 
 function md(head: string[], body: string[][]): string {
-  const right = (h: string): boolean => !['workload', 'on chip', 'SRAM', 'final hidden'].includes(h) && !h.startsWith('best');
+  const right = (h: string): boolean =>
+    !['workload', 'on chip', 'SRAM', 'final hidden'].includes(h) && !h.startsWith('best');
   return [
     `| ${head.join(' | ')} |`,
     `|${head.map((h) => (right(h) ? '---:' : '---')).join('|')}|`,
@@ -72,10 +89,10 @@ export function summaryMarkdown(res: SweepResult, plots: readonly Plot[]): strin
     '',
     `Command: \`${s.command}\``,
     '',
-    `Mode: ${s.mode === 'storage' ? 'storage-constrained (for each weight-storage budget, the candidate networks that fit it)' : 'fixed workloads, varying hardware'}; `
-      + `${rows.length} points${rows.length !== res.totalPoints ? ` of ${res.totalPoints} (a partial merge)` : ''}; `
-      + `${s.scheduleOnly ? 'schedule-only (not trained: no test error; every planned epoch costed)' : `${trainings} training run${trainings === 1 ? '' : 's'} on MNIST, each costed on every hardware point by replaying its operation stream`}. `
-      + `Spec ${res.specHash}.`,
+    `Mode: ${s.mode === 'storage' ? 'storage-constrained (for each weight-storage budget, the candidate networks that fit it)' : 'fixed workloads, varying hardware'}; ` +
+      `${rows.length} points${rows.length !== res.totalPoints ? ` of ${res.totalPoints} (a partial merge)` : ''}; ` +
+      `${s.scheduleOnly ? 'schedule-only (not trained: no test error; every planned epoch costed)' : `${trainings} training run${trainings === 1 ? '' : 's'} on MNIST, each costed on every hardware point by replaying its operation stream`}. ` +
+      `Spec ${res.specHash}.`,
     '',
   ];
   if (plots.length) {
@@ -90,22 +107,47 @@ export function summaryMarkdown(res: SweepResult, plots: readonly Plot[]): strin
     const t = costTable(rows, true);
     const net = rows.map((r) => [r.finalHidden.join('-'), r.bitsPerWeight.toFixed(2), size(r.weightStorageBits)]);
     const head = [t.head[0]!, 'final hidden', 'bits/weight', 'weight storage', ...t.head.slice(1)];
-    lines.push(md(head, t.body.map((b, i) => [b[0]!, ...net[i]!, ...b.slice(1)])), '');
+    lines.push(
+      md(
+        head,
+        t.body.map((b, i) => [b[0]!, ...net[i]!, ...b.slice(1)]),
+      ),
+      '',
+    );
   } else {
     for (const [w, rs] of groups) {
-      lines.push(`### ${w}`, '', `${networkText(rs[0]!)}; test error ${pct(rs[0]!.testError)}; weight storage ${size(rs[0]!.weightStorageBits)}.`, '');
+      lines.push(
+        `### ${w}`,
+        '',
+        `${networkText(rs[0]!)}; test error ${pct(rs[0]!.testError)}; weight storage ${size(rs[0]!.weightStorageBits)}.`,
+        '',
+      );
       const t = costTable(rs, false);
       lines.push(md(t.head, t.body), '');
     }
   }
   const trained = rows.filter((r) => r.testError !== null);
   if (trained.length) {
-    const front = paretoFront(trained, (r) => r.energyJ, (r) => r.testError!);
-    lines.push('## Pareto front: test error vs energy per training run', '', 'Points that no other point beats on both energy and test error.', '');
+    const front = paretoFront(
+      trained,
+      (r) => r.energyJ,
+      (r) => r.testError!,
+    );
+    lines.push(
+      '## Pareto front: test error vs energy per training run',
+      '',
+      'Points that no other point beats on both energy and test error.',
+      '',
+    );
     const t = costTable(front, true);
     lines.push(md(t.head, t.body), '');
   }
-  lines.push('## Columns of sweep.csv', '', 'One row per point; sizes in KiB, energies in J, times in s, traffic in bytes; the swept configuration values as in a config file. sweep.json holds the same rows with the spec.', '');
+  lines.push(
+    '## Columns of sweep.csv',
+    '',
+    'One row per point; sizes in KiB, energies in J, times in s, traffic in bytes; the swept configuration values as in a config file. sweep.json holds the same rows with the spec.',
+    '',
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -114,21 +156,42 @@ function storageSection(rows: readonly SweepRow[], budgets: readonly number[]): 
   const seen = new Set<string>();
   const runs = rows.filter((r) => !seen.has(r.trainingId) && seen.add(r.trainingId));
   if (!runs.length || runs[0]!.validationError === null) return [];
-  const best = (family: SweepRow['family'], b: number): SweepRow | undefined => runs
-    .filter((r) => r.family === family && r.weightStorageBits <= b)
-    .sort((x, y) => x.validationError! - y.validationError! || x.weightStorageBits - y.weightStorageBits)[0];
-  const head = ['budget', 'best RBNN', 'storage', 'test error', 'best conventional', 'storage', 'test error', 'difference'];
+  const best = (family: SweepRow['family'], b: number): SweepRow | undefined =>
+    runs
+      .filter((r) => r.family === family && r.weightStorageBits <= b)
+      .sort((x, y) => x.validationError! - y.validationError! || x.weightStorageBits - y.weightStorageBits)[0];
+  const head = [
+    'budget',
+    'best RBNN',
+    'storage',
+    'test error',
+    'best conventional',
+    'storage',
+    'test error',
+    'difference',
+  ];
   const body = budgets.map((b) => {
     const r = best('rbnn', b);
     const c = best('conventional', b);
     const diff = r && c ? `${(100 * (c.testError! - r.testError!)).toFixed(2)} pp` : '-';
-    return [size(b), r?.workload ?? '-', r ? size(r.weightStorageBits) : '-', pct(r?.testError ?? null),
-      c?.workload ?? '-', c ? size(c.weightStorageBits) : '-', pct(c?.testError ?? null), diff];
+    return [
+      size(b),
+      r?.workload ?? '-',
+      r ? size(r.weightStorageBits) : '-',
+      pct(r?.testError ?? null),
+      c?.workload ?? '-',
+      c ? size(c.weightStorageBits) : '-',
+      pct(c?.testError ?? null),
+      diff,
+    ];
   });
   return [
-    '## Best network per weight-storage budget', '',
-    'For each budget, the network of each family with the lowest validation error among those whose weight storage fits it (model selection on validation, as in the paper); "difference" = conventional minus RBNN test error.', '',
-    md(head, body), '',
+    '## Best network per weight-storage budget',
+    '',
+    'For each budget, the network of each family with the lowest validation error among those whose weight storage fits it (model selection on validation, as in the paper); "difference" = conventional minus RBNN test error.',
+    '',
+    md(head, body),
+    '',
   ];
 }
 

@@ -47,7 +47,8 @@ export async function sweep(what: SweepDefinition | SweepSpec, opts: SweepOption
   const outputs = opts.out !== undefined ? openSweepOutputs(opts.out, 'sweep()') : null;
   try {
     const { result, stats } = await runSweep(spec, {
-      store: new RunStore(storeDir, opts.warn), workers: opts.workers ?? 1,
+      store: new RunStore(storeDir, opts.warn),
+      workers: opts.workers ?? 1,
       ...(opts.shard ? { shard: opts.shard } : {}),
       ...(opts.progress ? { progress: opts.progress } : {}),
     });

@@ -16,7 +16,8 @@ export class OperandBuffer {
 
   constructor(hw: HardwareConfig) {
     const b = hw.buffer;
-    if (b.wordWidth % 8 !== 0) throw new UserError(`hardware.buffer.wordWidth: expected a whole number of bytes, got ${b.wordWidth} bits`);
+    if (b.wordWidth % 8 !== 0)
+      throw new UserError(`hardware.buffer.wordWidth: expected a whole number of bytes, got ${b.wordWidth} bits`);
     this.wordBits = b.wordWidth;
     this.words = Math.floor(b.capacity / b.wordWidth);
     this.capacityBits = this.words * this.wordBits;

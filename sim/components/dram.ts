@@ -51,8 +51,10 @@ export class Dram {
 
   constructor(hw: HardwareConfig) {
     const d = hw.dram;
-    if (d.burst % 8 !== 0) throw new UserError(`hardware.dram.burst: expected a whole number of bytes, got ${d.burst} bits`);
-    if (d.busWidth % 8 !== 0) throw new UserError(`hardware.dram.busWidth: expected a whole number of bytes, got ${d.busWidth} bits`);
+    if (d.burst % 8 !== 0)
+      throw new UserError(`hardware.dram.burst: expected a whole number of bytes, got ${d.burst} bits`);
+    if (d.busWidth % 8 !== 0)
+      throw new UserError(`hardware.dram.busWidth: expected a whole number of bytes, got ${d.busWidth} bits`);
     const part = PARTS[d.part];
     this.model = d.model;
     this.part = part;
@@ -61,15 +63,25 @@ export class Dram {
     this.burstBytes = d.burst / 8;
     this.burstLength = d.burst / d.busWidth;
     this.power = { policy: d.powerDown, after: d.powerDownAfter, selfAfter: d.selfRefreshAfter };
-    const banks = { channels: 1, ranks: 1, bankGroups: part.bankGroups, banksPerGroup: part.banksPerGroup, rows: part.rows };
+    const banks = {
+      channels: 1,
+      ranks: 1,
+      bankGroups: part.bankGroups,
+      banksPerGroup: part.banksPerGroup,
+      rows: part.rows,
+    };
     const mapping = d.addressMapping ?? 'rochrababgco';
     if (d.model === 'device') {
       const BL = this.burstLength;
       if (d.busWidth % part.deviceWidth !== 0) {
-        throw new UserError(`hardware.dram.busWidth: ${d.busWidth} bits is not a whole number of x${part.deviceWidth} ${d.part} devices`);
+        throw new UserError(
+          `hardware.dram.busWidth: ${d.busWidth} bits is not a whole number of x${part.deviceWidth} ${d.part} devices`,
+        );
       }
       if (!Number.isInteger(BL) || BL < 2 || 2 ** Math.round(Math.log2(BL)) !== BL || BL > part.columns) {
-        throw new UserError(`hardware.dram.burst: ${d.burst} bits over a ${d.busWidth}-bit bus is ${BL} transfers; the device model needs a power of two from 2 to ${part.columns}`);
+        throw new UserError(
+          `hardware.dram.burst: ${d.burst} bits over a ${d.busWidth}-bit bus is ${BL} transfers; the device model needs a power of two from 2 to ${part.columns}`,
+        );
       }
       this.devices = d.busWidth / part.deviceWidth;
       this.rowBits = part.columns * d.busWidth;
@@ -84,9 +96,23 @@ export class Dram {
       this.rowBits = d.rowSize;
       this.clockRatio = d.clockRatio;
       this.burstClocks = d.burst / (d.busWidth * d.dataRate);
-      if (d.rowSize % d.burst !== 0) throw new UserError(`hardware.dram.rowSize: ${d.rowSize} bits is not a whole number of ${d.burst}-bit bursts`);
-      this.map = new AddressMap(mapping, { ...banks, burstsPerRow: d.rowSize / d.burst }, 'hardware.dram.rowSize / addressMapping');
-      this.energies = { readBurst: 0, writeBurst: 0, activation: 0, refresh: 0, activeStandby: 0, prechargeStandby: 0, powerDown: 0, selfRefresh: 0 };
+      if (d.rowSize % d.burst !== 0)
+        throw new UserError(`hardware.dram.rowSize: ${d.rowSize} bits is not a whole number of ${d.burst}-bit bursts`);
+      this.map = new AddressMap(
+        mapping,
+        { ...banks, burstsPerRow: d.rowSize / d.burst },
+        'hardware.dram.rowSize / addressMapping',
+      );
+      this.energies = {
+        readBurst: 0,
+        writeBurst: 0,
+        activation: 0,
+        refresh: 0,
+        activeStandby: 0,
+        prechargeStandby: 0,
+        powerDown: 0,
+        selfRefresh: 0,
+      };
     }
     this.cyclesPerBurst = this.burstClocks / this.clockRatio;
     this.latencyCycles = Math.ceil(d.latency * hw.clock - 1e-9);

@@ -21,13 +21,16 @@ export class Sram {
 
   constructor(hw: HardwareConfig) {
     const s = hw.sram;
-    if (s.wordWidth % 8 !== 0) throw new UserError(`hardware.sram.wordWidth: expected a whole number of bytes, got ${s.wordWidth} bits`);
+    if (s.wordWidth % 8 !== 0)
+      throw new UserError(`hardware.sram.wordWidth: expected a whole number of bytes, got ${s.wordWidth} bits`);
     this.banks = s.banks;
     this.wordBits = s.wordWidth;
     this.ports = s.ports;
     this.wordsPerBank = Math.floor(s.capacity / (s.wordWidth * s.banks));
     if (this.wordsPerBank < 1) {
-      throw new UserError(`hardware.sram.capacity: ${s.capacity} bits cannot hold one ${s.wordWidth}-bit word in each of ${s.banks} banks`);
+      throw new UserError(
+        `hardware.sram.capacity: ${s.capacity} bits cannot hold one ${s.wordWidth}-bit word in each of ${s.banks} banks`,
+      );
     }
     this.words = this.wordsPerBank * this.banks;
     this.capacityBits = this.words * this.wordBits;
@@ -57,7 +60,7 @@ export class Sram {
     const rest = n - full * B;
     const b0 = first % B;
     for (let b = 0; b < B; b++) {
-      const extra = ((b - b0 + B) % B) < rest ? 1 : 0;
+      const extra = (b - b0 + B) % B < rest ? 1 : 0;
       perBank[offset + b]! += (full + extra) * times;
     }
   }

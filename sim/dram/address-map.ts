@@ -8,7 +8,7 @@
 import { UserError } from '../../config/errors.js';
 
 export const FIELDS = ['ch', 'ra', 'bg', 'ba', 'ro', 'co'] as const;
-type FieldName = typeof FIELDS[number];
+type FieldName = (typeof FIELDS)[number];
 
 export interface Geometry {
   channels: number;
@@ -34,19 +34,35 @@ export class AddressMap {
   private readonly groups: number;
   private readonly perGroup: number;
 
-  constructor(readonly spec: string, readonly geometry: Geometry, what = 'hardware.dram.addressMapping') {
+  constructor(
+    readonly spec: string,
+    readonly geometry: Geometry,
+    what = 'hardware.dram.addressMapping',
+  ) {
     const g = geometry;
     const widths: Record<FieldName, number> = {
-      ch: log2(g.channels), ra: log2(g.ranks), bg: log2(g.bankGroups), ba: log2(g.banksPerGroup), ro: log2(g.rows),
+      ch: log2(g.channels),
+      ra: log2(g.ranks),
+      bg: log2(g.bankGroups),
+      ba: log2(g.banksPerGroup),
+      ro: log2(g.rows),
       co: log2(g.burstsPerRow),
     };
-    for (const [k, n] of [['channels', g.channels], ['ranks', g.ranks], ['bankGroups', g.bankGroups],
-      ['banksPerGroup', g.banksPerGroup], ['rows', g.rows], ['burstsPerRow', g.burstsPerRow]] as const) {
+    for (const [k, n] of [
+      ['channels', g.channels],
+      ['ranks', g.ranks],
+      ['bankGroups', g.bankGroups],
+      ['banksPerGroup', g.banksPerGroup],
+      ['rows', g.rows],
+      ['burstsPerRow', g.burstsPerRow],
+    ] as const) {
       if (!(n >= 1) || 2 ** log2(n) !== n) throw new UserError(`${what}: ${k} must be a power of two, got ${n}`);
     }
     const tokens: string[] = spec.length === 12 ? spec.match(/../g)! : [];
     if (tokens.length !== 6 || FIELDS.some((f) => !tokens.includes(f))) {
-      throw new UserError(`${what}: expected 6 two-letter fields ch ra bg ba ro co in some order (e.g. rochrababgco), got "${spec}"`);
+      throw new UserError(
+        `${what}: expected 6 two-letter fields ch ra bg ba ro co in some order (e.g. rochrababgco), got "${spec}"`,
+      );
     }
     const pos = {} as Record<FieldName, number>;
     const mask = {} as Record<FieldName, number>;

@@ -9,9 +9,20 @@ import type { ChunkPlans } from '../cost-model.js';
 import type { Dram } from '../components/dram.js';
 import type { RowBuffers } from './row-buffer.js';
 import {
-  CYCLES, DRAM_ACTIVATIONS, DRAM_ACTIVE_CLOCKS, DRAM_BUSY_CLOCKS, DRAM_CONFLICTS, DRAM_POWER_DOWN_CLOCKS,
-  DRAM_POWER_DOWN_EXITS, DRAM_PRECHARGE_CLOCKS, DRAM_READ_BURSTS, DRAM_REFRESHES, DRAM_REOPENS,
-  DRAM_SELF_REFRESH_CLOCKS, DRAM_SELF_REFRESH_EXITS, DRAM_WRITE_BURSTS,
+  CYCLES,
+  DRAM_ACTIVATIONS,
+  DRAM_ACTIVE_CLOCKS,
+  DRAM_BUSY_CLOCKS,
+  DRAM_CONFLICTS,
+  DRAM_POWER_DOWN_CLOCKS,
+  DRAM_POWER_DOWN_EXITS,
+  DRAM_PRECHARGE_CLOCKS,
+  DRAM_READ_BURSTS,
+  DRAM_REFRESHES,
+  DRAM_REOPENS,
+  DRAM_SELF_REFRESH_CLOCKS,
+  DRAM_SELF_REFRESH_EXITS,
+  DRAM_WRITE_BURSTS,
 } from '../counters.js';
 
 /**
@@ -91,7 +102,7 @@ export function dramPlanCosts(plan: Plan, dram: Dram, v: Float64Array): number {
  */
 export function chunkCarryOver(ch: ChunkPlans, dram: Dram): number {
   const chunks = ch.full + (ch.rest > 0 ? 1 : 0);
-  if (chunks < 2 || !touchesDram(ch.fullPlan) && !touchesDram(ch.restPlan)) return 0;
+  if (chunks < 2 || (!touchesDram(ch.fullPlan) && !touchesDram(ch.restPlan))) return 0;
   const fresh = (plan: Plan, base: number): number => {
     const rb = dram.rowBuffers();
     replayPlan(plan, dram, rb, base);
@@ -143,7 +154,10 @@ export function reopensPerRefresh(plan: Plan, dram: Dram, queue = 32 + 8 * dram.
   const push = (b: number, n: number): void => {
     const key = map.bank(b) * rows + map.row(b);
     if (keys.length > 0 && keys[keys.length - 1] === key) lens[lens.length - 1]! += n;
-    else { keys.push(key); lens.push(n); }
+    else {
+      keys.push(key);
+      lens.push(n);
+    }
   };
   const bb = dram.burstBits;
   const visit: RangeVisitor = (start, bits) => {
@@ -174,7 +188,10 @@ export function reopensPerRefresh(plan: Plan, dram: Dram, queue = 32 + 8 * dram.
   for (let k = 0; k < points.length; k++) {
     const at = points[k]!;
     const ahead = queue;
-    while (startOf + lens[i]! <= at) { startOf += lens[i]!; i++; }
+    while (startOf + lens[i]! <= at) {
+      startOf += lens[i]!;
+      i++;
+    }
     seen.clear();
     let j = i;
     let from = startOf;

@@ -40,7 +40,14 @@ export interface PowerSettings {
 
 /** State clocks of an idle stretch of `idle` DRAM clocks following a chunk that did (`opened`) or did not open rows. */
 export function idleStates(idle: number, opened: boolean, p: PowerSettings, t: PowerTiming): StateClocks {
-  const s: StateClocks = { active: 0, precharge: 0, powerDown: 0, selfRefresh: 0, powerDownExits: 0, selfRefreshExits: 0 };
+  const s: StateClocks = {
+    active: 0,
+    precharge: 0,
+    powerDown: 0,
+    selfRefresh: 0,
+    powerDownExits: 0,
+    selfRefreshExits: 0,
+  };
   if (!(idle > 0)) return s;
   const standby = (clocks: number): void => {
     const a = opened ? Math.min(clocks, t.tREFI / 2) : 0;

@@ -12,8 +12,14 @@ export interface MappingRecord {
   samples: number;
   nest: Nest;
   counts: {
-    sramReads: number; sramWrites: number; sramReadsMinimum: number; dramReadBursts: number; dramWriteBursts: number;
-    bufferReads: number; bufferWrites: number; macSteps: number;
+    sramReads: number;
+    sramWrites: number;
+    sramReadsMinimum: number;
+    dramReadBursts: number;
+    dramWriteBursts: number;
+    bufferReads: number;
+    bufferWrites: number;
+    macSteps: number;
   };
   energy: number;
   cycles: { compute: number; sram: number; buffer: number; dram: number; total: number };
@@ -23,10 +29,12 @@ const n = (x: number): string => x.toLocaleString('en-US');
 
 function title(op: MatmulOp | GradientOp, S: number): string {
   const { rows: R, cols: C } = op;
-  if (op.kind === 'gradient') return `gradient, layer ${op.layer}: g[${R}][${C}] = sum over ${S} samples of a[s][i] x e[s][o]`;
-  const what = op.phase === 'backward'
-    ? `err_in[${S}][${R}] = sum over ${C} of err_out[s][o] x sign(w[i][o])`
-    : `out[${S}][${C}] = sum over ${R} of in[s][i] x sign(w[i][o])`;
+  if (op.kind === 'gradient')
+    return `gradient, layer ${op.layer}: g[${R}][${C}] = sum over ${S} samples of a[s][i] x e[s][o]`;
+  const what =
+    op.phase === 'backward'
+      ? `err_in[${S}][${R}] = sum over ${C} of err_out[s][o] x sign(w[i][o])`
+      : `out[${S}][${C}] = sum over ${R} of in[s][i] x sign(w[i][o])`;
   return `matmul ${op.phase}${op.purpose ? ` (${op.purpose})` : ''}, layer ${op.layer}, sub-network ${op.subnet}: ${what}`;
 }
 
@@ -35,14 +43,21 @@ export function formatMapping(r: MappingRecord, objective: string): string {
   const { op, nest: m, samples: S } = r;
   const gradient = op.kind === 'gradient';
   const othersName = gradient ? 'weight rows' : 'samples';
-  const reduction = gradient ? `s in [0:${S})` : op.phase === 'backward' ? `o in [0:${Math.ceil(op.cols / m.columns)} x ${m.columns})` : `i in [0:${op.rows})`;
+  const reduction = gradient
+    ? `s in [0:${S})`
+    : op.phase === 'backward'
+      ? `o in [0:${Math.ceil(op.cols / m.columns)} x ${m.columns})`
+      : `i in [0:${op.rows})`;
   const gLoop = `g (${m.G} groups of ${m.others} ${othersName})`;
   const tLoop = `t (${m.T} tiles of ${m.columns} columns)`;
   const [outer, inner] = m.mapping.order === 'GT' ? [gLoop, tLoop] : [tLoop, gLoop];
   const outerTrips = m.mapping.order === 'GT' ? m.G : m.T;
   const blocks = Math.ceil(outerTrips / m.mapping.block);
-  const held = m.operands.map((u) => `${u.name}: ${u.held ? `held (${n(u.footprintWords)} words), fetched ${n(u.fetches)}x` : `streamed, fetched ${n(u.fetches)}x`}` +
-    ` of ${n(u.trips)} trips${u.psum ? ' (partial sums: spills)' : ''}`);
+  const held = m.operands.map(
+    (u) =>
+      `${u.name}: ${u.held ? `held (${n(u.footprintWords)} words), fetched ${n(u.fetches)}x` : `streamed, fetched ${n(u.fetches)}x`}` +
+      ` of ${n(u.trips)} trips${u.psum ? ' (partial sums: spills)' : ''}`,
+  );
   const c = r.counts;
   return [
     `# ${title(op, S)}`,
@@ -72,7 +87,10 @@ export function formatMappings(records: readonly MappingRecord[], objective: str
   const out: string[] = [];
   for (const r of records) {
     const t = formatMapping(r, objective);
-    if (!seen.has(t)) { seen.add(t); out.push(t); }
+    if (!seen.has(t)) {
+      seen.add(t);
+      out.push(t);
+    }
   }
   return out.join('\n');
 }

@@ -81,7 +81,14 @@ const wordsOf = (bits: number, wordBits: number): number => (bits <= 0 ? 0 : Mat
  * The nest of mapping `m` for an operation with `cols` output columns and `othersExtent` items
  * along the other dimension on `lanes` lanes, and a buffer of `wordBits`-bit words.
  */
-export function nestOf(m: GridMapping, cols: number, othersExtent: number, lanes: number, reuse: readonly Reuse[], wordBits: number): Nest {
+export function nestOf(
+  m: GridMapping,
+  cols: number,
+  othersExtent: number,
+  lanes: number,
+  reuse: readonly Reuse[],
+  wordBits: number,
+): Nest {
   const c = Math.max(1, Math.min(cols, m.columns, lanes));
   const o = Math.max(1, Math.min(othersExtent, m.others, Math.floor(lanes / c)));
   const G = Math.ceil(othersExtent / o);
@@ -93,7 +100,7 @@ export function nestOf(m: GridMapping, cols: number, othersExtent: number, lanes
   let bufferReads = 0;
   let bufferWrites = 0;
   const operands: OperandUse[] = reuse.map((r, i) => {
-    const held = (m.hold >> i & 1) === 1;
+    const held = ((m.hold >> i) & 1) === 1;
     const trips = r.invariant === 'G' ? G : T;
     const tile = r.invariant === 'T' ? o : c;
     const units = r.invariant === inner ? Math.min(b * tile, r.extent) : tile;
@@ -105,15 +112,42 @@ export function nestOf(m: GridMapping, cols: number, othersExtent: number, lanes
       footprintWords += words;
       // Inputs: filled once per fetch, read by the lanes once per trip. Partial sums: written by
       // every column tile, read back by all but the first.
-      if (r.psum) { bufferWrites += trips * N; bufferReads += (trips - 1) * N; } else { bufferWrites += fetches * N; bufferReads += trips * N; }
+      if (r.psum) {
+        bufferWrites += trips * N;
+        bufferReads += (trips - 1) * N;
+      } else {
+        bufferWrites += fetches * N;
+        bufferReads += trips * N;
+      }
     }
-    return { name: r.name, invariant: r.invariant, trips, psum: r.psum, held, footprintWords: words, fetches, wholeBits };
+    return {
+      name: r.name,
+      invariant: r.invariant,
+      trips,
+      psum: r.psum,
+      held,
+      footprintWords: words,
+      fetches,
+      wholeBits,
+    };
   });
-  return { mapping: { ...m, block: b }, G, T, columns: c, others: o, operands, footprintWords, bufferReads, bufferWrites };
+  return {
+    mapping: { ...m, block: b },
+    G,
+    T,
+    columns: c,
+    others: o,
+    operands,
+    footprintWords,
+    bufferReads,
+    bufferWrites,
+  };
 }
 
 export function sameMapping(a: GridMapping, b: GridMapping): boolean {
-  return a.columns === b.columns && a.others === b.others && a.order === b.order && a.block === b.block && a.hold === b.hold;
+  return (
+    a.columns === b.columns && a.others === b.others && a.order === b.order && a.block === b.block && a.hold === b.hold
+  );
 }
 
 /**
@@ -121,17 +155,24 @@ export function sameMapping(a: GridMapping, b: GridMapping): boolean {
  * only the held operand invariant to the inner loop grows with the block (min(block x tile, extent)
  * units), so the bound is closed-form.
  */
-export function largestBlock(m: GridMapping, cols: number, othersExtent: number, lanes: number, reuse: readonly Reuse[],
-  wordBits: number, capWords: number): number {
+export function largestBlock(
+  m: GridMapping,
+  cols: number,
+  othersExtent: number,
+  lanes: number,
+  reuse: readonly Reuse[],
+  wordBits: number,
+  capWords: number,
+): number {
   const n = nestOf({ ...m, block: 1 }, cols, othersExtent, lanes, reuse, wordBits);
   if (n.footprintWords > capWords) return 0;
   const outerTrips = m.order === 'GT' ? n.G : n.T;
   const inner = m.order === 'GT' ? 'T' : 'G';
-  const k = reuse.findIndex((r, i) => r.invariant === inner && (m.hold >> i & 1) === 1);
+  const k = reuse.findIndex((r, i) => r.invariant === inner && ((m.hold >> i) & 1) === 1);
   if (k < 0) return outerTrips;
   const r = reuse[k]!;
   const avail = capWords - (n.footprintWords - n.operands[k]!.footprintWords);
-  const units = Math.floor(avail * wordBits / r.unitBits);
+  const units = Math.floor((avail * wordBits) / r.unitBits);
   if (units >= r.extent) return outerTrips;
   const tile = r.invariant === 'T' ? n.others : n.columns;
   return Math.max(1, Math.min(outerTrips, Math.floor(units / tile)));

@@ -81,7 +81,10 @@ function othersPerGroupCount(top: number, extent: number): number[] {
   let lastG = -1;
   for (let o = 1; o <= top; o++) {
     const G = Math.ceil(extent / o);
-    if (G !== lastG) { out.push(o); lastG = G; }
+    if (G !== lastG) {
+      out.push(o);
+      lastG = G;
+    }
   }
   return out;
 }
@@ -101,8 +104,8 @@ export function searchMapping(space: MappingSpace): Candidate {
       // Only a held T-invariant operand's footprint grows with `others`; unless a G-invariant one is
       // held too (whose fetches then fall with a larger block), counts depend on G alone and the
       // largest fitting `others` is best: try them from the top and stop at the first that fits.
-      const heldT = space.invariants.some((v, i) => v === 'T' && (hold >> i & 1) === 1);
-      const heldG = space.invariants.some((v, i) => v === 'G' && (hold >> i & 1) === 1);
+      const heldT = space.invariants.some((v, i) => v === 'T' && ((hold >> i) & 1) === 1);
+      const heldG = space.invariants.some((v, i) => v === 'G' && ((hold >> i) & 1) === 1);
       const tradeOff = heldT && heldG;
       for (const order of ORDERS) {
         for (let j = othersChoices.length - 1; j >= 0; j--) {

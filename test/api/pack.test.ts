@@ -27,12 +27,19 @@ let app: string;
 beforeAll(() => {
   if (!existsSync(join(root, 'dist', 'index.js'))) throw new Error('dist/index.js is missing: run npm run build first');
   const tmp = makeTempDir('rbnn-pack-');
-  const packed = execFileSync(npm, ['pack', '--ignore-scripts', '--pack-destination', tmp], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const packed = execFileSync(npm, ['pack', '--ignore-scripts', '--pack-destination', tmp], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   const tarball = join(tmp, packed.trim().split('\n').pop()!);
   app = join(tmp, 'app');
   mkdirSync(app);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
-  execFileSync(npm, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball], { cwd: app, stdio: 'ignore' });
+  execFileSync(npm, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball], {
+    cwd: app,
+    stdio: 'ignore',
+  });
   for (const [name, text] of scripts) writeFileSync(join(app, name), text);
 }, 600_000);
 
@@ -45,8 +52,20 @@ describe('the installed package runs the scripts of docs/API.md', () => {
 
   it('ships the library, its types and the CLI, not the tests or benchmarks', () => {
     const pkg = join(app, 'node_modules', 'rbnn-sim');
-    for (const f of ['dist/index.js', 'dist/index.d.ts', 'bin/rbnn-sim.js', 'configs/presets/R2.yaml']) expect(existsSync(join(pkg, f)), f).toBe(true);
-    expect(readdirSync(join(pkg, 'dist')).sort()).toEqual(['cli', 'config', 'experiments', 'index.d.ts', 'index.js', 'io', 'model', 'sim', 'traces', 'trainer']);
+    for (const f of ['dist/index.js', 'dist/index.d.ts', 'bin/rbnn-sim.js', 'configs/presets/R2.yaml'])
+      expect(existsSync(join(pkg, f)), f).toBe(true);
+    expect(readdirSync(join(pkg, 'dist')).sort()).toEqual([
+      'cli',
+      'config',
+      'experiments',
+      'index.d.ts',
+      'index.js',
+      'io',
+      'model',
+      'sim',
+      'traces',
+      'trainer',
+    ]);
   });
 
   it('an SRAM sweep', () => {

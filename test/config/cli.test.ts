@@ -14,7 +14,16 @@ afterEach(() => {
 
 describe('rbnn-sim config', () => {
   it('prints the resolved configuration as YAML with units', async () => {
-    const { code, out } = await run('config', '--set', 'hardware.sram.capacity=96 KiB', '--epochs', '3', '--seed', '7', '-q');
+    const { code, out } = await run(
+      'config',
+      '--set',
+      'hardware.sram.capacity=96 KiB',
+      '--epochs',
+      '3',
+      '--seed',
+      '7',
+      '-q',
+    );
     expect(code).toBe(0);
     const printed = YAML.parse(out);
     expect(printed.hardware.sram.capacity).toBe('96 KiB');
@@ -32,7 +41,10 @@ describe('rbnn-sim config', () => {
     expect(cfg.model.bits).toBe(12);
     const canonical = await run('config', '--json', '--canonical');
     // output.json and output.dir are settings of one invocation, never saved (issue 17).
-    expect(JSON.parse(canonical.out)).toEqual({ ...defaultConfig(), output: { progress: defaultConfig().output.progress } });
+    expect(JSON.parse(canonical.out)).toEqual({
+      ...defaultConfig(),
+      output: { progress: defaultConfig().output.progress },
+    });
   });
 
   it('reads --config and --out', async () => {
@@ -61,8 +73,14 @@ describe('rbnn-sim config', () => {
 
   it('exits with 2 and one line naming the field on bad input', async () => {
     const cases: Array<[string[], string]> = [
-      [['--set', 'hardware.sram.capacity=64 KJ'], 'rbnn-sim: hardware.sram.capacity: expected a size with a unit such as "64 KiB", got "64 KJ" (Undefined symbol KJ) (in --set)\n'],
-      [['--set', 'hardware.sram.bankz=2'], 'rbnn-sim: unknown key hardware.sram.bankz (did you mean banks?) (in --set)\n'],
+      [
+        ['--set', 'hardware.sram.capacity=64 KJ'],
+        'rbnn-sim: hardware.sram.capacity: expected a size with a unit such as "64 KiB", got "64 KJ" (Undefined symbol KJ) (in --set)\n',
+      ],
+      [
+        ['--set', 'hardware.sram.bankz=2'],
+        'rbnn-sim: unknown key hardware.sram.bankz (did you mean banks?) (in --set)\n',
+      ],
       [['--config', 'nope.yaml'], 'rbnn-sim: config file not found: nope.yaml\n'],
       [['--epochs', '0'], 'rbnn-sim: training.epochs: expected an integer >= 1, got 0\n'],
       [['--seed', 'abc'], 'rbnn-sim: training.seed: expected an integer >= 0, got NaN\n'],

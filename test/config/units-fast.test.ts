@@ -5,13 +5,34 @@ import type { Dimension } from '../../config/fields.js';
 import { quantityByMathjs, simpleQuantity } from '../../config/units.js';
 
 const UNITS: Record<Dimension, string[]> = {
-  bit: ['b', 'kb', 'Mb', 'Gb', 'Tb', 'Kib', 'Mib', 'Gib', 'Tib', 'B', 'kB', 'MB', 'GB', 'TB', 'KiB', 'MiB', 'GiB', 'TiB'],
+  bit: [
+    'b',
+    'kb',
+    'Mb',
+    'Gb',
+    'Tb',
+    'Kib',
+    'Mib',
+    'Gib',
+    'Tib',
+    'B',
+    'kB',
+    'MB',
+    'GB',
+    'TB',
+    'KiB',
+    'MiB',
+    'GiB',
+    'TiB',
+  ],
   J: ['J', 'kJ', 'mJ', 'uJ', 'nJ', 'pJ', 'fJ'],
   Hz: ['Hz', 'kHz', 'MHz', 'GHz'],
   s: ['s', 'ms', 'us', 'ns', 'ps'],
   W: ['W', 'kW', 'mW', 'uW', 'nW', 'pW'],
 };
-const fail = (why = ''): never => { throw new Error(`mathjs refused${why}`); };
+const fail = (why = ''): never => {
+  throw new Error(`mathjs refused${why}`);
+};
 const byMathjs = (text: string, d: Dimension): number | string => {
   try {
     return quantityByMathjs(text, d, fail);
@@ -23,21 +44,34 @@ const byMathjs = (text: string, d: Dimension): number | string => {
 describe('simpleQuantity', () => {
   it('agrees with mathjs on every plain unit (property)', () => {
     const dims = Object.keys(UNITS) as Dimension[];
-    fc.assert(fc.property(
-      fc.constantFrom(...dims).chain((d) => fc.tuple(fc.constant(d), fc.constantFrom(...UNITS[d]))),
-      fc.integer({ min: 0, max: 99_999 }), fc.option(fc.integer({ min: 0, max: 9999 }), { nil: undefined }),
-      fc.option(fc.integer({ min: -20, max: 20 }), { nil: undefined }), fc.constantFrom('', ' '),
-      ([d, unit], whole, fraction, exponent, space) => {
-        const text = `${whole}${fraction !== undefined ? `.${fraction}` : ''}${exponent !== undefined ? `e${exponent}` : ''}${space}${unit}`;
-        const fast = simpleQuantity(text, d);
-        if (fast !== undefined) expect(fast, text).toBe(byMathjs(text, d));
-        if (d !== 'bit' || (fraction === undefined && exponent === undefined)) expect(fast, text).toBeDefined();
-      },
-    ), { numRuns: 400 });
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...dims).chain((d) => fc.tuple(fc.constant(d), fc.constantFrom(...UNITS[d]))),
+        fc.integer({ min: 0, max: 99_999 }),
+        fc.option(fc.integer({ min: 0, max: 9999 }), { nil: undefined }),
+        fc.option(fc.integer({ min: -20, max: 20 }), { nil: undefined }),
+        fc.constantFrom('', ' '),
+        ([d, unit], whole, fraction, exponent, space) => {
+          const text = `${whole}${fraction !== undefined ? `.${fraction}` : ''}${exponent !== undefined ? `e${exponent}` : ''}${space}${unit}`;
+          const fast = simpleQuantity(text, d);
+          if (fast !== undefined) expect(fast, text).toBe(byMathjs(text, d));
+          if (d !== 'bit' || (fraction === undefined && exponent === undefined)) expect(fast, text).toBeDefined();
+        },
+      ),
+      { numRuns: 400 },
+    );
   });
 
   it('leaves expressions, other units and other dimensions to mathjs', () => {
-    for (const [text, d] of [['2 * 64 KiB', 'bit'], ['5 min', 's'], ['64 KiB', 'J'], ['-5 KiB', 'bit'], ['1.5 KiB', 'bit'], ['1e400 J', 'J'], ['1e-400 J', 'J']] as const) {
+    for (const [text, d] of [
+      ['2 * 64 KiB', 'bit'],
+      ['5 min', 's'],
+      ['64 KiB', 'J'],
+      ['-5 KiB', 'bit'],
+      ['1.5 KiB', 'bit'],
+      ['1e400 J', 'J'],
+      ['1e-400 J', 'J'],
+    ] as const) {
       expect(simpleQuantity(text, d), text).toBeUndefined();
     }
   });

@@ -82,7 +82,9 @@ describe('MNIST splits of the real files', () => {
       const i = (k * 7919) % 10000;
       const j = (k * 104729) % 784;
       expect(splits.test.images[i * 784 + j]).toBe(quantize(raw.testImages.pixels[i * 784 + j]!, means[j]!, 8));
-      expect(splits.validation.images[i * 784 + j]).toBe(quantize(raw.trainImages.pixels[(50000 + i) * 784 + j]!, means[j]!, 8));
+      expect(splits.validation.images[i * 784 + j]).toBe(
+        quantize(raw.trainImages.pixels[(50000 + i) * 784 + j]!, means[j]!, 8),
+      );
       const t = (k * 7919) % 50000;
       expect(splits.train.images[t * 784 + j]).toBe(quantize(raw.trainImages.pixels[t * 784 + j]!, means[j]!, 8));
     }
@@ -110,7 +112,9 @@ describe('MNIST splits of the real files', () => {
     const raw = loadMnistRaw(DATA);
     for (const bits of [2, 4, 12, 16]) {
       const s = loadMnist(DATA, { activationBits: bits, trainSamples: 500, validationSamples: 1, testSamples: 1 });
-      const want = Int16Array.from({ length: 500 * 784 }, (_, k) => quantize(raw.trainImages.pixels[k]!, raw.means[k % 784]!, bits));
+      const want = Int16Array.from({ length: 500 * 784 }, (_, k) =>
+        quantize(raw.trainImages.pixels[k]!, raw.means[k % 784]!, bits),
+      );
       expect(firstDifference(s.train.images, want), `${bits} bits`).toBe(-1);
       const [lo, hi] = extremes(s.train.images);
       expect(lo).toBeGreaterThanOrEqual(-(2 ** (bits - 1)));
@@ -119,9 +123,15 @@ describe('MNIST splits of the real files', () => {
   });
 
   it('rejects sample counts beyond the splits, naming the setting', () => {
-    expect(() => loadMnist(DATA, { ...ALL, trainSamples: 50001 })).toThrow(/^training\.trainSamples: expected an integer from 1 to 50000 /);
-    expect(() => loadMnist(DATA, { ...ALL, validationSamples: 10001 })).toThrow(/^training\.validationSamples: expected an integer from 1 to 10000 /);
-    expect(() => loadMnist(DATA, { ...ALL, testSamples: 0 })).toThrow(/^training\.testSamples: expected an integer from 1 to 10000 /);
+    expect(() => loadMnist(DATA, { ...ALL, trainSamples: 50001 })).toThrow(
+      /^training\.trainSamples: expected an integer from 1 to 50000 /,
+    );
+    expect(() => loadMnist(DATA, { ...ALL, validationSamples: 10001 })).toThrow(
+      /^training\.validationSamples: expected an integer from 1 to 10000 /,
+    );
+    expect(() => loadMnist(DATA, { ...ALL, testSamples: 0 })).toThrow(
+      /^training\.testSamples: expected an integer from 1 to 10000 /,
+    );
     expect(() => loadMnist(DATA, { ...ALL, activationBits: 17 })).toThrow(/^model\.activationBits: /);
   });
 
@@ -131,18 +141,26 @@ describe('MNIST splits of the real files', () => {
     expect(rel.trainImages.count).toBe(60000);
     expect(rel.files).toEqual(loadMnistRaw(DATA).files);
     const abs = loadMnistRaw({
-      dir: '/nonexistent', trainImages: join(dir, 'train-images-idx3-ubyte'), trainLabels: join(dir, 'train-labels-idx1-ubyte'),
-      testImages: join(dir, 't10k-images-idx3-ubyte'), testLabels: join(dir, 't10k-labels-idx1-ubyte'),
+      dir: '/nonexistent',
+      trainImages: join(dir, 'train-images-idx3-ubyte'),
+      trainLabels: join(dir, 'train-labels-idx1-ubyte'),
+      testImages: join(dir, 't10k-images-idx3-ubyte'),
+      testLabels: join(dir, 't10k-labels-idx1-ubyte'),
     });
     expect(abs.files).toEqual(rel.files);
-    expect(() => loadMnistRaw({ ...DATA, dir: '/nonexistent' })).toThrow('MNIST file not found: /nonexistent/train-images-idx3-ubyte');
+    expect(() => loadMnistRaw({ ...DATA, dir: '/nonexistent' })).toThrow(
+      'MNIST file not found: /nonexistent/train-images-idx3-ubyte',
+    );
   });
 });
 
 describe('small synthetic IDX sets', () => {
   let dir: string;
   const N = 10_004; // 4 training images + the 10k held out for validation
-  const files = (name: string, o: { trainCount?: number; labelCount?: number; testRows?: number; badLabel?: boolean } = {}): DataConfig => {
+  const files = (
+    name: string,
+    o: { trainCount?: number; labelCount?: number; testRows?: number; badLabel?: boolean } = {},
+  ): DataConfig => {
     const sub = join(dir, name);
     const trainCount = o.trainCount ?? N;
     // Training pixels: image i has value (i % 4) * 50 everywhere, so the training split (i < 4)
@@ -155,7 +173,13 @@ describe('small synthetic IDX sets', () => {
     writeFileSync(`${sub}-tl`, idxBytes([labels.length], labels));
     writeFileSync(`${sub}-si`, idxBytes([2, rows, 2], new Uint8Array(2 * rows * 2).fill(255)));
     writeFileSync(`${sub}-sl`, idxBytes([2], [1, 2]));
-    return { dir, trainImages: `${name}-ti`, trainLabels: `${name}-tl`, testImages: `${name}-si`, testLabels: `${name}-sl` };
+    return {
+      dir,
+      trainImages: `${name}-ti`,
+      trainLabels: `${name}-tl`,
+      testImages: `${name}-si`,
+      testLabels: `${name}-sl`,
+    };
   };
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'rbnn-mnist-'));
@@ -182,8 +206,12 @@ describe('small synthetic IDX sets', () => {
       }
       throw new Error('expected a UserError');
     };
-    expect(msg(files('count', { labelCount: N - 1 }))).toBe(`count-ti has ${N} images but count-tl has ${N - 1} labels`);
-    expect(msg(files('small', { trainCount: 10000 }))).toBe('small-ti: 10000 images, need more than the 10000 held out for validation');
+    expect(msg(files('count', { labelCount: N - 1 }))).toBe(
+      `count-ti has ${N} images but count-tl has ${N - 1} labels`,
+    );
+    expect(msg(files('small', { trainCount: 10000 }))).toBe(
+      'small-ti: 10000 images, need more than the 10000 held out for validation',
+    );
     expect(msg(files('shape', { testRows: 3 }))).toBe('shape-si: images of 3 x 2 pixels, but shape-ti has 2 x 2');
     expect(msg(files('label', { badLabel: true }))).toBe('label-tl: label 12 at index 3 is not a digit 0-9');
   });

@@ -62,13 +62,27 @@ describe('parsing IDX bytes', () => {
       }
       throw new Error('expected a UserError');
     };
-    expect(msg(() => parseIdxImages(idxBytes([3], [1, 2, 3]), 'f'))).toBe('f: not an IDX image file: magic number 0x00000801, expected 0x00000803 (a label file?)');
-    expect(msg(() => parseIdxLabels(idxBytes([1, 1, 1], [1]), 'g'))).toBe('g: not an IDX label file: magic number 0x00000803, expected 0x00000801 (an image file?)');
-    expect(msg(() => parseIdxLabels(new Uint8Array([0x50, 0x4b, 3, 4, 0, 0, 0, 0]), 'z.zip'))).toBe('z.zip: not an IDX label file: magic number 0x504b0304, expected 0x00000801');
-    expect(msg(() => parseIdxImages(idxBytes([2, 2, 2], []).subarray(0, 10), 'h'))).toBe('h: truncated IDX image file (10 bytes, shorter than its 16-byte header)');
-    expect(msg(() => parseIdxImages(new Uint8Array(3), 'h'))).toBe('h: truncated IDX image file (3 bytes, shorter than its 16-byte header)');
-    expect(msg(() => parseIdxImages(idxBytes([2, 2, 2], [1, 2, 3]), 'i'))).toBe('i: truncated IDX image file: 19 bytes, expected 24 for 2 x 2 x 2');
-    expect(msg(() => parseIdxLabels(idxBytes([2], [1, 2, 3]), 'j'))).toBe('j: corrupt IDX label file: 11 bytes, expected 10 for 2 (1 extra)');
+    expect(msg(() => parseIdxImages(idxBytes([3], [1, 2, 3]), 'f'))).toBe(
+      'f: not an IDX image file: magic number 0x00000801, expected 0x00000803 (a label file?)',
+    );
+    expect(msg(() => parseIdxLabels(idxBytes([1, 1, 1], [1]), 'g'))).toBe(
+      'g: not an IDX label file: magic number 0x00000803, expected 0x00000801 (an image file?)',
+    );
+    expect(msg(() => parseIdxLabels(new Uint8Array([0x50, 0x4b, 3, 4, 0, 0, 0, 0]), 'z.zip'))).toBe(
+      'z.zip: not an IDX label file: magic number 0x504b0304, expected 0x00000801',
+    );
+    expect(msg(() => parseIdxImages(idxBytes([2, 2, 2], []).subarray(0, 10), 'h'))).toBe(
+      'h: truncated IDX image file (10 bytes, shorter than its 16-byte header)',
+    );
+    expect(msg(() => parseIdxImages(new Uint8Array(3), 'h'))).toBe(
+      'h: truncated IDX image file (3 bytes, shorter than its 16-byte header)',
+    );
+    expect(msg(() => parseIdxImages(idxBytes([2, 2, 2], [1, 2, 3]), 'i'))).toBe(
+      'i: truncated IDX image file: 19 bytes, expected 24 for 2 x 2 x 2',
+    );
+    expect(msg(() => parseIdxLabels(idxBytes([2], [1, 2, 3]), 'j'))).toBe(
+      'j: corrupt IDX label file: 11 bytes, expected 10 for 2 (1 extra)',
+    );
   });
 });
 
@@ -88,7 +102,9 @@ describe('damaged copies of the real files', () => {
   it('rejects a truncated image file', () => {
     const f = copy(TEST_IMAGES, 'truncated-images');
     truncateSync(f, 7840016 - 100);
-    expect(() => readIdxImages(f)).toThrow(`${f}: truncated IDX image file: 7839916 bytes, expected 7840016 for 10000 x 28 x 28`);
+    expect(() => readIdxImages(f)).toThrow(
+      `${f}: truncated IDX image file: 7839916 bytes, expected 7840016 for 10000 x 28 x 28`,
+    );
   });
 
   it('rejects a truncated label file and one cut inside its header', () => {
@@ -113,7 +129,9 @@ describe('damaged copies of the real files', () => {
   });
 
   it('rejects a label file given as images and a missing file', () => {
-    expect(() => readIdxImages(TEST_LABELS)).toThrow(`${TEST_LABELS}: not an IDX image file: magic number 0x00000801, expected 0x00000803 (a label file?)`);
+    expect(() => readIdxImages(TEST_LABELS)).toThrow(
+      `${TEST_LABELS}: not an IDX image file: magic number 0x00000801, expected 0x00000803 (a label file?)`,
+    );
     const missing = join(dir, 'nothing-here');
     expect(() => readIdxImages(missing)).toThrow(`MNIST file not found: ${missing}`);
   });

@@ -37,7 +37,10 @@ describe('writeFileAtomic', () => {
     const a = openAtomicFile(file);
     const b = openAtomicFile(file);
     expect(a.tempPath).not.toBe(b.tempPath);
-    a.write('a'); b.write('b'); a.commit(); b.commit();
+    a.write('a');
+    b.write('b');
+    a.commit();
+    b.commit();
     expect(fs.readFileSync(file, 'utf8')).toBe('b');
   });
 
@@ -79,7 +82,9 @@ describe('writeFileAtomic', () => {
     if (!mkfifo(fifo)) return; // no mkfifo on this system
     const reader = spawn('cat', [fifo]);
     let got = '';
-    reader.stdout.on('data', (b) => { got += String(b); });
+    reader.stdout.on('data', (b) => {
+      got += String(b);
+    });
     const closed = new Promise((r) => reader.on('close', r));
     // The reader needs a moment to open its end; until then open() says ENXIO.
     for (let i = 0; ; i++) {

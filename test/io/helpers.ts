@@ -27,7 +27,12 @@ export function mountTinyTmpfs(options = 'size=64k'): { dir: string; unmount: ()
   const dir = tempDir();
   const r = spawnSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { stdio: 'ignore' });
   if (r.status !== 0) return null;
-  return { dir, unmount: () => { spawnSync('umount', [dir], { stdio: 'ignore' }); } };
+  return {
+    dir,
+    unmount: () => {
+      spawnSync('umount', [dir], { stdio: 'ignore' });
+    },
+  };
 }
 
 /** Every entry under `dir` (files and folders, hidden ones too), relative, sorted. */

@@ -64,10 +64,13 @@ describe('OutputSet', () => {
     expect(entries(dir)).toEqual(['r.txt']);
   });
 
-  it('a stale lock (its process is dead) and a dead process\'s staging folder are taken over', () => {
+  it("a stale lock (its process is dead) and a dead process's staging folder are taken over", () => {
     const dir = tempDir();
     const pid = deadPid();
-    fs.writeFileSync(path.join(dir, LOCK_FILE), JSON.stringify({ pid, host: os.hostname(), command: 'rbnn-sim run', started: 'then' }));
+    fs.writeFileSync(
+      path.join(dir, LOCK_FILE),
+      JSON.stringify({ pid, host: os.hostname(), command: 'rbnn-sim run', started: 'then' }),
+    );
     fs.mkdirSync(path.join(dir, `.rbnn-sim-staging-${pid}-abc`));
     fs.writeFileSync(path.join(dir, `.rbnn-sim-staging-${pid}-abc`, 'report.json'), 'half');
     const out = OutputSet.open(dir, opts);
@@ -78,7 +81,10 @@ describe('OutputSet', () => {
 
   it('a lock of another host is never taken over', () => {
     const dir = tempDir();
-    fs.writeFileSync(path.join(dir, LOCK_FILE), JSON.stringify({ pid: deadPid(), host: 'elsewhere', command: 'rbnn-sim run', started: 'then' }));
+    fs.writeFileSync(
+      path.join(dir, LOCK_FILE),
+      JSON.stringify({ pid: deadPid(), host: 'elsewhere', command: 'rbnn-sim run', started: 'then' }),
+    );
     expect(() => lockFolder(dir, 'rbnn-sim run')).toThrow(/in use by rbnn-sim run \(pid \d+ on elsewhere/);
   });
 
@@ -88,18 +94,23 @@ describe('OutputSet', () => {
     fs.writeFileSync(file, '');
     expect(() => OutputSet.open(file, opts)).toThrow(/^cannot write test files in .*: it is a file, not a folder$/);
     expect(() => OutputSet.open(path.join(file, 'sub'), opts)).toThrow(/is a file, not a folder$/);
-    expect(() => OutputSet.open('/proc/rbnn-sim-x/y', opts)).toThrow(/^cannot write test files in \/proc\/rbnn-sim-x\/y: /);
+    expect(() => OutputSet.open('/proc/rbnn-sim-x/y', opts)).toThrow(
+      /^cannot write test files in \/proc\/rbnn-sim-x\/y: /,
+    );
     expect(entries(root)).toEqual(['f']);
   });
 
-  it('makeDirs and checkOutputDir end at once under /proc (Node\'s recursive mkdir spins there)', () => {
+  it("makeDirs and checkOutputDir end at once under /proc (Node's recursive mkdir spins there)", () => {
     expect(() => makeDirs('/proc/rbnn-sim-x/y')).toThrow();
     expect(() => checkOutputDir('/proc/rbnn-sim-x', 'x')).toThrow(/nothing can be created there|permission denied/);
   });
 
   it('a full disk fails in write(), one line naming the folder, and leaves nothing behind', (ctx) => {
     const fsys = mountTinyTmpfs();
-    if (!fsys) { ctx.skip(); return; }
+    if (!fsys) {
+      ctx.skip();
+      return;
+    }
     try {
       const dir = path.join(fsys.dir, 'out');
       const out = OutputSet.open(dir, opts);
@@ -113,7 +124,9 @@ describe('OutputSet', () => {
         out.abort();
       }
       expect(isUserError(err)).toBe(true);
-      expect((err as Error).message).toMatch(/^cannot write test files in .*out \(big\.bin\): no space left on the device$/);
+      expect((err as Error).message).toMatch(
+        /^cannot write test files in .*out \(big\.bin\): no space left on the device$/,
+      );
       expect(entries(fsys.dir)).toEqual([]);
     } finally {
       fsys.unmount();
@@ -122,7 +135,10 @@ describe('OutputSet', () => {
 
   it('a read-only file system is refused before any work', (ctx) => {
     const fsys = isRoot ? mountTinyTmpfs('size=64k,ro') : null;
-    if (!fsys) { ctx.skip(); return; }
+    if (!fsys) {
+      ctx.skip();
+      return;
+    }
     try {
       expect(() => OutputSet.open(path.join(fsys.dir, 'out'), opts)).toThrow(/read-only file system/);
     } finally {

@@ -15,13 +15,15 @@ describe('fixed-point formats', () => {
   });
 
   it('truncation drops LSBs like an arithmetic shift (rounds toward minus infinity)', () => {
-    expect(truncateBits(13, 2)).toBe(3);   // 0b1101 >> 2 = 0b11
+    expect(truncateBits(13, 2)).toBe(3); // 0b1101 >> 2 = 0b11
     expect(truncateBits(-13, 2)).toBe(-4); // ...10011 >> 2 = ...100
     expect(truncateBits(-1, 4)).toBe(-1);
     expect(truncateBits(5, 0)).toBe(5);
-    fc.assert(fc.property(fc.integer({ min: -(2 ** 30), max: 2 ** 30 }), fc.integer({ min: 0, max: 20 }), (q, s) => {
-      expect(truncateBits(q, s)).toBe(q >> s);
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: -(2 ** 30), max: 2 ** 30 }), fc.integer({ min: 0, max: 20 }), (q, s) => {
+        expect(truncateBits(q, s)).toBe(q >> s);
+      }),
+    );
   });
 
   it('quantizes reals to the nearest step and saturates', () => {

@@ -5,27 +5,32 @@ import { topology, weightCount } from '../../model/topology.js';
 
 describe('RBNN storage plan', () => {
   it('bits/weight = n/k and storage stays n * W0 in every iteration', () => {
-    fc.assert(fc.property(
-      fc.integer({ min: 1, max: 32 }), fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 32 }),
-      (n, h0, kMax) => {
-        const t = topology(784, [h0], 10);
-        const plan = rbnnStoragePlan(t, n, kMax);
-        const W0 = 784 * h0 + h0 * 10;
-        expect(plan.slots).toBe(W0);
-        expect(plan.iterations.length).toBe(Math.min(n, kMax));
-        for (const it of plan.iterations) {
-          expect(it.storageBits).toBe(n * W0);
-          expect(it.weights).toBe(it.k * W0);
-          expect(it.bitsPerWeight).toBe(n / it.k);
-          expect(it.trainableBits).toBe(n - it.k + 1);
-          // The trainable weight fills planes k-1..n-1; frozen signs fill 0..k-2: every plane used once.
-          expect(it.frozenPlanes.length + it.trainableBits).toBe(n);
-          expect(it.frozenPlanes.every((p, i) => p === i)).toBe(true);
-        }
-      }));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 32 }),
+        fc.integer({ min: 1, max: 1000 }),
+        fc.integer({ min: 1, max: 32 }),
+        (n, h0, kMax) => {
+          const t = topology(784, [h0], 10);
+          const plan = rbnnStoragePlan(t, n, kMax);
+          const W0 = 784 * h0 + h0 * 10;
+          expect(plan.slots).toBe(W0);
+          expect(plan.iterations.length).toBe(Math.min(n, kMax));
+          for (const it of plan.iterations) {
+            expect(it.storageBits).toBe(n * W0);
+            expect(it.weights).toBe(it.k * W0);
+            expect(it.bitsPerWeight).toBe(n / it.k);
+            expect(it.trainableBits).toBe(n - it.k + 1);
+            // The trainable weight fills planes k-1..n-1; frozen signs fill 0..k-2: every plane used once.
+            expect(it.frozenPlanes.length + it.trainableBits).toBe(n);
+            expect(it.frozenPlanes.every((p, i) => p === i)).toBe(true);
+          }
+        },
+      ),
+    );
   });
 
-  it("R2: 784-100-10, 16-bit slots, 7 iterations: 2.29 bits/weight in 155 KiB", () => {
+  it('R2: 784-100-10, 16-bit slots, 7 iterations: 2.29 bits/weight in 155 KiB', () => {
     const plan = rbnnStoragePlan(topology(784, [100], 10), 16, 7);
     const last = plan.iterations.at(-1)!;
     expect(last.k).toBe(7);

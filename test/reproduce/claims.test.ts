@@ -8,8 +8,15 @@ function row(id: RowId, storageKiB: number, mean: number, std = 0.001, n = 3): C
   const iterations = { R1: 4, R2: 7, R3: 4, B1: 1, B2: 1, B3: 1 }[id];
   const bits = { R1: 16, R2: 16, R3: 12, B1: 12, B2: 12, B3: 6 }[id];
   return {
-    id, model: rbnn ? 'rbnn' : 'conventional', iterations, bits, bitsPerWeight: bits / iterations, storageKiB,
-    testError: { mean, std, n }, paper: { testError: 0, storageKiB: 0 }, costs: [],
+    id,
+    model: rbnn ? 'rbnn' : 'conventional',
+    iterations,
+    bits,
+    bitsPerWeight: bits / iterations,
+    storageKiB,
+    testError: { mean, std, n },
+    paper: { testError: 0, storageKiB: 0 },
+    costs: [],
   };
 }
 
@@ -30,8 +37,12 @@ describe('storageForError', () => {
 describe('checkClaims', () => {
   it('applies the stated rules', () => {
     const rows = [
-      row('R1', 310, 0.0256), row('R2', 155, 0.0265), row('R3', 116, 0.0276),
-      row('B1', 930, 0.0261), row('B2', 465, 0.028), row('B3', 116, 0.036),
+      row('R1', 310, 0.0256),
+      row('R2', 155, 0.0265),
+      row('R3', 116, 0.0276),
+      row('B1', 930, 0.0261),
+      row('B2', 465, 0.028),
+      row('B3', 116, 0.036),
     ];
     const c = Object.fromEntries(checkClaims(rows, 1).map((x) => [x.id, x]));
     expect(c['bits-per-weight']!.verdict).toBe('holds');

@@ -8,8 +8,19 @@
 import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { longestWait, reproduce, rowConfig, type ReproduceOptions, type ReproductionResult } from '../../experiments/reproduce/reproduce.js';
-import { learningRatesFrom, learningRatesWithSources, paperProtocolSets, type PaperProtocol } from '../../experiments/reproduce/protocol.js';
+import {
+  longestWait,
+  reproduce,
+  rowConfig,
+  type ReproduceOptions,
+  type ReproductionResult,
+} from '../../experiments/reproduce/reproduce.js';
+import {
+  learningRatesFrom,
+  learningRatesWithSources,
+  paperProtocolSets,
+  type PaperProtocol,
+} from '../../experiments/reproduce/protocol.js';
 import { costRun } from '../../experiments/reproduce/costs.js';
 import { paperProtocolMarkdown } from '../../experiments/reproduce/protocol-report.js';
 import { runCli } from '../run-cli.js';
@@ -17,12 +28,28 @@ import { makeTempDir } from '../temp-dir.js';
 
 const dir = makeTempDir('rbnn-protocol-');
 const paper: PaperProtocol = { cap: 6, patience: 2, lrDecay: 1 };
-const sets = ['training.trainSamples=300', 'training.validationSamples=100', 'training.testSamples=100', 'training.learningRate=21'];
+const sets = [
+  'training.trainSamples=300',
+  'training.validationSamples=100',
+  'training.testSamples=100',
+  'training.learningRate=21',
+];
 
 function options(store: string, onRun?: ReproduceOptions['onRun']): ReproduceOptions {
   return {
-    rows: ['R3', 'B3'], seeds: [1, 2], lrGrid: [21], quick: true, budget: 1, sets, paper, jobs: 1,
-    sramSizes: [], store, fresh: false, commandLine: 'test', ...(onRun ? { onRun } : {}),
+    rows: ['R3', 'B3'],
+    seeds: [1, 2],
+    lrGrid: [21],
+    quick: true,
+    budget: 1,
+    sets,
+    paper,
+    jobs: 1,
+    sramSizes: [],
+    store,
+    fresh: false,
+    commandLine: 'test',
+    ...(onRun ? { onRun } : {}),
   };
 }
 
@@ -35,7 +62,8 @@ function outcome(r: ReproductionResult): unknown {
   return {
     claims: r.claims,
     rows: r.rows.map((x) => ({
-      ...x, seeds: x.seeds.map(({ seconds: _s, cached: _c, ...s }) => s),
+      ...x,
+      seeds: x.seeds.map(({ seconds: _s, cached: _c, ...s }) => s),
     })),
   };
 }
@@ -63,13 +91,28 @@ describe('reproduce --protocol paper', () => {
     expect(longestWait([0.2, 0.3, 0.3])).toBe(1); // no later best: nothing waited for one
   });
 
-  it('takes each row\'s learning rate from the first results.json that holds it', () => {
+  it("takes each row's learning rate from the first results.json that holds it", () => {
     const a = join(dir, 'a.json');
     const b = join(dir, 'b.json');
-    writeFileSync(a, JSON.stringify({ kind: 'rbnn-sim.reproduction', rows: [{ id: 'R3', learningRate: 13, lrDecay: 0.95 }] }));
-    writeFileSync(b, JSON.stringify({ kind: 'rbnn-sim.reproduction', rows: [{ id: 'R3', learningRate: 8, lrDecay: 0.8 }, { id: 'B2', learningRate: 2, lrDecay: 0.8 }] }));
+    writeFileSync(
+      a,
+      JSON.stringify({ kind: 'rbnn-sim.reproduction', rows: [{ id: 'R3', learningRate: 13, lrDecay: 0.95 }] }),
+    );
+    writeFileSync(
+      b,
+      JSON.stringify({
+        kind: 'rbnn-sim.reproduction',
+        rows: [
+          { id: 'R3', learningRate: 8, lrDecay: 0.8 },
+          { id: 'B2', learningRate: 2, lrDecay: 0.8 },
+        ],
+      }),
+    );
     expect(learningRatesFrom([a, b], ['R3', 'B2'])).toEqual({ R3: 13, B2: 2 });
-    expect(learningRatesWithSources([a, b], ['R3'])).toEqual({ R3: { learningRate: 13, file: a, lrDecay: 0.95 }, B2: { learningRate: 2, file: b, lrDecay: 0.8 } });
+    expect(learningRatesWithSources([a, b], ['R3'])).toEqual({
+      R3: { learningRate: 13, file: a, lrDecay: 0.95 },
+      B2: { learningRate: 2, file: b, lrDecay: 0.8 },
+    });
     const c = join(dir, 'c.json');
     writeFileSync(c, JSON.stringify({ kind: 'rbnn-sim.reproduction', rows: [{ id: 'R3', learningRate: 13 }] }));
     expect(() => learningRatesFrom([c], ['R3'])).toThrow('row R3 has no learning rate and decay');
@@ -86,18 +129,32 @@ describe('reproduce --protocol paper', () => {
     const r3 = whole.rows.find((x) => x.id === 'R3')!;
     const s1 = r3.seeds[0]!;
     const cfg = rowConfig('R3', options(''), 21, 1);
-    const direct = await costRun(cfg, whole.defaultSramBits, 'recompute', s1.iterations.map((i) => i.epochsRun));
+    const direct = await costRun(
+      cfg,
+      whole.defaultSramBits,
+      'recompute',
+      s1.iterations.map((i) => i.epochsRun),
+    );
     expect(s1.cost!.energy).toBe(direct.energy);
     const atCap = await costRun(cfg, whole.defaultSramBits, 'recompute');
     expect(atCap.energy).toBeGreaterThan(direct.energy);
     // The row's cost is the mean over its seeds.
     const mean = r3.seeds.reduce((s, x) => s + x.cost!.energy, 0) / r3.seeds.length;
-    expect(r3.costs.find((c) => c.sramBits === whole.defaultSramBits && c.frozen === 'recompute')!.energy).toBeCloseTo(mean, 12);
+    expect(r3.costs.find((c) => c.sramBits === whole.defaultSramBits && c.frozen === 'recompute')!.energy).toBeCloseTo(
+      mean,
+      12,
+    );
 
     // Interrupted after two finished runs (the store keeps them), then run again.
     const store = join(dir, 'resumed');
     let seen = 0;
-    await expect(reproduce(options(store, () => { if (++seen === 2) throw new Error('interrupted'); }))).rejects.toThrow('interrupted');
+    await expect(
+      reproduce(
+        options(store, () => {
+          if (++seen === 2) throw new Error('interrupted');
+        }),
+      ),
+    ).rejects.toThrow('interrupted');
     // The run that was in progress stops too: nothing more reaches the store.
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(storedFiles(store)).toHaveLength(2);
@@ -126,20 +183,34 @@ describe('reproduce --protocol paper', () => {
     const older = await reproduce({ ...options(store), storeOnly: true });
     expect([older.timing.runsTrained, older.timing.runsFromOlderCode]).toEqual([0, trained.timing.runs]);
     expect(outcome(older)).toEqual(outcome(trained));
-    expect(paperProtocolMarkdown(older, { assets: '.', figure: false, compare: null, floatRuns: [] }))
-      .toContain(`of which ${trained.timing.runs} trained by an earlier version of trainer/ and model/`);
+    expect(paperProtocolMarkdown(older, { assets: '.', figure: false, compare: null, floatRuns: [] })).toContain(
+      `of which ${trained.timing.runs} trained by an earlier version of trainer/ and model/`,
+    );
     // A run that is not in the store at all is an error, not a training.
-    await expect(reproduce({ ...options(store), seeds: [1, 2, 3], storeOnly: true })).rejects.toThrow(/--store-only: no run of .* seed=3/);
+    await expect(reproduce({ ...options(store), seeds: [1, 2, 3], storeOnly: true })).rejects.toThrow(
+      /--store-only: no run of .* seed=3/,
+    );
     // --partial: each row with the seeds the store holds; a row with none is left out.
-    const part = await reproduce({ ...options(store), rows: ['R3', 'B2', 'B3'], seeds: [1, 2, 3], storeOnly: true, partial: true });
-    expect(part.rows.map((x) => [x.id, x.seeds.map((sd) => sd.seed)])).toEqual([['R3', [1, 2]], ['B3', [1, 2]]]);
+    const part = await reproduce({
+      ...options(store),
+      rows: ['R3', 'B2', 'B3'],
+      seeds: [1, 2, 3],
+      storeOnly: true,
+      partial: true,
+    });
+    expect(part.rows.map((x) => [x.id, x.seeds.map((sd) => sd.seed)])).toEqual([
+      ['R3', [1, 2]],
+      ['B3', [1, 2]],
+    ]);
     expect(part.rows.map((x) => x.testError)).toEqual(trained.rows.map((x) => x.testError));
     expect(part.claims.find((c) => c.id === 'storage-R3-B2')!.verdict).toBe('not run');
     const md = paperProtocolMarkdown(part, { assets: '.', figure: false, compare: null, floatRuns: [] });
     expect(md).toContain('R3 has seeds 1, 2 only');
     expect(md).toContain('**Rows not run:** R1, R2, B1, B2 (no finished run in the run store');
     expect(md).toMatch(/\| R3 \| [^|]+ \| [^|]+ \| - \|/); // seed 3's cell
-    await expect(reproduce({ ...options(store), partial: true })).rejects.toThrow('--partial applies to --store-only only');
+    await expect(reproduce({ ...options(store), partial: true })).rejects.toThrow(
+      '--partial applies to --store-only only',
+    );
   });
 
   it('refuses bad protocol flags in one line, exit code 2, nothing written', async () => {

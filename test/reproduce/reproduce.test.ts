@@ -17,8 +17,21 @@ const dir = mkdtempSync(join(tmpdir(), 'rbnn-reproduce-'));
 const out = join(dir, 'REPRODUCTION.md');
 const assets = join(dir, 'reproduction');
 const args = [
-  'reproduce', '--quick', '--seeds', '1,2', '--out', out, '--quiet', '--sram', '128 KiB,1 MiB',
-  '--set', 'training.trainSamples=400', '--set', 'training.validationSamples=200', '--set', 'training.testSamples=200',
+  'reproduce',
+  '--quick',
+  '--seeds',
+  '1,2',
+  '--out',
+  out,
+  '--quiet',
+  '--sram',
+  '128 KiB,1 MiB',
+  '--set',
+  'training.trainSamples=400',
+  '--set',
+  'training.validationSamples=200',
+  '--set',
+  'training.testSamples=200',
 ];
 
 async function run(argv: string[]): Promise<{ code: number; stdout: string }> {
@@ -45,7 +58,8 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Hidden units of one sub-network in --quick: a tenth of the paper's. */
-const quickHidden = (id: (typeof ROW_IDS)[number]): number => Number(/model\.hidden=\[(\d+)\]/.exec(quickSets(id).join(' '))![1]);
+const quickHidden = (id: (typeof ROW_IDS)[number]): number =>
+  Number(/model\.hidden=\[(\d+)\]/.exec(quickSets(id).join(' '))![1]);
 
 describe('rbnn-sim reproduce --quick', () => {
   it('exits 0 and writes the report, the results and the run store (one file per run)', () => {
@@ -54,7 +68,8 @@ describe('rbnn-sim reproduce --quick', () => {
     for (const f of [out, join(assets, 'results.json')]) expect(existsSync(f), f).toBe(true);
     const keys = new Set(result.rows.flatMap((r) => r.seeds.map((s) => s.key)));
     for (const k of keys) expect(existsSync(join(assets, 'training', `${k}.json`)), k).toBe(true);
-    if (existsSync(join(assets, 'figure4.svg'))) expect(readFileSync(join(assets, 'figure4.svg'), 'utf8')).toMatch(/<svg/);
+    if (existsSync(join(assets, 'figure4.svg')))
+      expect(readFileSync(join(assets, 'figure4.svg'), 'utf8')).toMatch(/<svg/);
   });
 
   it('has every Table 2 row, in order, with every seed', () => {
@@ -90,7 +105,9 @@ describe('rbnn-sim reproduce --quick', () => {
     expect(r2.bitsPerWeight).toBe(16 / 7);
     expect(r2.bitsPerWeightFraction).toBe('16/7');
     // R3 and B3 hold exactly the same weight storage (12 x W0 = 6 x 2 W0).
-    expect(result.rows.find((r) => r.id === 'R3')!.storageBits).toBe(result.rows.find((r) => r.id === 'B3')!.storageBits);
+    expect(result.rows.find((r) => r.id === 'R3')!.storageBits).toBe(
+      result.rows.find((r) => r.id === 'B3')!.storageBits,
+    );
   });
 
   it('counts k forward passes and one backward pass per training sample in iteration k', () => {
@@ -121,7 +138,9 @@ describe('rbnn-sim reproduce --quick', () => {
       }
       if (r.model === 'conventional') {
         for (const s of result.sramSizes) {
-          const [a, b] = (['recompute', 'cache'] as const).map((f) => r.costs.find((c) => c.sramBits === s && c.frozen === f)!);
+          const [a, b] = (['recompute', 'cache'] as const).map(
+            (f) => r.costs.find((c) => c.sramBits === s && c.frozen === f)!,
+          );
           expect(b!.energy).toBe(a!.energy);
         }
       }
@@ -130,7 +149,16 @@ describe('rbnn-sim reproduce --quick', () => {
   });
 
   it('checks every claim; R2 bits/weight holds', () => {
-    expect(result.claims.map((c) => c.id)).toEqual(['bits-per-weight', 'equal-storage', 'storage-R3-B2', 'storage-R1-B1', 'equal-error-storage', 'off-chip', 'energy', 'time']);
+    expect(result.claims.map((c) => c.id)).toEqual([
+      'bits-per-weight',
+      'equal-storage',
+      'storage-R3-B2',
+      'storage-R1-B1',
+      'equal-error-storage',
+      'off-chip',
+      'energy',
+      'time',
+    ]);
     expect(result.claims[0]!.verdict).toBe('holds');
     for (const c of result.claims) expect(c.verdict).not.toBe('not run');
   });
@@ -177,7 +205,7 @@ describe('rbnn-sim reproduce --quick', () => {
 });
 
 describe('reproduce --budget', () => {
-  it('multiplies every row\'s epochs and roots its decay, so equal totals stay equal', () => {
+  it("multiplies every row's epochs and roots its decay, so equal totals stay equal", () => {
     expect(budgetSets('R3', false, 1)).toEqual([]);
     const at = (id: 'R3' | 'B2' | 'B3', budget: number) => rowConfig(id, { quick: false, sets: [], budget }).training;
     const r3 = at('R3', 5);

@@ -18,14 +18,21 @@ describe('determinism', () => {
     const a = await runCli('run', ...flags, '-o', path.join(dir, 'a'));
     const b = await runCli('run', ...flags, '-o', path.join(dir, 'b'));
     expect([a.code, b.code]).toEqual([0, 0]);
-    const json = (d: string): string => formatReportJson(withoutWallClock(JSON.parse(fs.readFileSync(path.join(dir, d, 'report.json'), 'utf8'))));
+    const json = (d: string): string =>
+      formatReportJson(withoutWallClock(JSON.parse(fs.readFileSync(path.join(dir, d, 'report.json'), 'utf8'))));
     expect(json('b')).toBe(json('a'));
-    expect(formatReportJson(withoutWallClock(JSON.parse(b.out)))).toBe(formatReportJson(withoutWallClock(JSON.parse(a.out))));
-    const md = (d: string): string => fs.readFileSync(path.join(dir, d, 'report.md'), 'utf8').replace(/trained in [^\n]*/, 'trained in <wall clock>');
+    expect(formatReportJson(withoutWallClock(JSON.parse(b.out)))).toBe(
+      formatReportJson(withoutWallClock(JSON.parse(a.out))),
+    );
+    const md = (d: string): string =>
+      fs.readFileSync(path.join(dir, d, 'report.md'), 'utf8').replace(/trained in [^\n]*/, 'trained in <wall clock>');
     expect(md('b')).toBe(md('a'));
     // The wall clock is the only difference there is.
     const raw = (d: string) => JSON.parse(fs.readFileSync(path.join(dir, d, 'report.json'), 'utf8'));
-    expect({ ...raw('b'), training: { ...raw('b').training, seconds: 0 } }).toEqual({ ...raw('a'), training: { ...raw('a').training, seconds: 0 } });
+    expect({ ...raw('b'), training: { ...raw('b').training, seconds: 0 } }).toEqual({
+      ...raw('a'),
+      training: { ...raw('a').training, seconds: 0 },
+    });
   });
 
   it('the same report whichever kernels train; another seed gives another one', async () => {
@@ -34,7 +41,9 @@ describe('determinism', () => {
     const report = async (kernels: string, seed = 1): Promise<string> => {
       process.env.RBNN_KERNELS = kernels;
       try {
-        return formatReportJson(withoutWallClock((await simulateRun({ ...cfg, training: { ...cfg.training, seed } })).report));
+        return formatReportJson(
+          withoutWallClock((await simulateRun({ ...cfg, training: { ...cfg.training, seed } })).report),
+        );
       } finally {
         if (before === undefined) delete process.env.RBNN_KERNELS;
         else process.env.RBNN_KERNELS = before;

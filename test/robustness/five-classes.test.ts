@@ -23,20 +23,35 @@ vi.mock('../../experiments/sweep/plots.js', async (importOriginal) => {
     // The plot named in RBNN_FAIL_PLOT fails to render (a stand-in for any runtime failure of vega).
     renderSvg: async (spec: Record<string, unknown>) => {
       const title = JSON.stringify((spec as { title?: unknown }).title ?? '');
-      if (process.env.RBNN_FAIL_PLOT && title.includes(process.env.RBNN_FAIL_PLOT)) throw new Error('renderer exploded');
+      if (process.env.RBNN_FAIL_PLOT && title.includes(process.env.RBNN_FAIL_PLOT))
+        throw new Error('renderer exploded');
       return real.renderSvg(spec);
     },
   };
 });
 
-const flags = (o: Record<string, unknown>): string[] => Object.entries(o).flatMap(([k, v]) => ['--set', `${k}=${JSON.stringify(v)}`]);
+const flags = (o: Record<string, unknown>): string[] =>
+  Object.entries(o).flatMap(([k, v]) => ['--set', `${k}=${JSON.stringify(v)}`]);
 const TOY = flags({
-  'model.inputs': 6, 'model.hidden': [4], 'model.outputs': 3, 'model.bits': 4, 'model.maxIterations': 3,
-  'training.trainSamples': 35, 'training.batch': 10, 'training.validationSamples': 20, 'training.testSamples': 20,
+  'model.inputs': 6,
+  'model.hidden': [4],
+  'model.outputs': 3,
+  'model.bits': 4,
+  'model.maxIterations': 3,
+  'training.trainSamples': 35,
+  'training.batch': 10,
+  'training.validationSamples': 20,
+  'training.testSamples': 20,
 });
 const TINY = flags({
-  'model.hidden': [4], 'model.bits': 4, 'model.maxIterations': 1, 'training.trainSamples': 100, 'training.batch': 50,
-  'training.validationSamples': 100, 'training.testSamples': 100, 'training.evalBatch': 100,
+  'model.hidden': [4],
+  'model.bits': 4,
+  'model.maxIterations': 1,
+  'training.trainSamples': 100,
+  'training.batch': 50,
+  'training.validationSamples': 100,
+  'training.testSamples': 100,
+  'training.evalBatch': 100,
 });
 const SWEEP = ['sweep', '--schedule-only', '--sram', '64KiB,128KiB', '--no-cache', '-j', '1', '-q'];
 
@@ -67,12 +82,32 @@ describe('class 2: plots cope with zero, constant, huge and non-positive values'
     expect(extent([2, -1, 7])).toEqual([-1, 7]);
   });
 
-  const row = (i: number, sramKiB: number, energyJ: number, err: number | null = null): SweepRow => ({
-    index: i, id: `p${i}`, workload: 'R2', family: 'rbnn', budgetBits: null, values: { 'hardware.sram.capacity': `${sramKiB} KiB` },
-    hidden: [100], finalHidden: [700], bits: 16, iterations: 7, epochs: 1, testError: err, validationError: err, bitsPerWeight: 2.28,
-    weightStorageBits: 155 * 8192, sramBits: sramKiB * 8192, sramUsedBits: 0, onChip: true, weightsOnChip: 1, energyJ,
-    energyPerSampleJ: null, dramReadBytes: energyJ > 0 ? 1000 : 0, dramWriteBytes: 0,
-  } as unknown as SweepRow);
+  const row = (i: number, sramKiB: number, energyJ: number, err: number | null = null): SweepRow =>
+    ({
+      index: i,
+      id: `p${i}`,
+      workload: 'R2',
+      family: 'rbnn',
+      budgetBits: null,
+      values: { 'hardware.sram.capacity': `${sramKiB} KiB` },
+      hidden: [100],
+      finalHidden: [700],
+      bits: 16,
+      iterations: 7,
+      epochs: 1,
+      testError: err,
+      validationError: err,
+      bitsPerWeight: 2.28,
+      weightStorageBits: 155 * 8192,
+      sramBits: sramKiB * 8192,
+      sramUsedBits: 0,
+      onChip: true,
+      weightsOnChip: 1,
+      energyJ,
+      energyPerSampleJ: null,
+      dramReadBytes: energyJ > 0 ? 1000 : 0,
+      dramWriteBytes: 0,
+    }) as unknown as SweepRow;
 
   it.each([
     ['zero energies', [0, 0]],
@@ -96,11 +131,23 @@ describe('class 2: plots cope with zero, constant, huge and non-positive values'
     try {
       const a = await runCli(...SWEEP, ...TOY, '-o', path.join(root, 's'));
       expect(a.code).toBe(0);
-      expect(a.err).toMatch(/warning: plot energy-vs-sram\.svg not drawn \(renderer exploded\); the data files are complete/);
-      expect(fs.readdirSync(path.join(root, 's')).sort()).toEqual(['dram-vs-sram.svg', 'summary.md', 'sweep.csv', 'sweep.json']);
+      expect(a.err).toMatch(
+        /warning: plot energy-vs-sram\.svg not drawn \(renderer exploded\); the data files are complete/,
+      );
+      expect(fs.readdirSync(path.join(root, 's')).sort()).toEqual([
+        'dram-vs-sram.svg',
+        'summary.md',
+        'sweep.csv',
+        'sweep.json',
+      ]);
       const m = await runCli('merge', path.join(root, 's'), '-q', '-o', path.join(root, 'm'));
       expect(m.code).toBe(0);
-      expect(fs.readdirSync(path.join(root, 'm')).sort()).toEqual(['dram-vs-sram.svg', 'summary.md', 'sweep.csv', 'sweep.json']);
+      expect(fs.readdirSync(path.join(root, 'm')).sort()).toEqual([
+        'dram-vs-sram.svg',
+        'summary.md',
+        'sweep.csv',
+        'sweep.json',
+      ]);
     } finally {
       delete process.env.RBNN_FAIL_PLOT;
     }
@@ -111,25 +158,47 @@ describe('class 3: non-finite or nonsense results are refused, naming the quanti
   it('simulate, run, trace and sweep refuse an overflowed energy in one line; nothing is written', async () => {
     const root = tempDir();
     const huge = ['--set', 'hardware.sram.readEnergy=1e307 J'];
-    const re = /^rbnn-sim: (the simulation report|point \d+ \([^)]*\)): \S+ is (Infinity|NaN) \(a number overflowed\); check hardware\.sram\.readEnergy = 1e\+307\n$/;
+    const re =
+      /^rbnn-sim: (the simulation report|point \d+ \([^)]*\)): \S+ is (Infinity|NaN) \(a number overflowed\); check hardware\.sram\.readEnergy = 1e\+307\n$/;
     refused(await runCli('simulate', '--schedule-only', ...TOY, ...huge, '-q', '-o', path.join(root, 'a')), re);
     refused(await runCli('run', ...TINY, ...huge, '-q', '--no-checkpoint', '-o', path.join(root, 'b')), re);
-    refused(await runCli('trace', '--schedule-only', '-f', 'csv', ...TOY, ...huge, '-q', '-o', path.join(root, 'c.csv')), re);
+    refused(
+      await runCli('trace', '--schedule-only', '-f', 'csv', ...TOY, ...huge, '-q', '-o', path.join(root, 'c.csv')),
+      re,
+    );
     refused(await runCli(...SWEEP, ...TOY, ...huge, '-o', path.join(root, 'd')), re);
     expect(fs.readdirSync(root)).toEqual([]);
   });
 
   it('every number of a report with extreme but representable settings is finite', async () => {
-    const r = await runCli('simulate', '--schedule-only', ...TOY, '--set', 'hardware.sram.readEnergy=1e200 J', '--json', '-q');
+    const r = await runCli(
+      'simulate',
+      '--schedule-only',
+      ...TOY,
+      '--set',
+      'hardware.sram.readEnergy=1e200 J',
+      '--json',
+      '-q',
+    );
     expect(r.code).toBe(0);
     expect(firstNonFinite(JSON.parse(r.out))).toBeNull();
     expect(r.out).not.toMatch(/"(energy|joules)[A-Za-z]*": null/);
   });
 
   it('run, train and sweep refuse a network that does not fit the data, before training', async () => {
-    for (const cmd of [['run', '--no-checkpoint'], ['train', '--no-checkpoint'], ['sweep', '--sram', '64KiB', '--no-cache', '-j', '1']]) {
-      refused(await runCli(...cmd, ...TINY, '--set', 'model.outputs=5', '-q'), /model\.outputs: expected at least 10, one per label of the data .*got 5\n$/);
-      refused(await runCli(...cmd, ...TINY, '--set', 'model.inputs=100', '-q'), /model\.inputs: expected 784, the features per sample of the data .*got 100\n$/);
+    for (const cmd of [
+      ['run', '--no-checkpoint'],
+      ['train', '--no-checkpoint'],
+      ['sweep', '--sram', '64KiB', '--no-cache', '-j', '1'],
+    ]) {
+      refused(
+        await runCli(...cmd, ...TINY, '--set', 'model.outputs=5', '-q'),
+        /model\.outputs: expected at least 10, one per label of the data .*got 5\n$/,
+      );
+      refused(
+        await runCli(...cmd, ...TINY, '--set', 'model.inputs=100', '-q'),
+        /model\.inputs: expected 784, the features per sample of the data .*got 100\n$/,
+      );
     }
   });
 
@@ -140,7 +209,10 @@ describe('class 3: non-finite or nonsense results are refused, naming the quanti
     const b = await runCli('simulate', '--schedule-only', ...TOY, ...exact, '--json', '-q');
     expect(a.code).toBe(0);
     expect(JSON.parse(a.out)).toEqual(JSON.parse(b.out));
-    expect(YAML.parse((await runCli('config', '--set', 'training.batch=60000', '--set', 'training.trainSamples=2000')).out).training.batch).toBe(2000);
+    expect(
+      YAML.parse((await runCli('config', '--set', 'training.batch=60000', '--set', 'training.trainSamples=2000')).out)
+        .training.batch,
+    ).toBe(2000);
     const t = await runCli('trace', '--schedule-only', '-f', 'csv', ...TOY, ...over, '-q', '-o', '-');
     const u = await runCli('trace', '--schedule-only', '-f', 'csv', ...TOY, ...exact, '-q', '-o', '-');
     expect(t.out).toBe(u.out);
@@ -152,7 +224,10 @@ describe('class 4: file-system errors are one line naming the path, exit 2', () 
     const root = tempDir();
     const file = path.join(root, 'file');
     fs.writeFileSync(file, 'x');
-    refused(await runCli(...SWEEP, ...TOY, '-o', file), /^rbnn-sim: cannot write sweep outputs in .*file: it is a file, not a folder\n$/);
+    refused(
+      await runCli(...SWEEP, ...TOY, '-o', file),
+      /^rbnn-sim: cannot write sweep outputs in .*file: it is a file, not a folder\n$/,
+    );
     const training = ['sweep', '--sram', '64KiB', '-j', '1', '-q', ...TINY];
     const r = await runCli(...training, '--cache', file);
     refused(r, /^rbnn-sim: cannot write the training cache in .*file: it is a file, not a folder\n$/);
@@ -163,7 +238,10 @@ describe('class 4: file-system errors are one line naming the path, exit 2', () 
   it('--gzip with a name not ending in .gz is refused; a .gz name is fine', async () => {
     const root = tempDir();
     const args = ['trace', '--schedule-only', '-f', 'ramulator', '--gzip', ...TOY, '-q'];
-    refused(await runCli(...args, '-o', path.join(root, 'x.ram')), /^rbnn-sim: traces\.gzip \(--gzip\): the trace file .*x\.ram would hold gzip under a plain name.*; name it .*x\.ram\.gz\n$/);
+    refused(
+      await runCli(...args, '-o', path.join(root, 'x.ram')),
+      /^rbnn-sim: traces\.gzip \(--gzip\): the trace file .*x\.ram would hold gzip under a plain name.*; name it .*x\.ram\.gz\n$/,
+    );
     expect(fs.readdirSync(root)).toEqual([]);
     expect((await runCli(...args, '-o', path.join(root, 'x.ram.gz'))).code).toBe(0);
     expect(fs.readFileSync(path.join(root, 'x.ram.gz')).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
@@ -183,7 +261,8 @@ describe('class 5: one output folder, one command at a time', () => {
     const dir = tempDir();
     const lock = lockFolder(dir, 'rbnn-sim run');
     try {
-      const re = /^rbnn-sim: output folder .* is in use by rbnn-sim run \(pid \d+ on .*\); wait for it to finish or choose another folder/;
+      const re =
+        /^rbnn-sim: output folder .* is in use by rbnn-sim run \(pid \d+ on .*\); wait for it to finish or choose another folder/;
       refused(await runCli('simulate', '--schedule-only', ...TOY, '-q', '-o', dir), re);
       refused(await runCli('run', ...TINY, '-q', '-o', dir), re);
       refused(await runCli('train', ...TINY, '-q', '-o', dir), re);
@@ -202,7 +281,17 @@ describe('class 5: one output folder, one command at a time', () => {
     fs.mkdirSync(assets);
     const held = lockFolder(assets, 'rbnn-sim reproduce');
     try {
-      const r = await runCli('reproduce', '--quick', '--rows', 'R3', '--seeds', '1', '-q', '-o', path.join(root, 'REPRO.md'));
+      const r = await runCli(
+        'reproduce',
+        '--quick',
+        '--rows',
+        'R3',
+        '--seeds',
+        '1',
+        '-q',
+        '-o',
+        path.join(root, 'REPRO.md'),
+      );
       refused(r, /^rbnn-sim: output folder .*repro is in use by rbnn-sim reproduce \(pid \d+ on /);
       expect(fs.readdirSync(root)).toEqual(['repro']);
     } finally {
@@ -216,7 +305,10 @@ describe('class 5: one output folder, one command at a time', () => {
     const argv = ['run', ...TINY, '-q', '-o', out];
     const a = spawnCli(argv, root);
     const b = spawnCli(argv, root);
-    const timer = setTimeout(() => { a.kill('SIGKILL'); b.kill('SIGKILL'); }, 100_000);
+    const timer = setTimeout(() => {
+      a.kill('SIGKILL');
+      b.kill('SIGKILL');
+    }, 100_000);
     const ends = await Promise.all([a.exited, b.exited]);
     clearTimeout(timer);
     expect(ends.map((e) => e.code).sort()).toEqual([0, 2]);

@@ -25,9 +25,19 @@ function fsError(code: string, syscall: string, path: string): NodeJS.ErrnoExcep
 
 describe('file-system errors escaping a command', () => {
   it.each([
-    ['ENOSPC', 'write', '/data/out/report.md', /^rbnn-sim: cannot write \/data\/out\/report\.md: no space left on the device\n$/],
+    [
+      'ENOSPC',
+      'write',
+      '/data/out/report.md',
+      /^rbnn-sim: cannot write \/data\/out\/report\.md: no space left on the device\n$/,
+    ],
     ['EEXIST', 'mkdir', '/data/out', /^rbnn-sim: cannot mkdir \/data\/out: a file is in the way\n$/],
-    ['ENOTDIR', 'open', '/data/file/x', /^rbnn-sim: cannot open \/data\/file\/x: a part of the path is a file, not a folder\n$/],
+    [
+      'ENOTDIR',
+      'open',
+      '/data/file/x',
+      /^rbnn-sim: cannot open \/data\/file\/x: a part of the path is a file, not a folder\n$/,
+    ],
     ['EROFS', 'rename', '/ro/x', /^rbnn-sim: cannot rename \/ro\/x: read-only file system\n$/],
   ])('%s is one line naming the path, exit 2', async (code, syscall, path, re) => {
     failure.error = fsError(code, syscall, path);

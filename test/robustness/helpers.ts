@@ -14,9 +14,15 @@ export const tempDir = (): string => makeTempDir('rbnn-robust-');
 
 /** The small RBNN run of these tests, as --set flags: 784-16-10, 8-bit slots, 3 iterations x 2 epochs, 2000 samples in batches of 50. */
 export const SMALL: Record<string, unknown> = {
-  'model.hidden': [16], 'model.bits': 8, 'model.maxIterations': 3,
-  'training.trainSamples': 2000, 'training.validationSamples': 500, 'training.testSamples': 500,
-  'training.epochs': 2, 'training.batch': 50, 'training.evalBatch': 250,
+  'model.hidden': [16],
+  'model.bits': 8,
+  'model.maxIterations': 3,
+  'training.trainSamples': 2000,
+  'training.validationSamples': 500,
+  'training.testSamples': 500,
+  'training.epochs': 2,
+  'training.batch': 50,
+  'training.evalBatch': 250,
 };
 
 export function smallConfig(over: Record<string, unknown> = {}): Config {
@@ -36,7 +42,12 @@ export function dataFor(cfg: Config): MnistSplits {
   const key = [cfg.model.activationBits, t.trainSamples, t.validationSamples, t.testSamples].join(',');
   let d = cache.get(key);
   if (!d) {
-    d = loadMnist(cfg.data, { activationBits: cfg.model.activationBits, trainSamples: t.trainSamples, validationSamples: t.validationSamples, testSamples: t.testSamples });
+    d = loadMnist(cfg.data, {
+      activationBits: cfg.model.activationBits,
+      trainSamples: t.trainSamples,
+      validationSamples: t.validationSamples,
+      testSamples: t.testSamples,
+    });
     cache.set(key, d);
   }
   return d;
@@ -65,15 +76,30 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 /** The CLI from source in a child process (node --import tsx). */
-export function spawnCli(args: string[], cwd: string): ChildProcess & { stdoutText: () => string; stderrText: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
+export function spawnCli(
+  args: string[],
+  cwd: string,
+): ChildProcess & {
+  stdoutText: () => string;
+  stderrText: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+} {
   const child = spawn(process.execPath, ['--import', TSX, path.join(ROOT, 'test/traces/fixtures/cli.ts'), ...args], {
-    cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' },
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, FORCE_COLOR: '0' },
   });
   let out = '';
   let err = '';
-  child.stdout!.on('data', (b) => { out += String(b); });
-  child.stderr!.on('data', (b) => { err += String(b); });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  child.stdout!.on('data', (b) => {
+    out += String(b);
+  });
+  child.stderr!.on('data', (b) => {
+    err += String(b);
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
   return Object.assign(child, { stdoutText: () => out, stderrText: () => err, exited });
 }
 
@@ -89,5 +115,7 @@ export async function waitFor(cond: () => boolean, ms: number, what: string): Pr
 /** Every file under `dir`, relative, sorted. */
 export function listFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
+  return (fs.readdirSync(dir, { recursive: true }) as string[])
+    .filter((f) => fs.statSync(path.join(dir, f)).isFile())
+    .sort();
 }

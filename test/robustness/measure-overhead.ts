@@ -22,16 +22,29 @@ import { makeCheckpoint, writeCheckpoint } from '../../trainer/checkpoint.js';
 
 const reps = Number(process.argv[2] ?? 7);
 const cfg = resolveConfig({ overrides: { 'model.maxIterations': 1, 'training.epochs': 1 } });
-const data = loadMnist(cfg.data, { activationBits: 8, trainSamples: 50000, validationSamples: 10000, testSamples: 10000 });
+const data = loadMnist(cfg.data, {
+  activationBits: 8,
+  trainSamples: 50000,
+  validationSamples: 10000,
+  testSamples: 10000,
+});
 const dir = mkdtempSync(join(tmpdir(), 'rbnn-overhead-'));
 
 let yields = 0;
 const realSetImmediate = globalThis.setImmediate;
-globalThis.setImmediate = ((...a: Parameters<typeof setImmediate>) => { yields++; return realSetImmediate(...a); }) as typeof setImmediate;
+globalThis.setImmediate = ((...a: Parameters<typeof setImmediate>) => {
+  yields++;
+  return realSetImmediate(...a);
+}) as typeof setImmediate;
 
-const cpu = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const cpu = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 const kinds = ['sync', 'async', 'checkpoints'] as const;
-const times: Record<string, { cpu: number[]; wall: number[] }> = Object.fromEntries(kinds.map((k) => [k, { cpu: [], wall: [] }]));
+const times: Record<string, { cpu: number[]; wall: number[] }> = Object.fromEntries(
+  kinds.map((k) => [k, { cpu: [], wall: [] }]),
+);
 let writes = 0;
 let yieldsAsync = 0;
 for (let r = 0; r < reps + 1; r++) {
@@ -41,7 +54,14 @@ for (let r = 0; r < reps + 1; r++) {
     const y0 = yields;
     if (k === 'sync') trainOn(cfg, data);
     else if (k === 'async') await train(cfg, { data });
-    else await train(cfg, { data, onCheckpoint: (s) => { writeCheckpoint(dir, makeCheckpoint(cfg, 'train', s)); writes++; } });
+    else
+      await train(cfg, {
+        data,
+        onCheckpoint: (s) => {
+          writeCheckpoint(dir, makeCheckpoint(cfg, 'train', s));
+          writes++;
+        },
+      });
     if (r === 0) continue; // warm-up
     if (k === 'async') yieldsAsync = yields - y0;
     times[k]!.cpu.push(cpu() - c0);
@@ -53,7 +73,9 @@ const base = times.sync!;
 for (const k of kinds) {
   const t = times[k]!;
   const pct = (a: number[], b: number[]): string => `${((med(a) / med(b) - 1) * 100).toFixed(1)} %`;
-  console.log(`${k.padEnd(12)} cpu ${med(t.cpu).toFixed(0)} ms (${pct(t.cpu, base.cpu)}), wall ${med(t.wall).toFixed(0)} ms (${pct(t.wall, base.wall)})`);
+  console.log(
+    `${k.padEnd(12)} cpu ${med(t.cpu).toFixed(0)} ms (${pct(t.cpu, base.cpu)}), wall ${med(t.wall).toFixed(0)} ms (${pct(t.wall, base.wall)})`,
+  );
 }
 console.log(`yields per async run: ${yieldsAsync} (every ${YIELD_MS} ms); checkpoints per run: ${writes / (reps + 1)}`);
 
@@ -62,17 +84,43 @@ const N = 20000;
 const t0 = performance.now();
 for (let i = 0; i < N; i++) await new Promise((r) => realSetImmediate(r));
 const perYield = (performance.now() - t0) / N;
-console.log(`one yield: ${(perYield * 1000).toFixed(1)} us; x ${yieldsAsync} yields = ${(perYield * yieldsAsync).toFixed(2)} ms = ${(100 * perYield * yieldsAsync / med(base.wall)).toFixed(3)} % of the run`);
+console.log(
+  `one yield: ${(perYield * 1000).toFixed(1)} us; x ${yieldsAsync} yields = ${(perYield * yieldsAsync).toFixed(2)} ms = ${((100 * perYield * yieldsAsync) / med(base.wall)).toFixed(3)} % of the run`,
+);
 
 // One checkpoint of R2 in its last iteration, mid-epoch (6 frozen sub-networks, 50000-sample order).
 const r2 = resolveConfig({ preset: 'R2', overrides: { 'training.trainSamples': 50000, 'training.epochs': 1 } });
 let state: TrainState | undefined;
-const small = resolveConfig({ preset: 'R2', overrides: { 'training.trainSamples': 500, 'training.validationSamples': 100, 'training.testSamples': 100, 'training.epochs': 1 } });
-trainOn(small, loadMnist(small.data, { activationBits: 8, trainSamples: 500, validationSamples: 100, testSamples: 100 }), {
-  onCheckpoint: (s, at) => { if (at === 'iteration' && s.next.iteration === 7) state = s; },
+const small = resolveConfig({
+  preset: 'R2',
+  overrides: {
+    'training.trainSamples': 500,
+    'training.validationSamples': 100,
+    'training.testSamples': 100,
+    'training.epochs': 1,
+  },
 });
+trainOn(
+  small,
+  loadMnist(small.data, { activationBits: 8, trainSamples: 500, validationSamples: 100, testSamples: 100 }),
+  {
+    onCheckpoint: (s, at) => {
+      if (at === 'iteration' && s.next.iteration === 7) state = s;
+    },
+  },
+);
 const s = structuredClone(state!);
-s.current = { weights: s.frozen[0]!.negative.map((b) => new Int32Array(b.length * 8)), bestWeights: s.frozen[0]!.negative.map((b) => new Int32Array(b.length * 8)), bestError: 0.1, bestEpoch: 1, curve: [0.1], epochsRun: 1, sinceBest: 0, seconds: 1, order: new Int32Array(50000) };
+s.current = {
+  weights: s.frozen[0]!.negative.map((b) => new Int32Array(b.length * 8)),
+  bestWeights: s.frozen[0]!.negative.map((b) => new Int32Array(b.length * 8)),
+  bestError: 0.1,
+  bestEpoch: 1,
+  curve: [0.1],
+  epochsRun: 1,
+  sinceBest: 0,
+  seconds: 1,
+  order: new Int32Array(50000),
+};
 s.current.weights = s.current.weights.map((w, l) => w.subarray(0, [784 * 100, 100 * 10][l]).slice());
 s.current.bestWeights = s.current.bestWeights.map((w, l) => w.subarray(0, [784 * 100, 100 * 10][l]).slice());
 s.next = { iteration: 7, epoch: 1, batch: 10, stage: 'epoch' };
@@ -82,5 +130,7 @@ for (let i = 0; i < 11; i++) {
   writeCheckpoint(dir, makeCheckpoint(r2, 'train', s));
   w.push(performance.now() - t0);
 }
-console.log(`R2 checkpoint (k = 7, mid-epoch): ${(statSync(join(dir, 'checkpoint.rbnn')).size / 1024).toFixed(0)} KiB, written in ${med(w).toFixed(1)} ms (median of 11, fsync included)`);
+console.log(
+  `R2 checkpoint (k = 7, mid-epoch): ${(statSync(join(dir, 'checkpoint.rbnn')).size / 1024).toFixed(0)} KiB, written in ${med(w).toFixed(1)} ms (median of 11, fsync included)`,
+);
 rmSync(dir, { recursive: true, force: true });

@@ -22,17 +22,31 @@ import { mountTinyTmpfs } from '../io/helpers.js';
 import { isRoot } from '../io/helpers.js';
 
 const LIMIT_MS = 20_000;
-const flags = (o: Record<string, unknown>): string[] => Object.entries(o).flatMap(([k, v]) => ['--set', `${k}=${JSON.stringify(v)}`]);
+const flags = (o: Record<string, unknown>): string[] =>
+  Object.entries(o).flatMap(([k, v]) => ['--set', `${k}=${JSON.stringify(v)}`]);
 
 /** Schedule-only costing of a toy network (any shape may be costed). */
 const TOY = flags({
-  'model.inputs': 6, 'model.hidden': [4], 'model.outputs': 3, 'model.bits': 4, 'model.maxIterations': 3,
-  'training.trainSamples': 35, 'training.batch': 10, 'training.validationSamples': 20, 'training.testSamples': 20,
+  'model.inputs': 6,
+  'model.hidden': [4],
+  'model.outputs': 3,
+  'model.bits': 4,
+  'model.maxIterations': 3,
+  'training.trainSamples': 35,
+  'training.batch': 10,
+  'training.validationSamples': 20,
+  'training.testSamples': 20,
 });
 /** Training on MNIST, as small as it gets. */
 const TINY_TRAINING = flags({
-  'model.hidden': [4], 'model.bits': 4, 'model.maxIterations': 1, 'training.trainSamples': 100, 'training.batch': 50,
-  'training.validationSamples': 100, 'training.testSamples': 100, 'training.evalBatch': 100,
+  'model.hidden': [4],
+  'model.bits': 4,
+  'model.maxIterations': 1,
+  'training.trainSamples': 100,
+  'training.batch': 50,
+  'training.validationSamples': 100,
+  'training.testSamples': 100,
+  'training.evalBatch': 100,
 });
 
 type Kind = 'folder' | 'file';
@@ -53,10 +67,20 @@ const COMMANDS: Command[] = [
   { name: 'simulate', kind: 'folder', argv: (o) => ['simulate', '--schedule-only', ...TOY, '-q', '-o', o] },
   { name: 'run', kind: 'folder', argv: (o) => ['run', ...TINY_TRAINING, '-q', '-o', o] },
   { name: 'trace', kind: 'file', argv: (o) => ['trace', '--schedule-only', '-f', 'csv', ...TOY, '-q', '-o', o] },
-  { name: 'sweep', kind: 'folder', argv: (o) => ['sweep', '--schedule-only', '--sram', '64KiB,128KiB', '--no-cache', '-j', '1', ...TOY, '-q', '-o', o] },
+  {
+    name: 'sweep',
+    kind: 'folder',
+    argv: (o) => ['sweep', '--schedule-only', '--sram', '64KiB,128KiB', '--no-cache', '-j', '1', ...TOY, '-q', '-o', o],
+  },
   { name: 'merge', kind: 'folder', argv: (o) => ['merge', shard, '-q', '-o', o] },
   { name: 'config', kind: 'folder', argv: (o) => ['config', ...TOY, '-q', '-o', o] },
-  { name: 'reproduce', kind: 'file', badOnly: true, skip: ['missing parent folders'], argv: (o) => ['reproduce', '--quick', '--rows', 'R3', '--seeds', '1', '-q', '-o', o] },
+  {
+    name: 'reproduce',
+    kind: 'file',
+    badOnly: true,
+    skip: ['missing parent folders'],
+    argv: (o) => ['reproduce', '--quick', '--rows', 'R3', '--seeds', '1', '-q', '-o', o],
+  },
 ];
 
 interface Location {
@@ -72,15 +96,44 @@ let full: { dir: string; unmount: () => void } | null = null;
 
 const LOCATIONS: Location[] = [
   { name: 'new folder', make: (r, k) => path.join(r, k === 'file' ? 'out.csv' : 'out'), bad: () => false },
-  { name: 'missing parent folders', make: (r, k) => path.join(r, 'a/b/c', k === 'file' ? 'out.csv' : 'out'), bad: (k) => k === 'file' },
-  { name: 'a file where a folder goes', make: (r) => { const f = path.join(r, 'file'); fs.writeFileSync(f, 'x'); return f; }, bad: (k) => k === 'folder' },
-  { name: 'below a file', make: (r) => { const f = path.join(r, 'file'); fs.writeFileSync(f, 'x'); return path.join(f, 'sub'); }, bad: () => true },
-  { name: 'a folder where a file goes', make: (r) => { const d = path.join(r, 'dir'); fs.mkdirSync(d); return d; }, bad: (k) => k === 'file' },
+  {
+    name: 'missing parent folders',
+    make: (r, k) => path.join(r, 'a/b/c', k === 'file' ? 'out.csv' : 'out'),
+    bad: (k) => k === 'file',
+  },
+  {
+    name: 'a file where a folder goes',
+    make: (r) => {
+      const f = path.join(r, 'file');
+      fs.writeFileSync(f, 'x');
+      return f;
+    },
+    bad: (k) => k === 'folder',
+  },
+  {
+    name: 'below a file',
+    make: (r) => {
+      const f = path.join(r, 'file');
+      fs.writeFileSync(f, 'x');
+      return path.join(f, 'sub');
+    },
+    bad: () => true,
+  },
+  {
+    name: 'a folder where a file goes',
+    make: (r) => {
+      const d = path.join(r, 'dir');
+      fs.mkdirSync(d);
+      return d;
+    },
+    bad: (k) => k === 'file',
+  },
   { name: '/proc', make: () => '/proc/rbnn-sim-fuzz/out', bad: () => true },
   { name: '/dev/null', make: () => '/dev/null', bad: (k) => k === 'folder' },
   { name: '/dev/full', make: () => (fs.existsSync('/dev/full') ? '/dev/full' : null), bad: () => true },
   {
-    name: 'read-only', bad: () => true,
+    name: 'read-only',
+    bad: () => true,
     make: (r) => {
       if (readOnly) return path.join(readOnly.dir, 'out');
       if (isRoot) return null; // root writes anywhere a mount allows: needs a read-only mount
@@ -97,13 +150,20 @@ const worker = new CliWorker();
 beforeAll(async () => {
   const root = tempDir();
   shard = path.join(root, 'shard');
-  const r = await worker.run(['sweep', '--schedule-only', '--sram', '64KiB,128KiB', '--no-cache', '-j', '1', ...TOY, '-q', '-o', shard], 60_000);
+  const r = await worker.run(
+    ['sweep', '--schedule-only', '--sram', '64KiB,128KiB', '--no-cache', '-j', '1', ...TOY, '-q', '-o', shard],
+    60_000,
+  );
   expect(r.code).toBe(0);
   readOnly = mountTinyTmpfs('size=64k,ro');
   full = mountTinyTmpfs('size=8k');
   if (full) {
     // Fill it up: whatever a command writes there fails with ENOSPC.
-    try { fs.writeFileSync(path.join(full.dir, 'filler'), new Uint8Array(1 << 16)); } catch { /* full */ }
+    try {
+      fs.writeFileSync(path.join(full.dir, 'filler'), new Uint8Array(1 << 16));
+    } catch {
+      /* full */
+    }
   }
 }, 120_000);
 
@@ -115,13 +175,16 @@ afterAll(async () => {
 
 /** A snapshot of what can be left behind: the entries under `root`, and what a system path is. */
 function snapshot(root: string, out: string): string {
-  const list = (d: string): string[] => (fs.existsSync(d) ? (fs.readdirSync(d, { recursive: true }) as string[]).sort() : []);
+  const list = (d: string): string[] =>
+    fs.existsSync(d) ? (fs.readdirSync(d, { recursive: true }) as string[]).sort() : [];
   const where = [root, readOnly?.dir, full?.dir].filter((d): d is string => !!d);
   let node = 'absent';
   try {
     const st = fs.lstatSync(out);
     node = `${st.isCharacterDevice() ? 'chr' : st.isFIFO() ? 'fifo' : st.isDirectory() ? 'dir' : 'file'} ${st.ino}`;
-  } catch { /* absent */ }
+  } catch {
+    /* absent */
+  }
   return JSON.stringify({ trees: where.map(list), node });
 }
 
@@ -132,7 +195,10 @@ function writtenText(out: string): string {
   if (!fs.existsSync(out) || out.startsWith('/dev/')) return '';
   const st = fs.statSync(out);
   if (st.isFile()) return fs.readFileSync(out, 'utf8');
-  return (fs.readdirSync(out) as string[]).filter((f) => /\.(json|md|csv|yaml)$/.test(f)).map((f) => fs.readFileSync(path.join(out, f), 'utf8')).join('\n');
+  return (fs.readdirSync(out) as string[])
+    .filter((f) => /\.(json|md|csv|yaml)$/.test(f))
+    .map((f) => fs.readFileSync(path.join(out, f), 'utf8'))
+    .join('\n');
 }
 
 /** The one assertion of the suite: a clean success or a clean one-line refusal. */
@@ -144,7 +210,9 @@ function expectCleanOutcome(r: CliResult, before: string, after: string, out: st
     expect(r.out + r.err, `${label}: printed a non-finite number`).not.toMatch(NON_FINITE);
     const text = writtenText(out);
     expect(text, `${label}: wrote a non-finite number`).not.toMatch(NON_FINITE);
-    expect(text, `${label}: wrote null for a number`).not.toMatch(/"(energy|joules|energyJ|seconds|cycles)[^"]*": null/);
+    expect(text, `${label}: wrote null for a number`).not.toMatch(
+      /"(energy|joules|energyJ|seconds|cycles)[^"]*": null/,
+    );
   } else {
     const lines = r.err.trimEnd().split('\n');
     expect(lines, `${label}: stderr must be one line: ${r.err}`).toHaveLength(1);
@@ -175,47 +243,86 @@ describe('every writing command x every kind of output location', () => {
 /** Configuration values of every dimension set to extreme magnitudes. */
 const MAGNITUDES = [0, 1e-300, 1e300, -0];
 const FIELDS: Array<[string, string]> = [
-  ['hardware.sram.readEnergy', 'J'], ['hardware.sram.writeEnergy', 'J'], ['hardware.dram.readEnergyPerBit', 'J'],
-  ['hardware.mac.stepEnergy', 'J'], ['hardware.sram.leakageLowLeakage', 'W'], ['hardware.clock', 'Hz'],
-  ['hardware.dram.latency', 's'], ['hardware.sram.capacity', 'b'], ['hardware.dram.burst', 'b'],
-  ['training.learningRate', ''], ['training.outputGain', ''], ['hardware.sram.energyExponent', ''],
+  ['hardware.sram.readEnergy', 'J'],
+  ['hardware.sram.writeEnergy', 'J'],
+  ['hardware.dram.readEnergyPerBit', 'J'],
+  ['hardware.mac.stepEnergy', 'J'],
+  ['hardware.sram.leakageLowLeakage', 'W'],
+  ['hardware.clock', 'Hz'],
+  ['hardware.dram.latency', 's'],
+  ['hardware.sram.capacity', 'b'],
+  ['hardware.dram.burst', 'b'],
+  ['training.learningRate', ''],
+  ['training.outputGain', ''],
+  ['hardware.sram.energyExponent', ''],
 ];
 const magnitudeCommands = COMMANDS.filter((c) => ['simulate', 'trace', 'sweep', 'config', 'run'].includes(c.name));
 
 describe('generated configurations with extreme magnitudes, every command', () => {
   it('exit 0 with finite numbers only, or exit 2 in one line with nothing left behind (property)', async () => {
-    const setting = fc.tuple(fc.constantFrom(...FIELDS), fc.constantFrom(...MAGNITUDES))
+    const setting = fc
+      .tuple(fc.constantFrom(...FIELDS), fc.constantFrom(...MAGNITUDES))
       .map(([[field, unit], v]) => `${field}=${Object.is(v, -0) ? '-0' : String(v)}${unit ? ` ${unit}` : ''}`);
-    await fc.assert(fc.asyncProperty(
-      fc.constantFrom(...magnitudeCommands), fc.array(setting, { minLength: 1, maxLength: 3 }),
-      async (cmd, sets) => {
-        // Training only with the magnitudes that do not touch the arithmetic of training (hardware).
-        if (cmd.name === 'run' && sets.some((s) => s.startsWith('training.'))) return;
-        const root = tempDir();
-        const out = path.join(root, cmd.kind === 'file' ? 'out.csv' : 'out');
-        const before = snapshot(root, out);
-        const argv = [...cmd.argv(out), ...sets.flatMap((s) => ['--set', s])];
-        const r = await worker.run(argv, LIMIT_MS);
-        expectCleanOutcome(r, before, snapshot(root, out), out, `${argv.join(' ')}`);
-      },
-    ), { numRuns: 30 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...magnitudeCommands),
+        fc.array(setting, { minLength: 1, maxLength: 3 }),
+        async (cmd, sets) => {
+          // Training only with the magnitudes that do not touch the arithmetic of training (hardware).
+          if (cmd.name === 'run' && sets.some((s) => s.startsWith('training.'))) return;
+          const root = tempDir();
+          const out = path.join(root, cmd.kind === 'file' ? 'out.csv' : 'out');
+          const before = snapshot(root, out);
+          const argv = [...cmd.argv(out), ...sets.flatMap((s) => ['--set', s])];
+          const r = await worker.run(argv, LIMIT_MS);
+          expectCleanOutcome(r, before, snapshot(root, out), out, `${argv.join(' ')}`);
+        },
+      ),
+      { numRuns: 30 },
+    );
   }, 240_000);
 });
 
-const ZERO_ENERGIES = ['hardware.sram.readEnergy', 'hardware.sram.writeEnergy', 'hardware.dram.readEnergyPerBit',
-  'hardware.dram.writeEnergyPerBit', 'hardware.mac.stepEnergy', 'hardware.dram.activationEnergy',
-  'hardware.sram.leakageLowLeakage', 'hardware.sram.leakageHighPerformance', 'hardware.sram.wireEnergy',
-  'hardware.buffer.readEnergy', 'hardware.buffer.writeEnergy'].flatMap((k) => ['--set', `${k}=0`])
+const ZERO_ENERGIES = [
+  'hardware.sram.readEnergy',
+  'hardware.sram.writeEnergy',
+  'hardware.dram.readEnergyPerBit',
+  'hardware.dram.writeEnergyPerBit',
+  'hardware.mac.stepEnergy',
+  'hardware.dram.activationEnergy',
+  'hardware.sram.leakageLowLeakage',
+  'hardware.sram.leakageHighPerformance',
+  'hardware.sram.wireEnergy',
+  'hardware.buffer.readEnergy',
+  'hardware.buffer.writeEnergy',
+]
+  .flatMap((k) => ['--set', `${k}=0`])
   // The device model's energies come from datasheet currents: the per-bit model is the one whose energies are settings.
   .concat(['--set', 'hardware.dram.model=per-bit']);
-const R2_SWEEP = ['sweep', '--schedule-only', '--presets', 'R2', '--sram', '64KiB,128KiB', '--no-cache', '-j', '1', '-q'];
+const R2_SWEEP = [
+  'sweep',
+  '--schedule-only',
+  '--presets',
+  'R2',
+  '--sram',
+  '64KiB,128KiB',
+  '--no-cache',
+  '-j',
+  '1',
+  '-q',
+];
 
 describe('the crash cases of issue 17', () => {
   it('sweep with an energy of 1e300 J: refused naming the quantity and the setting, nothing written', async () => {
     const root = tempDir();
-    const r = await worker.run([...R2_SWEEP, '--set', 'hardware.sram.readEnergy=1e300 J', '-o', path.join(root, 'huge')], LIMIT_MS);
+    const r = await worker.run(
+      [...R2_SWEEP, '--set', 'hardware.sram.readEnergy=1e300 J', '-o', path.join(root, 'huge')],
+      LIMIT_MS,
+    );
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/^rbnn-sim: point \d+ \(R2\): \S+ is Infinity \(a number overflowed\); check hardware\.sram\.readEnergy = 1e\+300\n$/);
+    expect(r.err).toMatch(
+      /^rbnn-sim: point \d+ \(R2\): \S+ is Infinity \(a number overflowed\); check hardware\.sram\.readEnergy = 1e\+300\n$/,
+    );
     expect(fs.readdirSync(root)).toEqual([]);
   });
 
@@ -235,6 +342,11 @@ describe('the crash cases of issue 17', () => {
     clearTimeout(timer);
     expect(end).toEqual({ code: 0, signal: null });
     // Every energy is 0: nothing for the log energy axis, so that plot is left out; the rest is written.
-    expect(fs.readdirSync(path.join(root, 'zero')).sort()).toEqual(['dram-vs-sram.svg', 'summary.md', 'sweep.csv', 'sweep.json']);
+    expect(fs.readdirSync(path.join(root, 'zero')).sort()).toEqual([
+      'dram-vs-sram.svg',
+      'summary.md',
+      'sweep.csv',
+      'sweep.json',
+    ]);
   }, 120_000);
 });

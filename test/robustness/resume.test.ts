@@ -10,7 +10,13 @@ import * as path from 'node:path';
 import { OpRecorder, type Op } from '../../model/ops.js';
 import { trainOn, TrainingStopped, type TrainState } from '../../trainer/train.js';
 import {
-  checkResumable, decodeCheckpoint, encodeCheckpoint, makeCheckpoint, readCheckpoint, writeCheckpoint, type CheckpointKind,
+  checkResumable,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  makeCheckpoint,
+  readCheckpoint,
+  writeCheckpoint,
+  type CheckpointKind,
 } from '../../trainer/checkpoint.js';
 import { simulateRun } from '../../experiments/simulate.js';
 import { Simulator, type SimulatorState } from '../../sim/simulator.js';
@@ -19,13 +25,19 @@ import type { Config } from '../../config/schema.js';
 import { dataFor, listFiles, runCli, smallConfig, smallFlags, tempDir, withoutWallClock } from './helpers.js';
 
 /** A state through the checkpoint format and back (what --resume reads). */
-function throughBytes(cfg: Config, kind: CheckpointKind, state: TrainState, sim: SimulatorState | null = null): { state: TrainState; simulator: SimulatorState } {
+function throughBytes(
+  cfg: Config,
+  kind: CheckpointKind,
+  state: TrainState,
+  sim: SimulatorState | null = null,
+): { state: TrainState; simulator: SimulatorState } {
   const c = decodeCheckpoint(encodeCheckpoint(makeCheckpoint(cfg, kind, state, sim)), 'mem');
   checkResumable(c, cfg, kind, 'mem');
   return { state: c.state, simulator: c.simulator as SimulatorState };
 }
 
-const signsOf = (r: ReturnType<typeof trainOn>): number[][][] => r.network.subnets.map((n) => n.signs.map((s) => Array.from(s)));
+const signsOf = (r: ReturnType<typeof trainOn>): number[][][] =>
+  r.network.subnets.map((n) => n.signs.map((s) => Array.from(s)));
 const strip = ({ network: _n, ...r }: ReturnType<typeof trainOn>) => withoutWallClock(r);
 
 describe('trainer: stop between batches, resume from the checkpoint', () => {
@@ -47,7 +59,9 @@ describe('trainer: stop between batches, resume from the checkpoint', () => {
       const stopAt = stops[s];
       try {
         const result = trainOn(cfg, data, {
-          observer: rec, ...(resume ? { resume } : {}), shouldStop: () => ++asked === stopAt,
+          observer: rec,
+          ...(resume ? { resume } : {}),
+          shouldStop: () => ++asked === stopAt,
         });
         ops.push(...rec.ops);
         return { result, ops, sessions: s + 1 };
@@ -62,19 +76,34 @@ describe('trainer: stop between batches, resume from the checkpoint', () => {
   }
 
   it('is identical to the uninterrupted run wherever it stops (mid-epoch, epoch ends, iteration ends, twice)', () => {
-    fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: 120 }), { minLength: 1, maxLength: 3 }), (stops) => {
-      const r = interrupted(stops);
-      expect(r.sessions).toBeGreaterThan(1);
-      expect(strip(r.result)).toEqual(strip(ref));
-      expect(signsOf(r.result)).toEqual(signsOf(ref));
-      expect(r.ops).toEqual(refOps.ops);
-    }), { numRuns: 6, examples: [[[1]], [[40]], [[41]], [[83]], [[asks - 1]], [[82, 1]]] });
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 120 }), { minLength: 1, maxLength: 3 }), (stops) => {
+        const r = interrupted(stops);
+        expect(r.sessions).toBeGreaterThan(1);
+        expect(strip(r.result)).toEqual(strip(ref));
+        expect(signsOf(r.result)).toEqual(signsOf(ref));
+        expect(r.ops).toEqual(refOps.ops);
+      }),
+      { numRuns: 6, examples: [[[1]], [[40]], [[41]], [[83]], [[asks - 1]], [[82, 1]]] },
+    );
   });
 
   it('offers a checkpoint after every epoch and every iteration, each of which resumes to the same result', () => {
     const states: Array<{ at: string; state: TrainState }> = [];
-    trainOn(cfg, data, { onCheckpoint: (state, at) => states.push({ at, state: throughBytes(cfg, 'train', state).state }) });
-    expect(states.map((s) => s.at)).toEqual(['epoch', 'epoch', 'iteration', 'epoch', 'epoch', 'iteration', 'epoch', 'epoch', 'iteration']);
+    trainOn(cfg, data, {
+      onCheckpoint: (state, at) => states.push({ at, state: throughBytes(cfg, 'train', state).state }),
+    });
+    expect(states.map((s) => s.at)).toEqual([
+      'epoch',
+      'epoch',
+      'iteration',
+      'epoch',
+      'epoch',
+      'iteration',
+      'epoch',
+      'epoch',
+      'iteration',
+    ]);
     expect(states.at(-1)!.state.next.stage).toBe('done');
     for (const i of [1, 2, 5, 8]) {
       const r = trainOn(cfg, data, { resume: states[i]!.state });
@@ -88,7 +117,12 @@ describe('trainer: stop between batches, resume from the checkpoint', () => {
     let batches = 0;
     const stopped = (() => {
       try {
-        trainOn(cfg, data, { signal: ac.signal, progress: () => { if (++batches === 7) ac.abort(); } });
+        trainOn(cfg, data, {
+          signal: ac.signal,
+          progress: () => {
+            if (++batches === 7) ac.abort();
+          },
+        });
       } catch (e) {
         return e as TrainingStopped;
       }
@@ -111,7 +145,10 @@ describe('simulator: counters through a checkpoint', () => {
     for (const o of rec.ops.slice(0, cut)) a.op(o);
     const b = new Simulator(cfg);
     b.restoreState(JSON.parse(JSON.stringify(a.snapshotState())) as SimulatorState);
-    for (const o of rec.ops.slice(cut)) { a.op(o); b.op(o); }
+    for (const o of rec.ops.slice(cut)) {
+      a.op(o);
+      b.op(o);
+    }
     expect(formatReportJson(b.report())).toBe(formatReportJson(a.report()));
     expect(() => b.restoreState(a.snapshotState())).toThrow(/already observed/);
     const other = new Simulator(smallConfig({ 'hardware.sram.banks': 4 }));
@@ -120,28 +157,34 @@ describe('simulator: counters through a checkpoint', () => {
 
   it.each([
     ['default policies', {}],
-    ['frozen cache, gradients in SRAM, no overlap', { 'hardware.policy.frozen': 'cache', 'hardware.policy.gradients': 'sram', 'hardware.policy.overlap': false }],
-  ])('a run stopped twice and resumed reports byte for byte what an uninterrupted run reports (%s)', async (_name, policy) => {
-    const cfg = smallConfig(policy);
-    const ref = await simulateRun(cfg, { progress: () => {} });
-    const refJson = formatReportJson(withoutWallClock(ref.report));
-    let resume: { state: TrainState; simulator: SimulatorState } | undefined;
-    let sessions = 0;
-    for (const stopAt of [37, 95, Infinity]) {
-      let asked = 0;
-      sessions++;
-      const r = await simulateRun(cfg, { ...(resume ? { resume } : {}), shouldStop: () => ++asked === stopAt });
-      if (!r.stopped) {
-        expect(formatReportJson(withoutWallClock(r.report))).toBe(refJson);
-        expect(withoutWallClock(r.training)).toEqual(withoutWallClock(ref.training));
-        break;
+    [
+      'frozen cache, gradients in SRAM, no overlap',
+      { 'hardware.policy.frozen': 'cache', 'hardware.policy.gradients': 'sram', 'hardware.policy.overlap': false },
+    ],
+  ])(
+    'a run stopped twice and resumed reports byte for byte what an uninterrupted run reports (%s)',
+    async (_name, policy) => {
+      const cfg = smallConfig(policy);
+      const ref = await simulateRun(cfg, { progress: () => {} });
+      const refJson = formatReportJson(withoutWallClock(ref.report));
+      let resume: { state: TrainState; simulator: SimulatorState } | undefined;
+      let sessions = 0;
+      for (const stopAt of [37, 95, Infinity]) {
+        let asked = 0;
+        sessions++;
+        const r = await simulateRun(cfg, { ...(resume ? { resume } : {}), shouldStop: () => ++asked === stopAt });
+        if (!r.stopped) {
+          expect(formatReportJson(withoutWallClock(r.report))).toBe(refJson);
+          expect(withoutWallClock(r.training)).toEqual(withoutWallClock(ref.training));
+          break;
+        }
+        // The partial report covers what was done: fewer training samples than the whole run.
+        expect(r.report.total.samples.train).toBeLessThan(ref.report.total.samples.train);
+        resume = throughBytes(cfg, 'run', r.stopped.state, r.stopped.simulator);
       }
-      // The partial report covers what was done: fewer training samples than the whole run.
-      expect(r.report.total.samples.train).toBeLessThan(ref.report.total.samples.train);
-      resume = throughBytes(cfg, 'run', r.stopped.state, r.stopped.simulator);
-    }
-    expect(sessions).toBe(3);
-  });
+      expect(sessions).toBe(3);
+    },
+  );
 });
 
 describe('rbnn-sim run / train --resume (in-process)', () => {
@@ -155,13 +198,20 @@ describe('rbnn-sim run / train --resume (in-process)', () => {
     // A SIGINT (emitted in-process) as soon as the first checkpoint is on disk.
     const out = path.join(dir, 'cut');
     const ck = path.join(out, 'checkpoint', 'checkpoint.rbnn');
-    const poll = setInterval(() => { if (fs.existsSync(ck)) { clearInterval(poll); process.emit('SIGINT', 'SIGINT'); } }, 2);
+    const poll = setInterval(() => {
+      if (fs.existsSync(ck)) {
+        clearInterval(poll);
+        process.emit('SIGINT', 'SIGINT');
+      }
+    }, 2);
     const cut = await runCli('run', ...flags, '-o', out).finally(() => clearInterval(poll));
     expect(cut.code).toBe(130);
     const partial = JSON.parse(cut.out);
     expect(partial.incomplete).toBe(true);
     expect(JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8')).incomplete).toBe(true);
-    expect(fs.readFileSync(path.join(out, 'report.md'), 'utf8')).toMatch(/^# rbnn-sim report \(INCOMPLETE: stopped at iteration/);
+    expect(fs.readFileSync(path.join(out, 'report.md'), 'utf8')).toMatch(
+      /^# rbnn-sim report \(INCOMPLETE: stopped at iteration/,
+    );
     expect(cut.err).toMatch(/continue with: rbnn-sim run --resume /);
     expect(listFiles(out)).toEqual(['checkpoint/checkpoint.rbnn', 'report.json', 'report.md']);
 
@@ -169,7 +219,9 @@ describe('rbnn-sim run / train --resume (in-process)', () => {
     expect(resumed.code).toBe(0);
     expect(resumed.err).toMatch(/^rbnn-sim: resuming .*checkpoint\.rbnn \(iteration \d, /);
     expect(formatReportJson(withoutWallClock(JSON.parse(resumed.out)))).toBe(expected);
-    expect(formatReportJson(withoutWallClock(JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8'))))).toBe(expected);
+    expect(formatReportJson(withoutWallClock(JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8'))))).toBe(
+      expected,
+    );
     // The final checkpoint says the run is done; resuming it again reprints the report.
     expect(readCheckpoint(path.join(out, 'checkpoint')).state.next.stage).toBe('done');
     const again = await runCli('run', ...flags, '--resume', path.join(out, 'checkpoint'), '--no-checkpoint');
@@ -184,7 +236,11 @@ describe('rbnn-sim run / train --resume (in-process)', () => {
     // A checkpoint of the end of iteration 1 (written as `train` writes them).
     const cfg = smallConfig();
     let state: TrainState | undefined;
-    trainOn(cfg, dataFor(cfg), { onCheckpoint: (s, at) => { if (at === 'iteration' && !state) state = s; } });
+    trainOn(cfg, dataFor(cfg), {
+      onCheckpoint: (s, at) => {
+        if (at === 'iteration' && !state) state = s;
+      },
+    });
     writeCheckpoint(dir, makeCheckpoint(cfg, 'train', state!));
     const resumed = await runCli('train', ...flags, '--resume', dir);
     expect(resumed.code).toBe(0);
@@ -192,7 +248,9 @@ describe('rbnn-sim run / train --resume (in-process)', () => {
 
     const epochs = await runCli('train', ...smallFlags({ 'training.epochs': 3 }), '-q', '--resume', dir);
     expect(epochs.code).toBe(2);
-    expect(epochs.err).toBe(`rbnn-sim: checkpoint ${path.join(dir, 'checkpoint.rbnn')} was written with a different configuration (training.epochs is 2 there, 3 now): resume with the same --preset, --config and --set flags\n`);
+    expect(epochs.err).toBe(
+      `rbnn-sim: checkpoint ${path.join(dir, 'checkpoint.rbnn')} was written with a different configuration (training.epochs is 2 there, 3 now): resume with the same --preset, --config and --set flags\n`,
+    );
     const seed = await runCli('train', ...flags, '--seed', '9', '--set', 'hardware.sram.banks=4', '--resume', dir);
     expect(seed.err).toMatch(/different configuration \(training\.seed is 1 there, 9 now\)/); // hardware does not matter to `train`
     const asRun = await runCli('run', ...flags, '--resume', dir);
@@ -201,6 +259,8 @@ describe('rbnn-sim run / train --resume (in-process)', () => {
     const missing = await runCli('train', ...flags, '--resume', path.join(dir, 'nope'));
     expect(missing.err).toBe(`rbnn-sim: checkpoint folder not found: ${path.join(dir, 'nope')}\n`);
     const empty = tempDir();
-    expect((await runCli('train', ...flags, '--resume', empty)).err).toBe(`rbnn-sim: no checkpoint in ${empty} (expected ${path.join(empty, 'checkpoint.rbnn')})\n`);
+    expect((await runCli('train', ...flags, '--resume', empty)).err).toBe(
+      `rbnn-sim: no checkpoint in ${empty} (expected ${path.join(empty, 'checkpoint.rbnn')})\n`,
+    );
   });
 });

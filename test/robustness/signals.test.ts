@@ -14,16 +14,18 @@ import { listFiles, runCli, smallFlags, spawnCli, tempDir, waitFor, withoutWallC
 // 100 batches per epoch, so that a signal sent when the first checkpoint appears lands mid-epoch.
 const FLAGS = [...smallFlags({ 'training.trainSamples': 5000, 'model.maxIterations': 2 }), '-q', '--json'];
 
-const reportOf = (file: string): string => formatReportJson(withoutWallClock(JSON.parse(fs.readFileSync(file, 'utf8'))));
+const reportOf = (file: string): string =>
+  formatReportJson(withoutWallClock(JSON.parse(fs.readFileSync(file, 'utf8'))));
 
 describe('signals during a run (child process)', () => {
   const dir = tempDir();
   let reference: Promise<string> | null = null;
   /** The uninterrupted run's report (in-process, computed once). */
-  const expected = (): Promise<string> => (reference ??= runCli('run', ...FLAGS, '-o', path.join(dir, 'reference')).then((r) => {
-    expect(r.code).toBe(0);
-    return reportOf(path.join(dir, 'reference', 'report.json'));
-  }));
+  const expected = (): Promise<string> =>
+    (reference ??= runCli('run', ...FLAGS, '-o', path.join(dir, 'reference')).then((r) => {
+      expect(r.code).toBe(0);
+      return reportOf(path.join(dir, 'reference', 'report.json'));
+    }));
 
   it('SIGINT: checkpoint + incomplete report, exit 130; --resume gives the uninterrupted report', async () => {
     const out = path.join(dir, 'int');
@@ -34,7 +36,9 @@ describe('signals during a run (child process)', () => {
     const { code } = await child.exited;
     expect(code).toBe(130);
     expect(child.stderrText()).toMatch(/SIGINT: stopping after the current batch/);
-    expect(child.stderrText()).toMatch(/stopped at iteration \d, .*checkpoint .*checkpoint\.rbnn; continue with: rbnn-sim run --resume /);
+    expect(child.stderrText()).toMatch(
+      /stopped at iteration \d, .*checkpoint .*checkpoint\.rbnn; continue with: rbnn-sim run --resume /,
+    );
     const partial = JSON.parse(child.stdoutText());
     expect(partial.incomplete).toBe(true);
     expect(JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8')).incomplete).toBe(true);
@@ -68,7 +72,18 @@ describe('signals during a run (child process)', () => {
     // once, a few hundred ms). Both signals arrive during epoch 2's validation, before the run can
     // stop at a batch boundary: the first asks for a stop, the second quits.
     const out = path.join(dir, 'twice');
-    const flags = [...smallFlags({ 'model.hidden': [512], 'model.maxIterations': 1, 'training.epochs': 3, 'training.trainSamples': 200, 'training.validationSamples': 10000, 'training.evalBatch': 10000 }), '-q', '--json'];
+    const flags = [
+      ...smallFlags({
+        'model.hidden': [512],
+        'model.maxIterations': 1,
+        'training.epochs': 3,
+        'training.trainSamples': 200,
+        'training.validationSamples': 10000,
+        'training.evalBatch': 10000,
+      }),
+      '-q',
+      '--json',
+    ];
     const child = spawnCli(['run', ...flags, '-o', out, '--checkpoint', path.join(out, 'ck')], dir);
     await waitFor(() => fs.existsSync(path.join(out, 'ck', 'checkpoint.rbnn')), 50_000, 'the first checkpoint');
     await new Promise((r) => setTimeout(r, 60));
@@ -80,20 +95,32 @@ describe('signals during a run (child process)', () => {
     expect(child.stderrText()).toMatch(/SIGINT again: quitting at once/);
     expect(child.stdoutText()).toBe('');
     expect(listFiles(out)).toEqual(['ck/checkpoint.rbnn']);
-    expect(decodeCheckpoint(fs.readFileSync(path.join(out, 'ck', 'checkpoint.rbnn')), 'ck').state.next).toEqual({ iteration: 1, epoch: 2, batch: 0, stage: 'epoch' });
+    expect(decodeCheckpoint(fs.readFileSync(path.join(out, 'ck', 'checkpoint.rbnn')), 'ck').state.next).toEqual({
+      iteration: 1,
+      epoch: 2,
+      batch: 0,
+      stage: 'epoch',
+    });
   });
 
   it('Ctrl-C during a traced run: the trace is abandoned (no file under its name), the report says incomplete', async () => {
     const out = path.join(dir, 'traced');
     const trace = path.join(dir, 'traced.csv');
-    const child = spawnCli(['run', ...FLAGS, '-o', out, '--trace-file', trace, '--trace-window', 'components=dram'], dir);
+    const child = spawnCli(
+      ['run', ...FLAGS, '-o', out, '--trace-file', trace, '--trace-window', 'components=dram'],
+      dir,
+    );
     await waitFor(() => fs.readdirSync(dir).some((f) => f.startsWith('traced.csv.tmp-')), 50_000, 'the trace to start');
     await new Promise((r) => setTimeout(r, 300));
     child.kill('SIGINT');
     const { code } = await child.exited;
     expect(code).toBe(130);
     expect(child.stderrText()).toMatch(/no checkpoint was written/);
-    await waitFor(() => !fs.readdirSync(dir).some((f) => f.startsWith('traced.csv')), 5_000, 'the temporary trace file to go');
+    await waitFor(
+      () => !fs.readdirSync(dir).some((f) => f.startsWith('traced.csv')),
+      5_000,
+      'the temporary trace file to go',
+    );
     expect(JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8')).incomplete).toBe(true);
   });
 });

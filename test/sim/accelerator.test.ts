@@ -12,7 +12,7 @@ import { config, simulateSchedule } from './helpers.js';
 const where = (r: SimReport, name: string) => r.placement.tensors.find((t) => t.name === name)!;
 const planes = (r: SimReport) => r.placement.tensors.filter((t) => t.name.startsWith('weights.p'));
 
-describe('the default accelerator tells the paper\'s story', () => {
+describe("the default accelerator tells the paper's story", () => {
   const r2 = simulateSchedule(config({}, 'R2'));
   const b1 = simulateSchedule(config({}, 'B1'));
   const b2 = simulateSchedule(config({}, 'B2'));
@@ -20,11 +20,15 @@ describe('the default accelerator tells the paper\'s story', () => {
   it('RBNN R2 (155 KiB of weights) trains entirely on chip: weights, activations, errors, the mini-batch', () => {
     expect(r2.network!.weightStorageBits / 8 / 1024).toBeCloseTo(155.08, 2);
     for (const t of r2.placement.tensors) {
-      expect({ name: t.name, location: t.location }).toEqual({ name: t.name, location: t.name.startsWith('dataset.') ? 'dram' : 'sram' });
+      expect({ name: t.name, location: t.location }).toEqual({
+        name: t.name,
+        location: t.name.startsWith('dataset.') ? 'dram' : 'sram',
+      });
     }
     // The only DRAM traffic is the samples arriving: one 13-burst record per sample loaded.
     expect(r2.total.counts.dramWriteBytes).toBe(0);
-    for (const p of ['forward', 'backward', 'gradient', 'update', 'evaluate'] as const) expect(r2.byPhase[p].counts.dramReadBytes).toBe(0);
+    for (const p of ['forward', 'backward', 'gradient', 'update', 'evaluate'] as const)
+      expect(r2.byPhase[p].counts.dramReadBytes).toBe(0);
     const loaded = r2.total.samples.train + r2.total.samples.evaluate;
     expect(r2.total.counts.dramReadBursts).toBe(loaded * 13);
   });
@@ -46,23 +50,39 @@ describe('the default accelerator tells the paper\'s story', () => {
   it('per training sample, R2 costs several times less energy than B1 and moves far less DRAM data', () => {
     const perSample = (r: SimReport) => r.energyPerTrainingSample!;
     expect(perSample(b1) / perSample(r2)).toBeGreaterThan(5);
-    const dram = (r: SimReport) => (r.total.counts.dramReadBytes + r.total.counts.dramWriteBytes) / r.total.samples.train;
+    const dram = (r: SimReport) =>
+      (r.total.counts.dramReadBytes + r.total.counts.dramWriteBytes) / r.total.samples.train;
     expect(dram(b1) / dram(r2)).toBeGreaterThan(10);
   });
 });
 
 describe('bit-serial costs', () => {
   it('iteration k updates n-k+1 bits: the update costs W0 x (n-k+1) lane-steps per batch', () => {
-    const cfg = config({ 'training.trainSamples': 100, 'training.validationSamples': 100, 'training.testSamples': 100 });
+    const cfg = config({
+      'training.trainSamples': 100,
+      'training.validationSamples': 100,
+      'training.testSamples': 100,
+    });
     const w0 = 784 * 100 + 100 * 10;
     const sim = new Simulator(cfg);
     const seen = new Map<number, number>();
-    enumerateSchedule(cfg, { op: (o) => { sim.op(o); if (o.kind === 'update') seen.set(o.where.iteration, (seen.get(o.where.iteration) ?? 0) + sim.costOf(o).counts.macSteps * o.repeat); } });
+    enumerateSchedule(cfg, {
+      op: (o) => {
+        sim.op(o);
+        if (o.kind === 'update')
+          seen.set(o.where.iteration, (seen.get(o.where.iteration) ?? 0) + sim.costOf(o).counts.macSteps * o.repeat);
+      },
+    });
     for (let k = 1; k <= 7; k++) expect(seen.get(k)).toBe(w0 * (16 - k + 1));
   });
 
   it('serial weights make a sign-weight MAC one step; serial activations make it inBits steps', () => {
-    const base = { 'training.trainSamples': 100, 'training.validationSamples': 100, 'training.testSamples': 100, 'model.maxIterations': 1 };
+    const base = {
+      'training.trainSamples': 100,
+      'training.validationSamples': 100,
+      'training.testSamples': 100,
+      'model.maxIterations': 1,
+    };
     const w = simulateSchedule(config({ ...base, 'hardware.mac.serialOperand': 'weight' }));
     const a = simulateSchedule(config({ ...base, 'hardware.mac.serialOperand': 'activation' }));
     // Plus the forward phase's element-wise work: 100 x 100 activations (1 step) and 100 x 10
@@ -73,7 +93,12 @@ describe('bit-serial costs', () => {
 });
 
 describe('policies', () => {
-  const small = { 'training.trainSamples': 1000, 'training.validationSamples': 500, 'training.testSamples': 500, 'training.epochs': 3 };
+  const small = {
+    'training.trainSamples': 1000,
+    'training.validationSamples': 500,
+    'training.testSamples': 500,
+    'training.epochs': 3,
+  };
 
   it('frozen = cache skips the frozen sub-networks after the first pass and pays a DRAM record per sample', () => {
     const rec = simulateSchedule(config({ ...small, 'hardware.policy.frozen': 'recompute' }));
@@ -109,7 +134,9 @@ describe('policies', () => {
   it('without overlap every operation takes the sum of its bounds, so the run is longer', () => {
     const on = simulateSchedule(config({ ...small, 'hardware.policy.overlap': true }));
     const off = simulateSchedule(config({ ...small, 'hardware.policy.overlap': false }));
-    expect(off.total.cycles.total).toBe(off.total.cycles.compute + off.total.cycles.sram + off.total.cycles.dram + off.total.cycles.buffer);
+    expect(off.total.cycles.total).toBe(
+      off.total.cycles.compute + off.total.cycles.sram + off.total.cycles.dram + off.total.cycles.buffer,
+    );
     expect(off.total.cycles.total).toBeGreaterThan(on.total.cycles.total);
     expect(off.total.energy.leakage).toBeGreaterThan(on.total.energy.leakage);
   });
@@ -122,10 +149,15 @@ describe('policies', () => {
     expect(hp.total.energy.leakage / ll.total.energy.leakage).toBeGreaterThan(58e-9 / 2.3e-12 / 2);
   });
 
-  it('SRAM energy per access follows the scaling law through Horowitz\'s points', () => {
-    const at = (capacity: string, banks: number, wire = '0 pJ') => new Simulator(config({
-      'hardware.sram.capacity': capacity, 'hardware.sram.banks': banks, 'hardware.sram.wireEnergy': wire,
-    })).table.entries['sram.read'].energy;
+  it("SRAM energy per access follows the scaling law through Horowitz's points", () => {
+    const at = (capacity: string, banks: number, wire = '0 pJ') =>
+      new Simulator(
+        config({
+          'hardware.sram.capacity': capacity,
+          'hardware.sram.banks': banks,
+          'hardware.sram.wireEnergy': wire,
+        }),
+      ).table.entries['sram.read'].energy;
     const near = (x: number, y: number) => expect(Math.abs(x / y - 1)).toBeLessThan(1e-3);
     near(at('8 KiB', 1), 10e-12);
     near(at('1 MiB', 1), 100e-12);
@@ -136,9 +168,14 @@ describe('policies', () => {
   });
 
   it('banking is not free: the H-tree to the banks grows with the SRAM and its bank count', () => {
-    const sim = (banks: number, wire = '0.1 pJ') => new Simulator(config({
-      'hardware.sram.capacity': '320 KiB', 'hardware.sram.banks': banks, 'hardware.sram.wireEnergy': wire,
-    }));
+    const sim = (banks: number, wire = '0.1 pJ') =>
+      new Simulator(
+        config({
+          'hardware.sram.capacity': '320 KiB',
+          'hardware.sram.banks': banks,
+          'hardware.sram.wireEnergy': wire,
+        }),
+      );
     const at = (banks: number, wire?: string) => sim(banks, wire).table.entries['sram.read'].energy;
     // 10 banks of 32 KiB: cells 2,621,440 x 0.346 um^2 = 0.907 mm^2, + 10 x 0.01 mm^2 of periphery: side 1.0035 mm;
     // one bank 0.1007 mm^2: side 0.3173 mm. Wire 0.6862 mm x 64 b x 0.1 pJ = 4.39 pJ on top of 19.31 pJ.
@@ -153,7 +190,7 @@ describe('policies', () => {
 });
 
 describe('bad hardware configurations are user errors', () => {
-  it('rejects accumulators narrower than the model\'s', () => {
+  it("rejects accumulators narrower than the model's", () => {
     const cfg = config({ 'model.accumulatorBits': 40 });
     const sim = new Simulator(cfg);
     expect(() => enumerateSchedule(cfg, sim)).toThrow(UserError);
@@ -162,6 +199,8 @@ describe('bad hardware configurations are user errors', () => {
   it('rejects words and bursts that are not whole bytes, and an SRAM smaller than one word per bank', () => {
     expect(() => new Simulator(config({ 'hardware.sram.wordWidth': '12 b' }))).toThrow(/whole number of bytes/);
     expect(() => new Simulator(config({ 'hardware.dram.burst': '20 b' }))).toThrow(UserError);
-    expect(() => new Simulator(config({ 'hardware.sram.capacity': '64 b', 'hardware.sram.banks': 2 }))).toThrow(/cannot hold one/);
+    expect(() => new Simulator(config({ 'hardware.sram.capacity': '64 b', 'hardware.sram.banks': 2 }))).toThrow(
+      /cannot hold one/,
+    );
   });
 });

@@ -22,7 +22,12 @@ import { dramStateCosts } from '../../sim/dram/plan-costs.js';
 import { dramBackgroundEnergy, dramEntries, dramEnergy, DRAM_BACKGROUND_ACTIONS } from '../../sim/dram/energy.js';
 import { idleStates } from '../../sim/dram/power.js';
 import {
-  CYCLES, DRAM_ACTIVATIONS, DRAM_BUSY_CLOCKS, DRAM_READ_BURSTS, DRAM_REOPENS, counterLength,
+  CYCLES,
+  DRAM_ACTIVATIONS,
+  DRAM_BUSY_CLOCKS,
+  DRAM_READ_BURSTS,
+  DRAM_REOPENS,
+  counterLength,
 } from '../../sim/counters.js';
 import { config, scheduleOps } from './helpers.js';
 
@@ -97,10 +102,38 @@ describe('DRAM device model, by hand from the IDD formulas (LPDDR3-1600, 1 x32 d
   it('an idle stretch crossing the power-down and self-refresh thresholds', () => {
     const p = { policy: 'self-refresh' as const, after: 16, selfAfter: 1000 };
     const t = d.part; // tXP 6, tXS 176, tREFI 3120
-    expect(idleStates(21, true, p, t)).toEqual({ active: 21, precharge: 0, powerDown: 0, selfRefresh: 0, powerDownExits: 0, selfRefreshExits: 0 });
-    expect(idleStates(22, true, p, t)).toEqual({ active: 16, precharge: 6, powerDown: 0, selfRefresh: 0, powerDownExits: 1, selfRefreshExits: 0 });
-    expect(idleStates(500, false, p, t)).toEqual({ active: 0, precharge: 16 + 6, powerDown: 478, selfRefresh: 0, powerDownExits: 1, selfRefreshExits: 0 });
-    expect(idleStates(2000, true, p, t)).toEqual({ active: 16, precharge: 176, powerDown: 984, selfRefresh: 824, powerDownExits: 0, selfRefreshExits: 1 });
+    expect(idleStates(21, true, p, t)).toEqual({
+      active: 21,
+      precharge: 0,
+      powerDown: 0,
+      selfRefresh: 0,
+      powerDownExits: 0,
+      selfRefreshExits: 0,
+    });
+    expect(idleStates(22, true, p, t)).toEqual({
+      active: 16,
+      precharge: 6,
+      powerDown: 0,
+      selfRefresh: 0,
+      powerDownExits: 1,
+      selfRefreshExits: 0,
+    });
+    expect(idleStates(500, false, p, t)).toEqual({
+      active: 0,
+      precharge: 16 + 6,
+      powerDown: 478,
+      selfRefresh: 0,
+      powerDownExits: 1,
+      selfRefreshExits: 0,
+    });
+    expect(idleStates(2000, true, p, t)).toEqual({
+      active: 16,
+      precharge: 176,
+      powerDown: 984,
+      selfRefresh: 824,
+      powerDownExits: 0,
+      selfRefreshExits: 1,
+    });
     // Through the simulator's chunk costing: 4 bursts (32 clocks of work), then idle to 2000 +
     // busy clocks: 250 accelerator cycles = 2000 DRAM clocks in all.
     const sr = new Dram(lpddr3({ 'hardware.dram.powerDown': 'self-refresh', 'hardware.dram.selfRefreshAfter': 1000 }));
@@ -109,8 +142,12 @@ describe('DRAM device model, by hand from the IDD formulas (LPDDR3-1600, 1 x32 d
     const s = idleStates(2000 - busy, true, p, t);
     expect(s.selfRefreshExits).toBe(1);
     const bg = dramBackgroundEnergy(v, dramEntries(lpddr3(), sr));
-    const expected = (busy + 16) * 31.5 + 176 * 30.75 + 984 * 1.95 + s.selfRefresh * 31.5
-      + Math.round((2000 - s.selfRefresh) / 3120 * 16) / 16 * 32508;
+    const expected =
+      (busy + 16) * 31.5 +
+      176 * 30.75 +
+      984 * 1.95 +
+      s.selfRefresh * 31.5 +
+      (Math.round(((2000 - s.selfRefresh) / 3120) * 16) / 16) * 32508;
     expect(bg / pj).toBeCloseTo(expected, 6);
   });
 
@@ -134,108 +171,142 @@ describe('DRAM properties', () => {
   const policies = ['standby', 'power-down', 'self-refresh'] as const;
 
   it('background energy is monotone in idle time (every part and policy)', () => {
-    fc.assert(fc.property(
-      fc.constantFrom(...parts), fc.constantFrom(...policies), fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 0, max: 20000 }),
-      fc.integer({ min: 0, max: 40000 }), fc.integer({ min: 0, max: 40000 }), fc.boolean(),
-      (part, policy, after, selfAfter, a, b, touched) => {
-        const hw = lpddr3({
-          'hardware.dram.part': part, 'hardware.dram.busWidth': part === 'lpddr3-1600' ? '32 b' : '16 b',
-          'hardware.dram.powerDown': policy, 'hardware.dram.powerDownAfter': after, 'hardware.dram.selfRefreshAfter': selfAfter,
-        });
-        const d = new Dram(hw);
-        const e = dramEntries(hw, d);
-        const seq = touched ? [0, 1] : [];
-        const energy = (cycles: number) => dramBackgroundEnergy(chunk(d, seq, cycles), e);
-        const [lo, hi] = a <= b ? [a, b] : [b, a];
-        expect(energy(hi + 2)).toBeGreaterThanOrEqual(energy(lo + 2) * (1 - 1e-12));
-      },
-    ), { numRuns: 300 });
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...parts),
+        fc.constantFrom(...policies),
+        fc.integer({ min: 0, max: 3000 }),
+        fc.integer({ min: 0, max: 20000 }),
+        fc.integer({ min: 0, max: 40000 }),
+        fc.integer({ min: 0, max: 40000 }),
+        fc.boolean(),
+        (part, policy, after, selfAfter, a, b, touched) => {
+          const hw = lpddr3({
+            'hardware.dram.part': part,
+            'hardware.dram.busWidth': part === 'lpddr3-1600' ? '32 b' : '16 b',
+            'hardware.dram.powerDown': policy,
+            'hardware.dram.powerDownAfter': after,
+            'hardware.dram.selfRefreshAfter': selfAfter,
+          });
+          const d = new Dram(hw);
+          const e = dramEntries(hw, d);
+          const seq = touched ? [0, 1] : [];
+          const energy = (cycles: number) => dramBackgroundEnergy(chunk(d, seq, cycles), e);
+          const [lo, hi] = a <= b ? [a, b] : [b, a];
+          expect(energy(hi + 2)).toBeGreaterThanOrEqual(energy(lo + 2) * (1 - 1e-12));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
-  const small = (x: { part: typeof parts[number]; policy: typeof policies[number]; capacity: string; schedule: string; gradients: string }) => config({
-    'model.schedule': x.schedule,
-    'model.hidden': [24],
-    'model.inputs': 40,
-    'model.bits': 4,
-    'model.maxIterations': 2,
-    'training.trainSamples': 30,
-    'training.validationSamples': 10,
-    'training.testSamples': 10,
-    'training.batch': 10,
-    'training.evalBatch': 10,
-    'training.epochs': 2,
-    'hardware.sram.capacity': x.capacity,
-    'hardware.sram.banks': 4,
-    'hardware.mac.lanes': 8,
-    'hardware.policy.gradients': x.gradients,
-    'hardware.dram.part': x.part,
-    'hardware.dram.busWidth': x.part === 'lpddr3-1600' ? '32 b' : '16 b',
-    'hardware.dram.burst': '32 B',
-    'hardware.dram.powerDown': x.policy,
-  });
+  const small = (x: {
+    part: (typeof parts)[number];
+    policy: (typeof policies)[number];
+    capacity: string;
+    schedule: string;
+    gradients: string;
+  }) =>
+    config({
+      'model.schedule': x.schedule,
+      'model.hidden': [24],
+      'model.inputs': 40,
+      'model.bits': 4,
+      'model.maxIterations': 2,
+      'training.trainSamples': 30,
+      'training.validationSamples': 10,
+      'training.testSamples': 10,
+      'training.batch': 10,
+      'training.evalBatch': 10,
+      'training.epochs': 2,
+      'hardware.sram.capacity': x.capacity,
+      'hardware.sram.banks': 4,
+      'hardware.mac.lanes': 8,
+      'hardware.policy.gradients': x.gradients,
+      'hardware.dram.part': x.part,
+      'hardware.dram.busWidth': x.part === 'lpddr3-1600' ? '32 b' : '16 b',
+      'hardware.dram.burst': '32 B',
+      'hardware.dram.powerDown': x.policy,
+    });
   const arb = fc.record({
-    part: fc.constantFrom(...parts), policy: fc.constantFrom(...policies), capacity: fc.constantFrom('512 B', '2 KiB', '8 KiB'),
-    schedule: fc.constantFrom('rbnn', 'conventional'), gradients: fc.constantFrom('fused', 'sram', 'dram'),
+    part: fc.constantFrom(...parts),
+    policy: fc.constantFrom(...policies),
+    capacity: fc.constantFrom('512 B', '2 KiB', '8 KiB'),
+    schedule: fc.constantFrom('rbnn', 'conventional'),
+    gradients: fc.constantFrom('fused', 'sram', 'dram'),
   });
 
   it('DRAM energy is the sum of its parts: dynamic actions plus background by state plus refresh', () => {
-    fc.assert(fc.property(arb, (x) => {
-      const cfg = small(x);
-      const sim = new Simulator(cfg);
-      for (const o of scheduleOps(cfg)) sim.op(o);
-      for (const s of [sim.report().total, ...Object.values(sim.report().byPhase)]) {
-        const by = s.energy.byAction;
-        const bg = DRAM_BACKGROUND_ACTIONS.reduce((acc, a) => acc + by[a], 0);
-        expect(s.energy.background).toBeCloseTo(bg, 18);
-        expect(s.energy.total).toBeCloseTo(s.energy.dynamic + s.energy.leakage + s.energy.background, 18);
-        expect(bg).toBeGreaterThan(0);
-      }
-    }), { numRuns: 25 });
+    fc.assert(
+      fc.property(arb, (x) => {
+        const cfg = small(x);
+        const sim = new Simulator(cfg);
+        for (const o of scheduleOps(cfg)) sim.op(o);
+        for (const s of [sim.report().total, ...Object.values(sim.report().byPhase)]) {
+          const by = s.energy.byAction;
+          const bg = DRAM_BACKGROUND_ACTIONS.reduce((acc, a) => acc + by[a], 0);
+          expect(s.energy.background).toBeCloseTo(bg, 18);
+          expect(s.energy.total).toBeCloseTo(s.energy.dynamic + s.energy.leakage + s.energy.background, 18);
+          expect(bg).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: 25 },
+    );
   });
 
   it('activations = row changes of the traced address sequence, and stamps never run faster than the port', () => {
-    fc.assert(fc.property(arb, (x) => {
-      const cfg = small(x);
-      const d = new Dram(cfg.hardware);
-      // A tiny open-page model of its own: bank and row from the byte address (rochrababgco with
-      // channel and rank of width 0: column, then bank group, bank, then row).
-      const p = d.part;
-      const burstsPerRow = p.columns / d.burstLength;
-      const banks = p.bankGroups * p.banksPerGroup;
-      let open = new Map<number, number>();
-      let changes = 0;
-      let start = 0;
-      let k = 0;
-      const sink: AccessSink = {
-        access: (e: AccessEvent) => {
-          if (e.component !== 'dram') return;
-          const burst = e.address / d.burstBytes;
-          const bankBits = Math.floor(burst / burstsPerRow);
-          const bg = bankBits % p.bankGroups;
-          const ba = Math.floor(bankBits / p.bankGroups) % p.banksPerGroup;
-          const bank = ba * p.bankGroups + bg;
-          const row = Math.floor(burst / (burstsPerRow * banks));
-          if (open.get(bank) !== row) { changes++; open.set(bank, row); }
-          // The k-th burst of an operation: no earlier than k bursts after its first cycle.
-          expect(e.cycle + 1e-9).toBeGreaterThanOrEqual(start + k * d.cyclesPerBurst);
-          expect(Math.floor(e.cycle * d.clockRatio + 1e-9)).toBeGreaterThanOrEqual(k * d.burstClocks);
-          k++;
-        },
-      };
-      // Batch 0 of every epoch and pass (sim/dram/plan-costs.ts: records are costed at the
-      // first batch's addresses); every op one chunk (evalBatch = batch); banks precharged at
-      // the start of every op.
-      let sim: Simulator | null = null;
-      const filter = (o: CostedOp): boolean => {
-        const take = o.where.batch === 0 && o.repeat === 1;
-        if (take) { open = new Map(); start = sim!.cycles; k = 0; }
-        return take;
-      };
-      sim = new Simulator(cfg, { trace: { sink, filter } });
-      for (const o of scheduleOps(cfg, false)) sim.op(o);
-      const t = sim.report().traced.counts;
-      expect(t.dram.rowChanges).toBe(changes);
-      expect(t.dramReadBursts + t.dramWriteBursts).toBeGreaterThan(0);
-    }), { numRuns: 25 });
+    fc.assert(
+      fc.property(arb, (x) => {
+        const cfg = small(x);
+        const d = new Dram(cfg.hardware);
+        // A tiny open-page model of its own: bank and row from the byte address (rochrababgco with
+        // channel and rank of width 0: column, then bank group, bank, then row).
+        const p = d.part;
+        const burstsPerRow = p.columns / d.burstLength;
+        const banks = p.bankGroups * p.banksPerGroup;
+        let open = new Map<number, number>();
+        let changes = 0;
+        let start = 0;
+        let k = 0;
+        const sink: AccessSink = {
+          access: (e: AccessEvent) => {
+            if (e.component !== 'dram') return;
+            const burst = e.address / d.burstBytes;
+            const bankBits = Math.floor(burst / burstsPerRow);
+            const bg = bankBits % p.bankGroups;
+            const ba = Math.floor(bankBits / p.bankGroups) % p.banksPerGroup;
+            const bank = ba * p.bankGroups + bg;
+            const row = Math.floor(burst / (burstsPerRow * banks));
+            if (open.get(bank) !== row) {
+              changes++;
+              open.set(bank, row);
+            }
+            // The k-th burst of an operation: no earlier than k bursts after its first cycle.
+            expect(e.cycle + 1e-9).toBeGreaterThanOrEqual(start + k * d.cyclesPerBurst);
+            expect(Math.floor(e.cycle * d.clockRatio + 1e-9)).toBeGreaterThanOrEqual(k * d.burstClocks);
+            k++;
+          },
+        };
+        // Batch 0 of every epoch and pass (sim/dram/plan-costs.ts: records are costed at the
+        // first batch's addresses); every op one chunk (evalBatch = batch); banks precharged at
+        // the start of every op.
+        let sim: Simulator | null = null;
+        const filter = (o: CostedOp): boolean => {
+          const take = o.where.batch === 0 && o.repeat === 1;
+          if (take) {
+            open = new Map();
+            start = sim!.cycles;
+            k = 0;
+          }
+          return take;
+        };
+        sim = new Simulator(cfg, { trace: { sink, filter } });
+        for (const o of scheduleOps(cfg, false)) sim.op(o);
+        const t = sim.report().traced.counts;
+        expect(t.dram.rowChanges).toBe(changes);
+        expect(t.dramReadBursts + t.dramWriteBursts).toBeGreaterThan(0);
+      }),
+      { numRuns: 25 },
+    );
   });
 });

@@ -127,14 +127,27 @@ describe('hand-checked tiny accelerator (2 banks, 4 lanes, 4-3-2 network)', () =
     const cfg = tiny();
     const sim = new Simulator(cfg);
     const seen: Array<{ op: CostedOp; c: ReturnType<Simulator['costOf']> }> = [];
-    enumerateSchedule(cfg, tap(sim, (op) => seen.push({ op, c: sim.costOf(op) })));
+    enumerateSchedule(
+      cfg,
+      tap(sim, (op) => seen.push({ op, c: sim.costOf(op) })),
+    );
     const expected = [...trainBatch, ...evalPass, ...evalPass];
     expect(seen.length).toBe(expected.length);
     seen.forEach(({ c }, i) => {
       const [label, reads, writes, dr, dw, act, steps, compute, sram, dram, cycles] = expected[i]!;
-      expect({ label, reads: c.counts.sramReads, writes: c.counts.sramWrites, dr: c.counts.dramReadBursts, dw: c.counts.dramWriteBursts,
-        act: c.counts.dramActivations, steps: c.counts.macSteps, compute: c.cycles.compute, sram: c.cycles.sram, dram: c.cycles.dram, cycles: c.cycles.total })
-        .toEqual({ label, reads, writes, dr, dw, act, steps, compute, sram, dram, cycles });
+      expect({
+        label,
+        reads: c.counts.sramReads,
+        writes: c.counts.sramWrites,
+        dr: c.counts.dramReadBursts,
+        dw: c.counts.dramWriteBursts,
+        act: c.counts.dramActivations,
+        steps: c.counts.macSteps,
+        compute: c.cycles.compute,
+        sram: c.cycles.sram,
+        dram: c.cycles.dram,
+        cycles: c.cycles.total,
+      }).toEqual({ label, reads, writes, dr, dw, act, steps, compute, sram, dram, cycles });
     });
   });
 
@@ -144,10 +157,21 @@ describe('hand-checked tiny accelerator (2 banks, 4 lanes, 4-3-2 network)', () =
     enumerateSchedule(cfg, sim);
     const t = sim.report().total;
     expect(t.counts).toEqual({
-      sramReads: 63, sramWrites: 32, sramReadsPerBank: [27, 36], sramWritesPerBank: [16, 16],
-      dramReadBursts: 20, dramWriteBursts: 6, dramReadBytes: 160, dramWriteBytes: 48, dramActivations: 11,
-      dram: { rowChanges: 11, conflicts: 0, reopens: 0, refreshes: 0, powerDownExits: 0, selfRefreshExits: 0 }, macSteps: 422,
-      macBits: 422, bufferReads: 0, bufferWrites: 0, sramReadsMinimum: 49,
+      sramReads: 63,
+      sramWrites: 32,
+      sramReadsPerBank: [27, 36],
+      sramWritesPerBank: [16, 16],
+      dramReadBursts: 20,
+      dramWriteBursts: 6,
+      dramReadBytes: 160,
+      dramWriteBytes: 48,
+      dramActivations: 11,
+      dram: { rowChanges: 11, conflicts: 0, reopens: 0, refreshes: 0, powerDownExits: 0, selfRefreshExits: 0 },
+      macSteps: 422,
+      macBits: 422,
+      bufferReads: 0,
+      bufferWrites: 0,
+      sramReadsMinimum: 49,
     });
     expect(t.cycles).toEqual({ compute: 129, sram: 58, buffer: 0, dram: 79, total: 168 });
     expect(t.samples).toEqual({ train: 2, evaluate: 4 });

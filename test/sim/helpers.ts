@@ -31,5 +31,10 @@ export function isCosted(o: Op): o is CostedOp {
 
 /** An observer that feeds a simulator and calls `each` after every costed op. */
 export function tap(sim: Simulator, each: (o: CostedOp) => void): OpObserver {
-  return { op: (o) => { sim.op(o); if (isCosted(o)) each(o); } };
+  return {
+    op: (o) => {
+      sim.op(o);
+      if (isCosted(o)) each(o);
+    },
+  };
 }

@@ -46,22 +46,26 @@ import { bruteForceMapping, searchMapping } from '../../sim/mapper/search.js';
 import { tap } from './helpers.js';
 import { tiny } from './tiny.js';
 
-const buffered = () => tiny({
-  'hardware.buffer.capacity': '64 b',
-  'hardware.buffer.wordWidth': '16 b',
-  'hardware.buffer.ports': 2,
-  'hardware.buffer.readEnergy': '0.25 pJ',
-  'hardware.buffer.writeEnergy': '0.5 pJ',
-  'hardware.buffer.referenceSize': '64 b',
-  'hardware.buffer.referenceWordWidth': '16 b',
-  'hardware.buffer.energyExponent': 0,
-});
+const buffered = () =>
+  tiny({
+    'hardware.buffer.capacity': '64 b',
+    'hardware.buffer.wordWidth': '16 b',
+    'hardware.buffer.ports': 2,
+    'hardware.buffer.readEnergy': '0.25 pJ',
+    'hardware.buffer.writeEnergy': '0.5 pJ',
+    'hardware.buffer.referenceSize': '64 b',
+    'hardware.buffer.referenceWordWidth': '16 b',
+    'hardware.buffer.energyExponent': 0,
+  });
 
 function firstOps(): { sim: Simulator; gradient: CostedOp; forward: CostedOp } {
   const cfg = buffered();
   const sim = new Simulator(cfg);
   const ops: CostedOp[] = [];
-  enumerateSchedule(cfg, tap(sim, (o) => ops.push(o)));
+  enumerateSchedule(
+    cfg,
+    tap(sim, (o) => ops.push(o)),
+  );
   const gradient = ops.find((o) => o.kind === 'gradient' && o.layer === 0)!;
   const forward = ops.find((o) => o.kind === 'matmul' && o.phase === 'forward' && o.layer === 0)!;
   return { sim, gradient, forward };
@@ -75,8 +79,15 @@ describe('mappings worked out by hand (tiny accelerator with a 4-word operand bu
     expect(best.mapping).toEqual({ columns: 1, others: 4, order: 'GT', block: 1, hold: 1 });
     const c = sim.costOf(gradient);
     expect(c.counts).toMatchObject({
-      sramReads: 3, sramReadsPerBank: [1, 2], sramWrites: 0, dramReadBursts: 2, dramActivations: 1,
-      bufferReads: 6, bufferWrites: 2, macBits: 96, sramReadsMinimum: 3,
+      sramReads: 3,
+      sramReadsPerBank: [1, 2],
+      sramWrites: 0,
+      dramReadBursts: 2,
+      dramActivations: 1,
+      bufferReads: 6,
+      bufferWrites: 2,
+      macBits: 96,
+      sramReadsMinimum: 3,
     });
     expect(c.cycles).toEqual({ compute: 24, sram: 2, buffer: 4, dram: 7, total: 24 });
     expect(c.energy.dynamic).toBeCloseTo(146.3e-12, 20);
@@ -91,7 +102,13 @@ describe('mappings worked out by hand (tiny accelerator with a 4-word operand bu
     expect(best.mapping).toEqual({ columns: 3, others: 1, order: 'GT', block: 2, hold: 1 });
     const c = sim.costOf(forward);
     expect(c.counts).toMatchObject({
-      sramReads: 1, sramReadsPerBank: [0, 1], dramReadBursts: 2, dramActivations: 1, bufferReads: 2, bufferWrites: 1, macBits: 24,
+      sramReads: 1,
+      sramReadsPerBank: [0, 1],
+      dramReadBursts: 2,
+      dramActivations: 1,
+      bufferReads: 2,
+      bufferWrites: 1,
+      macBits: 24,
     });
     expect(c.cycles).toEqual({ compute: 8, sram: 1, buffer: 2, dram: 7, total: 8 });
     expect(c.energy.dynamic).toBeCloseTo(137.2e-12, 20);
@@ -103,7 +120,10 @@ describe('mappings worked out by hand (tiny accelerator with a 4-word operand bu
     const cfg = tiny();
     const sim = new Simulator(cfg);
     const ops: CostedOp[] = [];
-    enumerateSchedule(cfg, tap(sim, (o) => ops.push(o)));
+    enumerateSchedule(
+      cfg,
+      tap(sim, (o) => ops.push(o)),
+    );
     const g = sim.costOf(ops.find((o) => o.kind === 'gradient' && o.layer === 0)!);
     const f = sim.costOf(ops.find((o) => o.kind === 'matmul' && o.phase === 'forward' && o.layer === 0)!);
     expect([g.counts.sramReads, g.counts.bufferReads, g.cycles.total]).toEqual([12, 0, 32]);

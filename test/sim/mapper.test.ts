@@ -26,13 +26,25 @@ const bufferArb = fc.record({
   readPj: fc.constantFrom(0, 0.1, 1, 5),
   writePj: fc.constantFrom(0, 0.3, 2, 12),
 });
-interface Buffer { words: number; wordBytes: number; ports: number; readPj: number; writePj: number }
+interface Buffer {
+  words: number;
+  wordBytes: number;
+  ports: number;
+  readPj: number;
+  writePj: number;
+}
 
 function withBuffer(o: Overrides, b: Buffer, extra: Record<string, unknown> = {}): Config {
   const cfg = toConfig(o);
   cfg.hardware.buffer = {
-    ...cfg.hardware.buffer, capacity: b.words * b.wordBytes * 8, wordWidth: b.wordBytes * 8, ports: b.ports,
-    readEnergy: b.readPj * 1e-12, writeEnergy: b.writePj * 1e-12, energyExponent: 0, referenceWordWidth: b.wordBytes * 8,
+    ...cfg.hardware.buffer,
+    capacity: b.words * b.wordBytes * 8,
+    wordWidth: b.wordBytes * 8,
+    ports: b.ports,
+    readEnergy: b.readPj * 1e-12,
+    writeEnergy: b.writePj * 1e-12,
+    energyExponent: 0,
+    referenceWordWidth: b.wordBytes * 8,
     ...extra,
   };
   return cfg;
@@ -47,7 +59,10 @@ function gridOps(cfg: Config): { sim: Simulator; ops: Array<MatmulOp | GradientO
     sim.op(o);
     if (!isCosted(o) || (o.kind !== 'matmul' && o.kind !== 'gradient')) continue;
     const key = JSON.stringify({ ...o, where: null, repeat: 0 });
-    if (!seen.has(key)) { seen.add(key); ops.push(o); }
+    if (!seen.has(key)) {
+      seen.add(key);
+      ops.push(o);
+    }
   }
   return { sim, ops };
 }
@@ -56,60 +71,78 @@ const chunkOf = (sim: Simulator, op: CostedOp): number => Math.min((op as Matmul
 
 describe('the mapper', () => {
   it('matches a brute force over every mapping, each planned and costed for real', () => {
-    fc.assert(fc.property(overridesArb, bufferArb, (o, b) => {
-      const { sim, ops } = gridOps(withBuffer(o, b));
-      for (const op of ops.slice(0, 6)) {
-        const space = sim.costModel!.space(op, chunkOf(sim, op));
-        const fast = searchMapping(space);
-        const brute = bruteForceMapping(space);
-        expect(better(brute.score, fast.score)).toBe(false);
-        expect(better(fast.score, brute.score)).toBe(false);
-        // The chosen mapping's arithmetic costing equals its real plan's.
-        expect(Array.from(space.evaluatePlan(space.plan(fast.mapping)).v)).toEqual(Array.from(fast.v));
-      }
-    }), RUNS);
+    fc.assert(
+      fc.property(overridesArb, bufferArb, (o, b) => {
+        const { sim, ops } = gridOps(withBuffer(o, b));
+        for (const op of ops.slice(0, 6)) {
+          const space = sim.costModel!.space(op, chunkOf(sim, op));
+          const fast = searchMapping(space);
+          const brute = bruteForceMapping(space);
+          expect(better(brute.score, fast.score)).toBe(false);
+          expect(better(fast.score, brute.score)).toBe(false);
+          // The chosen mapping's arithmetic costing equals its real plan's.
+          expect(Array.from(space.evaluatePlan(space.plan(fast.mapping)).v)).toEqual(Array.from(fast.v));
+        }
+      }),
+      RUNS,
+    );
   });
 
   it('costs every mapping of a shape the same arithmetically as by planning it', () => {
-    fc.assert(fc.property(overridesArb, bufferArb, (o, b) => {
-      const { sim, ops } = gridOps(withBuffer(o, b));
-      for (const op of ops.slice(0, 3)) {
-        const space = sim.costModel!.space(op, chunkOf(sim, op));
-        let n = 0;
-        for (const m of enumerateMappings(space)) {
-          if (n++ > 60) break;
-          expect(Array.from(space.evaluate(space.nest(m)).v)).toEqual(Array.from(space.evaluatePlan(space.plan(m)).v));
+    fc.assert(
+      fc.property(overridesArb, bufferArb, (o, b) => {
+        const { sim, ops } = gridOps(withBuffer(o, b));
+        for (const op of ops.slice(0, 3)) {
+          const space = sim.costModel!.space(op, chunkOf(sim, op));
+          let n = 0;
+          for (const m of enumerateMappings(space)) {
+            if (n++ > 60) break;
+            expect(Array.from(space.evaluate(space.nest(m)).v)).toEqual(
+              Array.from(space.evaluatePlan(space.plan(m)).v),
+            );
+          }
         }
-      }
-    }), RUNS);
+      }),
+      RUNS,
+    );
   });
 
-  it('more buffer capacity never worsens any shape\'s objective, nor the run\'s energy (objective energy)', () => {
-    fc.assert(fc.property(overridesArb, bufferArb, fc.integer({ min: 1, max: 30 }), (o, b, more) => {
-      const small = withBuffer(o, b);
-      const big = withBuffer(o, { ...b, words: b.words + more });
-      const s = gridOps(small);
-      const g = gridOps(big);
-      s.ops.forEach((op, i) => {
-        const a = searchMapping(s.sim.costModel!.space(op, chunkOf(s.sim, op))).score;
-        const z = searchMapping(g.sim.costModel!.space(g.ops[i]!, chunkOf(g.sim, op))).score;
-        expect(better(a, z)).toBe(false);
-      });
-      if (small.hardware.policy.objective === 'energy') {
-        const e = (c: Config) => simulateSchedule(c).total.energy.total;
-        expect(e(big)).toBeLessThanOrEqual(e(small) * (1 + 1e-12));
-      }
-    }), RUNS);
+  it("more buffer capacity never worsens any shape's objective, nor the run's energy (objective energy)", () => {
+    fc.assert(
+      fc.property(overridesArb, bufferArb, fc.integer({ min: 1, max: 30 }), (o, b, more) => {
+        const small = withBuffer(o, b);
+        const big = withBuffer(o, { ...b, words: b.words + more });
+        const s = gridOps(small);
+        const g = gridOps(big);
+        s.ops.forEach((op, i) => {
+          const a = searchMapping(s.sim.costModel!.space(op, chunkOf(s.sim, op))).score;
+          const z = searchMapping(g.sim.costModel!.space(g.ops[i]!, chunkOf(g.sim, op))).score;
+          expect(better(a, z)).toBe(false);
+        });
+        if (small.hardware.policy.objective === 'energy') {
+          const e = (c: Config) => simulateSchedule(c).total.energy.total;
+          expect(e(big)).toBeLessThanOrEqual(e(small) * (1 + 1e-12));
+        }
+      }),
+      RUNS,
+    );
   });
 
   it('SRAM reads are never below the compulsory minimum, and equal it when every operand fits a free buffer', () => {
-    fc.assert(fc.property(overridesArb, bufferArb, (o, b) => {
-      const r = simulateSchedule(withBuffer(o, b));
-      for (const s of [r.total, ...Object.values(r.byPhase)]) expect(s.counts.sramReads).toBeGreaterThanOrEqual(s.counts.sramReadsMinimum);
-      // Free: no buffer energy, and (overlap on, 64 ports) no buffer time that could add leakage.
-      const free = withBuffer({ ...o, objective: 'energy', overlap: true }, { words: 1 << 17, wordBytes: 8, ports: 64, readPj: 0, writePj: 0 });
-      const t = simulateSchedule(free).total;
-      expect(t.counts.sramReads).toBe(t.counts.sramReadsMinimum);
-    }), RUNS);
+    fc.assert(
+      fc.property(overridesArb, bufferArb, (o, b) => {
+        const r = simulateSchedule(withBuffer(o, b));
+        for (const s of [r.total, ...Object.values(r.byPhase)])
+          expect(s.counts.sramReads).toBeGreaterThanOrEqual(s.counts.sramReadsMinimum);
+        // Free: no buffer energy, and (overlap on, 64 ports) no buffer time that could add leakage.
+        const free = withBuffer(
+          { ...o, objective: 'energy', overlap: true },
+          { words: 1 << 17, wordBytes: 8, ports: 64, readPj: 0, writePj: 0 },
+        );
+        const t = simulateSchedule(free).total;
+        expect(t.counts.sramReads).toBe(t.counts.sramReadsMinimum);
+      }),
+      RUNS,
+    );
   });
 });

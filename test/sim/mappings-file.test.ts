@@ -7,9 +7,18 @@ import { makeTempDir } from '../temp-dir.js';
 import { config, simulateSchedule } from './helpers.js';
 
 const SMALL = {
-  'model.inputs': 6, 'model.hidden': [4], 'model.outputs': 3, 'model.bits': 4, 'model.maxIterations': 3,
-  'training.trainSamples': 35, 'training.batch': 10, 'training.validationSamples': 20, 'training.testSamples': 20, 'training.evalBatch': 10,
-  'hardware.sram.capacity': '1 KiB', 'hardware.buffer.capacity': '64 B',
+  'model.inputs': 6,
+  'model.hidden': [4],
+  'model.outputs': 3,
+  'model.bits': 4,
+  'model.maxIterations': 3,
+  'training.trainSamples': 35,
+  'training.batch': 10,
+  'training.validationSamples': 20,
+  'training.testSamples': 20,
+  'training.evalBatch': 10,
+  'hardware.sram.capacity': '1 KiB',
+  'hardware.buffer.capacity': '64 B',
 };
 const ARGS = Object.entries(SMALL).flatMap(([k, v]) => ['--set', `${k}=${JSON.stringify(v)}`]);
 
@@ -25,7 +34,8 @@ describe('--mappings FILE', () => {
       expect(b).toMatch(/^# (matmul (forward|backward|evaluate)|gradient)/);
       for (const level of ['DRAM [', 'SRAM [', 'operand buffer [', 'lanes [', 'energy ']) expect(b).toContain(level);
     }
-    for (const kind of ['matmul forward', 'matmul backward', 'gradient, layer 0', 'gradient, layer 1']) expect(text).toContain(`# ${kind}`);
+    for (const kind of ['matmul forward', 'matmul backward', 'gradient, layer 0', 'gradient, layer 1'])
+      expect(text).toContain(`# ${kind}`);
     // The report on stdout is the one without --mappings.
     expect(JSON.parse(r.out)).toEqual(simulateSchedule(config(SMALL)));
     // Compulsory SRAM reads are written beside the reads, never above them.
@@ -40,6 +50,8 @@ describe('--mappings FILE', () => {
     const r = await runCli('simulate', '--schedule-only', '--mappings', path.join(dir, 'afile', 'map.txt'), ...ARGS);
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
-    expect(r.err).toMatch(/^rbnn-sim: cannot write the mappings file .*afile\/map\.txt: a part of the path is a file, not a folder\n$/);
+    expect(r.err).toMatch(
+      /^rbnn-sim: cannot write the mappings file .*afile\/map\.txt: a part of the path is a file, not a folder\n$/,
+    );
   });
 });

@@ -58,19 +58,21 @@ export function toConfig(o: Overrides, patch: Partial<Overrides> = {}): Config {
     'hardware.sram.ports': x.ports,
     'hardware.sram.cellType': x.cellType,
     // The device model: a bus of one device (x32 LPDDR3, x16 others), at least 2 transfers a burst.
-    ...(x.dramModel === 'device' ? {
-      'hardware.dram.model': 'device',
-      'hardware.dram.part': x.part,
-      'hardware.dram.busWidth': x.part === 'lpddr3-1600' ? '4 B' : '2 B',
-      'hardware.dram.burst': `${Math.max(x.burstBytes, x.part === 'lpddr3-1600' ? 8 : 4)} B`,
-      'hardware.dram.powerDown': x.powerDown,
-      'hardware.dram.powerDownAfter': x.powerDownAfter,
-      'hardware.dram.selfRefreshAfter': x.selfRefreshAfter,
-    } : {
-      'hardware.dram.model': 'per-bit',
-      'hardware.dram.burst': `${x.burstBytes} B`,
-      'hardware.dram.busWidth': `${x.busBytes} B`,
-    }),
+    ...(x.dramModel === 'device'
+      ? {
+          'hardware.dram.model': 'device',
+          'hardware.dram.part': x.part,
+          'hardware.dram.busWidth': x.part === 'lpddr3-1600' ? '4 B' : '2 B',
+          'hardware.dram.burst': `${Math.max(x.burstBytes, x.part === 'lpddr3-1600' ? 8 : 4)} B`,
+          'hardware.dram.powerDown': x.powerDown,
+          'hardware.dram.powerDownAfter': x.powerDownAfter,
+          'hardware.dram.selfRefreshAfter': x.selfRefreshAfter,
+        }
+      : {
+          'hardware.dram.model': 'per-bit',
+          'hardware.dram.burst': `${x.burstBytes} B`,
+          'hardware.dram.busWidth': `${x.busBytes} B`,
+        }),
     'hardware.dram.clockRatio': x.clockRatio,
     'hardware.dram.latency': `${x.latencyNs} ns`,
     'hardware.dram.rowSize': `${x.rowBytes} B`,
@@ -103,4 +105,3 @@ export function toConfig(o: Overrides, patch: Partial<Overrides> = {}): Config {
     'training.epochs': x.epochs,
   });
 }
-

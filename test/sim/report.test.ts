@@ -8,11 +8,22 @@ import { formatReportJson, formatReportMarkdown, formatReportText, writeReportFi
 import { config, simulateSchedule } from './helpers.js';
 
 const SMALL = {
-  'model.inputs': 6, 'model.hidden': [4], 'model.outputs': 3, 'model.bits': 4, 'model.maxIterations': 3,
-  'training.trainSamples': 35, 'training.batch': 10, 'training.validationSamples': 20, 'training.testSamples': 20, 'training.evalBatch': 10,
+  'model.inputs': 6,
+  'model.hidden': [4],
+  'model.outputs': 3,
+  'model.bits': 4,
+  'model.maxIterations': 3,
+  'training.trainSamples': 35,
+  'training.batch': 10,
+  'training.validationSamples': 20,
+  'training.testSamples': 20,
+  'training.evalBatch': 10,
   'hardware.sram.capacity': '1 KiB',
 };
-const SMALL_ARGS = Object.entries(SMALL).flatMap(([k, v]) => ['--set', `${k}=${typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v)}`]);
+const SMALL_ARGS = Object.entries(SMALL).flatMap(([k, v]) => [
+  '--set',
+  `${k}=${typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v)}`,
+]);
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'rbnn-sim-report-'));
@@ -30,16 +41,29 @@ describe('report rendering', () => {
     const text = formatReportText(report);
     expect(text).toMatch(/^RBNN 6-4-3 per sub-network, 4-bit slots, 3 of 3 iterations; batch 10/);
     expect(text).toMatch(/Energy per training run: [\d.]+ [mun]?J \([\d.]+ [mnup]?J per training sample\)/);
-    for (const h of ['component       action', 'By phase', 'By iteration', 'By layer', 'Time: ', 'Traffic', 'Placement: ']) expect(text).toContain(h);
-    for (const a of [/SRAM +read/, /SRAM +leakage/, /DRAM +write/, /MAC array +step/, /operand buffer +read/]) expect(text).toMatch(a);
+    for (const h of [
+      'component       action',
+      'By phase',
+      'By iteration',
+      'By layer',
+      'Time: ',
+      'Traffic',
+      'Placement: ',
+    ])
+      expect(text).toContain(h);
+    for (const a of [/SRAM +read/, /SRAM +leakage/, /DRAM +write/, /MAC array +step/, /operand buffer +read/])
+      expect(text).toMatch(a);
     expect(text).toMatch(/ {2}bank 0 /);
   });
 
   it('renders Markdown tables with one row per phase', () => {
     const md = formatReportMarkdown(report);
     expect(md.startsWith('# rbnn-sim report\n')).toBe(true);
-    expect(md).toContain('| phase | energy | share | cycles | share | DRAM read | DRAM written | DRAM background | MAC steps | lane use |');
-    for (const p of ['load', 'forward', 'backward', 'gradient', 'update', 'evaluate']) expect(md).toMatch(new RegExp(`^\\| ${p} \\|`, 'm'));
+    expect(md).toContain(
+      '| phase | energy | share | cycles | share | DRAM read | DRAM written | DRAM background | MAC steps | lane use |',
+    );
+    for (const p of ['load', 'forward', 'backward', 'gradient', 'update', 'evaluate'])
+      expect(md).toMatch(new RegExp(`^\\| ${p} \\|`, 'm'));
   });
 
   it('JSON round-trips to the same report', () => {
@@ -81,7 +105,12 @@ describe('rbnn-sim simulate / run', () => {
     expect(r.stderr).toMatch(/^trace: /);
     const rows = fs.readFileSync(file, 'utf8').trim().split('\n').length - 1;
     // The default window: batch 0 of epoch 1 of every phase and iteration.
-    expect(rows).toBe(report.traced.counts.sramReads + report.traced.counts.sramWrites + report.traced.counts.dramReadBursts + report.traced.counts.dramWriteBursts);
+    expect(rows).toBe(
+      report.traced.counts.sramReads +
+        report.traced.counts.sramWrites +
+        report.traced.counts.dramReadBursts +
+        report.traced.counts.dramWriteBursts,
+    );
   });
 
   it('bad hardware is a one-line user error (exit 2)', async () => {

@@ -9,20 +9,48 @@ import { describe, expect, it } from 'vitest';
 import { config, simulateSchedule } from './helpers.js';
 
 const BEFORE: Array<[string | undefined, Record<string, unknown>, number[]]> = [
-  [undefined, {}, [6443244100, 306579300, 11830000, 0, 260828.75, 742653800000, 12152865700, 675781000, 12658100, 12167314100]],
-  ['B1', {}, [9237191800, 64096700, 67192800, 13651000, 1902531.25, 599919700000, 9427241800, 930168500, 85913300, 9427437200]],
-  ['R2', { 'hardware.policy.frozen': 'cache' }, [4104438400, 266154300, 12540000, 420000, 285165, 558992800000, 8940399500, 437412100, 13941700, 8954259100]],
-  ['B2', { 'hardware.policy.gradients': 'sram', 'hardware.policy.overlap': false },
-    [2009773200, 55549900, 27075000, 25385000, 1153573.75, 299968500000, 4691885300, 206562900, 55768300, 4954216500]],
+  [
+    undefined,
+    {},
+    [6443244100, 306579300, 11830000, 0, 260828.75, 742653800000, 12152865700, 675781000, 12658100, 12167314100],
+  ],
+  [
+    'B1',
+    {},
+    [9237191800, 64096700, 67192800, 13651000, 1902531.25, 599919700000, 9427241800, 930168500, 85913300, 9427437200],
+  ],
+  [
+    'R2',
+    { 'hardware.policy.frozen': 'cache' },
+    [4104438400, 266154300, 12540000, 420000, 285165, 558992800000, 8940399500, 437412100, 13941700, 8954259100],
+  ],
+  [
+    'B2',
+    { 'hardware.policy.gradients': 'sram', 'hardware.policy.overlap': false },
+    [2009773200, 55549900, 27075000, 25385000, 1153573.75, 299968500000, 4691885300, 206562900, 55768300, 4954216500],
+  ],
 ];
 
 describe('zero-capacity operand buffers == the machine before issue 14', () => {
   for (const [preset, extra, before] of BEFORE) {
     it(`${preset ?? 'default'} ${JSON.stringify(extra)}: every count and cycle as before`, () => {
-      const cfg = config({ 'training.epochs': 2, 'hardware.buffer.capacity': '0 b', 'hardware.sram.wireEnergy': '0 pJ', ...extra }, preset);
+      const cfg = config(
+        { 'training.epochs': 2, 'hardware.buffer.capacity': '0 b', 'hardware.sram.wireEnergy': '0 pJ', ...extra },
+        preset,
+      );
       const t = simulateSchedule(cfg).total;
-      expect([t.counts.sramReads, t.counts.sramWrites, t.counts.dramReadBursts, t.counts.dramWriteBursts, t.counts.dramActivations,
-        t.counts.macSteps, t.cycles.compute, t.cycles.sram, t.cycles.dram, t.cycles.total]).toEqual(before);
+      expect([
+        t.counts.sramReads,
+        t.counts.sramWrites,
+        t.counts.dramReadBursts,
+        t.counts.dramWriteBursts,
+        t.counts.dramActivations,
+        t.counts.macSteps,
+        t.cycles.compute,
+        t.cycles.sram,
+        t.cycles.dram,
+        t.cycles.total,
+      ]).toEqual(before);
       expect([t.counts.bufferReads, t.counts.bufferWrites, t.cycles.buffer]).toEqual([0, 0, 0]);
     });
   }

@@ -14,17 +14,31 @@ describe('defineSweep', () => {
       scheduleOnly: true,
     });
     const cli = specFromArgs({
-      presets: 'R2,B2+paper', sram: '32KiB..256KiB:x2', vary: 'hardware.sram.banks=4,8', set: 'training.trainSamples=2000', scheduleOnly: true,
+      presets: 'R2,B2+paper',
+      sram: '32KiB..256KiB:x2',
+      vary: 'hardware.sram.banks=4,8',
+      set: 'training.trainSamples=2000',
+      scheduleOnly: true,
     });
     expect(expandPoints(lib).map((p) => p.id)).toEqual(expandPoints(cli).map((p) => p.id));
     expect(lib.axes).toEqual(cli.axes);
-    expect(lib.command).toBe("rbnn-sim sweep --presets R2,B2+paper --sram '32 KiB,64 KiB,128 KiB,256 KiB' --vary hardware.sram.banks=4,8 --schedule-only --set training.trainSamples=2000");
-    expect(defineSweep({ axes: { 'hardware.clock': { from: '50 MHz', to: '200 MHz', steps: 3, scale: 'linear' } } }).axes[0]!.values)
-      .toEqual(['50 MHz', '125 MHz', '200 MHz']);
+    expect(lib.command).toBe(
+      "rbnn-sim sweep --presets R2,B2+paper --sram '32 KiB,64 KiB,128 KiB,256 KiB' --vary hardware.sram.banks=4,8 --schedule-only --set training.trainSamples=2000",
+    );
+    expect(
+      defineSweep({ axes: { 'hardware.clock': { from: '50 MHz', to: '200 MHz', steps: 3, scale: 'linear' } } }).axes[0]!
+        .values,
+    ).toEqual(['50 MHz', '125 MHz', '200 MHz']);
   });
 
   it('storage mode takes families as objects over the defaults', () => {
-    const s = defineSweep({ mode: 'storage', rbnn: { hidden: [20], bits: [8] }, conventional: null, budgets: ['64 KiB'], scheduleOnly: true });
+    const s = defineSweep({
+      mode: 'storage',
+      rbnn: { hidden: [20], bits: [8] },
+      conventional: null,
+      budgets: ['64 KiB'],
+      scheduleOnly: true,
+    });
     expect(s.rbnn).toEqual({ hidden: [20], bits: [8], iterations: 'auto', epochs: 5 });
     expect(s.budgets).toEqual([64 * 8192]);
     expect(expandPoints(s).map((p) => p.workload)).toEqual(['rbnn h0=20 n=8 k=4']);
@@ -33,15 +47,35 @@ describe('defineSweep', () => {
   it('names the definition field in one line; the CLI names its flag', () => {
     const bad: Array<[() => unknown, RegExp, RegExp]> = [
       [() => defineSweep({ sample: -1 }), /^sample: expected a whole number >= 0/, /^--sample: /],
-      [() => defineSweep({ axes: { 'hardware.sram.capacity': '64' } }), /in axes\.hardware\.sram\.capacity/, /in --sram/],
-      [() => defineSweep({ axes: { 'hardware.sram.bankz': [2] } }), /^axes\.hardware\.sram\.bankz: unknown configuration path/, /^--vary hardware\.sram\.bankz: unknown/],
-      [() => defineSweep({ mode: 'storage', rbnn: { hidden: [0] } }), /^rbnn\.hidden: expected a list of whole numbers from 1/, /^--rbnn hidden: /],
+      [
+        () => defineSweep({ axes: { 'hardware.sram.capacity': '64' } }),
+        /in axes\.hardware\.sram\.capacity/,
+        /in --sram/,
+      ],
+      [
+        () => defineSweep({ axes: { 'hardware.sram.bankz': [2] } }),
+        /^axes\.hardware\.sram\.bankz: unknown configuration path/,
+        /^--vary hardware\.sram\.bankz: unknown/,
+      ],
+      [
+        () => defineSweep({ mode: 'storage', rbnn: { hidden: [0] } }),
+        /^rbnn\.hidden: expected a list of whole numbers from 1/,
+        /^--rbnn hidden: /,
+      ],
       [() => defineSweep({ rbnn: { hidden: [50] } }), /^rbnn needs mode storage$/, /^--rbnn needs --mode storage$/],
-      [() => defineSweep({ mode: 'storage', budgets: ['1 KiB'] }), /^mode storage: no candidate network fits 1 KiB$/, /^--mode storage: no candidate/],
+      [
+        () => defineSweep({ mode: 'storage', budgets: ['1 KiB'] }),
+        /^mode storage: no candidate network fits 1 KiB$/,
+        /^--mode storage: no candidate/,
+      ],
     ];
     const cli = [
-      () => specFromArgs({ sample: -1 }), () => specFromArgs({ sram: '64' }), () => specFromArgs({ vary: 'hardware.sram.bankz=2' }),
-      () => specFromArgs({ mode: 'storage', rbnn: 'hidden=0' }), () => specFromArgs({ rbnn: 'hidden=50' }), () => specFromArgs({ mode: 'storage', budgets: '1KiB' }),
+      () => specFromArgs({ sample: -1 }),
+      () => specFromArgs({ sram: '64' }),
+      () => specFromArgs({ vary: 'hardware.sram.bankz=2' }),
+      () => specFromArgs({ mode: 'storage', rbnn: 'hidden=0' }),
+      () => specFromArgs({ rbnn: 'hidden=50' }),
+      () => specFromArgs({ mode: 'storage', budgets: '1KiB' }),
     ];
     bad.forEach(([fn, lib, flag], i) => {
       expect(fn).toThrow(UserError);

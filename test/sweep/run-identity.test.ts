@@ -23,7 +23,7 @@ function copyData(dir: string): void {
 const at = (dir: string): string => trainingKey(resolveConfig({ sets: [`data.dir=${JSON.stringify(dir)}`] }));
 
 describe('run identity', () => {
-  it('depends on the data files\' content, not on where they lie', () => {
+  it("depends on the data files' content, not on where they lie", () => {
     const a = join(tmp, 'a');
     const b = join(tmp, 'b');
     copyData(a);

@@ -13,7 +13,17 @@ import { tinyConfig } from './helpers.js';
 describe('recorded training streams', () => {
   for (const [name, extra] of [
     ['every epoch runs', []],
-    ['early stopping, a short last batch', ['training.epochs=4', 'training.epochPatience=1', 'training.trainSamples=290', 'training.testSamples=70', 'model.maxIterations=3', 'model.iterationPatience=1']],
+    [
+      'early stopping, a short last batch',
+      [
+        'training.epochs=4',
+        'training.epochPatience=1',
+        'training.trainSamples=290',
+        'training.testSamples=70',
+        'model.maxIterations=3',
+        'model.iterationPatience=1',
+      ],
+    ],
     ['conventional', ['model.schedule=conventional', 'model.maxIterations=1']],
   ] as const) {
     it(`replays op by op to the trainer's stream (${name})`, async () => {

@@ -37,47 +37,71 @@ async function singleRuns(s: SweepSpec): Promise<SweepRow[]> {
 }
 
 /** Random tiny schedules on a few SRAM sizes and bank counts (schedule-only). */
-const tinySpec = fc.record({
-  schedule: fc.constantFrom('rbnn', 'conventional'),
-  hidden: fc.integer({ min: 2, max: 40 }),
-  bits: fc.integer({ min: 2, max: 16 }),
-  k: fc.integer({ min: 1, max: 16 }),
-  train: fc.integer({ min: 1, max: 3000 }),
-  batch: fc.integer({ min: 1, max: 400 }),
-  evalSamples: fc.integer({ min: 1, max: 1500 }),
-  evalBatch: fc.integer({ min: 1, max: 800 }),
-  epochs: fc.integer({ min: 1, max: 3 }),
-  srams: fc.uniqueArray(fc.integer({ min: 2, max: 512 }), { minLength: 1, maxLength: 3 }),
-  banks: fc.uniqueArray(fc.constantFrom(1, 2, 4, 10), { minLength: 1, maxLength: 2 }),
-  frozen: fc.constantFrom('recompute', 'cache'),
-}).map((r): SweepSpec => spec({
-  scheduleOnly: true,
-  sets: [
-    `model.schedule=${r.schedule}`, `model.hidden=[${r.hidden}]`, `model.bits=${r.bits}`,
-    `model.maxIterations=${r.schedule === 'rbnn' ? Math.min(r.k, r.bits) : 1}`,
-    `training.trainSamples=${r.train}`, `training.batch=${r.batch}`, `training.validationSamples=${Math.min(r.evalSamples, 10000)}`,
-    `training.testSamples=${r.evalSamples}`, `training.evalBatch=${r.evalBatch}`, `training.epochs=${r.epochs}`,
-    `hardware.policy.frozen=${r.frozen}`,
-  ],
-  axes: [
-    { path: 'hardware.sram.capacity', values: r.srams.map((k) => `${k} KiB`) },
-    { path: 'hardware.sram.banks', values: r.banks },
-  ],
-}));
+const tinySpec = fc
+  .record({
+    schedule: fc.constantFrom('rbnn', 'conventional'),
+    hidden: fc.integer({ min: 2, max: 40 }),
+    bits: fc.integer({ min: 2, max: 16 }),
+    k: fc.integer({ min: 1, max: 16 }),
+    train: fc.integer({ min: 1, max: 3000 }),
+    batch: fc.integer({ min: 1, max: 400 }),
+    evalSamples: fc.integer({ min: 1, max: 1500 }),
+    evalBatch: fc.integer({ min: 1, max: 800 }),
+    epochs: fc.integer({ min: 1, max: 3 }),
+    srams: fc.uniqueArray(fc.integer({ min: 2, max: 512 }), { minLength: 1, maxLength: 3 }),
+    banks: fc.uniqueArray(fc.constantFrom(1, 2, 4, 10), { minLength: 1, maxLength: 2 }),
+    frozen: fc.constantFrom('recompute', 'cache'),
+  })
+  .map(
+    (r): SweepSpec =>
+      spec({
+        scheduleOnly: true,
+        sets: [
+          `model.schedule=${r.schedule}`,
+          `model.hidden=[${r.hidden}]`,
+          `model.bits=${r.bits}`,
+          `model.maxIterations=${r.schedule === 'rbnn' ? Math.min(r.k, r.bits) : 1}`,
+          `training.trainSamples=${r.train}`,
+          `training.batch=${r.batch}`,
+          `training.validationSamples=${Math.min(r.evalSamples, 10000)}`,
+          `training.testSamples=${r.evalSamples}`,
+          `training.evalBatch=${r.evalBatch}`,
+          `training.epochs=${r.epochs}`,
+          `hardware.policy.frozen=${r.frozen}`,
+        ],
+        axes: [
+          { path: 'hardware.sram.capacity', values: r.srams.map((k) => `${k} KiB`) },
+          { path: 'hardware.sram.banks', values: r.banks },
+        ],
+      }),
+  );
 
 describe('sweep rows equal single runs', () => {
   it('schedule-only: random tiny schedules x SRAM sizes x banks', async () => {
-    await fc.assert(fc.asyncProperty(tinySpec, async (s) => {
-      const { result } = await runSweep(s, { workers: 1, store: noCache });
-      expect(result.rows).toEqual(await singleRuns(s));
-    }), { numRuns: 20 });
+    await fc.assert(
+      fc.asyncProperty(tinySpec, async (s) => {
+        const { result } = await runSweep(s, { workers: 1, store: noCache });
+        expect(result.rows).toEqual(await singleRuns(s));
+      }),
+      { numRuns: 20 },
+    );
   });
 
   it('trained on MNIST: an RBNN and a conventional network on three SRAM sizes', async () => {
     const s = spec({
-      presets: [], axes: [{ path: 'hardware.sram.capacity', values: ['4 KiB', '24 KiB', '256 KiB'] }],
+      presets: [],
+      axes: [{ path: 'hardware.sram.capacity', values: ['4 KiB', '24 KiB', '256 KiB'] }],
     });
-    const s2 = { ...s, sets: [...s.sets, 'model.schedule=conventional', 'model.maxIterations=1', 'training.epochPatience=1', 'training.epochs=3'] };
+    const s2 = {
+      ...s,
+      sets: [
+        ...s.sets,
+        'model.schedule=conventional',
+        'model.maxIterations=1',
+        'training.epochPatience=1',
+        'training.epochs=3',
+      ],
+    };
     for (const x of [s, s2]) {
       const { result, stats } = await runSweep(x, { workers: 1, store: new RunStore(join(tmp, 'c1')) });
       expect(stats.trained).toBe(1);
@@ -90,7 +114,10 @@ describe('sweep rows equal single runs', () => {
 describe('the training cache', () => {
   it('a repeated sweep trains nothing and gives identical rows; a corrupt entry is recomputed', async () => {
     const dir = join(tmp, 'c2');
-    const s = spec({ axes: [{ path: 'hardware.sram.capacity', values: ['16 KiB', '128 KiB'] }], sets: [...spec().sets, 'training.seed=7'] });
+    const s = spec({
+      axes: [{ path: 'hardware.sram.capacity', values: ['16 KiB', '128 KiB'] }],
+      sets: [...spec().sets, 'training.seed=7'],
+    });
     const first = await runSweep(s, { workers: 1, store: new RunStore(dir) });
     expect([first.stats.trained, first.stats.cacheHits]).toEqual([1, 0]);
     const second = await runSweep(s, { workers: 1, store: new RunStore(dir) });
@@ -115,19 +142,30 @@ describe('the training cache', () => {
 
 describe('shards', () => {
   it('sharded and merged equals unsharded (random schedules and shard counts)', async () => {
-    await fc.assert(fc.asyncProperty(tinySpec, fc.integer({ min: 1, max: 5 }), async (s, n) => {
-      const whole = await runSweep(s, { workers: 1, store: noCache });
-      const parts: Array<{ name: string; result: SweepResult }> = [];
-      for (let i = 1; i <= n; i++) parts.push({ name: `s${i}`, result: (await runSweep(s, { workers: 1, store: noCache, shard: { index: i, count: n } })).result });
-      expect(mergeResults(parts).result).toEqual(whole.result);
-      if (n > 1) expect(() => mergeResults(parts.slice(1))).toThrow(/missing/);
-    }), { numRuns: 8 });
+    await fc.assert(
+      fc.asyncProperty(tinySpec, fc.integer({ min: 1, max: 5 }), async (s, n) => {
+        const whole = await runSweep(s, { workers: 1, store: noCache });
+        const parts: Array<{ name: string; result: SweepResult }> = [];
+        for (let i = 1; i <= n; i++)
+          parts.push({
+            name: `s${i}`,
+            result: (await runSweep(s, { workers: 1, store: noCache, shard: { index: i, count: n } })).result,
+          });
+        expect(mergeResults(parts).result).toEqual(whole.result);
+        if (n > 1) expect(() => mergeResults(parts.slice(1))).toThrow(/missing/);
+      }),
+      { numRuns: 8 },
+    );
   });
 
   it('trained shards merge into the same files, byte for byte', async () => {
     const s = spec({
-      presets: [], sets: [...spec().sets, 'training.seed=3'],
-      axes: [{ path: 'hardware.sram.capacity', values: ['8 KiB', '64 KiB', '512 KiB'] }, { path: 'model.hidden', values: [[6], [10]] }],
+      presets: [],
+      sets: [...spec().sets, 'training.seed=3'],
+      axes: [
+        { path: 'hardware.sram.capacity', values: ['8 KiB', '64 KiB', '512 KiB'] },
+        { path: 'model.hidden', values: [[6], [10]] },
+      ],
     });
     const cache = new RunStore(join(tmp, 'c3'));
     const whole = await runSweep(s, { workers: 1, store: cache });
@@ -142,8 +180,15 @@ describe('shards', () => {
     const b = join(tmp, 'merged');
     const filesA = await writeSweepOutputs(a, whole.result);
     await writeSweepOutputs(b, mergeResults(parts).result);
-    expect(filesA.map((f) => f.slice(a.length + 1)).sort()).toEqual(
-      ['dram-vs-sram.svg', 'energy-vs-sram.svg', 'error-vs-storage.svg', 'pareto-error-energy.svg', 'summary.md', 'sweep.csv', 'sweep.json']);
+    expect(filesA.map((f) => f.slice(a.length + 1)).sort()).toEqual([
+      'dram-vs-sram.svg',
+      'energy-vs-sram.svg',
+      'error-vs-storage.svg',
+      'pareto-error-energy.svg',
+      'summary.md',
+      'sweep.csv',
+      'sweep.json',
+    ]);
     for (const f of filesA) expect(readFileSync(join(b, f.slice(a.length + 1)), 'utf8')).toBe(readFileSync(f, 'utf8'));
   });
 });

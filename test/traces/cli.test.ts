@@ -10,9 +10,30 @@ import { addTraceOptions, applyTraceArgs } from '../../traces/cli.js';
 import { NODE_TSX, tempDir } from './helpers.js';
 
 const CLI = path.join(import.meta.dirname, 'fixtures', 'cli.ts');
-const SMALL = ['--set', 'model.inputs=6', '--set', 'model.hidden=[4]', '--set', 'model.outputs=3', '--set', 'model.bits=4', '--set', 'model.maxIterations=3',
-  '--set', 'training.trainSamples=35', '--set', 'training.batch=10', '--set', 'training.validationSamples=20', '--set', 'training.testSamples=20',
-  '--set', 'training.evalBatch=10', '--set', 'hardware.sram.capacity="1 KiB"'];
+const SMALL = [
+  '--set',
+  'model.inputs=6',
+  '--set',
+  'model.hidden=[4]',
+  '--set',
+  'model.outputs=3',
+  '--set',
+  'model.bits=4',
+  '--set',
+  'model.maxIterations=3',
+  '--set',
+  'training.trainSamples=35',
+  '--set',
+  'training.batch=10',
+  '--set',
+  'training.validationSamples=20',
+  '--set',
+  'training.testSamples=20',
+  '--set',
+  'training.evalBatch=10',
+  '--set',
+  'hardware.sram.capacity="1 KiB"',
+];
 
 async function cli(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
   const r = await runCli(...args);
@@ -26,7 +47,9 @@ describe('rbnn-sim trace', () => {
     const r = await cli(['trace', '--schedule-only', '--format', 'dramsim3', '-o', file, ...SMALL]);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^trace: \d+ dramsim3 events \(dram \d+ reads .* -> .*r\.trace, window epochs=1;batches=0/);
+    expect(r.stderr).toMatch(
+      /^trace: \d+ dramsim3 events \(dram \d+ reads .* -> .*r\.trace, window epochs=1;batches=0/,
+    );
     const lines = fs.readFileSync(file, 'utf8').split('\n');
     expect(lines.pop()).toBe('');
     expect(lines.pop()).toBe('0x0 READ 99999999999'); // the end line DRAMSim3 never injects
@@ -40,7 +63,16 @@ describe('rbnn-sim trace', () => {
   it('infers csv from the file name, gzips .gz, and --json prints the counts', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'r.csv.gz');
-    const r = await cli(['trace', '--schedule-only', '-w', 'iterations=2;batches=1;phases=forward', '-o', file, '--json', ...SMALL]);
+    const r = await cli([
+      'trace',
+      '--schedule-only',
+      '-w',
+      'iterations=2;batches=1;phases=forward',
+      '-o',
+      file,
+      '--json',
+      ...SMALL,
+    ]);
     expect(r.status).toBe(0);
     const stats = JSON.parse(r.stdout);
     expect(stats).toMatchObject({ format: 'csv', gzip: true, window: 'iterations=2;batches=1;phases=forward' });
@@ -74,10 +106,32 @@ describe('rbnn-sim trace', () => {
   it('trains on MNIST when not --schedule-only', async () => {
     const dir = tempDir();
     const file = path.join(dir, 't.csv');
-    const r = await cli(['trace', '-o', file, '-w', 'iterations=2;sets=test', '--set', 'model.hidden=[8]', '--set', 'model.maxIterations=2',
-      '--set', 'training.trainSamples=100', '--set', 'training.validationSamples=50', '--set', 'training.testSamples=60', '--set', 'training.evalBatch=50']);
+    const r = await cli([
+      'trace',
+      '-o',
+      file,
+      '-w',
+      'iterations=2;sets=test',
+      '--set',
+      'model.hidden=[8]',
+      '--set',
+      'model.maxIterations=2',
+      '--set',
+      'training.trainSamples=100',
+      '--set',
+      'training.validationSamples=50',
+      '--set',
+      'training.testSamples=60',
+      '--set',
+      'training.evalBatch=50',
+    ]);
     expect(r.status, r.stderr).toBe(0);
-    const rows = fs.readFileSync(file, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    const rows = fs
+      .readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
     expect(rows.length).toBeGreaterThan(0);
     // the test pass of iteration 2 is epoch = epochs + 1 = 2, batches 0 and 1 (50 + 10 samples)
     expect(new Set(rows.map((c) => `${c[8]}/${c[9]}/${c[10]}`))).toEqual(new Set(['2/2/0', '2/2/1']));
@@ -86,9 +140,25 @@ describe('rbnn-sim trace', () => {
 
 describe('trace options for other commands (run)', () => {
   it('addTraceOptions + applyTraceArgs put --trace-* flags into cfg.traces', async () => {
-    const argv = await addTraceOptions(yargs([])).parseAsync(['--trace-format', 'dramsim3', '--trace-window', 'iterations=1', '--trace-file', 'x.trace', '--trace-gzip', '--trace-cycles', 'absolute']);
+    const argv = await addTraceOptions(yargs([])).parseAsync([
+      '--trace-format',
+      'dramsim3',
+      '--trace-window',
+      'iterations=1',
+      '--trace-file',
+      'x.trace',
+      '--trace-gzip',
+      '--trace-cycles',
+      'absolute',
+    ]);
     const cfg = applyTraceArgs(defaultConfig(), argv);
-    expect(cfg.traces).toEqual({ format: 'dramsim3', file: 'x.trace', window: 'iterations=1', gzip: true, cycles: 'absolute' });
+    expect(cfg.traces).toEqual({
+      format: 'dramsim3',
+      file: 'x.trace',
+      window: 'iterations=1',
+      gzip: true,
+      cycles: 'absolute',
+    });
   });
 
   it('absent flags leave the configuration alone; a .csv file name alone asks for a CSV trace', async () => {

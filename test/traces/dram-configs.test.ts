@@ -23,11 +23,20 @@ function ini(text: string): Record<string, string> {
   return out;
 }
 
-const small = (extra: Record<string, unknown> = {}) => config({
-  'model.hidden': [12], 'model.inputs': 20, 'model.maxIterations': 1, 'training.trainSamples': 20,
-  'training.validationSamples': 10, 'training.testSamples': 10, 'training.batch': 10, 'training.evalBatch': 10,
-  'training.epochs': 1, 'hardware.sram.capacity': '1 KiB', ...extra,
-});
+const small = (extra: Record<string, unknown> = {}) =>
+  config({
+    'model.hidden': [12],
+    'model.inputs': 20,
+    'model.maxIterations': 1,
+    'training.trainSamples': 20,
+    'training.validationSamples': 10,
+    'training.testSamples': 10,
+    'training.batch': 10,
+    'training.evalBatch': 10,
+    'training.epochs': 1,
+    'hardware.sram.capacity': '1 KiB',
+    ...extra,
+  });
 
 function traceTo(file: string, format: 'dramsim3' | 'ramulator' | 'csv', extra: Record<string, unknown> = {}) {
   const cfg = small(extra);
@@ -45,11 +54,36 @@ describe('DRAM simulator configurations beside the trace', () => {
     expect(stats.config).toBe(`${file}.ini`);
     const k = ini(fs.readFileSync(`${file}.ini`, 'utf8'));
     expect(k).toMatchObject({
-      protocol: 'LPDDR3', bankgroups: '1', banks_per_group: '8', rows: '32768', columns: '1024', device_width: '32', BL: '16',
-      tCK: '1.25', tRCD: '15', tRP: '15', tRAS: '34', tRFC: '168', tREFI: '3120', tXP: '6', tXS: '176',
-      VDD: '1.2', IDD0: '40', IDD2P: '1.3', IDD2N: '20.5', IDD3N: '21', IDD4R: '250', IDD4W: '245', IDD5AB: '150', IDD6x: '21',
+      protocol: 'LPDDR3',
+      bankgroups: '1',
+      banks_per_group: '8',
+      rows: '32768',
+      columns: '1024',
+      device_width: '32',
+      BL: '16',
+      tCK: '1.25',
+      tRCD: '15',
+      tRP: '15',
+      tRAS: '34',
+      tRFC: '168',
+      tREFI: '3120',
+      tXP: '6',
+      tXS: '176',
+      VDD: '1.2',
+      IDD0: '40',
+      IDD2P: '1.3',
+      IDD2N: '20.5',
+      IDD3N: '21',
+      IDD4R: '250',
+      IDD4W: '245',
+      IDD5AB: '150',
+      IDD6x: '21',
       // DRAMSim3: megs per rank = 4 KiB page x 32768 / 1024 rows / 1024 x 8 banks x 1 device = 1024: one rank.
-      channel_size: '1024', channels: '1', bus_width: '32', address_mapping: 'rochrababgco', row_buf_policy: 'OPEN_PAGE',
+      channel_size: '1024',
+      channels: '1',
+      bus_width: '32',
+      address_mapping: 'rochrababgco',
+      row_buf_policy: 'OPEN_PAGE',
       unified_queue: 'true',
     });
     expect(k['REFI']).toBeUndefined();
@@ -60,17 +94,28 @@ describe('DRAM simulator configurations beside the trace', () => {
     expect(lines.length - 1).toBe(stats.events);
     expect(stats.events).toBe(report.traced.counts.dramReadBursts + report.traced.counts.dramWriteBursts);
     // 64 B per line: 32-bit bus x BL16 / 8.
-    expect(Number(k.bus_width) * Number(k.BL) / 8).toBe(64);
+    expect((Number(k.bus_width) * Number(k.BL)) / 8).toBe(64);
   });
 
   it('follows the configured part and bus, and drops .gz from the name', () => {
     const dir = makeTempDir('rbnn-dramcfg-');
     const file = path.join(dir, 'd.trace.gz');
-    const { stats } = traceTo(file, 'dramsim3', { 'hardware.dram.part': 'ddr4-3200', 'hardware.dram.busWidth': '64 b' });
+    const { stats } = traceTo(file, 'dramsim3', {
+      'hardware.dram.part': 'ddr4-3200',
+      'hardware.dram.busWidth': '64 b',
+    });
     expect(stats.config).toBe(path.join(dir, 'd.trace.ini'));
     const k = ini(fs.readFileSync(stats.config!, 'utf8'));
     const d = new Dram(small({ 'hardware.dram.part': 'ddr4-3200', 'hardware.dram.busWidth': '64 b' }).hardware);
-    expect(k).toMatchObject({ protocol: 'DDR4', bankgroups: '2', banks_per_group: '4', device_width: '16', BL: '8', bus_width: '64', tREFI: '12480' });
+    expect(k).toMatchObject({
+      protocol: 'DDR4',
+      bankgroups: '2',
+      banks_per_group: '4',
+      device_width: '16',
+      BL: '8',
+      bus_width: '64',
+      tREFI: '12480',
+    });
     expect(d.devices).toBe(4);
     // 2 KiB page x 64 x 8 banks x 4 devices = 4096 MB: one rank.
     expect(k.channel_size).toBe('4096');
@@ -81,7 +126,13 @@ describe('DRAM simulator configurations beside the trace', () => {
     const r = traceTo(path.join(dir, 'r.ram'), 'ramulator');
     expect(r.stats.config).toBe(path.join(dir, 'r.ram.cfg'));
     const k = ini(fs.readFileSync(r.stats.config!, 'utf8'));
-    expect(k).toMatchObject({ standard: 'LPDDR3', speed: 'LPDDR3_1600', org: 'LPDDR3_8Gb_x32', channels: '1', ranks: '1' });
+    expect(k).toMatchObject({
+      standard: 'LPDDR3',
+      speed: 'LPDDR3_1600',
+      org: 'LPDDR3_8Gb_x32',
+      channels: '1',
+      ranks: '1',
+    });
     const c = traceTo(path.join(dir, 'r.csv'), 'csv');
     expect(c.stats.config).toBeNull();
     expect(fs.readdirSync(dir).sort()).toEqual(['r.csv', 'r.ram', 'r.ram.cfg']);

@@ -13,7 +13,6 @@ import { ev, NODE_TSX, tempDir } from './helpers.js';
 const HW = { clockRatio: 1, burstBits: 512 };
 const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'write-trace.ts');
 
-
 function child(args: string[], opts: { input?: string } = {}) {
   return spawnSync(NODE_TSX[0]!, [...NODE_TSX.slice(1), FIXTURE, ...args], { encoding: 'utf8', ...opts });
 }
@@ -21,7 +20,8 @@ function child(args: string[], opts: { input?: string } = {}) {
 function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
   const t0 = Date.now();
   return new Promise((resolve, reject) => {
-    const tick = () => (cond() ? resolve() : Date.now() - t0 > ms ? reject(new Error('timed out')) : setTimeout(tick, 20));
+    const tick = () =>
+      cond() ? resolve() : Date.now() - t0 > ms ? reject(new Error('timed out')) : setTimeout(tick, 20);
     tick();
   });
 }
@@ -67,7 +67,9 @@ describe('atomic completion', () => {
 
   it('a missing folder is a UserError before anything is simulated', () => {
     expect(() => openTrace({ format: 'csv', file: '/nonexistent-dir/x.csv', window: 'all' }, HW)).toThrow(UserError);
-    expect(() => openTrace({ format: 'csv', file: '/nonexistent-dir/x.csv', window: 'all' }, HW)).toThrow(/folder .* does not exist/);
+    expect(() => openTrace({ format: 'csv', file: '/nonexistent-dir/x.csv', window: 'all' }, HW)).toThrow(
+      /folder .* does not exist/,
+    );
   });
 
   it.each([
@@ -81,23 +83,30 @@ describe('atomic completion', () => {
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
-  it.each(['SIGINT', 'SIGTERM', 'SIGKILL'] as const)('a process killed by %s mid-trace leaves no file and no temporary file (janitor)', async (sig) => {
-    const dir = tempDir();
-    const file = path.join(dir, 'e.trace');
-    const p = spawn(NODE_TSX[0]!, [...NODE_TSX.slice(1), FIXTURE, file, 'dramsim3', '200000', 'hang'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    p.stdout.on('data', (d) => { out += d; });
-    await waitFor(() => out.includes('ready'));
-    const tmp = fs.readdirSync(dir);
-    expect(tmp).toHaveLength(1);
-    expect(tmp[0]).toMatch(/^e\.trace\.tmp-\d+$/);
-    expect(fs.statSync(path.join(dir, tmp[0]!)).size).toBeGreaterThan(1000);
-    const exited = new Promise((r) => p.on('exit', r));
-    p.kill(sig);
-    await exited;
-    await waitFor(() => fs.readdirSync(dir).length === 0);
-    expect(fs.readdirSync(dir)).toEqual([]);
-  });
+  it.each(['SIGINT', 'SIGTERM', 'SIGKILL'] as const)(
+    'a process killed by %s mid-trace leaves no file and no temporary file (janitor)',
+    async (sig) => {
+      const dir = tempDir();
+      const file = path.join(dir, 'e.trace');
+      const p = spawn(NODE_TSX[0]!, [...NODE_TSX.slice(1), FIXTURE, file, 'dramsim3', '200000', 'hang'], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      p.stdout.on('data', (d) => {
+        out += d;
+      });
+      await waitFor(() => out.includes('ready'));
+      const tmp = fs.readdirSync(dir);
+      expect(tmp).toHaveLength(1);
+      expect(tmp[0]).toMatch(/^e\.trace\.tmp-\d+$/);
+      expect(fs.statSync(path.join(dir, tmp[0]!)).size).toBeGreaterThan(1000);
+      const exited = new Promise((r) => p.on('exit', r));
+      p.kill(sig);
+      await exited;
+      await waitFor(() => fs.readdirSync(dir).length === 0);
+      expect(fs.readdirSync(dir)).toEqual([]);
+    },
+  );
 
   it('a completed run leaves the file even after the janitor has gone', async () => {
     const dir = tempDir();
@@ -112,7 +121,10 @@ describe('atomic completion', () => {
 
 describe('gzip', () => {
   const N = 300000; // several 1 MiB chunks
-  const expected = Array.from({ length: N }, (_, i) => `0x${(i * 64).toString(16)} ${(i & 3) === 0 ? 'WRITE' : 'READ'} ${i}\n`).join('');
+  const expected = Array.from(
+    { length: N },
+    (_, i) => `0x${(i * 64).toString(16)} ${(i & 3) === 0 ? 'WRITE' : 'READ'} ${i}\n`,
+  ).join('');
 
   it('by .gz extension: round-trips through zlib.gunzipSync and gunzip(1), one gzip member', () => {
     const file = path.join(tempDir(), 'g.trace.gz');

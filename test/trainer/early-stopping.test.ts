@@ -15,10 +15,19 @@ import { trainOn } from '../../trainer/train.js';
 function tiny(overrides: Record<string, unknown> = {}): Config {
   return resolveConfig({
     overrides: {
-      'model.schedule': 'conventional', 'model.maxIterations': 1, 'model.hidden': [8], 'model.bits': 6,
-      'training.trainSamples': 300, 'training.validationSamples': 100, 'training.testSamples': 100,
-      'training.batch': 50, 'training.evalBatch': 100, 'training.learningRate': 21, 'training.lrDecay': 1,
-      'training.epochs': 40, 'training.epochPatience': 3,
+      'model.schedule': 'conventional',
+      'model.maxIterations': 1,
+      'model.hidden': [8],
+      'model.bits': 6,
+      'training.trainSamples': 300,
+      'training.validationSamples': 100,
+      'training.testSamples': 100,
+      'training.batch': 50,
+      'training.evalBatch': 100,
+      'training.learningRate': 21,
+      'training.lrDecay': 1,
+      'training.epochs': 40,
+      'training.epochPatience': 3,
       ...overrides,
     },
   });
@@ -26,7 +35,10 @@ function tiny(overrides: Record<string, unknown> = {}): Config {
 
 const base = tiny();
 const data = loadMnist(base.data, {
-  activationBits: base.model.activationBits, trainSamples: 300, validationSamples: 100, testSamples: 100,
+  activationBits: base.model.activationBits,
+  trainSamples: 300,
+  validationSamples: 100,
+  testSamples: 100,
 });
 
 /** Where a training with this patience stops, read off a validation curve independently of the trainer. */
@@ -34,7 +46,10 @@ function stopEpoch(curve: number[], patience: number): { best: number; stop: num
   let best = Infinity;
   let bestEpoch = 0;
   for (let e = 1; e <= curve.length; e++) {
-    if (curve[e - 1]! < best) { best = curve[e - 1]!; bestEpoch = e; } else if (e - bestEpoch >= patience) return { best: bestEpoch, stop: e };
+    if (curve[e - 1]! < best) {
+      best = curve[e - 1]!;
+      bestEpoch = e;
+    } else if (e - bestEpoch >= patience) return { best: bestEpoch, stop: e };
   }
   return { best: bestEpoch, stop: curve.length };
 }
@@ -65,7 +80,7 @@ describe('early stopping per training', () => {
     for (const v of c.slice(it0.bestEpoch)) expect(v).toBeGreaterThanOrEqual(min);
   });
 
-  it('keeps the best epoch\'s weights: identical to a run capped at that epoch', () => {
+  it("keeps the best epoch's weights: identical to a run capped at that epoch", () => {
     const capped = trainOn(tiny({ 'training.epochPatience': 0, 'training.epochs': it0.bestEpoch }), data);
     expect(capped.iterations[0]!.validationError).toBe(it0.validationError);
     expect(capped.testError).toBe(run.testError);
@@ -89,8 +104,13 @@ describe('early stopping per training', () => {
 describe('the schedule enumerator given the epochs a trained run used', () => {
   it('emits exactly the stream of an early-stopped RBNN run (epoch and iteration patience)', () => {
     const cfg = tiny({
-      'model.schedule': 'rbnn', 'model.bits': 8, 'model.maxIterations': 6, 'model.iterationPatience': 1,
-      'training.epochs': 10, 'training.epochPatience': 2, 'training.trainSamples': 290,
+      'model.schedule': 'rbnn',
+      'model.bits': 8,
+      'model.maxIterations': 6,
+      'model.iterationPatience': 1,
+      'training.epochs': 10,
+      'training.epochPatience': 2,
+      'training.trainSamples': 290,
     });
     const trained = new OpRecorder();
     const r = trainOn(cfg, data, { observer: trained });

@@ -12,10 +12,19 @@ import type { SimReport } from '../../sim/report.js';
 
 const dir = makeTempDir('rbnn-epochs-from-');
 const sets = [
-  'model.schedule=rbnn', 'model.hidden=[8]', 'model.bits=8', 'model.maxIterations=3',
-  'training.trainSamples=300', 'training.validationSamples=100', 'training.testSamples=100',
-  'training.batch=50', 'training.evalBatch=100', 'training.learningRate=21', 'training.lrDecay=1',
-  'training.epochs=12', 'training.epochPatience=3',
+  'model.schedule=rbnn',
+  'model.hidden=[8]',
+  'model.bits=8',
+  'model.maxIterations=3',
+  'training.trainSamples=300',
+  'training.validationSamples=100',
+  'training.testSamples=100',
+  'training.batch=50',
+  'training.evalBatch=100',
+  'training.learningRate=21',
+  'training.lrDecay=1',
+  'training.epochs=12',
+  'training.epochPatience=3',
 ].flatMap((s) => ['--set', s]);
 
 describe('simulate --schedule-only --epochs-from', () => {
@@ -26,7 +35,14 @@ describe('simulate --schedule-only --epochs-from', () => {
     const epochs = report.training!.iterations.map((i) => i.epochsRun);
     expect(epochs.some((e) => e < 12)).toBe(true); // early stopping happened
 
-    const replay = await runCli('simulate', '--schedule-only', ...sets, '--json', '--epochs-from', join(dir, 'run', 'report.json'));
+    const replay = await runCli(
+      'simulate',
+      '--schedule-only',
+      ...sets,
+      '--json',
+      '--epochs-from',
+      join(dir, 'run', 'report.json'),
+    );
     expect(replay.code).toBe(0);
     const r = JSON.parse(replay.out) as SimReport;
     expect(r.total).toEqual(report.total);

@@ -35,7 +35,12 @@ interface Case {
 }
 
 const caseArb: fc.Arbitrary<Case> = fc.record({
-  dims: fc.tuple(fc.integer({ min: 1, max: 70 }), fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 2 }), fc.integer({ min: 1, max: 13 }))
+  dims: fc
+    .tuple(
+      fc.integer({ min: 1, max: 70 }),
+      fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 2 }),
+      fc.integer({ min: 1, max: 13 }),
+    )
     .map(([i, h, o]) => [i, ...h, o]),
   B: fc.oneof(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 13, max: 90 })),
   act: fc.integer({ min: 2, max: 16 }),
@@ -76,7 +81,8 @@ function compare(c: Case): string | null {
     if (!sameArray(lj, lw)) return `step ${s}: logits differ`;
     const e = new Float64Array(c.B * C);
     // Extreme errors now and then (saturation, the widest products), else softmax-like ones.
-    for (let i = 0; i < e.length; i++) e[i] = rng.nextFloat() < 0.1 ? (rng.nextFloat() < 0.5 ? -emax : emax - 1) : rng.intIn(-(emax >> 2), emax >> 2);
+    for (let i = 0; i < e.length; i++)
+      e[i] = rng.nextFloat() < 0.1 ? (rng.nextFloat() < 0.5 ? -emax : emax - 1) : rng.intIn(-(emax >> 2), emax >> 2);
     js.backwardAndUpdate(e, c.B, c.lr, c.rounding);
     wasm.backwardAndUpdate(e, c.B, c.lr, c.rounding);
     for (let l = 0; l < js.L; l++) {
@@ -113,21 +119,24 @@ describe('wasm kernels', () => {
   });
 
   it('forward product: equals signMatmul on random shapes and values', () => {
-    fc.assert(fc.property(caseArb, (c) => {
-      const fmt = formats(c.act, 16, 48);
-      const dims = [c.dims[0]!, c.dims[1]!];
-      const js = new Subnet(dims, c.wBits, fmt, { kernels: 'js' });
-      js.init(new Rng(c.seed), c.init);
-      const rng = new Rng(c.seed + 1);
-      const x = new Float64Array(c.B * dims[0]!).map(() => rng.intIn(-(2 ** (c.act - 1)), 2 ** (c.act - 1) - 1));
-      const ref = new Float64Array(c.B * dims[1]!);
-      signMatmul(x, js.signs[0]!, ref, c.B, dims[0]!, dims[1]!);
-      const wasm = new Subnet(dims, c.wBits, fmt, { kernels: 'wasm' });
-      wasm.restore(js.snapshot());
-      const out = new Float64Array(c.B * dims[1]!);
-      wasm.forward(x, c.B, out);
-      expect([...out]).toEqual([...ref]);
-    }), { numRuns: 60 });
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        const fmt = formats(c.act, 16, 48);
+        const dims = [c.dims[0]!, c.dims[1]!];
+        const js = new Subnet(dims, c.wBits, fmt, { kernels: 'js' });
+        js.init(new Rng(c.seed), c.init);
+        const rng = new Rng(c.seed + 1);
+        const x = new Float64Array(c.B * dims[0]!).map(() => rng.intIn(-(2 ** (c.act - 1)), 2 ** (c.act - 1) - 1));
+        const ref = new Float64Array(c.B * dims[1]!);
+        signMatmul(x, js.signs[0]!, ref, c.B, dims[0]!, dims[1]!);
+        const wasm = new Subnet(dims, c.wBits, fmt, { kernels: 'wasm' });
+        wasm.restore(js.snapshot());
+        const out = new Float64Array(c.B * dims[1]!);
+        wasm.forward(x, c.B, out);
+        expect([...out]).toEqual([...ref]);
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('training steps: bit-identical to the plain path (1 thread)', () => {
@@ -135,7 +144,10 @@ describe('wasm kernels', () => {
     const threads = rt.threads;
     rt.threads = 1;
     try {
-      fc.assert(fc.property(caseArb, (c) => compare(c) === null), { numRuns: 150 });
+      fc.assert(
+        fc.property(caseArb, (c) => compare(c) === null),
+        { numRuns: 150 },
+      );
     } finally {
       rt.threads = threads;
     }
@@ -146,9 +158,45 @@ describe('wasm kernels', () => {
     expect(rt.parallel || rt.threads === 1).toBe(true);
     // Large enough to be split (forward of layer 0 and its fused gradient + update).
     const cases: Case[] = [
-      { dims: [784, 100, 10], B: 100, act: 8, err: 16, acc: 32, wBits: 16, rounding: 'toward-zero', lr: 3, init: 0.25, steps: 3, seed: 7 },
-      { dims: [300, 66, 30, 10], B: 61, act: 10, err: 14, acc: 24, wBits: 9, rounding: 'nearest', lr: 40, init: 0.5, steps: 3, seed: 8 },
-      { dims: [257, 97, 13], B: 700, act: 8, err: 16, acc: 40, wBits: 32, rounding: 'floor', lr: 0.01, init: 1, steps: 2, seed: 9 },
+      {
+        dims: [784, 100, 10],
+        B: 100,
+        act: 8,
+        err: 16,
+        acc: 32,
+        wBits: 16,
+        rounding: 'toward-zero',
+        lr: 3,
+        init: 0.25,
+        steps: 3,
+        seed: 7,
+      },
+      {
+        dims: [300, 66, 30, 10],
+        B: 61,
+        act: 10,
+        err: 14,
+        acc: 24,
+        wBits: 9,
+        rounding: 'nearest',
+        lr: 40,
+        init: 0.5,
+        steps: 3,
+        seed: 8,
+      },
+      {
+        dims: [257, 97, 13],
+        B: 700,
+        act: 8,
+        err: 16,
+        acc: 40,
+        wBits: 32,
+        rounding: 'floor',
+        lr: 0.01,
+        init: 1,
+        steps: 2,
+        seed: 9,
+      },
     ];
     const before = rt.splitCalls;
     for (const c of cases) expect(compare(c)).toBeNull();
@@ -156,7 +204,19 @@ describe('wasm kernels', () => {
   });
 
   it('sums over more samples than int32 partial sums hold exactly (batch 1000)', () => {
-    const c: Case = { dims: [60, 20, 10], B: 1000, act: 8, err: 16, acc: 48, wBits: 16, rounding: 'toward-zero', lr: 0.5, init: 0.25, steps: 2, seed: 3 };
+    const c: Case = {
+      dims: [60, 20, 10],
+      B: 1000,
+      act: 8,
+      err: 16,
+      acc: 48,
+      wBits: 16,
+      rounding: 'toward-zero',
+      lr: 0.5,
+      init: 0.25,
+      steps: 2,
+      seed: 3,
+    };
     expect(compare(c)).toBeNull();
   });
 
@@ -189,12 +249,23 @@ describe('training on both paths', () => {
     const { trainOn } = await import('../../trainer/train.js');
     const cfg = resolveConfig({
       overrides: {
-        'model.hidden': [24], 'model.bits': 8, 'model.maxIterations': 2,
-        'training.trainSamples': 1500, 'training.validationSamples': 300, 'training.testSamples': 300,
-        'training.epochs': 2, 'training.batch': 50, 'training.evalBatch': 250,
+        'model.hidden': [24],
+        'model.bits': 8,
+        'model.maxIterations': 2,
+        'training.trainSamples': 1500,
+        'training.validationSamples': 300,
+        'training.testSamples': 300,
+        'training.epochs': 2,
+        'training.batch': 50,
+        'training.evalBatch': 250,
       },
     });
-    const data = loadMnist(cfg.data, { activationBits: 8, trainSamples: 1500, validationSamples: 300, testSamples: 300 });
+    const data = loadMnist(cfg.data, {
+      activationBits: 8,
+      trainSamples: 1500,
+      validationSamples: 300,
+      testSamples: 300,
+    });
     const before = process.env.RBNN_KERNELS;
     const run = (k: Kernels) => {
       process.env.RBNN_KERNELS = k;
@@ -209,8 +280,10 @@ describe('training on both paths', () => {
     const b = run('wasm');
     expect(a.network.subnets.map((n) => n.kernels)).toEqual(['js', 'js']);
     expect(b.network.subnets.map((n) => n.kernels)).toEqual(['wasm', 'wasm']);
-    expect(b.iterations.map((i) => [i.validationError, i.testError, i.validationCurve]))
-      .toEqual(a.iterations.map((i) => [i.validationError, i.testError, i.validationCurve]));
-    for (const [i, net] of b.network.subnets.entries()) for (const [l, s] of net.signs.entries()) expect(s).toEqual(a.network.subnets[i]!.signs[l]);
+    expect(b.iterations.map((i) => [i.validationError, i.testError, i.validationCurve])).toEqual(
+      a.iterations.map((i) => [i.validationError, i.testError, i.validationCurve]),
+    );
+    for (const [i, net] of b.network.subnets.entries())
+      for (const [l, s] of net.signs.entries()) expect(s).toEqual(a.network.subnets[i]!.signs[l]);
   });
 });

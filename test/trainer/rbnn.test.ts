@@ -10,9 +10,15 @@ import type { Config } from '../../config/schema.js';
 function smallConfig(overrides: Record<string, unknown> = {}): Config {
   return resolveConfig({
     overrides: {
-      'model.hidden': [16], 'model.bits': 8, 'model.maxIterations': 3,
-      'training.trainSamples': 2000, 'training.validationSamples': 500, 'training.testSamples': 500,
-      'training.epochs': 2, 'training.batch': 50, 'training.evalBatch': 250,
+      'model.hidden': [16],
+      'model.bits': 8,
+      'model.maxIterations': 3,
+      'training.trainSamples': 2000,
+      'training.validationSamples': 500,
+      'training.testSamples': 500,
+      'training.epochs': 2,
+      'training.batch': 50,
+      'training.evalBatch': 250,
       ...overrides,
     },
   });
@@ -20,8 +26,10 @@ function smallConfig(overrides: Record<string, unknown> = {}): Config {
 
 function data(cfg: Config) {
   return loadMnist(cfg.data, {
-    activationBits: cfg.model.activationBits, trainSamples: cfg.training.trainSamples,
-    validationSamples: cfg.training.validationSamples, testSamples: cfg.training.testSamples,
+    activationBits: cfg.model.activationBits,
+    trainSamples: cfg.training.trainSamples,
+    validationSamples: cfg.training.validationSamples,
+    testSamples: cfg.training.testSamples,
   });
 }
 
@@ -74,9 +82,11 @@ describe('RBNN training on an MNIST subset', () => {
   it('is deterministic: same seed, bit-identical weights and errors; another seed differs', () => {
     const a = trainOn(cfg, d);
     const b = trainOn(cfg, d);
-    expect(b.iterations.map((i) => [i.validationError, i.testError, i.validationCurve]))
-      .toEqual(a.iterations.map((i) => [i.validationError, i.testError, i.validationCurve]));
-    for (const [i, net] of b.network.subnets.entries()) for (const [l, s] of net.signs.entries()) expect(s).toEqual(a.network.subnets[i]!.signs[l]);
+    expect(b.iterations.map((i) => [i.validationError, i.testError, i.validationCurve])).toEqual(
+      a.iterations.map((i) => [i.validationError, i.testError, i.validationCurve]),
+    );
+    for (const [i, net] of b.network.subnets.entries())
+      for (const [l, s] of net.signs.entries()) expect(s).toEqual(a.network.subnets[i]!.signs[l]);
     const c = trainOn(smallConfig({ 'training.seed': 2 }), d);
     expect(c.network.subnets[0]!.signs[0]).not.toEqual(a.network.subnets[0]!.signs[0]);
   });
@@ -86,7 +96,8 @@ describe('RBNN training on an MNIST subset', () => {
     const one = trainOn(smallConfig({ 'training.outputGain': 1 }), d);
     const two = trainOn(smallConfig({ 'training.outputGain': 2 }), d);
     expect(one.iterations.map((i) => i.validationCurve)).toEqual(base.iterations.map((i) => i.validationCurve));
-    for (const [i, net] of one.network.subnets.entries()) for (const [l, s] of net.signs.entries()) expect(s).toEqual(base.network.subnets[i]!.signs[l]);
+    for (const [i, net] of one.network.subnets.entries())
+      for (const [l, s] of net.signs.entries()) expect(s).toEqual(base.network.subnets[i]!.signs[l]);
     expect(two.network.subnets[0]!.signs[1]).not.toEqual(base.network.subnets[0]!.signs[1]);
   });
 

@@ -13,7 +13,10 @@ export class LineBuffer {
   drained = 0;
   private readonly scratch = new Uint8Array(24);
 
-  constructor(private readonly drain: (chunk: Uint8Array) => void, size = 1 << 20) {
+  constructor(
+    private readonly drain: (chunk: Uint8Array) => void,
+    size = 1 << 20,
+  ) {
     this.buf = new Uint8Array(size);
   }
 
@@ -56,12 +59,18 @@ export class LineBuffer {
     const buf = this.buf;
     if (n < TWO32) {
       let lo = n >>> 0;
-      if (lo === 0) { buf[this.pos++] = 48; return; }
+      if (lo === 0) {
+        buf[this.pos++] = 48;
+        return;
+      }
       let digits = 0;
       for (let t = lo; t !== 0; t >>>= 4) digits++;
       let p = this.pos + digits;
       this.pos = p;
-      while (lo !== 0) { buf[--p] = HEX[lo & 15]!; lo >>>= 4; }
+      while (lo !== 0) {
+        buf[--p] = HEX[lo & 15]!;
+        lo >>>= 4;
+      }
       return;
     }
     const hi = Math.floor(n / TWO32);
@@ -69,22 +78,39 @@ export class LineBuffer {
     this.hex(hi);
     let p = this.pos + 8;
     this.pos = p;
-    for (let i = 0; i < 8; i++) { buf[--p] = HEX[lo & 15]!; lo >>>= 4; }
+    for (let i = 0; i < 8; i++) {
+      buf[--p] = HEX[lo & 15]!;
+      lo >>>= 4;
+    }
   }
 
   /** Decimal; n: a safe integer. */
   dec(n: number): void {
     const buf = this.buf;
-    if (n < 0) { buf[this.pos++] = 45; n = -n; }
-    if (n < 10) { buf[this.pos++] = 48 + n; return; }
+    if (n < 0) {
+      buf[this.pos++] = 45;
+      n = -n;
+    }
+    if (n < 10) {
+      buf[this.pos++] = 48 + n;
+      return;
+    }
     const s = this.scratch;
     let i = s.length;
     if (n < TWO32) {
       let v = n >>> 0;
-      while (v !== 0) { const q = (v / 10) >>> 0; s[--i] = 48 + v - q * 10; v = q; }
+      while (v !== 0) {
+        const q = (v / 10) >>> 0;
+        s[--i] = 48 + v - q * 10;
+        v = q;
+      }
     } else {
       let v = n;
-      while (v !== 0) { const q = Math.floor(v / 10); s[--i] = 48 + (v - q * 10); v = q; }
+      while (v !== 0) {
+        const q = Math.floor(v / 10);
+        s[--i] = 48 + (v - q * 10);
+        v = q;
+      }
     }
     const len = s.length - i;
     for (let k = 0; k < len; k++) buf[this.pos + k] = s[i + k]!;

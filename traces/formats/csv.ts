@@ -38,8 +38,14 @@ export class CsvFormat implements TraceFormat {
   }
 
   write(e: AccessEvent, cycle: number, out: LineBuffer): void {
-    if (e.tensor !== this.lastTensor) { this.lastTensor = e.tensor; this.lastTensorBytes = this.field(e.tensor); }
-    if (e.phase !== this.lastPhase) { this.lastPhase = e.phase; this.lastPhaseBytes = this.field(e.phase); }
+    if (e.tensor !== this.lastTensor) {
+      this.lastTensor = e.tensor;
+      this.lastTensorBytes = this.field(e.tensor);
+    }
+    if (e.phase !== this.lastPhase) {
+      this.lastPhase = e.phase;
+      this.lastPhaseBytes = this.field(e.phase);
+    }
     const tensor = this.lastTensorBytes;
     const phase = this.lastPhaseBytes;
     out.reserve(8 * 24 + tensor.length + phase.length);

@@ -10,9 +10,9 @@ import type { Dram } from '../../sim/components/dram.js';
 /** DRAMSim3's .ini for the modelled DRAM (keys as src/configuration.cc of DRAMSim3 @2981759 reads them). */
 export function dramsim3Ini(d: Dram): string {
   const p = d.part;
-  const pageBytes = p.columns * p.deviceWidth / 8;
+  const pageBytes = (p.columns * p.deviceWidth) / 8;
   // DRAMSim3 derives ranks = channel_size / megs_per_rank: one rank of `devices` devices.
-  const megsPerRank = pageBytes * (p.rows / 1024) / 1024 * p.bankGroups * p.banksPerGroup * d.devices;
+  const megsPerRank = ((pageBytes * (p.rows / 1024)) / 1024) * p.bankGroups * p.banksPerGroup * d.devices;
   const lines = [
     `; DRAMSim3 configuration written by rbnn-sim for its trace: ${p.name} (${p.source}),`,
     `; ${d.devices} x${p.deviceWidth} device(s) on a ${d.busWidth}-bit bus, ${d.burstBytes} B per request (BL${d.burstLength}).`,
@@ -34,7 +34,9 @@ export function dramsim3Ini(d: Dram): string {
     `tRFC4 = ${p.tRFC}`,
     // DRAMSim3 reads tREFI (the stock LPDDR3 and DDR3 files spell it REFI, which it ignores).
     `tREFI = ${p.tREFI}`,
-    ...(['tRPRE', 'tWPRE', 'tRRD_S', 'tRRD_L', 'tWTR_S', 'tWTR_L', 'tFAW', 'tWR'] as const).map((k) => `${k} = ${p[k]}`),
+    ...(['tRPRE', 'tWPRE', 'tRRD_S', 'tRRD_L', 'tWTR_S', 'tWTR_L', 'tFAW', 'tWR'] as const).map(
+      (k) => `${k} = ${p[k]}`,
+    ),
     `tWR2 = ${p.tWR}`,
     ...(['tRTP', 'tCCD_S', 'tCCD_L', 'tCKE', 'tCKESR', 'tXS', 'tXP', 'tRTRS'] as const).map((k) => `${k} = ${p[k]}`),
     '',
@@ -42,7 +44,9 @@ export function dramsim3Ini(d: Dram): string {
     `VDD = ${p.VDD}`,
     `IDD0 = ${p.IDD0}`,
     'IPP0 = 0',
-    ...(['IDD2P', 'IDD2N', 'IDD3P', 'IDD3N', 'IDD4W', 'IDD4R', 'IDD5AB', 'IDD6x'] as const).map((k) => `${k} = ${p[k]}`),
+    ...(['IDD2P', 'IDD2N', 'IDD3P', 'IDD3N', 'IDD4W', 'IDD4R', 'IDD5AB', 'IDD6x'] as const).map(
+      (k) => `${k} = ${p[k]}`,
+    ),
     '',
     '[system]',
     `channel_size = ${megsPerRank}`,

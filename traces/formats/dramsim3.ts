@@ -42,13 +42,20 @@ export class DramSim3Format implements TraceFormat {
 
   write(e: AccessEvent, cycle: number, out: LineBuffer): void {
     let c = Math.floor(cycle * this.ratio);
-    if (c < this.last) { c = this.last; this.clamped++; }
+    if (c < this.last) {
+      c = this.last;
+      this.clamped++;
+    }
     this.last = c;
     let a = e.address;
     const r = a % this.burst;
-    if (r !== 0) { a -= r; this.misaligned++; }
+    if (r !== 0) {
+      a -= r;
+      this.misaligned++;
+    }
     out.reserve(48);
-    out.byte(48); out.byte(120); // 0x
+    out.byte(48);
+    out.byte(120); // 0x
     out.hex(a);
     out.bytes(e.write ? WRITE : READ);
     out.dec(c);

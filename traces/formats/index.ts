@@ -9,7 +9,7 @@ import { DramSim3Format } from './dramsim3.js';
 import { RamulatorFormat } from './ramulator.js';
 
 export const FORMAT_NAMES = ['csv', 'dramsim3', 'ramulator'] as const;
-export type TraceFormatName = typeof FORMAT_NAMES[number];
+export type TraceFormatName = (typeof FORMAT_NAMES)[number];
 
 /** What a format needs to know about the accelerator. */
 export interface FormatContext {
@@ -39,8 +39,11 @@ export interface TraceFormat {
 
 export function createFormat(name: TraceFormatName, ctx: FormatContext): TraceFormat {
   switch (name) {
-    case 'csv': return new CsvFormat();
-    case 'dramsim3': return new DramSim3Format(ctx);
-    case 'ramulator': return new RamulatorFormat(ctx);
+    case 'csv':
+      return new CsvFormat();
+    case 'dramsim3':
+      return new DramSim3Format(ctx);
+    case 'ramulator':
+      return new RamulatorFormat(ctx);
   }
 }

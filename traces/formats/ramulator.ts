@@ -34,9 +34,13 @@ export class RamulatorFormat implements TraceFormat {
   write(e: AccessEvent, _cycle: number, out: LineBuffer): void {
     let a = e.address;
     const r = a % this.burst;
-    if (r !== 0) { a -= r; this.misaligned++; }
+    if (r !== 0) {
+      a -= r;
+      this.misaligned++;
+    }
     out.reserve(24);
-    out.byte(48); out.byte(120);
+    out.byte(48);
+    out.byte(120);
     out.hex(a);
     out.bytes(e.write ? W : R);
   }

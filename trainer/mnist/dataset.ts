@@ -76,7 +76,12 @@ export function mnistFiles(data: DataConfig): MnistFiles {
     if (!name) throw new UserError(`data.${key}: expected a file name, got ${JSON.stringify(name)}`);
     return isAbsolute(name) ? name : resolve(dir, name);
   };
-  return { trainImages: at('trainImages'), trainLabels: at('trainLabels'), testImages: at('testImages'), testLabels: at('testLabels') };
+  return {
+    trainImages: at('trainImages'),
+    trainLabels: at('trainLabels'),
+    testImages: at('testImages'),
+    testLabels: at('testLabels'),
+  };
 }
 
 // Parsed files by absolute path: loading twice in one process (tests, sweeps) reads once.
@@ -112,9 +117,24 @@ export function loadMnist(data: DataConfig, opts: LoadOptions): MnistSplits {
     }
     return n;
   };
-  const nTrain = want(opts.trainSamples, raw.trainSplit, 'training.trainSamples', `images in the training split of ${raw.files.trainImages}`);
-  const nVal = want(opts.validationSamples, VALIDATION_SIZE, 'training.validationSamples', 'the last 10000 images of the training file');
-  const nTest = want(opts.testSamples, raw.testImages.count, 'training.testSamples', `images in ${raw.files.testImages}`);
+  const nTrain = want(
+    opts.trainSamples,
+    raw.trainSplit,
+    'training.trainSamples',
+    `images in the training split of ${raw.files.trainImages}`,
+  );
+  const nVal = want(
+    opts.validationSamples,
+    VALIDATION_SIZE,
+    'training.validationSamples',
+    'the last 10000 images of the training file',
+  );
+  const nTest = want(
+    opts.testSamples,
+    raw.testImages.count,
+    'training.testSamples',
+    `images in ${raw.files.testImages}`,
+  );
   const lut = quantizationTable(raw.means, bits);
   return {
     train: normalized(raw.trainImages, raw.trainLabels, 0, nTrain, lut),
@@ -132,17 +152,30 @@ function checkedRaw(files: MnistFiles): MnistRaw {
   sameCount(trainImages, trainLabels, files.trainImages, files.trainLabels);
   sameCount(testImages, testLabels, files.testImages, files.testLabels);
   const features = trainImages.rows * trainImages.cols;
-  if (features === 0) throw new UserError(`${files.trainImages}: images of ${trainImages.rows} x ${trainImages.cols} pixels`);
+  if (features === 0)
+    throw new UserError(`${files.trainImages}: images of ${trainImages.rows} x ${trainImages.cols} pixels`);
   if (testImages.rows !== trainImages.rows || testImages.cols !== trainImages.cols) {
-    throw new UserError(`${files.testImages}: images of ${testImages.rows} x ${testImages.cols} pixels, but ${files.trainImages} has ${trainImages.rows} x ${trainImages.cols}`);
+    throw new UserError(
+      `${files.testImages}: images of ${testImages.rows} x ${testImages.cols} pixels, but ${files.trainImages} has ${trainImages.rows} x ${trainImages.cols}`,
+    );
   }
   if (trainImages.count <= VALIDATION_SIZE) {
-    throw new UserError(`${files.trainImages}: ${trainImages.count} images, need more than the ${VALIDATION_SIZE} held out for validation`);
+    throw new UserError(
+      `${files.trainImages}: ${trainImages.count} images, need more than the ${VALIDATION_SIZE} held out for validation`,
+    );
   }
   checkLabels(trainLabels, files.trainLabels);
   checkLabels(testLabels, files.testLabels);
   const trainSplit = trainImages.count - VALIDATION_SIZE;
-  return { files, trainImages, trainLabels, testImages, testLabels, trainSplit, means: pixelMeans(trainImages, trainSplit) };
+  return {
+    files,
+    trainImages,
+    trainLabels,
+    testImages,
+    testLabels,
+    trainSplit,
+    means: pixelMeans(trainImages, trainSplit),
+  };
 }
 
 function sameCount(images: IdxImages, labels: IdxLabels, imageFile: string, labelFile: string): void {

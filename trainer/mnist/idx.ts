@@ -58,7 +58,10 @@ export function mnistDataDir(): string {
 function parseHeader(bytes: Uint8Array, file: string, magic: number, what: 'image' | 'label'): number[] {
   const ndims = magic & 0xff;
   const headerLength = 4 + 4 * ndims;
-  const shortHeader = () => new UserError(`${file}: truncated IDX ${what} file (${bytes.length} bytes, shorter than its ${headerLength}-byte header)`);
+  const shortHeader = () =>
+    new UserError(
+      `${file}: truncated IDX ${what} file (${bytes.length} bytes, shorter than its ${headerLength}-byte header)`,
+    );
   if (bytes.length < 4) throw shortHeader();
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const found = view.getUint32(0);
@@ -71,10 +74,14 @@ function parseHeader(bytes: Uint8Array, file: string, magic: number, what: 'imag
   const expected = headerLength + dims.reduce((a, b) => a * b, 1);
   const shape = dims.join(' x ');
   if (bytes.length < expected) {
-    throw new UserError(`${file}: truncated IDX ${what} file: ${bytes.length} bytes, expected ${expected} for ${shape}`);
+    throw new UserError(
+      `${file}: truncated IDX ${what} file: ${bytes.length} bytes, expected ${expected} for ${shape}`,
+    );
   }
   if (bytes.length > expected) {
-    throw new UserError(`${file}: corrupt IDX ${what} file: ${bytes.length} bytes, expected ${expected} for ${shape} (${bytes.length - expected} extra)`);
+    throw new UserError(
+      `${file}: corrupt IDX ${what} file: ${bytes.length} bytes, expected ${expected} for ${shape} (${bytes.length - expected} extra)`,
+    );
   }
   return dims;
 }
@@ -84,7 +91,9 @@ function readBytes(file: string): Uint8Array {
     return readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(code === 'ENOENT' ? `MNIST file not found: ${file}` : `${file}: cannot read it (${code ?? (e as Error).message})`);
+    throw new UserError(
+      code === 'ENOENT' ? `MNIST file not found: ${file}` : `${file}: cannot read it (${code ?? (e as Error).message})`,
+    );
   }
 }
 

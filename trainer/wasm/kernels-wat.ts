@@ -42,7 +42,8 @@ function locals(prefix: string, n: number, type: string): string {
 /** acc r,j = 0 */
 function zeroAcc(s: Shape): string {
   const out: string[] = [];
-  for (let r = 0; r < s.mb; r++) for (let j = 0; j < s.nv; j++) out.push(`(local.set $acc${r * s.nv + j} (v128.const i32x4 0 0 0 0))`);
+  for (let r = 0; r < s.mb; r++)
+    for (let j = 0; j < s.nv; j++) out.push(`(local.set $acc${r * s.nv + j} (v128.const i32x4 0 0 0 0))`);
   return out.join('\n');
 }
 
@@ -63,7 +64,9 @@ function innerLoop(s: Shape, label: string, indexed = false): string {
   }
   if (!inline) for (let j = 0; j < s.nv; j++) body.push(`(local.set $b${j} (v128.load offset=${16 * j} ${pb}))`);
   for (let r = 0; r < s.mb; r++) {
-    body.push(`(local.set $x (v128.load32_splat ${indexed ? `(i32.add ${get(`pa${r}`)} ${get('q')})` : get(`pa${r}`)}))`);
+    body.push(
+      `(local.set $x (v128.load32_splat ${indexed ? `(i32.add ${get(`pa${r}`)} ${get('q')})` : get(`pa${r}`)}))`,
+    );
     for (let j = 0; j < s.nv; j++) {
       const a = `acc${r * s.nv + j}`;
       const b = inline ? `(v128.load offset=${16 * j} ${pb})` : get(`b${j}`);
@@ -100,7 +103,9 @@ function mm(s: Shape): string {
     const stores: string[] = [];
     for (let r = 0; r < sh.mb; r++) {
       for (let j = 0; j < sh.nv; j++) {
-        stores.push(`(v128.store offset=${16 * j} (i32.add ${get('pc')} (i32.mul ${i32(r)} ${get('ldc')})) ${get(`acc${r * sh.nv + j}`)})`);
+        stores.push(
+          `(v128.store offset=${16 * j} (i32.add ${get('pc')} (i32.mul ${i32(r)} ${get('ldc')})) ${get(`acc${r * sh.nv + j}`)})`,
+        );
       }
     }
     return `
@@ -138,7 +143,8 @@ function mm(s: Shape): string {
 
 /** The two low / high int32 lanes of a vector as float64x2. */
 const lowF64 = (v: string): string => `(f64x2.convert_low_i32x4_s ${v})`;
-const highF64 = (v: string): string => `(f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 ${v} ${v}))`;
+const highF64 = (v: string): string =>
+  `(f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 ${v} ${v}))`;
 
 /** Rounds the two f64 lanes of local $d (in place): floor, toward zero, or Math.round (mode 0/1/2). */
 function roundInPlace(d: string): string {
@@ -198,24 +204,31 @@ function gradUpdate(s: Shape): string {
       }
     }
     const epilogue = (fromAcc: boolean): string => {
-    const epi: string[] = [];
-    for (let r = 0; r < sh.mb; r += 2) {
-      for (let j = 0; j < sh.nv; j++) {
-        // New weights of rows r, r+1 (column vector v + j) -> $n0, $n1.
-        for (const q of [0, 1]) {
-          const off = ((r + q) * sh.nv + j) * 32;
-          epi.push(`(local.set $wp (i32.add (i32.add ${get('w')} (i32.mul (i32.add (i32.shl ${get(`rp${r >> 1}`)} ${i32(1)}) ${i32(q)}) ${get('ldw')})) (i32.shl (i32.add ${get('v')} ${i32(j)}) ${i32(4)})))
-    ${fromAcc
-    ? `(local.set $gi (i32x4.max_s (i32x4.min_s ${get(`acc${(r + q) * sh.nv + j}`)} ${get('accHiI')}) ${get('accLoI')}))
+      const epi: string[] = [];
+      for (let r = 0; r < sh.mb; r += 2) {
+        for (let j = 0; j < sh.nv; j++) {
+          // New weights of rows r, r+1 (column vector v + j) -> $n0, $n1.
+          for (const q of [0, 1]) {
+            const off = ((r + q) * sh.nv + j) * 32;
+            epi.push(`(local.set $wp (i32.add (i32.add ${get('w')} (i32.mul (i32.add (i32.shl ${get(`rp${r >> 1}`)} ${i32(1)}) ${i32(q)}) ${get('ldw')})) (i32.shl (i32.add ${get('v')} ${i32(j)}) ${i32(4)})))
+    ${
+      fromAcc
+        ? `(local.set $gi (i32x4.max_s (i32x4.min_s ${get(`acc${(r + q) * sh.nv + j}`)} ${get('accHiI')}) ${get('accLoI')}))
     ${updateVec(`n${q}`, lowF64(get('gi')), highF64(get('gi')), `(v128.load ${get('wp')})`)}`
-    : updateVec(`n${q}`, clampAccF64(`(v128.load offset=${off} ${get('scr')})`), clampAccF64(`(v128.load offset=${off + 16} ${get('scr')})`), `(v128.load ${get('wp')})`)}
+        : updateVec(
+            `n${q}`,
+            clampAccF64(`(v128.load offset=${off} ${get('scr')})`),
+            clampAccF64(`(v128.load offset=${off + 16} ${get('scr')})`),
+            `(v128.load ${get('wp')})`,
+          )
+    }
     (local.set $col (i32.shl (i32.add ${get('v')} ${i32(j)}) ${i32(2)}))
     (if (i32.le_s (i32.add ${get('col')} ${i32(4)}) ${get('ocount')})
       (then (v128.store ${get('wp')} ${get(`n${q}`)}))
       (else (local.set $n${q} (call $store_tail ${get('wp')} ${get(`n${q}`)} (i32.sub ${get('ocount')} ${get('col')})))))`);
-        }
-        // Signs: -1 / +1 as int16, rows r and r+1 narrowed into one vector [row r | row r+1].
-        epi.push(`(local.set $sg (i16x8.narrow_i32x4_s
+          }
+          // Signs: -1 / +1 as int16, rows r and r+1 narrowed into one vector [row r | row r+1].
+          epi.push(`(local.set $sg (i16x8.narrow_i32x4_s
       (v128.or (i32x4.shr_s ${get('n0')} ${i32(31)}) (v128.const i32x4 1 1 1 1))
       (v128.or (i32x4.shr_s ${get('n1')} ${i32(31)}) (v128.const i32x4 1 1 1 1))))
     (v128.store (i32.add (i32.add ${get('s2')} (i32.mul ${get(`rp${r >> 1}`)} ${get('lds2')})) (i32.shl (i32.add ${get('v')} ${i32(j)}) ${i32(4)}))
@@ -225,9 +238,9 @@ function gradUpdate(s: Shape): string {
       (local.set $sp (i32.add (i32.add ${get('st2')} (i32.mul (i32.shl (i32.add ${get('v')} ${i32(j)}) ${i32(1)}) ${get('ldst2')})) (i32.shl ${get(`rp${r >> 1}`)} ${i32(3)})))
       (v128.store64_lane 0 ${get('sp')} ${get('sg')})
       (v128.store64_lane 1 (i32.add ${get('sp')} ${get('ldst2')}) ${get('sg')})))`);
+        }
       }
-    }
-    return epi.join('\n    ');
+      return epi.join('\n    ');
     };
     return `
 (block $${tag}_vdone (loop $${tag}_v
@@ -235,9 +248,12 @@ function gradUpdate(s: Shape): string {
   (local.set $r ${get('r0')})
   (block $${tag}_rdone (loop $${tag}_r
     (br_if $${tag}_rdone (i32.ge_s ${get('r')} ${get('r1')}))
-    ${Array.from({ length: sh.mb / 2 }, (_, k) => `(local.set $rp${k} (if (result i32) ${get('idx')}
+    ${Array.from(
+      { length: sh.mb / 2 },
+      (_, k) => `(local.set $rp${k} (if (result i32) ${get('idx')}
       (then (i32.load (i32.add ${get('idx')} (i32.shl (i32.add (i32.shr_u ${get('r')} ${i32(1)}) ${i32(k)}) ${i32(2)}))))
-      (else (i32.add (i32.shr_u ${get('r')} ${i32(1)}) ${i32(k)}))))`).join('\n    ')}
+      (else (i32.add (i32.shr_u ${get('r')} ${i32(1)}) ${i32(k)}))))`,
+    ).join('\n    ')}
     (if (i32.le_s ${get('k2')} ${get('chunk')})
     (then
       ;; One chunk: the int32 sums are exact; update straight from the accumulators.
@@ -369,7 +385,9 @@ const TANH_FWD = `
  * padding of E and E2 must stay zero), and so does the odd sample of an odd last pair in E2.
  */
 function errVec(pd: string, ph: string): string {
-  const clamp = (v: string): string => `(local.set ${v} (v128.bitselect ${get('eLoV')} ${get(v.slice(1))} (i64x2.lt_s ${get(v.slice(1))} ${get('eLoV')})))
+  const clamp = (
+    v: string,
+  ): string => `(local.set ${v} (v128.bitselect ${get('eLoV')} ${get(v.slice(1))} (i64x2.lt_s ${get(v.slice(1))} ${get('eLoV')})))
         (local.set ${v} (v128.bitselect ${get('eHiV')} ${get(v.slice(1))} (i64x2.gt_s ${get(v.slice(1))} ${get('eHiV')})))`;
   return `(local.set $hv (v128.load16x4_s ${ph}))
         (local.set $dv (v128.load ${pd}))

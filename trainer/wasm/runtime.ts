@@ -12,14 +12,77 @@ import { Worker } from 'node:worker_threads';
 import { KERNELS_WASM_BASE64 } from './kernels-binary.js';
 
 export interface KernelExports {
-  mm(a: number, lda: number, b: number, ldb: number, c: number, ldc: number, m: number, k2: number, v0: number, v1: number, idx: number): void;
-  grad_update(
-    a: number, lda: number, b: number, ldb: number, k2: number, chunk: number, r0: number, r1: number, v0: number, v1: number,
-    w: number, ldw: number, ocount: number, s2: number, lds2: number, st2: number, ldst2: number, scr: number,
-    mode: number, accLo: number, accHi: number, scale: number, wLo: number, wHi: number, idx: number,
+  mm(
+    a: number,
+    lda: number,
+    b: number,
+    ldb: number,
+    c: number,
+    ldc: number,
+    m: number,
+    k2: number,
+    v0: number,
+    v1: number,
+    idx: number,
   ): void;
-  tanh_fwd(c: number, ldc: number, rows: number, cols: number, accLo: number, accHi: number, shift: number, lut: number, lo: number, hi: number, h: number, ldh: number, ht: number, ldht: number): void;
-  tanh_bwd(d: number, ldd: number, h: number, ldh: number, rows: number, cols: number, frac: number, eLo: number, eHi: number, e: number, lde: number, e2: number, lde2: number): void;
+  grad_update(
+    a: number,
+    lda: number,
+    b: number,
+    ldb: number,
+    k2: number,
+    chunk: number,
+    r0: number,
+    r1: number,
+    v0: number,
+    v1: number,
+    w: number,
+    ldw: number,
+    ocount: number,
+    s2: number,
+    lds2: number,
+    st2: number,
+    ldst2: number,
+    scr: number,
+    mode: number,
+    accLo: number,
+    accHi: number,
+    scale: number,
+    wLo: number,
+    wHi: number,
+    idx: number,
+  ): void;
+  tanh_fwd(
+    c: number,
+    ldc: number,
+    rows: number,
+    cols: number,
+    accLo: number,
+    accHi: number,
+    shift: number,
+    lut: number,
+    lo: number,
+    hi: number,
+    h: number,
+    ldh: number,
+    ht: number,
+    ldht: number,
+  ): void;
+  tanh_bwd(
+    d: number,
+    ldd: number,
+    h: number,
+    ldh: number,
+    rows: number,
+    cols: number,
+    frac: number,
+    eLo: number,
+    eHi: number,
+    e: number,
+    lde: number,
+    e2: number,
+    lde2: number,
+  ): void;
   active_pairs(x: number, ldx: number, rows: number, pairs: number, mask: number, list: number): number;
   gather_pairs_t(x: number, ldx: number, rows: number, list: number, n: number, xt: number, ldxt: number): void;
 }
@@ -90,7 +153,8 @@ export class WasmRuntime {
   constructor() {
     this.module = new WebAssembly.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
     this.memory = new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES, shared: true });
-    this.k = new WebAssembly.Instance(this.module, { env: { memory: this.memory } }).exports as unknown as KernelExports;
+    this.k = new WebAssembly.Instance(this.module, { env: { memory: this.memory } })
+      .exports as unknown as KernelExports;
     this.top = ALIGN; // offset 0 stays unused (0 means "none" for optional pointers)
     const ctrl = this.alloc(CTRL_BYTES);
     this.ctrl = new Int32Array(this.memory.buffer, ctrl, 16);
@@ -103,7 +167,9 @@ export class WasmRuntime {
         workerData: { module: this.module, memory: this.memory, ctrl, args: ctrl + 64, jobs: JOBS },
       });
       this.worker.unref();
-      this.worker.on('error', () => { this.worker = null; });
+      this.worker.on('error', () => {
+        this.worker = null;
+      });
     }
   }
 
@@ -115,7 +181,10 @@ export class WasmRuntime {
       const f = this.free[i]!;
       const off = f.off;
       if (f.size === size) this.free.splice(i, 1);
-      else { f.off += size; f.size -= size; }
+      else {
+        f.off += size;
+        f.size -= size;
+      }
       new Uint8Array(this.memory.buffer, off, size).fill(0);
       return off;
     }
@@ -134,17 +203,28 @@ export class WasmRuntime {
     while (i < f.length && f[i]!.off < off) i++;
     f.splice(i, 0, { off, size });
     // Coalesce with neighbours.
-    if (i + 1 < f.length && f[i]!.off + f[i]!.size === f[i + 1]!.off) { f[i]!.size += f[i + 1]!.size; f.splice(i + 1, 1); }
-    if (i > 0 && f[i - 1]!.off + f[i - 1]!.size === f[i]!.off) { f[i - 1]!.size += f[i]!.size; f.splice(i, 1); }
+    if (i + 1 < f.length && f[i]!.off + f[i]!.size === f[i + 1]!.off) {
+      f[i]!.size += f[i + 1]!.size;
+      f.splice(i + 1, 1);
+    }
+    if (i > 0 && f[i - 1]!.off + f[i - 1]!.size === f[i]!.off) {
+      f[i - 1]!.size += f[i]!.size;
+      f.splice(i, 1);
+    }
   }
 
-  i16(off: number, n: number): Int16Array { return new Int16Array(this.memory.buffer, off, n); }
-  i32(off: number, n: number): Int32Array { return new Int32Array(this.memory.buffer, off, n); }
+  i16(off: number, n: number): Int16Array {
+    return new Int16Array(this.memory.buffer, off, n);
+  }
+  i32(off: number, n: number): Int32Array {
+    return new Int32Array(this.memory.buffer, off, n);
+  }
 
   /** Waits (up to `ms`) until the worker thread can take work; false if there is none. */
   async ready(ms = 5000): Promise<boolean> {
     const t = Date.now();
-    while (this.worker && Atomics.load(this.ctrl, READY) !== 1 && Date.now() - t < ms) await new Promise((r) => setTimeout(r, 5));
+    while (this.worker && Atomics.load(this.ctrl, READY) !== 1 && Date.now() - t < ms)
+      await new Promise((r) => setTimeout(r, 5));
     return this.worker !== null && Atomics.load(this.ctrl, READY) === 1;
   }
 

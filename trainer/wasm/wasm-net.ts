@@ -29,7 +29,10 @@ const SPLIT_MACS = 1 << 20;
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
 
-interface Region { off: number; bytes: number }
+interface Region {
+  off: number;
+  bytes: number;
+}
 
 const registry = new FinalizationRegistry<{ rt: WasmRuntime; regions: Region[] }>(({ rt, regions }) => {
   for (const r of regions) rt.release(r.off, r.bytes);
@@ -228,7 +231,8 @@ export class WasmNet {
       for (let b = 0; b < B; b++) {
         for (let i = 0; i < I0; i++) {
           const v = x[b * I0 + i]!;
-          if (!(v >= -32768 && v <= 32767 && Number.isInteger(v))) throw new RangeError(`input ${v} is not an int16 fixed-point value`);
+          if (!(v >= -32768 && v <= 32767 && Number.isInteger(v)))
+            throw new RangeError(`input ${v} is not an int16 fixed-point value`);
           a0[b * dp[0]! + i] = v;
         }
       }
@@ -252,13 +256,31 @@ export class WasmNet {
       const c = this.out[l + 1]!;
       if (rt.parallel && V >= 2 && M * 2 * k2 * Op >= SPLIT_MACS) {
         const vm = V >> 1;
-        rt.split('mm', [a, Ip * 2, this.S2[l]!, Op * 4, c, Op * 4, M, k2, 0, vm, idx], [a, Ip * 2, this.S2[l]!, Op * 4, c, Op * 4, M, k2, vm, V, idx]);
+        rt.split(
+          'mm',
+          [a, Ip * 2, this.S2[l]!, Op * 4, c, Op * 4, M, k2, 0, vm, idx],
+          [a, Ip * 2, this.S2[l]!, Op * 4, c, Op * 4, M, k2, vm, V, idx],
+        );
       } else {
         rt.k.mm(a, Ip * 2, this.S2[l]!, Op * 4, c, Op * 4, M, k2, 0, V, idx);
       }
       if (l < L - 1) {
-        rt.k.tanh_fwd(this.out[l + 1]!, Op * 4, B, O, accLo, accHi, this.shifts[l]!, this.lut, this.lutLo, this.lutLo + this.lutLen - 1,
-          this.act[l + 1]!, Op * 2, this.actT[l + 1]!, this.rowsCap * 2);
+        rt.k.tanh_fwd(
+          this.out[l + 1]!,
+          Op * 4,
+          B,
+          O,
+          accLo,
+          accHi,
+          this.shifts[l]!,
+          this.lut,
+          this.lutLo,
+          this.lutLo + this.lutLen - 1,
+          this.act[l + 1]!,
+          Op * 2,
+          this.actT[l + 1]!,
+          this.rowsCap * 2,
+        );
       } else {
         const z = this.logitView;
         for (let b = 0; b < B; b++) {
@@ -300,7 +322,21 @@ export class WasmNet {
       const Op = dp[l + 1]!;
       rt.k.mm(this.err[l + 1]!, Op * 2, this.ST2[l]!, Ip * 4, this.out[l]!, Ip * 4, M, Op / 2, 0, Ip / 4, 0);
       if (B & 1) this.err2Views[l]!.fill(0, (B >> 1) * Ip * 2, ((B >> 1) + 1) * Ip * 2);
-      rt.k.tanh_bwd(this.out[l]!, Ip * 4, this.act[l]!, Ip * 2, B, dims[l]!, fmt.act.frac, eLo, eHi, this.err[l]!, Ip * 2, this.err2[l]!, Ip * 4);
+      rt.k.tanh_bwd(
+        this.out[l]!,
+        Ip * 4,
+        this.act[l]!,
+        Ip * 2,
+        B,
+        dims[l]!,
+        fmt.act.frac,
+        eLo,
+        eHi,
+        this.err[l]!,
+        Ip * 2,
+        this.err2[l]!,
+        Ip * 4,
+      );
     }
     // Layer 0's gradient rows: only the active input pairs (the others have zero gradients).
     rt.k.gather_pairs_t(this.act[0]!, dp[0]! * 2, B, this.pairList, this.activePairs, this.actT[0]!, rows * 2);
@@ -322,11 +358,28 @@ export class WasmNet {
       const tail = [this.W[l]!, O * 4, O, this.S2[l]!, Op * 4, this.ST2[l]!, Ip * 4];
       if (rt.parallel && R >= 2 * MB && R * B * Op >= SPLIT_MACS) {
         const rm = roundRows(R / 2);
-        rt.split('grad_update',
+        rt.split(
+          'grad_update',
           [...head, 0, rm, 0, V, ...tail, this.scratch[0], mode, accLo, accHi, scale, wLo, wHi, idx],
-          [...head, rm, R, 0, V, ...tail, this.scratch[1], mode, accLo, accHi, scale, wLo, wHi, idx]);
+          [...head, rm, R, 0, V, ...tail, this.scratch[1], mode, accLo, accHi, scale, wLo, wHi, idx],
+        );
       } else {
-        (rt.k.grad_update as (...a: number[]) => void)(...head, 0, R, 0, V, ...tail, this.scratch[0], mode, accLo, accHi, scale, wLo, wHi, idx);
+        (rt.k.grad_update as (...a: number[]) => void)(
+          ...head,
+          0,
+          R,
+          0,
+          V,
+          ...tail,
+          this.scratch[0],
+          mode,
+          accLo,
+          accHi,
+          scale,
+          wLo,
+          wHi,
+          idx,
+        );
       }
     }
     this.signCache = null;
