@@ -138,7 +138,9 @@ function tables(r: SimReport): Array<{ title: string; table: Table; note?: strin
   out.push({
     title:
       `Energy per training run: ${joules(t.energy.total)}` +
-      (r.energyPerTrainingSample !== null ? ` (${joules(r.energyPerTrainingSample)} per training sample)` : ''),
+      (r.energyPerTrainingSample !== null
+        ? ` (${joules(r.energyPerTrainingSample)} per training sample, evaluation passes included)`
+        : ''),
     table: {
       head: ['component', 'action', 'count', 'unit', 'energy', 'share'],
       rows: ENERGY_ACTIONS.map((a) => {

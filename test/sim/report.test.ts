@@ -40,7 +40,9 @@ describe('report rendering', () => {
   it('prints a readable terminal report: energy by component and action, phases, iterations, time, traffic, placement', () => {
     const text = formatReportText(report);
     expect(text).toMatch(/^RBNN 6-4-3 per sub-network, 4-bit slots, 3 of 3 iterations; batch 10/);
-    expect(text).toMatch(/Energy per training run: [\d.]+ [mun]?J \([\d.]+ [mnup]?J per training sample\)/);
+    expect(text).toMatch(
+      /Energy per training run: [\d.]+ [mun]?J \([\d.]+ [mnup]?J per training sample, evaluation passes included\)/,
+    );
     for (const h of [
       'component       action',
       'By phase',
