@@ -19,6 +19,7 @@ import type { Dram } from './components/dram.js';
 import type { MemoryMap } from './memory-map.js';
 import type { EnergyTable } from './energy-table.js';
 import type { OperandBuffer } from './components/buffer.js';
+import type { RegisterFile } from './components/register-file.js';
 import { Dataflow, contextOf, isGridOp, type OpContext, type Plan, type Stream } from './dataflow.js';
 import { energyOf } from './energy.js';
 import { searchMapping, type MappingSpace, type Score } from './mapper/search.js';
@@ -39,6 +40,8 @@ import {
   LANE_STEPS,
   OCCURRENCES,
   PER_BANK,
+  REG_READS,
+  REG_WRITES,
   SRAM_CYCLES,
   SRAM_READS,
   SRAM_READS_MIN,
@@ -86,6 +89,7 @@ export class CostModel {
     private readonly map: MemoryMap,
     dataflow: Dataflow,
     private readonly buffer: OperandBuffer,
+    private readonly regs: RegisterFile,
   ) {
     this.banks = sram.banks;
     this.len = counterLength(sram.banks);
@@ -169,7 +173,15 @@ export class CostModel {
   /** SRAM reads of the compulsory minimum of a grid op's chunk: every operand range fetched once. */
   minimumReads(op: CostedOp, S: number, ctx: OpContext = contextOf(op)): number {
     const all = this.countPlan(
-      this.dataflow.plan(op, S, ctx, { columns: 1, others: 1, order: 'GT', block: Number.MAX_SAFE_INTEGER, hold: 3 }),
+      this.dataflow.plan(op, S, ctx, {
+        columns: 1,
+        others: 1,
+        order: 'GT',
+        block: Number.MAX_SAFE_INTEGER,
+        hold: 3,
+        regColumns: 1,
+        regOthers: 1,
+      }),
     );
     return all[SRAM_READS]!;
   }
@@ -192,6 +204,8 @@ export class CostModel {
       order: 'GT',
       block: Number.MAX_SAFE_INTEGER,
       hold: (1 << reuse.length) - 1,
+      regColumns: 1,
+      regOthers: 1,
     });
     const base = new Float64Array(this.len);
     const perFetch = reuse.map(() => new Float64Array(this.len));
@@ -207,11 +221,16 @@ export class CostModel {
     const dramBursts = (x: Float64Array): number => x[DRAM_READ_BURSTS]! + x[DRAM_WRITE_BURSTS]!;
     const touchesDram = dramBursts(base) > 0 || perFetch.some((x) => dramBursts(x) > 0);
     const steps = flow.stepsPerPass(op, S);
+    const macs = S * op.rows * op.cols;
+    const regs = this.regs;
     const scratch = new Float64Array(this.len);
     const key = [
       op.cols,
       extent,
       steps,
+      macs,
+      regs.maxTile,
+      regs.wordsPerSum,
       ref.laneSteps,
       ref.laneBits,
       ...reuse.flatMap((r) => [r.invariant, r.unitBits, r.extent, r.psum ? 1 : 0]),
@@ -227,6 +246,8 @@ export class CostModel {
       operands: reuse.length,
       invariants: reuse.map((r) => r.invariant),
       bufferWords: this.buffer.words,
+      maxRegTile: regs.maxTile,
+      cols: op.cols,
       nest: (m) => nestOf(m, op.cols, extent, lanes, reuse, wordBits),
       largestBlock: (m) => largestBlock(m, op.cols, extent, lanes, reuse, wordBits, this.buffer.words),
       evaluate: touchesDram
@@ -243,7 +264,16 @@ export class CostModel {
               addScaled(v, perFetch[k]!, u.fetches);
               if (u.psum && u.fetches > 1) addScaled(v, readBack, u.fetches - 1);
             });
-            this.finish(v, n.G * n.T * steps, n.bufferReads, n.bufferWrites, ref.laneSteps, ref.laneBits);
+            const rf = regs.accesses(macs, n.regTile);
+            this.finish(
+              v,
+              n.G * n.T * n.regTile * steps,
+              n.bufferReads,
+              n.bufferWrites,
+              ref.laneSteps,
+              ref.laneBits,
+              rf,
+            );
             return { v, score: this.score(v) };
           },
       plan: (m) => flow.plan(op, S, ctx, m),
@@ -268,6 +298,8 @@ export class CostModel {
         return [energy * cycles, energy, cycles];
       case 'dram':
         return [bursts, energy, cycles];
+      case 'sram-reads':
+        return [bursts, v[SRAM_READS]!, energy];
     }
   }
 
@@ -280,7 +312,8 @@ export class CostModel {
   countPlan(plan: Plan): Float64Array {
     const v = new Float64Array(this.len);
     for (const st of plan.streams) if (st.passes > 0) addScaled(v, this.onePassOf(st), st.passes);
-    return this.finish(v, plan.computeCycles, plan.bufferReads, plan.bufferWrites, plan.laneSteps, plan.laneBits, plan);
+    const { computeCycles: cc, bufferReads: br, bufferWrites: bw, laneSteps: ls, laneBits: lb, regReads } = plan;
+    return this.finish(v, cc, br, bw, ls, lb, regReads, plan.regWrites, plan);
   }
 
   /** Counters of one pass of a stream (counts scale with passes; memoized per stream geometry). */
@@ -315,8 +348,12 @@ export class CostModel {
     bufferWrites: number,
     laneSteps: number,
     laneBits: number,
+    regReads: number,
+    regWrites = regReads,
     plan?: Plan,
   ): Float64Array {
+    v[REG_READS] = regReads;
+    v[REG_WRITES] = regWrites;
     v[LANE_STEPS] = laneSteps;
     v[LANE_BITS] = laneBits;
     v[BUFFER_READS] = bufferReads;

@@ -64,7 +64,9 @@ describe('simulator properties over random configurations and schedules', () => 
           c.dramActivations * e['dram.activate']! +
           c.macBits * e['mac.step']! +
           c.bufferReads * e['buffer.read']! +
-          c.bufferWrites * e['buffer.write']!;
+          c.bufferWrites * e['buffer.write']! +
+          c.regReads * e['regfile.read']! +
+          c.regWrites * e['regfile.write']!;
         const leakage = (r.energyTable.leakagePower * r.total.cycles.total) / cfg.hardware.clock;
         const rel = (a: number, b: number) => Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(a), Math.abs(b), 1e-30);
         expect(rel(r.total.energy.dynamic, dynamic)).toBe(true);
