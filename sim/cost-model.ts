@@ -32,8 +32,10 @@ import {
   CYCLES,
   DRAM_ACTIVATIONS,
   DRAM_BUSY_CLOCKS,
+  DRAM_CONFLICTS,
   DRAM_CYCLES,
   DRAM_READ_BURSTS,
+  DRAM_REOPENS,
   DRAM_WRITE_BURSTS,
   EVAL_SAMPLES,
   LANE_BITS,
@@ -76,6 +78,8 @@ export class CostModel {
   private readonly searches = new Map<string, GridMapping>();
   /** Counters of one pass of each stream geometry seen (see countPlan). */
   private readonly onePass = new Map<string, Float64Array>();
+  /** DRAM costs of a plan by its DRAM streams (see dramCosts). */
+  private readonly dramMemo = new Map<string, number[]>();
   private count = 0;
   private readonly len: number;
   private readonly banks: number;
@@ -219,7 +223,36 @@ export class CostModel {
       if (reuse[st.operand]!.psum && st.write) addScaled(readBack, this.onePassOf({ ...st, write: false }), 1);
     }
     const dramBursts = (x: Float64Array): number => x[DRAM_READ_BURSTS]! + x[DRAM_WRITE_BURSTS]!;
-    const touchesDram = dramBursts(base) > 0 || perFetch.some((x) => dramBursts(x) > 0);
+    const dramOperand = perFetch.map((x, k) => dramBursts(x) > 0 || (reuse[k]!.psum && dramBursts(readBack) > 0));
+    const touchesDram = dramBursts(base) > 0 || dramOperand.some((d) => d);
+    const dramByFetches = new Map<string, number[]>();
+    const bounds = new Map<number, number>();
+    // DRAM costs of a plan by the fetches of the operands that live in DRAM (its DRAM streams).
+    const dramOf = (fetches: number[], w: Float64Array, m?: GridMapping): number => {
+      let key = '';
+      fetches.forEach((f, k) => {
+        if (dramOperand[k]) key += `${f},`;
+      });
+      let d = dramByFetches.get(key);
+      if (!d) {
+        const x = new Float64Array(this.len);
+        x.set(w);
+        const all: GridMapping = {
+          columns: 1,
+          others: 1,
+          order: 'GT',
+          block: Number.MAX_SAFE_INTEGER,
+          hold: (1 << reuse.length) - 1,
+          regColumns: 1,
+          regOthers: 1,
+        };
+        const cycles = this.dramCosts(flow.plan(op, S, ctx, m ?? all), x);
+        d = [cycles, x[DRAM_ACTIVATIONS]!, x[DRAM_CONFLICTS]!, x[DRAM_BUSY_CLOCKS]!, x[DRAM_REOPENS]!];
+        dramByFetches.set(key, d);
+      }
+      setDram(w, d);
+      return d[0]!;
+    };
     const steps = flow.stepsPerPass(op, S);
     const macs = S * op.rows * op.cols;
     const regs = this.regs;
@@ -238,7 +271,7 @@ export class CostModel {
       ...perFetch.flatMap((x) => [...x]),
       ...readBack,
     ].join(',');
-    return {
+    const space: MappingSpace = {
       key,
       columns: flow.columnChoices(op).reverse(),
       maxOthers: (c) => Math.max(1, Math.min(extent, Math.floor(lanes / c))),
@@ -250,38 +283,68 @@ export class CostModel {
       cols: op.cols,
       nest: (m) => nestOf(m, op.cols, extent, lanes, reuse, wordBits),
       largestBlock: (m) => largestBlock(m, op.cols, extent, lanes, reuse, wordBits, this.buffer.words),
-      evaluate: touchesDram
-        ? // The DRAM's row buffers depend on the address order of the real plan: cost it for real.
-          (n) => {
-            const v = this.countPlan(flow.plan(op, S, ctx, n.mapping));
-            return { v, score: this.score(v) };
-          }
-        : (n) => {
-            // Into a scratch vector: the search copies it only when the candidate is the best so far.
-            const v = scratch;
-            v.set(base);
-            n.operands.forEach((u, k) => {
-              addScaled(v, perFetch[k]!, u.fetches);
-              if (u.psum && u.fetches > 1) addScaled(v, readBack, u.fetches - 1);
-            });
-            const rf = regs.accesses(macs, n.regTile);
-            this.finish(
-              v,
-              n.G * n.T * n.regTile * steps,
-              n.bufferReads,
-              n.bufferWrites,
-              ref.laneSteps,
-              ref.laneBits,
-              rf,
-            );
-            return { v, score: this.score(v) };
-          },
+      evaluate: (n) => {
+        // Into a scratch vector: the search copies it only when the candidate is the best so far.
+        const v = scratch;
+        v.set(base);
+        n.operands.forEach((u, k) => {
+          addScaled(v, perFetch[k]!, u.fetches);
+          if (u.psum && u.fetches > 1) addScaled(v, readBack, u.fetches - 1);
+        });
+        const rf = regs.accesses(macs, n.regTile);
+        // The DRAM's row buffers depend on the address order of the real plan: its DRAM costs come
+        // from the plan (memoized by the fetches of the operands that live in DRAM).
+        const dram = touchesDram
+          ? (w: Float64Array): number =>
+              dramOf(
+                n.operands.map((u) => u.fetches),
+                w,
+                n.mapping,
+              )
+          : undefined;
+        this.finish(
+          v,
+          n.G * n.T * n.regTile * steps,
+          n.bufferReads,
+          n.bufferWrites,
+          ref.laneSteps,
+          ref.laneBits,
+          rf,
+          rf,
+          dram,
+        );
+        return { v, score: this.score(v) };
+      },
+      lowerBound: (t) => {
+        // Every operand fetched once (a held psum: no read-back), no buffer traffic: the bound
+        // depends on the tile only through its compute cycles and register-file use.
+        const passes = Math.ceil(extent / t.Ot) * Math.ceil(op.cols / t.Ct) * t.regTile;
+        const k = t.regTile > 1 ? -passes : passes;
+        let b = bounds.get(k);
+        if (b === undefined) {
+          const v = scratch;
+          v.set(base);
+          for (const x of perFetch) addScaled(v, x, 1);
+          const rf = regs.accesses(macs, t.regTile);
+          const dram = touchesDram
+            ? (w: Float64Array): number => {
+                const all = reuse.map(() => 1);
+                return dramOf(all, w);
+              }
+            : undefined;
+          this.finish(v, passes * steps, 0, 0, ref.laneSteps, ref.laneBits, rf, rf, dram);
+          b = this.score(v)[0];
+          bounds.set(k, b);
+        }
+        return b;
+      },
       plan: (m) => flow.plan(op, S, ctx, m),
       evaluatePlan: (plan) => {
         const v = this.countPlan(plan);
         return { v, score: this.score(v) };
       },
     };
+    return space;
   }
 
   /** The objective of a counter vector, lexicographic. */
@@ -313,7 +376,7 @@ export class CostModel {
     const v = new Float64Array(this.len);
     for (const st of plan.streams) if (st.passes > 0) addScaled(v, this.onePassOf(st), st.passes);
     const { computeCycles: cc, bufferReads: br, bufferWrites: bw, laneSteps: ls, laneBits: lb, regReads } = plan;
-    return this.finish(v, cc, br, bw, ls, lb, regReads, plan.regWrites, plan);
+    return this.finish(v, cc, br, bw, ls, lb, regReads, plan.regWrites, (w) => this.dramCosts(plan, w));
   }
 
   /** Counters of one pass of a stream (counts scale with passes; memoized per stream geometry). */
@@ -326,6 +389,31 @@ export class CostModel {
       this.onePass.set(key, one);
     }
     return one;
+  }
+
+  /**
+   * dramPlanCosts (activations, conflicts, busy clocks, re-opens, port cycles), memoized by the
+   * plan's DRAM streams: the mapper costs many candidates of a shape whose DRAM streams are the same
+   * (only their SRAM streams' passes differ), and replaying their addresses dominates its time.
+   */
+  private dramCosts(plan: Plan, v: Float64Array): number {
+    if (v[DRAM_READ_BURSTS]! + v[DRAM_WRITE_BURSTS]! === 0) return 0;
+    let key = '';
+    for (const st of plan.streams) {
+      if (st.passes === 0 || st.bits === 0 || st.runs === 0 || !streamTouchesDram(st)) continue;
+      key += `${st.t.id},${st.write ? 1 : 0},${st.offset},${st.bits},${st.runs},${st.stride},${st.first},${st.passes};`;
+    }
+    let m = this.dramMemo.get(key);
+    if (!m) {
+      const w = new Float64Array(this.len);
+      w[DRAM_READ_BURSTS] = v[DRAM_READ_BURSTS]!;
+      w[DRAM_WRITE_BURSTS] = v[DRAM_WRITE_BURSTS]!;
+      const cycles = dramPlanCosts(plan, this.dram, w);
+      m = [cycles, w[DRAM_ACTIVATIONS]!, w[DRAM_CONFLICTS]!, w[DRAM_BUSY_CLOCKS]!, w[DRAM_REOPENS]!];
+      this.dramMemo.set(key, m);
+    }
+    setDram(v, m);
+    return m[0]!;
   }
 
   /**
@@ -349,8 +437,8 @@ export class CostModel {
     laneSteps: number,
     laneBits: number,
     regReads: number,
-    regWrites = regReads,
-    plan?: Plan,
+    regWrites: number,
+    dram?: (v: Float64Array) => number,
   ): Float64Array {
     v[REG_READS] = regReads;
     v[REG_WRITES] = regWrites;
@@ -359,7 +447,7 @@ export class CostModel {
     v[BUFFER_READS] = bufferReads;
     v[BUFFER_WRITES] = bufferWrites;
     const sramC = this.sram.cycles(v, PER_BANK, v, PER_BANK + this.banks);
-    const dramC = plan ? dramPlanCosts(plan, this.dram, v) : this.dramEstimate(v);
+    const dramC = dram ? dram(v) : this.dramEstimate(v);
     const bufC = this.buffer.cycles(bufferReads + bufferWrites);
     v[COMPUTE_CYCLES] = compute;
     v[SRAM_CYCLES] = sramC;
@@ -403,6 +491,20 @@ export class CostModel {
   private dramRange(start: number, bits: number, passes: number, write: boolean, v: Float64Array): void {
     v[write ? DRAM_WRITE_BURSTS : DRAM_READ_BURSTS]! += this.dram.burstsTouched(start, bits) * passes;
   }
+}
+
+/** Writes memoized DRAM plan costs [cycles, activations, conflicts, busy clocks, re-opens] into v. */
+function setDram(v: Float64Array, m: number[]): void {
+  v[DRAM_ACTIVATIONS] = m[1]!;
+  v[DRAM_CONFLICTS] = m[2]!;
+  v[DRAM_BUSY_CLOCKS] = m[3]!;
+  v[DRAM_REOPENS] = m[4]!;
+}
+
+/** Whether a stream moves DRAM bursts (records off chip, or a range beyond the on-chip part). */
+function streamTouchesDram(s: Stream): boolean {
+  const t = s.t;
+  return t.layout === 'records' ? !t.inSram : s.offset + (s.runs - 1) * s.stride + s.bits > t.onChipBits;
 }
 
 const PHASE_CODE = { load: 0, forward: 1, backward: 2, gradient: 3, update: 4, evaluate: 5 } as const;

@@ -20,7 +20,11 @@
  *   non-decreasing: only the largest fitting block is visited (closed form: nest.ts);
  * - an operand held but fetched as often as without the buffer only adds buffer traffic and
  *   footprint: such mappings are skipped (the same mapping without the hold is visited);
- * - with nothing held, order and block cannot matter: one is visited.
+ * - with nothing held, order and block cannot matter: one is visited;
+ * - tiles are visited in order of a lower bound of their objective (every operand fetched once, no
+ *   buffer traffic, the tile's own compute cycles and register-file accesses: every count and bound
+ *   of every mapping of the tile is at least that), and the search stops at the first tile whose
+ *   bound exceeds the best score found.
  */
 import type { GridMapping, LoopOrder, Nest } from './nest.js';
 import type { Plan } from '../dataflow.js';
@@ -55,6 +59,9 @@ export interface MappingSpace {
   /** The largest block of a mapping that fits the buffer (0: none fits). */
   largestBlock(m: GridMapping): number;
   evaluate(n: Nest): { v: Float64Array; score: Score };
+  /** A lower bound of the first objective component of every mapping of a pass tile (Ct x Ot, regTile
+   * outputs per lane): every operand fetched once, no buffer traffic; the tile's compute cycles. */
+  lowerBound(t: { Ct: number; Ot: number; regTile: number }): number;
   /** The real plan of a mapping and its counters (the brute force costs every mapping this way). */
   plan(m: GridMapping): Plan;
   evaluatePlan(plan: Plan): { v: Float64Array; score: Score };
@@ -83,6 +90,7 @@ function uselessHold(n: Nest): boolean {
 
 /** A pass tile and one lane grid and register tile that give it. */
 interface TileChoice {
+  bound: number;
   columns: number;
   others: number;
   regColumns: number;
@@ -112,16 +120,16 @@ export function tileChoices(space: MappingSpace): TileChoice[] {
           const Ot = Math.min(E, o * rs);
           if (Ot === lastOt) break;
           lastOt = Ot;
-          const t: TileChoice = { columns: c, others: o, regColumns: rc, regOthers: rs, Ct, Ot, regTile: 0 };
-          t.regTile = rcEff * Math.ceil(Ot / o);
+          const regTile = rcEff * Math.ceil(Ot / o);
           const key = Math.ceil(C / Ct) * (E + 1) + Math.ceil(E / Ot);
           const list = groups.get(key);
+          if (list && list.some((u) => u.Ct <= Ct && u.Ot <= Ot && u.regTile <= regTile)) continue;
+          const t: TileChoice = { bound: 0, columns: c, others: o, regColumns: rc, regOthers: rs, Ct, Ot, regTile };
           if (!list) {
             groups.set(key, [t]);
             continue;
           }
-          if (list.some((u) => u.Ct <= Ct && u.Ot <= Ot && u.regTile <= t.regTile)) continue;
-          const kept = list.filter((u) => !(Ct <= u.Ct && Ot <= u.Ot && t.regTile <= u.regTile));
+          const kept = list.filter((u) => !(Ct <= u.Ct && Ot <= u.Ot && regTile <= u.regTile));
           kept.push(t);
           groups.set(key, kept);
         }
@@ -136,14 +144,20 @@ export function searchMapping(space: MappingSpace): Candidate {
   let best: Candidate | null = null;
   const masks = 1 << space.operands;
   const cap = space.bufferWords;
-  for (const t of tileChoices(space)) {
+  // Tiles in order of their lower bound: once a bound exceeds the best score found, so do the rest.
+  const tiles = tileChoices(space);
+  for (const t of tiles) t.bound = space.lowerBound(t);
+  tiles.sort((a, b) => a.bound - b.bound);
+  for (const t of tiles) {
+    const bound = t.bound;
+    if (best && bound > best.score[0] + 1e-12 * Math.max(Math.abs(bound), Math.abs(best.score[0]))) break;
     const { columns, others, regColumns, regOthers } = t;
     const plain: GridMapping = { columns, others, order: 'GT', block: 1, hold: 0, regColumns, regOthers };
     best = consider(best, plain, space.evaluate(space.nest(plain)));
     if (cap === 0) continue;
     for (let hold = 1; hold < masks; hold++) {
       for (const order of ORDERS) {
-        const m: GridMapping = { columns, others, order, block: 1, hold, regColumns, regOthers };
+        const m: GridMapping = { ...plain, order, hold };
         const block = space.largestBlock(m);
         if (block === 0) continue;
         const n = space.nest({ ...m, block });

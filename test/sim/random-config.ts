@@ -27,7 +27,7 @@ export const overridesArb = fc.record({
   frozen: fc.constantFrom('recompute', 'cache'),
   overlap: fc.boolean(),
   gradients: fc.constantFrom('fused', 'sram', 'dram'),
-  objective: fc.constantFrom('energy', 'dram', 'cycles', 'edp'),
+  objective: fc.constantFrom('energy', 'dram', 'cycles', 'edp', 'sram-reads'),
   bufferWords: fc.constantFrom(0, 0, 1, 3, 8, 40),
   bufferWordBytes: fc.constantFrom(1, 2, 8),
   wirePj: fc.constantFrom(0, 0.1),
