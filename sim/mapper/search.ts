@@ -123,7 +123,7 @@ export function tileChoices(space: MappingSpace): TileChoice[] {
           const regTile = rcEff * Math.ceil(Ot / o);
           const key = Math.ceil(C / Ct) * (E + 1) + Math.ceil(E / Ot);
           const list = groups.get(key);
-          if (list && list.some((u) => u.Ct <= Ct && u.Ot <= Ot && u.regTile <= regTile)) continue;
+          if (list?.some((u) => u.Ct <= Ct && u.Ot <= Ot && u.regTile <= regTile)) continue;
           const t: TileChoice = { bound: 0, columns: c, others: o, regColumns: rc, regOthers: rs, Ct, Ot, regTile };
           if (!list) {
             groups.set(key, [t]);
