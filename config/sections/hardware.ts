@@ -204,6 +204,14 @@ export const hardwareSection = {
       true,
       'double-buffering: compute, SRAM and DRAM overlap (cycles = max of bounds) instead of adding up',
     ),
+    // Double-buffered input (issue 14): a second input and label buffer in SRAM lets the next batch's
+    // load run under the current batch's compute. auto: on when both fit in the SRAM left after every
+    // other tensor is placed whole (docs/HARDWARE.md, section 5).
+    prefetch: oneOf(
+      ['auto', 'off'] as const,
+      'auto',
+      'auto: prefetch the next batch under the current one when a second input/label buffer fits in SRAM; off: never',
+    ),
     objective: oneOf(
       ['energy', 'cycles', 'edp', 'dram', 'sram-reads'] as const,
       'energy',
