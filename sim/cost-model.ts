@@ -19,6 +19,7 @@ import type { Dram } from './components/dram.js';
 import type { MemoryMap } from './memory-map.js';
 import type { EnergyTable } from './energy-table.js';
 import type { OperandBuffer } from './components/buffer.js';
+import type { RegisterFile } from './components/register-file.js';
 import { Dataflow, contextOf, isGridOp, type OpContext, type Plan, type Stream } from './dataflow.js';
 import { energyOf } from './energy.js';
 import { searchMapping, type MappingSpace, type Score } from './mapper/search.js';
@@ -31,14 +32,23 @@ import {
   CYCLES,
   DRAM_ACTIVATIONS,
   DRAM_BUSY_CLOCKS,
+  DRAM_ACTIVE_CLOCKS,
+  DRAM_CONFLICTS,
   DRAM_CYCLES,
   DRAM_READ_BURSTS,
+  DRAM_POWER_DOWN_CLOCKS,
+  DRAM_PRECHARGE_CLOCKS,
+  DRAM_REFRESHES,
+  DRAM_REOPENS,
+  DRAM_SELF_REFRESH_CLOCKS,
   DRAM_WRITE_BURSTS,
   EVAL_SAMPLES,
   LANE_BITS,
   LANE_STEPS,
   OCCURRENCES,
   PER_BANK,
+  REG_READS,
+  REG_WRITES,
   SRAM_CYCLES,
   SRAM_READS,
   SRAM_READS_MIN,
@@ -73,6 +83,8 @@ export class CostModel {
   private readonly searches = new Map<string, GridMapping>();
   /** Counters of one pass of each stream geometry seen (see countPlan). */
   private readonly onePass = new Map<string, Float64Array>();
+  /** DRAM costs of a plan by its DRAM streams (see dramCosts). */
+  private readonly dramMemo = new Map<string, number[]>();
   private count = 0;
   private readonly len: number;
   private readonly banks: number;
@@ -86,6 +98,7 @@ export class CostModel {
     private readonly map: MemoryMap,
     dataflow: Dataflow,
     private readonly buffer: OperandBuffer,
+    private readonly regs: RegisterFile,
   ) {
     this.banks = sram.banks;
     this.len = counterLength(sram.banks);
@@ -149,6 +162,7 @@ export class CostModel {
     if (!isGridOp(op)) {
       const plan = this.dataflow.plan(op, S, ctx, null);
       const v = this.countPlan(plan);
+      if (op.kind === 'load' && this.map.prefetch) this.prefetched(v);
       v[SRAM_READS_MIN] = v[SRAM_READS]!;
       return { plan, v };
     }
@@ -169,7 +183,15 @@ export class CostModel {
   /** SRAM reads of the compulsory minimum of a grid op's chunk: every operand range fetched once. */
   minimumReads(op: CostedOp, S: number, ctx: OpContext = contextOf(op)): number {
     const all = this.countPlan(
-      this.dataflow.plan(op, S, ctx, { columns: 1, others: 1, order: 'GT', block: Number.MAX_SAFE_INTEGER, hold: 3 }),
+      this.dataflow.plan(op, S, ctx, {
+        columns: 1,
+        others: 1,
+        order: 'GT',
+        block: Number.MAX_SAFE_INTEGER,
+        hold: 3,
+        regColumns: 1,
+        regOthers: 1,
+      }),
     );
     return all[SRAM_READS]!;
   }
@@ -192,6 +214,8 @@ export class CostModel {
       order: 'GT',
       block: Number.MAX_SAFE_INTEGER,
       hold: (1 << reuse.length) - 1,
+      regColumns: 1,
+      regOthers: 1,
     });
     const base = new Float64Array(this.len);
     const perFetch = reuse.map(() => new Float64Array(this.len));
@@ -205,13 +229,47 @@ export class CostModel {
       if (reuse[st.operand]!.psum && st.write) addScaled(readBack, this.onePassOf({ ...st, write: false }), 1);
     }
     const dramBursts = (x: Float64Array): number => x[DRAM_READ_BURSTS]! + x[DRAM_WRITE_BURSTS]!;
-    const touchesDram = dramBursts(base) > 0 || perFetch.some((x) => dramBursts(x) > 0);
+    const dramOperand = perFetch.map((x, k) => dramBursts(x) > 0 || (reuse[k]!.psum && dramBursts(readBack) > 0));
+    const touchesDram = dramBursts(base) > 0 || dramOperand.some((d) => d);
+    const dramByFetches = new Map<string, number[]>();
+    const bounds = new Map<number, number>();
+    // DRAM costs of a plan by the fetches of the operands that live in DRAM (its DRAM streams).
+    const dramOf = (fetches: number[], w: Float64Array, m?: GridMapping): number => {
+      let key = '';
+      fetches.forEach((f, k) => {
+        if (dramOperand[k]) key += `${f},`;
+      });
+      let d = dramByFetches.get(key);
+      if (!d) {
+        const x = new Float64Array(this.len);
+        x.set(w);
+        const all: GridMapping = {
+          columns: 1,
+          others: 1,
+          order: 'GT',
+          block: Number.MAX_SAFE_INTEGER,
+          hold: (1 << reuse.length) - 1,
+          regColumns: 1,
+          regOthers: 1,
+        };
+        const cycles = this.dramCosts(flow.plan(op, S, ctx, m ?? all), x);
+        d = [cycles, x[DRAM_ACTIVATIONS]!, x[DRAM_CONFLICTS]!, x[DRAM_BUSY_CLOCKS]!, x[DRAM_REOPENS]!];
+        dramByFetches.set(key, d);
+      }
+      setDram(w, d);
+      return d[0]!;
+    };
     const steps = flow.stepsPerPass(op, S);
+    const macs = S * op.rows * op.cols;
+    const regs = this.regs;
     const scratch = new Float64Array(this.len);
     const key = [
       op.cols,
       extent,
       steps,
+      macs,
+      regs.maxTile,
+      regs.wordsPerSum,
       ref.laneSteps,
       ref.laneBits,
       ...reuse.flatMap((r) => [r.invariant, r.unitBits, r.extent, r.psum ? 1 : 0]),
@@ -219,7 +277,7 @@ export class CostModel {
       ...perFetch.flatMap((x) => [...x]),
       ...readBack,
     ].join(',');
-    return {
+    const space: MappingSpace = {
       key,
       columns: flow.columnChoices(op).reverse(),
       maxOthers: (c) => Math.max(1, Math.min(extent, Math.floor(lanes / c))),
@@ -227,31 +285,103 @@ export class CostModel {
       operands: reuse.length,
       invariants: reuse.map((r) => r.invariant),
       bufferWords: this.buffer.words,
+      maxRegTile: regs.maxTile,
+      cols: op.cols,
       nest: (m) => nestOf(m, op.cols, extent, lanes, reuse, wordBits),
       largestBlock: (m) => largestBlock(m, op.cols, extent, lanes, reuse, wordBits, this.buffer.words),
-      evaluate: touchesDram
-        ? // The DRAM's row buffers depend on the address order of the real plan: cost it for real.
-          (n) => {
-            const v = this.countPlan(flow.plan(op, S, ctx, n.mapping));
-            return { v, score: this.score(v) };
-          }
-        : (n) => {
-            // Into a scratch vector: the search copies it only when the candidate is the best so far.
-            const v = scratch;
-            v.set(base);
-            n.operands.forEach((u, k) => {
-              addScaled(v, perFetch[k]!, u.fetches);
-              if (u.psum && u.fetches > 1) addScaled(v, readBack, u.fetches - 1);
-            });
-            this.finish(v, n.G * n.T * steps, n.bufferReads, n.bufferWrites, ref.laneSteps, ref.laneBits);
-            return { v, score: this.score(v) };
-          },
+      evaluate: (n) => {
+        // Into a scratch vector: the search copies it only when the candidate is the best so far.
+        const v = scratch;
+        v.set(base);
+        n.operands.forEach((u, k) => {
+          addScaled(v, perFetch[k]!, u.fetches);
+          if (u.psum && u.fetches > 1) addScaled(v, readBack, u.fetches - 1);
+        });
+        const rf = regs.accesses(macs, n.regTile);
+        // The DRAM's row buffers depend on the address order of the real plan: its DRAM costs come
+        // from the plan (memoized by the fetches of the operands that live in DRAM).
+        const dram = touchesDram
+          ? (w: Float64Array): number =>
+              dramOf(
+                n.operands.map((u) => u.fetches),
+                w,
+                n.mapping,
+              )
+          : undefined;
+        this.finish(
+          v,
+          n.G * n.T * n.regTile * steps,
+          n.bufferReads,
+          n.bufferWrites,
+          ref.laneSteps,
+          ref.laneBits,
+          rf,
+          rf,
+          dram,
+        );
+        return { v, score: this.score(v) };
+      },
+      lowerBound: (t) => {
+        // Every operand fetched once (a held psum: no read-back), no buffer traffic: the bound
+        // depends on the tile only through its compute cycles and register-file use.
+        const passes = Math.ceil(extent / t.Ot) * Math.ceil(op.cols / t.Ct) * t.regTile;
+        const k = t.regTile > 1 ? -passes : passes;
+        let b = bounds.get(k);
+        if (b === undefined) {
+          const v = scratch;
+          v.set(base);
+          for (const x of perFetch) addScaled(v, x, 1);
+          const rf = regs.accesses(macs, t.regTile);
+          const dram = touchesDram
+            ? (w: Float64Array): number => {
+                const all = reuse.map(() => 1);
+                return dramOf(all, w);
+              }
+            : undefined;
+          this.finish(v, passes * steps, 0, 0, ref.laneSteps, ref.laneBits, rf, rf, dram);
+          b = this.score(v)[0];
+          bounds.set(k, b);
+        }
+        return b;
+      },
       plan: (m) => flow.plan(op, S, ctx, m),
       evaluatePlan: (plan) => {
         const v = this.countPlan(plan);
         return { v, score: this.score(v) };
       },
     };
+    return space;
+  }
+
+  /**
+   * A load prefetched under the previous batch's compute (memory map: double-buffered input): its
+   * DRAM port time is hidden (the operation takes its other bounds), its counts and dynamic energy
+   * are unchanged. The DRAM is busy for its busy clocks during that compute, not idle: its state
+   * clocks are those of its own visible time, plus its busy clocks as active standby taken from the
+   * state the compute's long idle stretch is in (power-down, self-refresh or precharge standby by
+   * policy), so that the state clocks of the run still add up to its elapsed time.
+   */
+  private prefetched(v: Float64Array): void {
+    const compute = v[COMPUTE_CYCLES]!;
+    const sramC = v[SRAM_CYCLES]!;
+    const bufC = v[BUFFER_CYCLES]!;
+    v[CYCLES] = this.hw.policy.overlap ? Math.max(compute, sramC, bufC) : compute + sramC + bufC;
+    if (this.dram.model !== 'device') return;
+    const busy = v[DRAM_BUSY_CLOCKS]!;
+    v[DRAM_BUSY_CLOCKS] = 0;
+    dramStateCosts(this.dram, v);
+    v[DRAM_BUSY_CLOCKS] = busy;
+    const policy = this.hw.dram.powerDown;
+    const from =
+      policy === 'standby'
+        ? DRAM_PRECHARGE_CLOCKS
+        : policy === 'self-refresh'
+          ? DRAM_SELF_REFRESH_CLOCKS
+          : DRAM_POWER_DOWN_CLOCKS;
+    v[DRAM_ACTIVE_CLOCKS]! += busy;
+    v[from]! -= busy;
+    // Refresh commands go on in every state but self-refresh (sixteenths, as sim/dram/ keeps them).
+    if (from === DRAM_SELF_REFRESH_CLOCKS) v[DRAM_REFRESHES]! += Math.round((busy / this.dram.part.tREFI) * 16) / 16;
   }
 
   /** The objective of a counter vector, lexicographic. */
@@ -268,6 +398,8 @@ export class CostModel {
         return [energy * cycles, energy, cycles];
       case 'dram':
         return [bursts, energy, cycles];
+      case 'sram-reads':
+        return [bursts, v[SRAM_READS]!, energy];
     }
   }
 
@@ -280,7 +412,8 @@ export class CostModel {
   countPlan(plan: Plan): Float64Array {
     const v = new Float64Array(this.len);
     for (const st of plan.streams) if (st.passes > 0) addScaled(v, this.onePassOf(st), st.passes);
-    return this.finish(v, plan.computeCycles, plan.bufferReads, plan.bufferWrites, plan.laneSteps, plan.laneBits, plan);
+    const { computeCycles: cc, bufferReads: br, bufferWrites: bw, laneSteps: ls, laneBits: lb, regReads } = plan;
+    return this.finish(v, cc, br, bw, ls, lb, regReads, plan.regWrites, (w) => this.dramCosts(plan, w));
   }
 
   /** Counters of one pass of a stream (counts scale with passes; memoized per stream geometry). */
@@ -293,6 +426,31 @@ export class CostModel {
       this.onePass.set(key, one);
     }
     return one;
+  }
+
+  /**
+   * dramPlanCosts (activations, conflicts, busy clocks, re-opens, port cycles), memoized by the
+   * plan's DRAM streams: the mapper costs many candidates of a shape whose DRAM streams are the same
+   * (only their SRAM streams' passes differ), and replaying their addresses dominates its time.
+   */
+  private dramCosts(plan: Plan, v: Float64Array): number {
+    if (v[DRAM_READ_BURSTS]! + v[DRAM_WRITE_BURSTS]! === 0) return 0;
+    let key = '';
+    for (const st of plan.streams) {
+      if (st.passes === 0 || st.bits === 0 || st.runs === 0 || !streamTouchesDram(st)) continue;
+      key += `${st.t.id},${st.write ? 1 : 0},${st.offset},${st.bits},${st.runs},${st.stride},${st.first},${st.passes};`;
+    }
+    let m = this.dramMemo.get(key);
+    if (!m) {
+      const w = new Float64Array(this.len);
+      w[DRAM_READ_BURSTS] = v[DRAM_READ_BURSTS]!;
+      w[DRAM_WRITE_BURSTS] = v[DRAM_WRITE_BURSTS]!;
+      const cycles = dramPlanCosts(plan, this.dram, w);
+      m = [cycles, w[DRAM_ACTIVATIONS]!, w[DRAM_CONFLICTS]!, w[DRAM_BUSY_CLOCKS]!, w[DRAM_REOPENS]!];
+      this.dramMemo.set(key, m);
+    }
+    setDram(v, m);
+    return m[0]!;
   }
 
   /**
@@ -315,14 +473,18 @@ export class CostModel {
     bufferWrites: number,
     laneSteps: number,
     laneBits: number,
-    plan?: Plan,
+    regReads: number,
+    regWrites: number,
+    dram?: (v: Float64Array) => number,
   ): Float64Array {
+    v[REG_READS] = regReads;
+    v[REG_WRITES] = regWrites;
     v[LANE_STEPS] = laneSteps;
     v[LANE_BITS] = laneBits;
     v[BUFFER_READS] = bufferReads;
     v[BUFFER_WRITES] = bufferWrites;
     const sramC = this.sram.cycles(v, PER_BANK, v, PER_BANK + this.banks);
-    const dramC = plan ? dramPlanCosts(plan, this.dram, v) : this.dramEstimate(v);
+    const dramC = dram ? dram(v) : this.dramEstimate(v);
     const bufC = this.buffer.cycles(bufferReads + bufferWrites);
     v[COMPUTE_CYCLES] = compute;
     v[SRAM_CYCLES] = sramC;
@@ -366,6 +528,20 @@ export class CostModel {
   private dramRange(start: number, bits: number, passes: number, write: boolean, v: Float64Array): void {
     v[write ? DRAM_WRITE_BURSTS : DRAM_READ_BURSTS]! += this.dram.burstsTouched(start, bits) * passes;
   }
+}
+
+/** Writes memoized DRAM plan costs [cycles, activations, conflicts, busy clocks, re-opens] into v. */
+function setDram(v: Float64Array, m: number[]): void {
+  v[DRAM_ACTIVATIONS] = m[1]!;
+  v[DRAM_CONFLICTS] = m[2]!;
+  v[DRAM_BUSY_CLOCKS] = m[3]!;
+  v[DRAM_REOPENS] = m[4]!;
+}
+
+/** Whether a stream moves DRAM bursts (records off chip, or a range beyond the on-chip part). */
+function streamTouchesDram(s: Stream): boolean {
+  const t = s.t;
+  return t.layout === 'records' ? !t.inSram : s.offset + (s.runs - 1) * s.stride + s.bits > t.onChipBits;
 }
 
 const PHASE_CODE = { load: 0, forward: 1, backward: 2, gradient: 3, update: 4, evaluate: 5 } as const;

@@ -38,8 +38,11 @@ export const BUFFER_CYCLES = 25;
 export const LANE_BITS = 26;
 /** SRAM word reads of the compulsory minimum: every operand range read once per chunk. */
 export const SRAM_READS_MIN = 27;
+/** Register-file word reads and writes (partial sums kept in the lanes' register files). */
+export const REG_READS = 28;
+export const REG_WRITES = 29;
 /** Per-bank SRAM reads start here; per-bank writes follow after `banks` entries. */
-export const PER_BANK = 28;
+export const PER_BANK = 30;
 
 export function counterLength(banks: number): number {
   return PER_BANK + 2 * banks;

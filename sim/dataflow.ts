@@ -44,6 +44,7 @@ import type { HardwareConfig } from '../config/schema.js';
 import type { MacArray } from './components/mac-array.js';
 import type { MemoryMap, Tensor } from './memory-map.js';
 import type { OperandBuffer } from './components/buffer.js';
+import type { RegisterFile } from './components/register-file.js';
 import { nestOf, type GridMapping, type Nest, type Reuse } from './mapper/nest.js';
 
 /**
@@ -75,6 +76,9 @@ export interface Plan {
   bufferReads: number;
   bufferWrites: number;
   bufferFootprint: number;
+  /** Register-file word reads and writes (partial sums of lanes keeping more than one output). */
+  regReads: number;
+  regWrites: number;
   /** The loop nest (matmul and gradient operations). */
   nest: Nest | null;
 }
@@ -108,6 +112,7 @@ export class Dataflow {
     hw: HardwareConfig,
     private readonly run: RunBeginOp,
     private readonly buffer: OperandBuffer,
+    private readonly regs: RegisterFile,
   ) {
     this.L = map.dims.length - 1;
     this.O = map.dims[this.L]!;
@@ -160,7 +165,17 @@ export class Dataflow {
   }
 
   private grid(m: GridMapping | null): GridMapping {
-    return m ?? { columns: this.mac.lanes, others: this.mac.lanes, order: 'GT', block: 1, hold: 0 };
+    return (
+      m ?? {
+        columns: this.mac.lanes,
+        others: this.mac.lanes,
+        order: 'GT',
+        block: 1,
+        hold: 0,
+        regColumns: 1,
+        regOthers: 1,
+      }
+    );
   }
 
   /** The nest of a mapping (sim/mapper/nest.ts). */
@@ -308,10 +323,12 @@ export class Dataflow {
       streams,
       laneSteps: S * R * C * spm,
       laneBits: S * R * C * this.mac.signMacBits(op.inBits),
-      computeCycles: n.G * n.T * R * spm,
+      computeCycles: n.G * n.T * n.regTile * R * spm,
       bufferReads: n.bufferReads,
       bufferWrites: n.bufferWrites,
       bufferFootprint: n.footprintWords,
+      regReads: this.regs.accesses(S * R * C, n.regTile),
+      regWrites: this.regs.accesses(S * R * C, n.regTile),
       nest: n,
     };
   }
@@ -337,10 +354,12 @@ export class Dataflow {
       streams,
       laneSteps: S * R * C * spm,
       laneBits: S * R * C * this.mac.signMacBits(op.inBits),
-      computeCycles: n.G * n.T * R * spm,
+      computeCycles: n.G * n.T * n.regTile * R * spm,
       bufferReads: n.bufferReads,
       bufferWrites: n.bufferWrites,
       bufferFootprint: n.footprintWords,
+      regReads: this.regs.accesses(S * R * C, n.regTile),
+      regWrites: this.regs.accesses(S * R * C, n.regTile),
       nest: n,
     };
   }
@@ -367,10 +386,12 @@ export class Dataflow {
       streams,
       laneSteps: S * R * C * spm,
       laneBits: S * R * C * this.mac.gradientMacBits(op.actBits, op.errBits),
-      computeCycles: n.G * n.T * S * spm,
+      computeCycles: n.G * n.T * n.regTile * S * spm,
       bufferReads: n.bufferReads,
       bufferWrites: n.bufferWrites,
       bufferFootprint: n.footprintWords,
+      regReads: this.regs.accesses(S * R * C, n.regTile),
+      regWrites: this.regs.accesses(S * R * C, n.regTile),
       nest: n,
     };
   }
@@ -475,6 +496,8 @@ function simple(streams: Stream[], laneSteps: number, laneBits: number, computeC
     bufferReads: 0,
     bufferWrites: 0,
     bufferFootprint: 0,
+    regReads: 0,
+    regWrites: 0,
     nest: null,
   };
 }

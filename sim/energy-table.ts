@@ -3,7 +3,7 @@
  * the hardware configuration and kept apart from the action counts. Energy of a run =
  * sum over actions of count x entry, plus SRAM leakage power x elapsed time (sim/energy.ts).
  *
- * Units of the counts: SRAM and buffer actions per word access, DRAM read/write per bit, DRAM activate
+ * Units of the counts: SRAM, buffer and register-file actions per word access, DRAM read/write per bit, DRAM activate
  * per row activation, refresh per refresh command, DRAM states per DRAM clock (sim/dram/energy.ts),
  * MAC step per serial bit a lane stepped.
  */
@@ -17,6 +17,8 @@ export const ACTIONS = [
   'sram.write',
   'buffer.read',
   'buffer.write',
+  'regfile.read',
+  'regfile.write',
   'dram.read',
   'dram.write',
   'dram.activate',
@@ -77,6 +79,12 @@ export function bufferAccessEnergy(anchor: number, hw: HardwareConfig, capacityB
   return anchor * (b.wordWidth / b.referenceWordWidth) * (size / b.referenceSize) ** b.energyExponent;
 }
 
+/** Register-file energy per word access: the anchor scaled linearly with the word width (0 without one). */
+export function regAccessEnergy(anchor: number, hw: HardwareConfig): number {
+  const r = hw.registerFile;
+  return r.words > 0 ? anchor * (r.wordWidth / r.referenceWordWidth) : 0;
+}
+
 export function buildEnergyTable(
   hw: HardwareConfig,
   sram: Sram,
@@ -93,6 +101,8 @@ export function buildEnergyTable(
     `x (word ${sram.wordBits} b / ${s.referenceWordWidth} b) x (bank ${sram.bankBits / 8192} KiB / ` +
     `${s.referenceBankSize / 8192} KiB)^${s.energyExponent} ${wireNote}`;
   const bufLaw = `x (word ${b.wordWidth} b / ${b.referenceWordWidth} b) x (${bufferBits / 8} B / ${b.referenceSize / 8} B)^${b.energyExponent}`;
+  const r = hw.registerFile;
+  const regLaw = `x (word ${r.wordWidth} b / ${r.referenceWordWidth} b)`;
   const step = hw.mac.stepEnergy * (hw.mac.accumulatorBits / 32);
   const leakagePerBit = s.cellType === 'low-leakage' ? s.leakageLowLeakage : s.leakageHighPerformance;
   const notes: string[] = [];
@@ -132,6 +142,18 @@ export function buildEnergyTable(
       energy: bufferAccessEnergy(b.writeEnergy, hw, bufferBits),
       per: 'buffer word write',
       source: `buffer.writeEnergy ${bufLaw} (anchor: Accelergy 45 nm ERT, 384 B SRAM 1.58 pJ per write)`,
+    },
+    'regfile.read': {
+      action: 'regfile.read',
+      energy: regAccessEnergy(hw.registerFile.readEnergy, hw),
+      per: 'register-file word read',
+      source: `registerFile.readEnergy ${regLaw} (anchor: Accelergy 45 nm ERT, 16-bit register 0.144 pJ per read)`,
+    },
+    'regfile.write': {
+      action: 'regfile.write',
+      energy: regAccessEnergy(hw.registerFile.writeEnergy, hw),
+      per: 'register-file word write',
+      source: `registerFile.writeEnergy ${regLaw} (assumption: write = read)`,
     },
     ...dramEntries(hw, dram),
     'mac.step': {

@@ -19,6 +19,8 @@ import {
   DRAM_SELF_REFRESH_CLOCKS,
   DRAM_WRITE_BURSTS,
   LANE_BITS,
+  REG_READS,
+  REG_WRITES,
   SRAM_READS,
   SRAM_WRITES,
 } from './counters.js';
@@ -31,6 +33,8 @@ export const ENERGY_ACTIONS: readonly EnergyAction[] = [
   'sram.leakage',
   'buffer.read',
   'buffer.write',
+  'regfile.read',
+  'regfile.write',
   'dram.read',
   'dram.write',
   'dram.activate',
@@ -54,6 +58,8 @@ export function energyByAction(
     'sram.leakage': table.leakagePower * (v[CYCLES]! / clock),
     'buffer.read': v[BUFFER_READS]! * e['buffer.read'].energy,
     'buffer.write': v[BUFFER_WRITES]! * e['buffer.write'].energy,
+    'regfile.read': v[REG_READS]! * e['regfile.read'].energy,
+    'regfile.write': v[REG_WRITES]! * e['regfile.write'].energy,
     ...dramEnergy(v, e, burstBits),
     'mac.step': v[LANE_BITS]! * e['mac.step'].energy,
   };
@@ -68,6 +74,8 @@ export function energyOf(v: Float64Array, table: EnergyTable, burstBits: number,
     table.leakagePower * (v[CYCLES]! / clock) +
     v[BUFFER_READS]! * e['buffer.read'].energy +
     v[BUFFER_WRITES]! * e['buffer.write'].energy +
+    v[REG_READS]! * e['regfile.read'].energy +
+    v[REG_WRITES]! * e['regfile.write'].energy +
     v[DRAM_READ_BURSTS]! * burstBits * e['dram.read'].energy +
     v[DRAM_WRITE_BURSTS]! * burstBits * e['dram.write'].energy +
     (v[DRAM_ACTIVATIONS]! + v[DRAM_REOPENS]!) * e['dram.activate'].energy +

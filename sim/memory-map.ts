@@ -89,6 +89,8 @@ export interface MemoryMap {
   /** Bits of the input record (pixels) and of its label, as read from DRAM. */
   pixelBits: number;
   labelBits: number;
+  /** Whether loads are prefetched under the previous batch's compute (a second input/label buffer is placed). */
+  prefetch: boolean;
 }
 
 const PURPOSES: readonly DataPurpose[] = ['train', 'validation', 'test'];
@@ -242,6 +244,23 @@ export function buildMemoryMap(run: RunBeginOp, hw: HardwareConfig, sram: Sram, 
     }
   }
 
+  // ---- Prefetch (policy.prefetch auto): a second input and label buffer, when both fit whole after
+  // everything else; the two alternate (costed at the first one's addresses). ----
+  const need = roundUp(input.bits, W) + roundUp(labels.bits, W);
+  const prefetch = hw.policy.prefetch === 'auto' && !closed && input.onChipBits === input.bits && need <= free;
+  if (prefetch) {
+    for (const twin of [
+      make('input.next', 'rows', input.bits, { rowBits: input.rowBits }),
+      make('labels.next', 'plain', labels.bits),
+    ]) {
+      twin.sramBase = next;
+      twin.onChipBits = twin.bits;
+      if (twin.layout === 'rows') twin.onChipRows = c;
+      next += roundUp(twin.bits, W);
+      free -= roundUp(twin.bits, W);
+    }
+  }
+
   // ---- DRAM: the data sets first, then every tensor part not on chip ----
   let dnext = 0;
   for (const t of datasets.values()) {
@@ -286,5 +305,6 @@ export function buildMemoryMap(run: RunBeginOp, hw: HardwareConfig, sram: Sram, 
     dramUsedBits: dnext,
     pixelBits,
     labelBits,
+    prefetch,
   };
 }

@@ -40,6 +40,8 @@ const ACTION_LABEL: Record<EnergyAction, [string, string, string]> = {
   'sram.leakage': ['SRAM', 'leakage', 'seconds'],
   'buffer.read': ['operand buffer', 'read', 'word reads'],
   'buffer.write': ['operand buffer', 'write', 'word writes'],
+  'regfile.read': ['register files', 'read', 'word reads'],
+  'regfile.write': ['register files', 'write', 'word writes'],
   'dram.read': ['DRAM', 'read', 'bursts'],
   'dram.write': ['DRAM', 'write', 'bursts'],
   'dram.activate': ['DRAM', 'activate', 'row activations'],
@@ -63,6 +65,10 @@ function actionCount(s: CostSummary, a: EnergyAction): number {
       return s.counts.bufferReads;
     case 'buffer.write':
       return s.counts.bufferWrites;
+    case 'regfile.read':
+      return s.counts.regReads;
+    case 'regfile.write':
+      return s.counts.regWrites;
     case 'dram.read':
       return s.counts.dramReadBursts;
     case 'dram.write':
@@ -102,7 +108,10 @@ function headline(r: SimReport): string[] {
       `${hw.mac.lanes} bit-serial lanes (serial ${hw.mac.serialOperand}, ${hw.mac.bitsPerCycle} b/cycle); ` +
       (hw.buffer.capacityBits > 0
         ? `operand buffer ${bits(hw.buffer.capacityBits)} (${hw.buffer.wordBits}-bit words)`
-        : 'no operand buffer'),
+        : 'no operand buffer') +
+      ((hw.registerFile?.wordsPerLane ?? 0) > 0
+        ? `; register files ${hw.registerFile!.wordsPerLane} x ${hw.registerFile!.wordBits}-bit words per lane`
+        : '; no register files'),
   );
   lines.push(
     `Policies: frozen ${hw.policy.frozen}, overlap ${hw.policy.overlap ? 'on' : 'off'}, gradients ${hw.policy.gradients}, ` +
@@ -145,15 +154,17 @@ function tables(r: SimReport): Array<{ title: string; table: Table; note?: strin
       head: ['component', 'action', 'count', 'unit', 'energy', 'share'],
       rows: ENERGY_ACTIONS.map((a) => {
         const [c, act, unit] = ACTION_LABEL[a];
-        const n = actionCount(t, a);
+        // Reports written before an action existed lack its count and energy: zero.
+        const n = actionCount(t, a) ?? 0;
+        const e = t.energy.byAction[a] ?? 0;
         const time = unit === 'seconds';
         return [
           c,
           act,
           time ? seconds(n) : count(n),
           a === 'sram.leakage' ? 'elapsed' : time ? 'in state' : unit,
-          joules(t.energy.byAction[a]),
-          pct(t.energy.byAction[a], t.energy.total),
+          joules(e),
+          pct(e, t.energy.total),
         ];
       }),
       align: ['l', 'l', 'r', 'l', 'r', 'r'],
@@ -244,6 +255,7 @@ function tables(r: SimReport): Array<{ title: string; table: Table; note?: strin
           'SRAM reads',
           'compulsory',
           'buffer reads',
+          'register reads',
           'DRAM read',
           'lane use',
         ],
@@ -255,10 +267,11 @@ function tables(r: SimReport): Array<{ title: string; table: Table; note?: strin
           count(l.counts.sramReads),
           count(l.counts.sramReadsMinimum),
           count(l.counts.bufferReads),
+          count(l.counts.regReads ?? 0),
           bytes(l.counts.dramReadBytes),
           l.laneUtilisation === null ? '-' : `${(100 * l.laneUtilisation).toFixed(1)} %`,
         ]),
-        align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+        align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
       },
       note: 'layer l: the matmuls from layer l to l+1 (all sub-networks), its activations, gradient and update',
     });
@@ -290,6 +303,7 @@ function tables(r: SimReport): Array<{ title: string; table: Table; note?: strin
         ...t.counts.sramReadsPerBank.map((n, b) => [`  bank ${b}`, count(n), count(t.counts.sramWritesPerBank[b]!)]),
         ['SRAM reads, compulsory minimum', count(t.counts.sramReadsMinimum), ''],
         ['operand-buffer word accesses', count(t.counts.bufferReads), count(t.counts.bufferWrites)],
+        ['register-file word accesses', count(t.counts.regReads ?? 0), count(t.counts.regWrites ?? 0)],
         ['MAC lane-steps', count(t.counts.macSteps), ''],
         ['MAC bits stepped', count(t.counts.macBits), ''],
       ],

@@ -25,6 +25,8 @@ import {
   LANE_STEPS,
   OCCURRENCES,
   PER_BANK,
+  REG_READS,
+  REG_WRITES,
   SRAM_CYCLES,
   SRAM_READS,
   SRAM_READS_MIN,
@@ -55,6 +57,9 @@ export interface Counts {
   /** Operand-buffer word reads and writes. */
   bufferReads: number;
   bufferWrites: number;
+  /** Register-file word reads and writes (partial sums kept per lane). */
+  regReads: number;
+  regWrites: number;
   /** SRAM word reads if every operand range were read once per chunk (the compulsory minimum). */
   sramReadsMinimum: number;
 }
@@ -114,6 +119,7 @@ export interface HardwareSummary {
   clockHz: number;
   sram: { capacityBits: number; banks: number; wordBits: number; ports: number; bankBits: number; cellType: string };
   buffer: { capacityBits: number; wordBits: number; ports: number };
+  registerFile: { wordsPerLane: number; wordBits: number };
   dram: {
     busWidthBits: number;
     dataRate: number;
@@ -238,6 +244,8 @@ export function summarize(v: Float64Array, cx: SummaryContext): CostSummary {
       macBits: v[LANE_BITS]!,
       bufferReads: v[BUFFER_READS]!,
       bufferWrites: v[BUFFER_WRITES]!,
+      regReads: v[REG_READS]!,
+      regWrites: v[REG_WRITES]!,
       sramReadsMinimum: v[SRAM_READS_MIN]!,
     },
     cycles: {

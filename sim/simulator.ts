@@ -27,6 +27,7 @@ import { MacArray } from './components/mac-array.js';
 import { buildEnergyTable, ACTIONS, type EnergyTable } from './energy-table.js';
 import { buildMemoryMap, type MemoryMap } from './memory-map.js';
 import { OperandBuffer } from './components/buffer.js';
+import { RegisterFile } from './components/register-file.js';
 import { Dataflow } from './dataflow.js';
 import { CostModel } from './cost-model.js';
 import { CYCLES, addScaled, counterLength } from './counters.js';
@@ -73,6 +74,7 @@ export class Simulator implements OpObserver {
   readonly dram: Dram;
   readonly mac: MacArray;
   readonly buffer: OperandBuffer;
+  readonly registers: RegisterFile;
   readonly table: EnergyTable;
   private run: RunBeginOp | null = null;
   private map: MemoryMap | null = null;
@@ -99,6 +101,7 @@ export class Simulator implements OpObserver {
     this.dram = new Dram(this.hw);
     this.mac = new MacArray(this.hw);
     this.buffer = new OperandBuffer(this.hw);
+    this.registers = new RegisterFile(this.hw);
     this.table = buildEnergyTable(this.hw, this.sram, this.buffer.capacityBits, this.dram);
     this.len = counterLength(this.sram.banks);
     this.traced = new Float64Array(this.len);
@@ -141,6 +144,8 @@ export class Simulator implements OpObserver {
             dramWriteBursts: s.counts.dramWriteBursts,
             bufferReads: s.counts.bufferReads,
             bufferWrites: s.counts.bufferWrites,
+            regReads: s.counts.regReads,
+            regWrites: s.counts.regWrites,
             macSteps: s.counts.macSteps,
           },
         });
@@ -203,8 +208,8 @@ export class Simulator implements OpObserver {
     }
     this.run = run;
     this.map = buildMemoryMap(run, this.hw, this.sram, this.dram);
-    const flow = new Dataflow(this.map, this.mac, this.hw, run, this.buffer);
-    this.model = new CostModel(this.hw, this.sram, this.dram, this.table, this.map, flow, this.buffer);
+    const flow = new Dataflow(this.map, this.mac, this.hw, run, this.buffer, this.registers);
+    this.model = new CostModel(this.hw, this.sram, this.dram, this.table, this.map, flow, this.buffer, this.registers);
   }
 
   /** Everything accumulated so far, as plain JSON (a copy). */
@@ -352,6 +357,7 @@ export class Simulator implements OpObserver {
           cellType: hw.sram.cellType,
         },
         buffer: { capacityBits: this.buffer.capacityBits, wordBits: this.buffer.wordBits, ports: this.buffer.ports },
+        registerFile: { wordsPerLane: this.registers.words, wordBits: this.registers.wordBits },
         dram: {
           busWidthBits: hw.dram.busWidth,
           dataRate: hw.dram.dataRate,

@@ -97,6 +97,25 @@ export const hardwareSection = {
       min: 0,
     }),
   },
+  registerFile: {
+    // Per-lane register files (issue 14): each lane keeps a register tile of partial sums, so one pass
+    // computes several outputs per lane and re-uses each streamed operand word for all of them.
+    // 16 words of 32 bits per lane (64 B; 4 KiB over 64 lanes): between Eyeriss's 24 x 16-bit
+    // partial-sum scratchpad per PE (48 B; Chen et al., ISCA 2016) and its 224 x 16-bit filter
+    // scratchpad; docs/HARDWARE.md says why. 0: none (the lone accumulator, the machine before).
+    words: int(16, 'register-file words per lane for partial sums (0: none, the lone accumulator)', { min: 0 }),
+    // 32 bits: one partial sum of the default 32-bit accumulator per word.
+    wordWidth: quantity('bit', '32 b', 'bits per register-file word', { min: 0, exclusiveMin: true }),
+    // Accelergy's 45 nm energy reference table (as quoted in issue 14): a 16-bit register read costs
+    // 0.144 pJ; scaled linearly with the word width.
+    readEnergy: quantity('J', '0.144 pJ', 'register-file read energy per referenceWordWidth bits', { min: 0 }),
+    // Assumption: a register write costs as much as a read (Accelergy's table quoted gives the read).
+    writeEnergy: quantity('J', '0.144 pJ', 'register-file write energy per referenceWordWidth bits', { min: 0 }),
+    referenceWordWidth: quantity('bit', '16 b', 'access width at which readEnergy/writeEnergy are given', {
+      min: 0,
+      exclusiveMin: true,
+    }),
+  },
   dram: {
     // The device model (docs/DRAM.md): energies per burst, activation, refresh and background power
     // by state from the part's datasheet currents, as DRAMSim3 computes them. per-bit: the flat
@@ -185,10 +204,18 @@ export const hardwareSection = {
       true,
       'double-buffering: compute, SRAM and DRAM overlap (cycles = max of bounds) instead of adding up',
     ),
+    // Double-buffered input (issue 14): a second input and label buffer in SRAM lets the next batch's
+    // load run under the current batch's compute. auto: on when both fit in the SRAM left after every
+    // other tensor is placed whole (docs/HARDWARE.md, section 5).
+    prefetch: oneOf(
+      ['auto', 'off'] as const,
+      'auto',
+      'auto: prefetch the next batch under the current one when a second input/label buffer fits in SRAM; off: never',
+    ),
     objective: oneOf(
-      ['energy', 'cycles', 'edp', 'dram'] as const,
+      ['energy', 'cycles', 'edp', 'dram', 'sram-reads'] as const,
       'energy',
-      'what the mapper minimises per matmul/gradient shape: energy (incl. leakage), cycles, edp (energy x cycles), or dram (DRAM bursts first)',
+      'what the mapper minimises per matmul/gradient shape: energy (incl. leakage), cycles, edp (energy x cycles), dram (DRAM bursts first) or sram-reads (DRAM bursts, then SRAM reads, then energy)',
     ),
     gradients: oneOf(
       ['fused', 'sram', 'dram'] as const,

@@ -19,6 +19,8 @@ export interface MappingRecord {
     dramWriteBursts: number;
     bufferReads: number;
     bufferWrites: number;
+    regReads: number;
+    regWrites: number;
     macSteps: number;
   };
   energy: number;
@@ -48,8 +50,8 @@ export function formatMapping(r: MappingRecord, objective: string): string {
     : op.phase === 'backward'
       ? `o in [0:${Math.ceil(op.cols / m.columns)} x ${m.columns})`
       : `i in [0:${op.rows})`;
-  const gLoop = `g (${m.G} groups of ${m.others} ${othersName})`;
-  const tLoop = `t (${m.T} tiles of ${m.columns} columns)`;
+  const gLoop = `g (${m.G} groups of ${m.tileOthers} ${othersName})`;
+  const tLoop = `t (${m.T} tiles of ${m.tileColumns} columns)`;
   const [outer, inner] = m.mapping.order === 'GT' ? [gLoop, tLoop] : [tLoop, gLoop];
   const outerTrips = m.mapping.order === 'GT' ? m.G : m.T;
   const blocks = Math.ceil(outerTrips / m.mapping.block);
@@ -61,7 +63,8 @@ export function formatMapping(r: MappingRecord, objective: string): string {
   const c = r.counts;
   return [
     `# ${title(op, S)}`,
-    `# objective ${objective}; chunk of ${S} samples; mapping columns ${m.columns}, others ${m.others}, order ${m.mapping.order}, block ${m.mapping.block}, hold ${m.mapping.hold}`,
+    `# objective ${objective}; chunk of ${S} samples; mapping columns ${m.columns}, others ${m.others}, ` +
+      `register tile ${m.mapping.regColumns} x ${m.mapping.regOthers}, order ${m.mapping.order}, block ${m.mapping.block}, hold ${m.mapping.hold}`,
     `DRAM [ read bursts ${n(c.dramReadBursts)}, write bursts ${n(c.dramWriteBursts)} ]`,
     '------------------------------------------------',
     `SRAM [ reads ${n(c.sramReads)} (compulsory ${n(c.sramReadsMinimum)}), writes ${n(c.sramWrites)} ]`,
@@ -74,7 +77,12 @@ export function formatMapping(r: MappingRecord, objective: string): string {
     '------------------------------------------------',
     `lanes [ ${n(c.macSteps)} lane-steps ]`,
     `|       spatial: ${m.columns} columns x ${m.others} ${othersName}`,
-    `|       for ${reduction}   (reduction; partial sums in the lane accumulators)`,
+    '------------------------------------------------',
+    m.regTile > 1
+      ? `register files [ reads ${n(c.regReads)}, writes ${n(c.regWrites)}, ${m.regTile} partial sums per lane ]`
+      : 'register files [ unused: one partial sum per lane, in its accumulator ]',
+    `|         for ${reduction}   (reduction)`,
+    `|           for the lane's ${Math.ceil(m.tileColumns / m.columns)} columns x ${Math.ceil(m.tileOthers / m.others)} ${othersName}`,
     `energy ${r.energy.toPrecision(4)} J; cycles ${n(r.cycles.total)} (compute ${n(r.cycles.compute)}, SRAM ${n(r.cycles.sram)}, ` +
       `buffer ${n(r.cycles.buffer)}, DRAM ${n(r.cycles.dram)})`,
     '',

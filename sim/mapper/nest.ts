@@ -6,9 +6,13 @@
  *   buffer level:      for each outer trip of the block       (GT: g in the block)
  *   lanes:               spatial: `columns` lanes over the output columns x `others` lanes over the
  *                        other dimension (samples of a matmul, weight rows of a gradient);
- *                        temporal: the reduction walked whole, partial sums in the lane accumulators
+ *   register files:        per lane a register tile of `regColumns` x `regOthers` outputs (partial sums
+ *                          in the lane's register file; 1 x 1: the lone accumulator of before);
+ *                          temporal: the reduction walked whole
  *
- * G = ceil(other dimension / others) sample (row) groups, T = ceil(columns / columns) column tiles.
+ * A pass covers a tile of Ct = min(C, columns x regColumns) columns and Ot = min(extent, others x
+ * regOthers) of the other dimension; G = ceil(extent / Ot) groups, T = ceil(C / Ct) column tiles.
+ * A lane computes ceil(Ct / columns) x ceil(Ot / others) outputs of the pass (its register tile).
  * Each re-used operand does not depend on one of the two loops; unless held in the operand buffer it
  * is re-fetched from SRAM (or DRAM) once per trip of that loop, as on the machine without a buffer.
  * Held (bit i of `hold`), an operand invariant to the inner loop stays for a whole block (fetched
@@ -29,6 +33,9 @@ export interface GridMapping {
   block: number;
   /** Bit i: operand i of the operation (see Dataflow) is kept in the operand buffer. */
   hold: number;
+  /** Register tile per lane: output columns and other-dimension items (1 x 1 without a register file). */
+  regColumns: number;
+  regOthers: number;
 }
 
 /** How one re-used operand of a mapped operation is served (for reports and --mappings). */
@@ -55,6 +62,10 @@ export interface Nest {
   T: number;
   columns: number;
   others: number;
+  /** A pass's tile (columns x other items), and the outputs each lane keeps in its register file. */
+  tileColumns: number;
+  tileOthers: number;
+  regTile: number;
   operands: OperandUse[];
   /** Buffer words the held operands occupy, and the buffer's word reads and writes. */
   footprintWords: number;
@@ -91,8 +102,10 @@ export function nestOf(
 ): Nest {
   const c = Math.max(1, Math.min(cols, m.columns, lanes));
   const o = Math.max(1, Math.min(othersExtent, m.others, Math.floor(lanes / c)));
-  const G = Math.ceil(othersExtent / o);
-  const T = Math.ceil(cols / c);
+  const Ct = Math.min(cols, c * Math.max(1, m.regColumns));
+  const Ot = Math.min(othersExtent, o * Math.max(1, m.regOthers));
+  const G = Math.ceil(othersExtent / Ot);
+  const T = Math.ceil(cols / Ct);
   const inner = m.order === 'GT' ? 'T' : 'G';
   const outerTrips = m.order === 'GT' ? G : T;
   const b = Math.max(1, Math.min(m.block, outerTrips));
@@ -102,7 +115,7 @@ export function nestOf(
   const operands: OperandUse[] = reuse.map((r, i) => {
     const held = ((m.hold >> i) & 1) === 1;
     const trips = r.invariant === 'G' ? G : T;
-    const tile = r.invariant === 'T' ? o : c;
+    const tile = r.invariant === 'T' ? Ot : Ct;
     const units = r.invariant === inner ? Math.min(b * tile, r.extent) : tile;
     const fetches = !held ? trips : r.invariant === inner ? 1 : Math.ceil(outerTrips / b);
     const words = held ? wordsOf(units * r.unitBits, wordBits) : 0;
@@ -137,6 +150,9 @@ export function nestOf(
     T,
     columns: c,
     others: o,
+    tileColumns: Ct,
+    tileOthers: Ot,
+    regTile: Math.ceil(Ct / c) * Math.ceil(Ot / o),
     operands,
     footprintWords,
     bufferReads,
@@ -146,7 +162,13 @@ export function nestOf(
 
 export function sameMapping(a: GridMapping, b: GridMapping): boolean {
   return (
-    a.columns === b.columns && a.others === b.others && a.order === b.order && a.block === b.block && a.hold === b.hold
+    a.columns === b.columns &&
+    a.others === b.others &&
+    a.order === b.order &&
+    a.block === b.block &&
+    a.hold === b.hold &&
+    a.regColumns === b.regColumns &&
+    a.regOthers === b.regOthers
   );
 }
 
@@ -174,6 +196,6 @@ export function largestBlock(
   const avail = capWords - (n.footprintWords - n.operands[k]!.footprintWords);
   const units = Math.floor((avail * wordBits) / r.unitBits);
   if (units >= r.extent) return outerTrips;
-  const tile = r.invariant === 'T' ? n.others : n.columns;
+  const tile = r.invariant === 'T' ? n.tileOthers : n.tileColumns;
   return Math.max(1, Math.min(outerTrips, Math.floor(units / tile)));
 }

@@ -1,23 +1,30 @@
 /**
- * The mapper: for each matmul/gradient shape, the mapping (lane grid, loop order, block, operands
- * held in the operand buffer; sim/mapper/nest.ts) of least objective among those whose held
- * operands fit the buffer. The objective is lexicographic (hardware.policy.objective first, ties
- * broken by the others), so the search is exact on its space.
+ * The mapper: for each matmul/gradient shape, the mapping (lane grid, register tile per lane, loop
+ * order, block, operands held in the operand buffer; sim/mapper/nest.ts) of least objective among
+ * those whose held operands fit the buffer and whose register tile fits the lanes' register files.
+ * The objective is lexicographic (hardware.policy.objective first, ties broken by the others), so
+ * the search is exact on its space.
  *
  * The space: columns among the powers of two up to min(columns of the op, lanes) and that minimum
- * (the spatial split of the machine before issue 14); others any of 1..lanes/columns; order GT or
- * TG; block any of 1..outer trips; any subset of the operands held. `enumerateMappings` lists all
- * of it (the brute force the tests compare against). `searchMapping` visits a part of it that
- * provably contains an optimum:
- * - every count and cycle bound depends on `others` only through G, and the footprint grows with
- *   `others`: per distinct G only the smallest `others` giving it is visited; and unless operands
- *   invariant to each loop are held together, counts depend on G alone (non-decreasing): only the
- *   largest fitting `others` is visited;
- * - for fixed (columns, others, order, hold) every count is non-increasing in `block` and the
- *   footprint non-decreasing: only the largest fitting block is visited (closed form: nest.ts);
+ * (the spatial split of the machine before issue 14); others any of 1..lanes/columns; register tile
+ * regColumns x regOthers any whose effective size (outputs per lane) fits the register file (1 x 1
+ * without one); order GT or TG; block any of 1..outer trips; any subset of the operands held.
+ * `enumerateMappings` lists all of it (the brute force the tests compare against). `searchMapping`
+ * visits a part of it that provably contains an optimum:
+ * - every count and bound depends on the lane grid and register tile only through the pass's tile
+ *   (Ct columns x Ot others: the trips T and G, and the held operands' footprints, which grow with
+ *   Ct and Ot) and the outputs per lane (compute cycles, and register-file accesses when above 1),
+ *   all non-decreasing: so per (T, G) only tiles not dominated in (Ct, Ot, outputs per lane) are
+ *   visited, each with one lane grid and register tile giving it;
+ * - for fixed tile, order and hold every count is non-increasing in `block` and the footprint
+ *   non-decreasing: only the largest fitting block is visited (closed form: nest.ts);
  * - an operand held but fetched as often as without the buffer only adds buffer traffic and
  *   footprint: such mappings are skipped (the same mapping without the hold is visited);
- * - with nothing held, order, block and `others` below the maximum cannot help: one is visited.
+ * - with nothing held, order and block cannot matter: one is visited;
+ * - tiles are visited in order of a lower bound of their objective (every operand fetched once, no
+ *   buffer traffic, the tile's own compute cycles and register-file accesses: every count and bound
+ *   of every mapping of the tile is at least that), and the search stops at the first tile whose
+ *   bound exceeds the best score found.
  */
 import type { GridMapping, LoopOrder, Nest } from './nest.js';
 import type { Plan } from '../dataflow.js';
@@ -43,12 +50,18 @@ export interface MappingSpace {
   invariants: Array<'G' | 'T'>;
   /** Buffer words available. */
   bufferWords: number;
+  /** Largest register tile (outputs per lane) the register files hold (1: none), and the op's columns. */
+  maxRegTile: number;
+  cols: number;
   /** The nest of a mapping (arithmetic only), and its counters and objective (`v` may be reused
    * by the next call: copy it to keep it). */
   nest(m: GridMapping): Nest;
   /** The largest block of a mapping that fits the buffer (0: none fits). */
   largestBlock(m: GridMapping): number;
   evaluate(n: Nest): { v: Float64Array; score: Score };
+  /** A lower bound of the first objective component of every mapping of a pass tile (Ct x Ot, regTile
+   * outputs per lane): every operand fetched once, no buffer traffic; the tile's compute cycles. */
+  lowerBound(t: { Ct: number; Ot: number; regTile: number }): number;
   /** The real plan of a mapping and its counters (the brute force costs every mapping this way). */
   plan(m: GridMapping): Plan;
   evaluatePlan(plan: Plan): { v: Float64Array; score: Score };
@@ -75,18 +88,55 @@ function uselessHold(n: Nest): boolean {
   return n.operands.some((u) => u.held && u.fetches === u.trips);
 }
 
-/** The smallest `others` of each distinct group count G = ceil(extent / others), others <= top. */
-function othersPerGroupCount(top: number, extent: number): number[] {
-  const out: number[] = [];
-  let lastG = -1;
-  for (let o = 1; o <= top; o++) {
-    const G = Math.ceil(extent / o);
-    if (G !== lastG) {
-      out.push(o);
-      lastG = G;
+/** A pass tile and one lane grid and register tile that give it. */
+interface TileChoice {
+  bound: number;
+  columns: number;
+  others: number;
+  regColumns: number;
+  regOthers: number;
+  Ct: number;
+  Ot: number;
+  regTile: number;
+}
+
+/** Per (T, G), the pass tiles not dominated in (Ct, Ot, outputs per lane) (see the file comment). */
+export function tileChoices(space: MappingSpace): TileChoice[] {
+  const C = space.cols;
+  const E = space.othersExtent;
+  const max = space.maxRegTile;
+  const groups = new Map<number, TileChoice[]>();
+  for (const c of space.columns) {
+    const top = space.maxOthers(c);
+    for (let o = 1; o <= top; o++) {
+      let lastCt = -1;
+      for (let rc = 1; rc <= max; rc++) {
+        const Ct = Math.min(C, c * rc);
+        if (Ct === lastCt) break;
+        lastCt = Ct;
+        const rcEff = Math.ceil(Ct / c);
+        let lastOt = -1;
+        for (let rs = 1; rcEff * rs <= max; rs++) {
+          const Ot = Math.min(E, o * rs);
+          if (Ot === lastOt) break;
+          lastOt = Ot;
+          const regTile = rcEff * Math.ceil(Ot / o);
+          const key = Math.ceil(C / Ct) * (E + 1) + Math.ceil(E / Ot);
+          const list = groups.get(key);
+          if (list?.some((u) => u.Ct <= Ct && u.Ot <= Ot && u.regTile <= regTile)) continue;
+          const t: TileChoice = { bound: 0, columns: c, others: o, regColumns: rc, regOthers: rs, Ct, Ot, regTile };
+          if (!list) {
+            groups.set(key, [t]);
+            continue;
+          }
+          const kept = list.filter((u) => !(Ct <= u.Ct && Ot <= u.Ot && regTile <= u.regTile));
+          kept.push(t);
+          groups.set(key, kept);
+        }
+      }
     }
   }
-  return out;
+  return [...groups.values()].flat();
 }
 
 /** The pruned exhaustive search (see the file comment). */
@@ -94,28 +144,24 @@ export function searchMapping(space: MappingSpace): Candidate {
   let best: Candidate | null = null;
   const masks = 1 << space.operands;
   const cap = space.bufferWords;
-  for (const columns of space.columns) {
-    const top = space.maxOthers(columns);
-    const plain: GridMapping = { columns, others: top, order: 'GT', block: 1, hold: 0 };
+  // Tiles in order of their lower bound: once a bound exceeds the best score found, so do the rest.
+  const tiles = tileChoices(space);
+  for (const t of tiles) t.bound = space.lowerBound(t);
+  tiles.sort((a, b) => a.bound - b.bound);
+  for (const t of tiles) {
+    const bound = t.bound;
+    if (best && bound > best.score[0] + 1e-12 * Math.max(Math.abs(bound), Math.abs(best.score[0]))) break;
+    const { columns, others, regColumns, regOthers } = t;
+    const plain: GridMapping = { columns, others, order: 'GT', block: 1, hold: 0, regColumns, regOthers };
     best = consider(best, plain, space.evaluate(space.nest(plain)));
     if (cap === 0) continue;
-    const othersChoices = othersPerGroupCount(top, space.othersExtent);
     for (let hold = 1; hold < masks; hold++) {
-      // Only a held T-invariant operand's footprint grows with `others`; unless a G-invariant one is
-      // held too (whose fetches then fall with a larger block), counts depend on G alone and the
-      // largest fitting `others` is best: try them from the top and stop at the first that fits.
-      const heldT = space.invariants.some((v, i) => v === 'T' && ((hold >> i) & 1) === 1);
-      const heldG = space.invariants.some((v, i) => v === 'G' && ((hold >> i) & 1) === 1);
-      const tradeOff = heldT && heldG;
       for (const order of ORDERS) {
-        for (let j = othersChoices.length - 1; j >= 0; j--) {
-          const others = othersChoices[j]!;
-          const block = space.largestBlock({ columns, others, order, block: 1, hold });
-          if (block === 0) continue;
-          const n = space.nest({ columns, others, order, block, hold });
-          if (!uselessHold(n)) best = consider(best, n.mapping, space.evaluate(n));
-          if (!tradeOff) break;
-        }
+        const m: GridMapping = { ...plain, order, hold };
+        const block = space.largestBlock(m);
+        if (block === 0) continue;
+        const n = space.nest({ ...m, block });
+        if (!uselessHold(n)) best = consider(best, n.mapping, space.evaluate(n));
       }
     }
   }
@@ -125,15 +171,22 @@ export function searchMapping(space: MappingSpace): Candidate {
 /** Every mapping of the space that fits the buffer (the brute force; for tests and tiny shapes). */
 export function* enumerateMappings(space: MappingSpace): Generator<GridMapping> {
   const masks = 1 << space.operands;
+  const max = space.maxRegTile;
   for (const columns of space.columns) {
     for (let others = space.maxOthers(columns); others >= 1; others--) {
-      for (let hold = 0; hold < masks; hold++) {
-        for (const order of ORDERS) {
-          const n = space.nest({ columns, others, order, block: 1, hold });
-          const trips = order === 'GT' ? n.G : n.T;
-          for (let block = 1; block <= trips; block++) {
-            const m: GridMapping = { columns, others, order, block, hold };
-            if (space.nest(m).footprintWords <= space.bufferWords) yield m;
+      for (let regColumns = 1; regColumns <= max; regColumns++) {
+        for (let regOthers = 1; regOthers <= max; regOthers++) {
+          const reg = { regColumns, regOthers };
+          if (space.nest({ columns, others, order: 'GT', block: 1, hold: 0, ...reg }).regTile > max) continue;
+          for (let hold = 0; hold < masks; hold++) {
+            for (const order of ORDERS) {
+              const n = space.nest({ columns, others, order, block: 1, hold, ...reg });
+              const trips = order === 'GT' ? n.G : n.T;
+              for (let block = 1; block <= trips; block++) {
+                const m: GridMapping = { columns, others, order, block, hold, ...reg };
+                if (space.nest(m).footprintWords <= space.bufferWords) yield m;
+              }
+            }
           }
         }
       }

@@ -171,6 +171,8 @@ describe('hand-checked tiny accelerator (2 banks, 4 lanes, 4-3-2 network)', () =
       macBits: 422,
       bufferReads: 0,
       bufferWrites: 0,
+      regReads: 0,
+      regWrites: 0,
       sramReadsMinimum: 49,
     });
     expect(t.cycles).toEqual({ compute: 129, sram: 58, buffer: 0, dram: 79, total: 168 });

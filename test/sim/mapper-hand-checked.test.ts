@@ -76,7 +76,15 @@ describe('mappings worked out by hand (tiny accelerator with a 4-word operand bu
     const { sim, gradient } = firstOps();
     const space = sim.costModel!.space(gradient, 2);
     const best = searchMapping(space);
-    expect(best.mapping).toEqual({ columns: 1, others: 4, order: 'GT', block: 1, hold: 1 });
+    expect(best.mapping).toEqual({
+      columns: 1,
+      others: 4,
+      order: 'GT',
+      block: 1,
+      hold: 1,
+      regColumns: 1,
+      regOthers: 1,
+    });
     const c = sim.costOf(gradient);
     expect(c.counts).toMatchObject({
       sramReads: 3,
@@ -99,7 +107,15 @@ describe('mappings worked out by hand (tiny accelerator with a 4-word operand bu
     const { sim, forward } = firstOps();
     const space = sim.costModel!.space(forward, 2);
     const best = searchMapping(space);
-    expect(best.mapping).toEqual({ columns: 3, others: 1, order: 'GT', block: 2, hold: 1 });
+    expect(best.mapping).toEqual({
+      columns: 3,
+      others: 1,
+      order: 'GT',
+      block: 2,
+      hold: 1,
+      regColumns: 1,
+      regOthers: 1,
+    });
     const c = sim.costOf(forward);
     expect(c.counts).toMatchObject({
       sramReads: 1,

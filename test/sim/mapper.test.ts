@@ -5,8 +5,12 @@
  *   planned and costed for real (so the search's arithmetic costing equals the real plans' too);
  * - more buffer capacity never makes any shape's objective worse (energies per access held fixed:
  *   energyExponent 0, so only the capacity changes), nor the run's energy under objective energy;
+ * - more register-file words per lane never make any shape's objective worse (energies held fixed);
  * - SRAM reads are never below the compulsory minimum (every operand range once per chunk), and
- *   equal it when every operand fits the buffer and buffering costs nothing.
+ *   equal it when every operand fits the buffer and buffering costs nothing, or (objective
+ *   sram-reads) when every output of a pass fits the register files.
+ * The random accelerators have register files of 0..8 words (test/sim/random-config.ts), so the
+ * brute force covers the register level too.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -125,6 +129,40 @@ describe('the mapper', () => {
         }
       }),
       RUNS,
+    );
+  });
+
+  it("more register-file words never worsen any shape's objective", () => {
+    fc.assert(
+      fc.property(overridesArb, bufferArb, fc.integer({ min: 1, max: 12 }), (o, b, more) => {
+        const small = withBuffer(o, b);
+        const big = withBuffer(o, b);
+        big.hardware.registerFile = { ...big.hardware.registerFile, words: small.hardware.registerFile.words + more };
+        const s = gridOps(small);
+        const g = gridOps(big);
+        s.ops.forEach((op, i) => {
+          const a = searchMapping(s.sim.costModel!.space(op, chunkOf(s.sim, op))).score;
+          const z = searchMapping(g.sim.costModel!.space(g.ops[i]!, chunkOf(g.sim, op))).score;
+          expect(better(a, z)).toBe(false);
+        });
+      }),
+      RUNS,
+    );
+  });
+
+  it('SRAM reads equal the compulsory minimum when every output of a pass fits the register files', () => {
+    fc.assert(
+      fc.property(overridesArb, (o) => {
+        const cfg = withBuffer(
+          { ...o, objective: 'sram-reads' },
+          { words: 0, wordBytes: 8, ports: 1, readPj: 0, writePj: 0 },
+        );
+        // 12 x 12 outputs at most per operation (random-config.ts): one pass of one lane holds them.
+        cfg.hardware.registerFile = { ...cfg.hardware.registerFile, words: 144 * 2, wordWidth: 32 };
+        const t = simulateSchedule(cfg).total;
+        expect(t.counts.sramReads).toBe(t.counts.sramReadsMinimum);
+      }),
+      { numRuns: 20 },
     );
   });
 

@@ -35,6 +35,7 @@ export const tiny = (extra: Record<string, unknown> = {}): ReturnType<typeof con
     'hardware.policy.objective': 'energy',
     'hardware.sram.wireEnergy': '0 pJ',
     'hardware.buffer.capacity': '0 b',
+    'hardware.registerFile.words': 0,
     'model.schedule': 'conventional',
     'model.inputs': 4,
     'model.hidden': [3],

@@ -1,5 +1,5 @@
 /**
- * Zero-capacity operand buffers give the machine before issue 14 exactly. The numbers below were
+ * Zero-capacity operand buffers and register files give the machine before issue 14 exactly. The numbers below were
  * printed by the simulator without the buffer level (branch dram at 143195b: issue 13's DRAM
  * device model, no buffer level, no mapper beyond the lane grid) for the same configurations: SRAM reads, writes, DRAM read/write bursts, activations, lane-steps and
  * the compute/SRAM/DRAM/total cycles of the whole schedule. The H-tree wire term is switched off:
@@ -31,11 +31,17 @@ const BEFORE: Array<[string | undefined, Record<string, unknown>, number[]]> = [
   ],
 ];
 
-describe('zero-capacity operand buffers == the machine before issue 14', () => {
+describe('zero-capacity operand buffers and register files == the machine before issue 14', () => {
   for (const [preset, extra, before] of BEFORE) {
     it(`${preset ?? 'default'} ${JSON.stringify(extra)}: every count and cycle as before`, () => {
       const cfg = config(
-        { 'training.epochs': 2, 'hardware.buffer.capacity': '0 b', 'hardware.sram.wireEnergy': '0 pJ', ...extra },
+        {
+          'training.epochs': 2,
+          'hardware.buffer.capacity': '0 b',
+          'hardware.registerFile.words': 0,
+          'hardware.sram.wireEnergy': '0 pJ',
+          ...extra,
+        },
         preset,
       );
       const t = simulateSchedule(cfg).total;
