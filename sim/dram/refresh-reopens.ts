@@ -1,13 +1,14 @@
 /**
  * Rows a refresh forces the controller to open again, from a queue model of the stream.
  *
- * A refresh precharges every bank; a row open at that moment costs a second activation if the
- * stream still needs it. Open then (DRAMSim3 src/command_queue.cc, controller.cc: per-bank
- * command queues, a bank's first command activates its row as soon as the bank is free) are
- * the row of the burst the controller serves next and the rows of every request it already
- * holds. So the re-opens of one refresh are the distinct rows among the requests waiting at the
- * refresh (the backlog, at most the controller's queues), or, with no request waiting, the
- * current row when the next burst continues it.
+ * A refresh precharges every bank; a bank whose open row is the row its next access needs
+ * would have hit it, and now activates it again. Open at the refresh (DRAMSim3 src/command_queue.cc,
+ * controller.cc: per-bank command queues, a bank's first command activates its row as soon as the
+ * bank is free) are the rows each bank last served and, ahead of them, the rows of the requests
+ * the controller already holds (the backlog, at most its queues). So the re-opens of one refresh
+ * are: one for every bank with a request waiting, plus one for every other bank whose next access
+ * in the stream is to the row it still holds (the row being read, or one the stream comes back to,
+ * as a write-back to rows just read).
  *
  * The backlog follows from arrivals against service: requests arrive at our trace stamps' pace
  * (`pace` clocks a burst: the port's busy time over its bursts), the device serves one burst per
@@ -54,19 +55,15 @@ export interface RefreshReopens {
   reopens: number;
 }
 
-/** Distinct keys among runs i.. covering `n` bursts starting `into` bursts into run i. */
-function distinctAhead(runs: RowRuns, i: number, into: number, n: number, seen: Set<number>): number {
-  seen.clear();
+/** Marks in `mark` (with `stamp`) the banks of `n` bursts starting `into` bursts into run i. */
+function banksAhead(runs: RowRuns, i: number, into: number, n: number, mark: Int32Array, stamp: number): void {
   let left = n;
-  let j = i;
   let skip = into;
-  while (left > 0 && j < runs.keys.length) {
-    seen.add(runs.keys[j]!);
+  for (let j = i; left > 0 && j < runs.keys.length; j++) {
+    mark[runs.banks[j]!] = stamp;
     left -= runs.lens[j]! - skip;
     skip = 0;
-    j++;
   }
-  return seen.size;
 }
 
 /** The first refresh of `phases` evenly spread phases: (k + 1/2) / phases x tREFI, k = 0..phases-1. */
@@ -86,10 +83,23 @@ export function refreshReopens(
   maxBursts = 1 << 15,
   onRefresh?: (clock: number, backlog: number, reopens: number) => void,
 ): RefreshReopens {
-  const seen = new Set<number>();
+  const R = runs.keys.length;
+  let banks = 0;
+  for (let i = 0; i < R; i++) banks = Math.max(banks, runs.banks[i]! + 1);
+  // The next run in the same bank, -1 when the bank is not used again.
+  const nextInBank = new Int32Array(R).fill(-1);
+  const lastSeen = new Int32Array(banks).fill(-1);
+  for (let i = R - 1; i >= 0; i--) {
+    nextInBank[i] = lastSeen[runs.banks[i]!]!;
+    lastSeen[runs.banks[i]!] = i;
+  }
+  const lastRun = new Int32Array(banks); // per bank: the last run it served (its open row)
+  const mark = new Int32Array(banks);
+  let stamp = 0;
   let refreshes = 0;
   let reopens = 0;
   for (const first of firstRefresh) {
+    lastRun.fill(-1);
     let nextRefresh = first;
     let free = 0; // clock at which the bus can start the next burst
     let n = 0; // bursts replayed so far
@@ -117,13 +127,25 @@ export function refreshReopens(
           const arrived = Math.floor(nextRefresh / t.pace) + 1;
           const backlog = Math.min(Math.max(arrived - n, 0), t.queue);
           refreshes++;
-          const here = backlog > 0 ? distinctAhead(runs, i, r, backlog, seen) : r > 0 || key === prevKey ? 1 : 0;
+          stamp++;
+          banksAhead(runs, i, r, backlog, mark, stamp);
+          let here = 0;
+          for (let k = 0; k < banks; k++) {
+            if (mark[k] === stamp) here++;
+            else {
+              const last = lastRun[k]!;
+              const next = last < 0 ? -1 : last === i ? i : nextInBank[last]!;
+              if (next >= 0 && runs.keys[next] === runs.keys[last]) here++;
+            }
+          }
           reopens += here;
+          lastRun.fill(-1); // every bank precharged; rows open again as they are served
           onRefresh?.(nextRefresh, backlog, here);
           start = Math.max(start, nextRefresh + t.stall + ((r > 0 ? write : prevWrite) === 1 ? t.writeRecovery : 0));
           nextRefresh += t.tREFI;
         }
         free = start + t.burstClocks;
+        lastRun[bank] = i;
       }
       prevKey = key;
       prevBank = bank;
