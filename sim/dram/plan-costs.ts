@@ -186,7 +186,9 @@ export function reopensPerRefresh(plan: Plan, dram: Dram, busy: number, queue = 
   const seg = map.segment;
   const rows = dram.part.rows;
   const writes: number[] = [];
+  let replayed = 0;
   const push = (b: number, n: number, w: number): void => {
+    replayed += n;
     const bank = map.bank(b);
     const key = bank * rows + map.row(b);
     if (keys.length > 0 && keys[keys.length - 1] === key && writes[writes.length - 1] === w)
@@ -211,10 +213,9 @@ export function reopensPerRefresh(plan: Plan, dram: Dram, busy: number, queue = 
   let bursts = 0;
   for (const s of plan.streams) {
     if (s.passes === 0 || s.bits === 0 || s.runs === 0) continue;
-    const before = lens.reduce((a, n) => a + n, 0);
+    const before = replayed;
     visitStreamPass(s, 0, visit);
-    const one = lens.reduce((a, n) => a + n, 0) - before;
-    bursts += one * s.passes;
+    bursts += (replayed - before) * s.passes;
     if (s.passes > 1) visitStreamPass(s, 0, visit);
   }
   if (bursts === 0) return 0;
@@ -232,12 +233,8 @@ export function reopensPerRefresh(plan: Plan, dram: Dram, busy: number, queue = 
     queue,
   };
   const runs = { keys, lens, banks, writes };
-  let r = refreshReopens(runs, timing, evenPhases(p.tREFI, 4));
-  if (r.refreshes === 0) {
-    let replayed = 0;
-    for (const n of lens) replayed += n;
-    r = refreshReopens(runs, timing, [(replayed / 2) * timing.pace]);
-  }
+  let r = refreshReopens(runs, timing, evenPhases(p.tREFI, 4), replayed);
+  if (r.refreshes === 0) r = refreshReopens(runs, timing, [(replayed / 2) * timing.pace], replayed);
   return r.refreshes > 0 ? r.reopens / r.refreshes : 0;
 }
 

@@ -73,8 +73,8 @@ export function evenPhases(tREFI: number, phases: number): number[] {
 
 /**
  * Re-opens and refreshes of the stream, summed over runs whose first refresh comes at each of
- * `firstRefresh` (clocks from the stream's first arrival; then every tREFI). Burst by burst,
- * at most `maxBursts` bursts of the stream (the backlog settles within a few refresh intervals).
+ * `firstRefresh` (clocks from the stream's first arrival; then every tREFI). Burst by burst
+ * (within a row, from refresh to refresh), at most `maxBursts` bursts of the stream.
  */
 export function refreshReopens(
   runs: RowRuns,
@@ -110,17 +110,34 @@ export function refreshReopens(
       const key = runs.keys[i]!;
       const bank = runs.banks[i]!;
       const write = runs.writes[i]!;
-      const len = Math.min(runs.lens[i]!, maxBursts - n);
-      for (let r = 0; r < len; r++, n++) {
+      const runStart = n;
+      const end = n + Math.min(runs.lens[i]!, maxBursts - n);
+      while (n < end) {
+        const r = n - runStart;
         const arrival = n * t.pace;
-        let start = Math.max(arrival, free);
-        if (r === 0 && prevWrite >= 0 && write !== prevWrite) {
-          start = Math.max(start, free + (write ? t.readToWrite : t.writeToRead));
-        }
-        // A row is opened once its first request is there: tRCD after it arrives at the earliest
-        // (hidden when it waited in the queue), tRP + tRCD after the bank's previous row in a conflict.
-        if (r === 0 && key !== prevKey) {
-          start = Math.max(start, arrival + t.activate, bank === prevBank ? free + t.conflict : 0);
+        let start: number;
+        if (r > 0) {
+          // Bursts of one row start at max(arrival, free + k bursts) (pace >= burst time): jump to
+          // the first one a refresh precedes, or to the end of the run.
+          const byArrival = Math.ceil(nextRefresh / t.pace);
+          const byBus = n + Math.ceil((nextRefresh - free) / t.burstClocks);
+          const target = Math.min(Math.max(n, Math.min(byArrival, byBus)), end);
+          if (target > n) {
+            const last = target - 1;
+            free = Math.max(last * t.pace, free + (last - n) * t.burstClocks) + t.burstClocks;
+            lastRun[bank] = i;
+            n = target;
+            continue;
+          }
+          start = Math.max(arrival, free);
+        } else {
+          start = Math.max(arrival, free);
+          if (prevWrite >= 0 && write !== prevWrite) {
+            start = Math.max(start, free + (write ? t.readToWrite : t.writeToRead));
+          }
+          // A row is opened once its first request is there: tRCD after it arrives at the earliest
+          // (hidden when it waited in the queue), tRP + tRCD after the bank's previous row in a conflict.
+          if (key !== prevKey) start = Math.max(start, arrival + t.activate, bank === prevBank ? free + t.conflict : 0);
         }
         while (nextRefresh <= start) {
           // Requests that arrived by the refresh and are not served yet: bursts n.. up to it.
@@ -146,6 +163,7 @@ export function refreshReopens(
         }
         free = start + t.burstClocks;
         lastRun[bank] = i;
+        n++;
       }
       prevKey = key;
       prevBank = bank;
