@@ -104,6 +104,18 @@ describe('DRAM device model, by hand from the IDD formulas (LPDDR3-1600, 1 x32 d
     expect([stream.activations, stream.conflicts]).toEqual([9, 0]);
   });
 
+  it('read/write turnarounds and write recovery at refresh (DRAMSim3 timing.cc, LPDDR3: RL 12, WL 9, BL/2 8)', () => {
+    // reads to writes RL + BL/2 - WL + tRTRS - BL/2 = 12 - 9 + 1 = 4; writes to reads
+    // WL + BL/2 + tWTR - BL/2 = 9 + 6 = 15; precharge after a write WL + BL/2 + tWR = 29 instead
+    // of tRTP 6: 23 more. Two reads then two writes, one switch each way (around the cycle):
+    // work 4 x 8 + 4 + 15 = 51; half the bursts write: stall 200.265625 + 23 / 2.
+    expect([d.readToWrite, d.writeToRead, d.writeRecovery]).toEqual([4, 15, 23]);
+    const stall = 200.265625 + 11.5;
+    const { busy, refreshes } = d.busyClocks(4, 0, { readToWrite: 1, writeToRead: 1, writes: 2 });
+    expect(refreshes).toBeCloseTo(51 / (3120 - stall), 12);
+    expect(busy).toBeCloseTo(51 + (51 / (3120 - stall)) * stall, 9);
+  });
+
   it('an idle stretch crossing the power-down and self-refresh thresholds', () => {
     const p = { policy: 'self-refresh' as const, after: 16, selfAfter: 1000 };
     const t = d.part; // tXP 6, tXS 176, tREFI 3120
