@@ -24,6 +24,15 @@ export interface DeviceEnergies {
   selfRefresh: number;
 }
 
+/** Direction switches of a burst sequence and its writes (for busyClocks). */
+export interface BusTurns {
+  readToWrite: number;
+  writeToRead: number;
+  writes: number;
+}
+
+const NO_TURNS: BusTurns = { readToWrite: 0, writeToRead: 0, writes: 0 };
+
 export class Dram {
   readonly model: 'device' | 'per-bit';
   readonly part: DramPart;
@@ -40,6 +49,24 @@ export class Dram {
   readonly clockRatio: number;
   /** DRAM clocks one burst occupies the data bus. */
   readonly burstClocks: number;
+  /**
+   * DRAM clocks a refresh stops a streaming bus (0 in the per-bit model), as DRAMSim3 issues its
+   * commands (src/command_queue.cc FinishRefresh, channel_state.cc GetReadyCommand): one
+   * precharge per open bank, one command a clock, from the clock the refresh is due; tRP later
+   * the refresh, tRFC later the activation of the row in use, tRCD later its next burst. Open
+   * then: the banks a stream at full bandwidth has touched since the previous refresh closed
+   * them (one per row, plus the one in use), at most all banks. The precharges overlap the burst
+   * on the bus when the refresh falls due: half a burst on average.
+   */
+  readonly refreshStall: number;
+  /**
+   * Bus clocks beyond a burst that a switch costs (DRAMSim3 src/timing.cc, JEDEC): reads to
+   * writes read_to_write = RL + BL/2 - WL + tRTRS, writes to reads write_to_read = WL + BL/2 +
+   * tWTR_L; a refresh after a write waits WL + BL/2 + tWR instead of tRTP to precharge.
+   */
+  readonly readToWrite: number;
+  readonly writeToRead: number;
+  readonly writeRecovery: number;
   /** Accelerator cycles one burst occupies the bus (may be fractional). */
   readonly cyclesPerBurst: number;
   /** Latency to first data in accelerator cycles (rounded up). */
@@ -91,11 +118,21 @@ export class Dram {
       this.burstClocks = BL / 2;
       this.map = new AddressMap(mapping, { ...banks, burstsPerRow: part.columns / BL });
       this.energies = deviceEnergies(part, this.devices, BL / 2);
+      const openBanks = Math.min(this.map.banks, 1 + (part.tREFI - part.tRFC) / this.burstClocks / (part.columns / BL));
+      const precharges = Math.max(0, openBanks - 1 - (this.burstClocks - 1) / 2);
+      this.refreshStall = part.tRP + part.tRFC + part.tRCD + precharges;
+      this.readToWrite = Math.max(0, part.CL - part.CWL + part.tRTRS);
+      this.writeToRead = part.CWL + part.tWTR_L;
+      this.writeRecovery = Math.max(0, part.CWL + BL / 2 + part.tWR - part.tRTP);
     } else {
       this.devices = Math.max(1, d.busWidth / part.deviceWidth);
       this.rowBits = d.rowSize;
       this.clockRatio = d.clockRatio;
       this.burstClocks = d.burst / (d.busWidth * d.dataRate);
+      this.refreshStall = 0;
+      this.readToWrite = 0;
+      this.writeToRead = 0;
+      this.writeRecovery = 0;
       if (d.rowSize % d.burst !== 0)
         throw new UserError(`hardware.dram.rowSize: ${d.rowSize} bits is not a whole number of ${d.burst}-bit bursts`);
       this.map = new AddressMap(
@@ -133,18 +170,22 @@ export class Dram {
   /**
    * DRAM clocks the device is busy serving `bursts` bursts with `conflicts` back-to-back row
    * conflicts (tRP + tRCD each; other row misses hide behind other banks' transfers) and, in the
-   * device model, refresh: every tREFI - tRFC clocks of work lose tRFC to a refresh and tRCD to
-   * re-opening the rows it closed (their activations: sim/dram/plan-costs.ts). Per-bit model:
-   * transfer time only.
+   * device model, refresh: of every tREFI clocks, refreshStall are lost to the refresh (the
+   * re-opened rows' activations: sim/dram/plan-costs.ts). Per-bit model: transfer time only.
    */
-  busyClocks(bursts: number, conflicts: number): { busy: number; refreshes: number } {
+  busyClocks(bursts: number, conflicts: number, turns: BusTurns = NO_TURNS): { busy: number; refreshes: number } {
     if (bursts <= 0) return { busy: 0, refreshes: 0 };
     const transfer = bursts * this.burstClocks;
     if (this.model !== 'device') return { busy: transfer, refreshes: 0 };
     const p = this.part;
-    const work = transfer + conflicts * (p.tRP + p.tRCD);
-    const refreshes = work / (p.tREFI - p.tRFC);
-    return { busy: work + refreshes * (p.tRFC + p.tRCD), refreshes };
+    const work =
+      transfer +
+      conflicts * (p.tRP + p.tRCD) +
+      turns.readToWrite * this.readToWrite +
+      turns.writeToRead * this.writeToRead;
+    const stall = this.refreshStall + (Math.min(turns.writes, bursts) / bursts) * this.writeRecovery;
+    const refreshes = work / (p.tREFI - stall);
+    return { busy: work + refreshes * stall, refreshes };
   }
 
   /** Accelerator cycles of the port for `busy` DRAM clocks: the time plus the latency to first data, exposed once. */

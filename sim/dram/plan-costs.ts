@@ -8,6 +8,7 @@ import type { Plan } from '../dataflow.js';
 import type { ChunkPlans } from '../cost-model.js';
 import type { Dram } from '../components/dram.js';
 import type { RowBuffers } from './row-buffer.js';
+import { evenPhases, refreshReopens } from './refresh-reopens.js';
 import {
   CYCLES,
   DRAM_ACTIVATIONS,
@@ -88,121 +89,153 @@ export function dramPlanCosts(plan: Plan, dram: Dram, v: Float64Array): number {
   replayPlan(plan, dram, rb);
   v[DRAM_ACTIVATIONS] = rb.activations;
   v[DRAM_CONFLICTS] = rb.conflicts;
-  const { busy, refreshes } = dram.busyClocks(v[DRAM_READ_BURSTS]! + v[DRAM_WRITE_BURSTS]!, rb.conflicts);
+  const turns = { ...directionSwitches(plan), writes: v[DRAM_WRITE_BURSTS]! };
+  const { busy, refreshes } = dram.busyClocks(v[DRAM_READ_BURSTS]! + v[DRAM_WRITE_BURSTS]!, rb.conflicts, turns);
   v[DRAM_BUSY_CLOCKS] = q(busy);
-  v[DRAM_REOPENS] = refreshes > 0 ? q(refreshes * reopensPerRefresh(plan, dram)) : 0;
+  v[DRAM_REOPENS] = refreshes > 0 ? q(refreshes * reopensPerRefresh(plan, dram, busy)) : 0;
   return dram.cycles(v[DRAM_BUSY_CLOCKS]!);
 }
 
+/** Chunks of an operation replayed one by one in chunkCarryOver; the mean of those stands for the rest. */
+const CARRY_CHUNKS = 256;
+
 /**
  * The chunks of an operation run back to back, so rows stay open from one chunk to the next:
- * the activations to add to the sum of the chunks' own counts (each from precharged banks).
- * Chunk 2 is replayed after chunk 1 at its own addresses (its samples' records); later full
- * chunks are taken to cost what chunk 2 does.
+ * the activations to add to the sum of the chunks' own counts (each costed from precharged
+ * banks at the first chunk's addresses). The chunks are replayed in order at their own samples'
+ * records (a chunk that starts inside the row the previous one ended in does not open it again,
+ * and where a chunk starts in a row shifts from chunk to chunk); past CARRY_CHUNKS chunks, each
+ * further full chunk costs the mean of the replayed ones after the first.
  */
 export function chunkCarryOver(ch: ChunkPlans, dram: Dram): number {
   const chunks = ch.full + (ch.rest > 0 ? 1 : 0);
   if (chunks < 2 || (!touchesDram(ch.fullPlan) && !touchesDram(ch.restPlan))) return 0;
-  const fresh = (plan: Plan, base: number): number => {
+  const fresh = (plan: Plan): number => {
     const rb = dram.rowBuffers();
-    replayPlan(plan, dram, rb, base);
+    replayPlan(plan, dram, rb, 0);
     return rb.activations;
   };
   const rb = dram.rowBuffers();
-  let correction = 0;
+  let actual = 0;
   if (ch.full > 0) {
-    replayPlan(ch.fullPlan!, dram, rb, 0);
-    if (ch.full > 1) {
+    const replayed = Math.min(ch.full, CARRY_CHUNKS);
+    let later = 0;
+    for (let k = 0; k < replayed; k++) {
       const before = rb.activations;
-      replayPlan(ch.fullPlan!, dram, rb, ch.chunk);
-      correction += (ch.full - 1) * (rb.activations - before - fresh(ch.fullPlan!, ch.chunk));
+      replayPlan(ch.fullPlan!, dram, rb, k * ch.chunk);
+      if (k > 0) later += rb.activations - before;
     }
+    actual += rb.activations;
+    if (ch.full > replayed) actual += ((ch.full - replayed) * later) / (replayed - 1);
+    actual -= ch.full * fresh(ch.fullPlan!);
   }
   if (ch.rest > 0) {
     const before = rb.activations;
     replayPlan(ch.restPlan!, dram, rb, ch.full * ch.chunk);
-    correction += rb.activations - before - fresh(ch.restPlan!, ch.full * ch.chunk);
+    actual += rb.activations - before - fresh(ch.restPlan!);
   }
-  return correction;
+  return actual;
+}
+
+/**
+ * Read-to-write and write-to-read switches of a plan's DRAM streams, in the order the trace
+ * emits them (each stream's passes back to back), counted around the cycle: the next chunk or
+ * operation starts with the first stream again (a plan that reads, then writes back: one each).
+ */
+export function directionSwitches(plan: Plan): { readToWrite: number; writeToRead: number } {
+  const dirs: boolean[] = [];
+  for (const s of plan.streams) if (streamTouchesDram(s)) dirs.push(s.write);
+  let readToWrite = 0;
+  let writeToRead = 0;
+  for (let i = 0; i < dirs.length && dirs.length > 1; i++) {
+    const a = dirs[i]!;
+    const b = dirs[(i + 1) % dirs.length]!;
+    if (!a && b) readToWrite++;
+    if (a && !b) writeToRead++;
+  }
+  return { readToWrite, writeToRead };
+}
+
+/** Whether one stream moves any DRAM burst. */
+function streamTouchesDram(s: Plan['streams'][number]): boolean {
+  if (s.passes === 0 || s.bits === 0 || s.runs === 0) return false;
+  const t = s.t;
+  return t.layout === 'records' ? !t.inSram : s.offset + (s.runs - 1) * s.stride + s.bits > t.onChipBits;
 }
 
 /** Whether a plan moves any DRAM burst. */
 function touchesDram(plan: Plan | null): boolean {
   if (!plan) return false;
-  for (const s of plan.streams) {
-    if (s.passes === 0 || s.bits === 0 || s.runs === 0) continue;
-    const t = s.t;
-    if (t.layout === 'records' ? !t.inSram : s.offset + (s.runs - 1) * s.stride + s.bits > t.onChipBits) return true;
-  }
+  for (const s of plan.streams) if (streamTouchesDram(s)) return true;
   return false;
 }
 
 /**
- * Activations a refresh costs while the DRAM serves the plan: the refresh precharges every bank,
- * and every row in use then must be opened again: the row being read and the rows of the requests
- * the controller already holds and opens ahead (a streaming controller is backlogged: its
- * transaction queue, 32 requests, and its command queues, 8 per bank, as in DRAMSim3's configs
- * and the .ini we write). Sampled at refreshes every tREFI - tRFC clocks of transfer (half an
- * interval in; at the middle when the plan is shorter), over the first two passes of each stream.
+ * Activations a refresh costs while the DRAM serves the plan, per refresh: the rows open at the
+ * refresh that the stream still needs (sim/dram/refresh-reopens.ts), with requests arriving at
+ * the trace's pace (`busy` clocks over the plan's bursts) into a controller that holds at most
+ * its transaction queue, 32 requests, and its command queues, 8 per bank (DRAMSim3's configs and
+ * the .ini we write). Over the first two passes of each stream, four refresh phases; a stream
+ * too short for any of them to fall inside takes one refresh at its middle.
  */
-export function reopensPerRefresh(plan: Plan, dram: Dram, queue = 32 + 8 * dram.map.banks): number {
+export function reopensPerRefresh(plan: Plan, dram: Dram, busy: number, queue = 32 + 8 * dram.map.banks): number {
   const keys: number[] = [];
   const lens: number[] = [];
+  const banks: number[] = [];
   const map = dram.map;
   const seg = map.segment;
   const rows = dram.part.rows;
-  const push = (b: number, n: number): void => {
-    const key = map.bank(b) * rows + map.row(b);
-    if (keys.length > 0 && keys[keys.length - 1] === key) lens[lens.length - 1]! += n;
+  const writes: number[] = [];
+  let replayed = 0;
+  const push = (b: number, n: number, w: number): void => {
+    replayed += n;
+    const bank = map.bank(b);
+    const key = bank * rows + map.row(b);
+    if (keys.length > 0 && keys[keys.length - 1] === key && writes[writes.length - 1] === w)
+      lens[lens.length - 1]! += n;
     else {
       keys.push(key);
       lens.push(n);
+      banks.push(bank);
+      writes.push(w);
     }
   };
   const bb = dram.burstBits;
-  const visit: RangeVisitor = (start, bits) => {
+  const visit: RangeVisitor = (start, bits, write) => {
     let b = Math.floor(start / bb);
     const end = b + dram.burstsTouched(start, bits);
     while (b < end) {
       const next = Math.min(end, (Math.floor(b / seg) + 1) * seg);
-      push(b, next - b);
+      push(b, next - b, write ? 1 : 0);
       b = next;
     }
   };
+  let bursts = 0;
   for (const s of plan.streams) {
     if (s.passes === 0 || s.bits === 0 || s.runs === 0) continue;
-    for (let p = 0; p < Math.min(s.passes, 2); p++) visitStreamPass(s, 0, visit);
+    const before = replayed;
+    visitStreamPass(s, 0, visit);
+    bursts += (replayed - before) * s.passes;
+    if (s.passes > 1) visitStreamPass(s, 0, visit);
   }
-  let total = 0;
-  for (const n of lens) total += n;
-  if (total === 0) return 0;
+  if (bursts === 0) return 0;
   const p = dram.part;
-  const every = (p.tREFI - p.tRFC) / dram.burstClocks;
-  const points: number[] = [];
-  for (let x = every / 2; x < total; x += every) points.push(Math.floor(x));
-  if (points.length === 0) points.push(Math.floor(total / 2));
-  let i = 0;
-  let startOf = 0;
-  let sum = 0;
-  const seen = new Set<number>();
-  for (let k = 0; k < points.length; k++) {
-    const at = points[k]!;
-    const ahead = queue;
-    while (startOf + lens[i]! <= at) {
-      startOf += lens[i]!;
-      i++;
-    }
-    seen.clear();
-    let j = i;
-    let from = startOf;
-    while (j < keys.length && from < at + ahead) {
-      seen.add(keys[j]!);
-      from += lens[j]!;
-      j++;
-    }
-    sum += seen.size;
-  }
-  return sum / points.length;
+  const timing = {
+    burstClocks: dram.burstClocks,
+    pace: Math.max(dram.burstClocks, busy / bursts),
+    tREFI: p.tREFI,
+    stall: dram.refreshStall,
+    activate: p.tRCD,
+    conflict: p.tRP + p.tRCD,
+    readToWrite: dram.readToWrite,
+    writeToRead: dram.writeToRead,
+    writeRecovery: dram.writeRecovery,
+    queue,
+  };
+  const runs = { keys, lens, banks, writes };
+  let r = refreshReopens(runs, timing, evenPhases(p.tREFI, 4), replayed);
+  if (r.refreshes === 0) r = refreshReopens(runs, timing, [(replayed / 2) * timing.pace], replayed);
+  return r.refreshes > 0 ? r.reopens / r.refreshes : 0;
 }
 
 /** Power-state clocks and refreshes over the chunk's v[CYCLES] (device model only). */

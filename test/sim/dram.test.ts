@@ -71,13 +71,18 @@ describe('DRAM device model, by hand from the IDD formulas (LPDDR3-1600, 1 x32 d
   });
 
   it('a few bursts in one row: one activation, 8 clocks a burst, refresh share of the busy time', () => {
-    // Bursts 0..3: bank 0, row 0. Work 4 x 8 = 32 clocks; a refresh every 3120 - 168 = 2952 clocks
-    // of work: 32 / 2952 expected re-opens, each costing tRFC 168 + tRCD 15 clocks.
+    // Bursts 0..3: bank 0, row 0. Work 4 x 8 = 32 clocks. A refresh stalls the bus for
+    // tRP 15 + tRFC 168 + tRCD 15 plus its precharges: the banks a stream opens in an interval,
+    // 1 + (3120 - 168) / 8 / 64 = 6.765625, one command a clock, less half a burst (3.5) they
+    // overlap: 2.265625; stall 200.265625, so a refresh every 3120 - 200.265625 = 2919.734375
+    // clocks of work: 32 / 2919.734375 expected refreshes (one re-opening each, in `chunk`).
+    const stall = 198 + 2.265625;
+    expect(d.refreshStall).toBe(stall);
     const v = chunk(d, [0, 1, 2, 3], 5);
-    const reopens = 32 / 2952;
+    const reopens = 32 / (3120 - stall);
     expect(v[DRAM_ACTIVATIONS]).toBe(1);
     expect(v[DRAM_REOPENS]).toBeCloseTo(reopens, 12);
-    expect(v[DRAM_BUSY_CLOCKS]).toBeCloseTo(32 + reopens * 183, 9);
+    expect(v[DRAM_BUSY_CLOCKS]).toBeCloseTo(32 + reopens * stall, 9);
     // The port: ceil(busy / 8) + latency 100 ns = 10 cycles.
     expect(d.cycles(v[DRAM_BUSY_CLOCKS]!)).toBe(5 + 10);
     const en = dramEnergy(v, e, 512);
@@ -89,7 +94,7 @@ describe('DRAM device model, by hand from the IDD formulas (LPDDR3-1600, 1 x32 d
     const miss = d.rowBuffers();
     for (const b of [0, 512]) miss.burst(b); // bank 0 row 0, then bank 0 row 1
     expect([miss.activations, miss.conflicts]).toEqual([2, 1]);
-    expect(d.busyClocks(2, 1).busy).toBeCloseTo((16 + 30) * (1 + 183 / 2952), 9);
+    expect(d.busyClocks(2, 1).busy).toBeCloseTo((16 + 30) * (3120 / (3120 - 200.265625)), 9);
     const other = d.rowBuffers();
     for (const b of [0, 64, 0]) other.burst(b); // bank 0, bank 1, bank 0 again (row still open)
     expect([other.activations, other.conflicts]).toEqual([2, 0]);
@@ -97,6 +102,18 @@ describe('DRAM device model, by hand from the IDD formulas (LPDDR3-1600, 1 x32 d
     const stream = d.rowBuffers();
     stream.range(0, 64 * 9);
     expect([stream.activations, stream.conflicts]).toEqual([9, 0]);
+  });
+
+  it('read/write turnarounds and write recovery at refresh (DRAMSim3 timing.cc, LPDDR3: RL 12, WL 9, BL/2 8)', () => {
+    // reads to writes RL + BL/2 - WL + tRTRS - BL/2 = 12 - 9 + 1 = 4; writes to reads
+    // WL + BL/2 + tWTR - BL/2 = 9 + 6 = 15; precharge after a write WL + BL/2 + tWR = 29 instead
+    // of tRTP 6: 23 more. Two reads then two writes, one switch each way (around the cycle):
+    // work 4 x 8 + 4 + 15 = 51; half the bursts write: stall 200.265625 + 23 / 2.
+    expect([d.readToWrite, d.writeToRead, d.writeRecovery]).toEqual([4, 15, 23]);
+    const stall = 200.265625 + 11.5;
+    const { busy, refreshes } = d.busyClocks(4, 0, { readToWrite: 1, writeToRead: 1, writes: 2 });
+    expect(refreshes).toBeCloseTo(51 / (3120 - stall), 12);
+    expect(busy).toBeCloseTo(51 + (51 / (3120 - stall)) * stall, 9);
   });
 
   it('an idle stretch crossing the power-down and self-refresh thresholds', () => {

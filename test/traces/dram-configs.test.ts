@@ -97,6 +97,21 @@ describe('DRAM simulator configurations beside the trace', () => {
     expect((Number(k.bus_width) * Number(k.BL)) / 8).toBe(64);
   });
 
+  it('DRAMSim3: the self-refresh policy adds its keys ([system], threshold = selfRefreshAfter); others none', () => {
+    const dir = makeTempDir('rbnn-dramcfg-sr-');
+    const file = path.join(dir, 'r.trace');
+    traceTo(file, 'dramsim3', {
+      'hardware.dram.powerDown': 'self-refresh',
+      'hardware.dram.selfRefreshAfter': 1234,
+    });
+    const text = fs.readFileSync(`${file}.ini`, 'utf8');
+    const system = text.slice(text.indexOf('[system]'), text.indexOf('[other]'));
+    expect(ini(system)).toMatchObject({ enable_self_refresh: 'true', sref_threshold: '1234' });
+    const plain = path.join(dir, 'p.trace');
+    traceTo(plain, 'dramsim3', { 'hardware.dram.powerDown': 'power-down' });
+    expect(ini(fs.readFileSync(`${plain}.ini`, 'utf8'))['enable_self_refresh']).toBeUndefined();
+  });
+
   it('follows the configured part and bus, and drops .gz from the name', () => {
     const dir = makeTempDir('rbnn-dramcfg-');
     const file = path.join(dir, 'd.trace.gz');

@@ -61,6 +61,7 @@ export function dramsim3Ini(d: Dram): string {
     // One queue for reads and writes: no writes left in a write buffer at the end, no hang on a
     // read and a write of the same burst back to back (DRAMSim3 issue #43).
     'unified_queue = true',
+    ...selfRefreshKeys(d),
     '',
     '[other]',
     'epoch_period = 1000000000',
@@ -68,6 +69,22 @@ export function dramsim3Ini(d: Dram): string {
     '',
   ];
   return lines.join('\n');
+}
+
+/**
+ * Under the self-refresh policy, DRAMSim3's own self-refresh ([system] keys, src/configuration.cc):
+ * a rank enters it after sref_threshold clocks with every bank precharged and no command queued
+ * (src/controller.cc). DRAMSim3 @2981759 never marks a rank's queues empty again once a command
+ * was queued (CommandQueue::rank_q_empty is set false in AddCommand and never reset), so stock
+ * builds enter self-refresh only before the first request; docs/DRAM.md. It has no power-down state.
+ */
+function selfRefreshKeys(d: Dram): string[] {
+  if (d.model !== 'device' || d.power.policy !== 'self-refresh') return [];
+  return [
+    '; self-refresh after sref_threshold idle clocks (our hardware.dram.selfRefreshAfter); see docs/DRAM.md',
+    'enable_self_refresh = true',
+    `sref_threshold = ${d.power.selfAfter}`,
+  ];
 }
 
 const RAMULATOR: Record<string, { speed: string; org: string }> = {

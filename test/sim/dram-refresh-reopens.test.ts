@@ -1,0 +1,125 @@
+/**
+ * The refresh re-open estimate (sim/dram/refresh-reopens.ts), by hand on small streams, and its
+ * properties.
+ *
+ * Timing of the hand cases: a burst every 8 clocks on the bus, requests arriving every 8 clocks
+ * (burst n at 8n), a refresh stalls the bus 20 clocks, no tRCD wait, conflict or turnaround.
+ *
+ * 1. One row (bank 0), 20 bursts, tREFI 100, first refresh at 50. Bursts 0..6 start on arrival
+ *    (0..48). Burst 7 would start at 56 >= 50: the refresh comes first; 7 requests (0..6,
+ *    floor(50 / 8) + 1) have arrived and 7 bursts started: no backlog, but bank 0 still holds
+ *    the row burst 7 needs: 1 re-open. Burst 7 starts at 50 + 20 = 70, the next ones back to back
+ *    (burst n at 8n + 14). The refresh at 150 comes before burst 17 (150): 19 arrived, 17 started:
+ *    backlog 2, both in bank 0: 1 re-open. Burst 19 starts at 186 < 250: no third refresh.
+ *    2 refreshes, 2 re-opens.
+ * 2. Read row 10 of bank 0 (bursts 0..3), read row 21 of bank 1 (4..7), write back row 10 of
+ *    bank 0 (8..11); first refresh at 40, tREFI 1000. Bursts start on arrival; burst 5 starts at
+ *    40: the refresh comes first. 6 arrived, 5 started: burst 5 waits (bank 1: 1 re-open); bank 0
+ *    still holds row 10, and its next access is the write-back to row 10: 1 more. 1 refresh, 2
+ *    re-opens. With the write-back to row 30 instead, bank 0 needs another row anyway: 1.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { evenPhases, refreshReopens, type RowRuns } from '../../sim/dram/refresh-reopens.js';
+
+const timing = (extra: Partial<Parameters<typeof refreshReopens>[1]> = {}) => ({
+  burstClocks: 8,
+  pace: 8,
+  tREFI: 100,
+  stall: 20,
+  activate: 0,
+  conflict: 0,
+  readToWrite: 0,
+  writeToRead: 0,
+  writeRecovery: 0,
+  queue: 96,
+  ...extra,
+});
+
+const runsOf = (list: Array<[key: number, bank: number, len: number, write?: boolean]>): RowRuns => ({
+  keys: list.map((r) => r[0]),
+  banks: list.map((r) => r[1]),
+  lens: list.map((r) => r[2]),
+  writes: list.map((r) => (r[3] ? 1 : 0)),
+});
+
+describe('refresh re-opens, by hand', () => {
+  it('one row: the row in use at each refresh, with and without a backlog', () => {
+    const seen: Array<[number, number]> = [];
+    const r = refreshReopens(runsOf([[0, 0, 20]]), timing(), [50], 1 << 15, (_c, backlog, n) =>
+      seen.push([backlog, n]),
+    );
+    expect(r).toEqual({ refreshes: 2, reopens: 2 });
+    expect(seen).toEqual([
+      [0, 1],
+      [2, 1],
+    ]);
+  });
+
+  it('a row the stream comes back to (a write-back) is re-opened; one it leaves is not', () => {
+    const t = timing({ tREFI: 1000 });
+    const back = runsOf([
+      [10, 0, 4],
+      [21, 1, 4],
+      [10, 0, 4, true],
+    ]);
+    expect(refreshReopens(back, t, [40])).toEqual({ refreshes: 1, reopens: 2 });
+    const away = runsOf([
+      [10, 0, 4],
+      [21, 1, 4],
+      [30, 0, 4, true],
+    ]);
+    expect(refreshReopens(away, t, [40])).toEqual({ refreshes: 1, reopens: 1 });
+  });
+
+  it('a refresh after the last burst started falls outside the stream: not counted', () => {
+    expect(refreshReopens(runsOf([[0, 0, 4]]), timing({ tREFI: 1000 }), [500])).toEqual({ refreshes: 0, reopens: 0 });
+    expect(evenPhases(3120, 4)).toEqual([390, 1170, 1950, 2730]);
+  });
+});
+
+describe('refresh re-open properties', () => {
+  const arbRuns = fc
+    .array(fc.record({ bank: fc.nat(3), row: fc.nat(2), len: fc.integer({ min: 1, max: 40 }), write: fc.boolean() }), {
+      minLength: 1,
+      maxLength: 12,
+    })
+    .map((list) => runsOf(list.map((x) => [x.bank * 3 + x.row, x.bank, x.len, x.write])));
+  const arbTiming = fc.record({
+    pace: fc.integer({ min: 8, max: 12 }),
+    tREFI: fc.integer({ min: 60, max: 400 }),
+    stall: fc.integer({ min: 0, max: 50 }),
+    activate: fc.nat(15),
+    conflict: fc.nat(30),
+    queue: fc.integer({ min: 1, max: 40 }),
+  });
+
+  it('re-opens are never negative and never exceed the banks in use at each refresh', () => {
+    fc.assert(
+      fc.property(arbRuns, arbTiming, (runs, t) => {
+        const banks = new Set(Array.from(runs.banks)).size;
+        let perRefreshOk = true;
+        const r = refreshReopens(runs, timing(t), evenPhases(t.tREFI, 4), 1 << 15, (_c, backlog, n) => {
+          if (n < 0 || n > banks || backlog < 0 || backlog > t.queue) perRefreshOk = false;
+        });
+        expect(perRefreshOk).toBe(true);
+        expect(r.reopens).toBeGreaterThanOrEqual(0);
+        expect(r.reopens).toBeLessThanOrEqual(r.refreshes * banks);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('monotone in the backlog the controller may hold (queue size), all else equal', () => {
+    fc.assert(
+      fc.property(arbRuns, arbTiming, fc.integer({ min: 1, max: 40 }), (runs, t, more) => {
+        const phases = evenPhases(t.tREFI, 4);
+        const small = refreshReopens(runs, timing(t), phases);
+        const large = refreshReopens(runs, timing({ ...t, queue: t.queue + more }), phases);
+        expect(large.refreshes).toBe(small.refreshes);
+        expect(large.reopens).toBeGreaterThanOrEqual(small.reopens);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
