@@ -79,22 +79,11 @@ function packageVersion(): string {
  * (--preset R2 --preset B1) are refused, naming the flag. (--set, and commands' own repeatable
  * flags, stay lists.)
  */
-const SINGLE = new Set([
-  'config',
-  'preset',
-  'seed',
-  'epochs',
-  'out',
-  'checkpoint',
-  'resume',
-  'trace-format',
-  'trace-window',
-  'trace-file',
-  'trace-cycles',
-  'format',
-  'window',
-  'cycles',
-]);
+const SINGLE = new Set(
+  'config preset seed epochs out checkpoint resume trace-format trace-window trace-file trace-cycles format window cycles'.split(
+    ' ',
+  ),
+);
 
 function singleValued(argv: Record<string, unknown>): void {
   for (const key of SINGLE) {

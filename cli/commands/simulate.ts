@@ -5,24 +5,25 @@
  * trained on MNIST as `rbnn-sim run` does.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { withConfigOptions } from '../options.js';
 import { addTraceOptions } from '../../traces/cli.js';
+import { withConfigOptions } from '../options.js';
 import { runSimulation, withMappingsOption, type RunArgs } from './run.js';
+
+const EPOCHS_FROM =
+  'with --schedule-only: run as many epochs per iteration as the trained run in this report.json ' +
+  '(or training result) did';
 
 export const simulateCommand: CommandModule<object, RunArgs> = {
   command: 'simulate',
   describe: 'Simulate the configured training run on the accelerator (--schedule-only: without training)',
   builder: (y: Argv) =>
     withMappingsOption(addTraceOptions(withConfigOptions(y)))
-      .option('schedule-only', {
-        type: 'boolean',
-        describe: 'cost the configured schedule without training (every planned epoch runs; fast)',
-      })
-      .option('epochs-from', {
-        type: 'string',
-        requiresArg: true,
-        describe:
-          'with --schedule-only: run as many epochs per iteration as the trained run in this report.json (or training result) did',
+      .options({
+        'schedule-only': {
+          type: 'boolean',
+          describe: 'cost the configured schedule without training (every planned epoch runs; fast)',
+        },
+        'epochs-from': { type: 'string', requiresArg: true, describe: EPOCHS_FROM },
       })
       .example(
         '$0 simulate --schedule-only --preset R2,paper',

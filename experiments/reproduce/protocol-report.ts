@@ -34,15 +34,15 @@ function mdTable(head: string[], rows: string[][], textColumns = 1): string {
 
 /** Reads the equal-epochs reproduction to compare with (its results.json). */
 export function readComparison(file: string): ReproductionResult {
-  if (!existsSync(file)) throw new UserError(`--compare: ${file} does not exist`);
+  if (!existsSync(file)) throw new UserError(`compare: ${file} does not exist`);
   let r: ReproductionResult;
   try {
     r = JSON.parse(readFileSync(file, 'utf8')) as ReproductionResult;
   } catch (e) {
-    throw new UserError(`--compare: ${file} is not JSON (${(e as Error).message})`);
+    throw new UserError(`compare: ${file} is not JSON (${(e as Error).message})`);
   }
   if (r.kind !== 'rbnn-sim.reproduction' || !Array.isArray(r.rows))
-    throw new UserError(`--compare: ${file} is not a results.json of rbnn-sim reproduce`);
+    throw new UserError(`compare: ${file} is not a results.json of rbnn-sim reproduce`);
   return r;
 }
 

@@ -278,7 +278,7 @@ export function flatten(tree: Tree, prefix = ''): string[] {
   return out;
 }
 
-function quote(s: string): string {
+export function quote(s: string): string {
   return /^[\w.,/:=+\-@[\]]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 

@@ -6,7 +6,8 @@ import { formatQuantity } from '../../config/units.js';
 import { bytes, count, joules } from '../../sim/report-format.js';
 import { table } from '../table.js';
 import { paretoFront, type Plot } from './plots.js';
-import type { SweepResult } from './runner.js';
+import type { SweepResult, SweepStats } from './runner.js';
+import type { Shard } from './points.js';
 import type { SweepRow } from './row.js';
 
 const SRAM_PATH = 'hardware.sram.capacity';
@@ -199,4 +200,18 @@ function storageSection(rows: readonly SweepRow[], budgets: readonly number[]): 
 export function terminalTable(res: SweepResult): string {
   const t = costTable(res.rows, true);
   return `${table(t.head, t.body)}\n`;
+}
+
+/** "4 points, schedule-only, in this process, 0.81 s": what a sweep did, in one line. */
+export function statsLine(
+  stats: SweepStats,
+  o: { scheduleOnly: boolean; cache: boolean; shard?: Shard | undefined; totalPoints: number },
+): string {
+  const n = stats.trainings;
+  const cached = `${stats.cacheHits} from the cache${o.cache ? '' : ', no cache'}`;
+  const runs = `${n} training run${n === 1 ? '' : 's'} (${stats.trained} trained, ${cached})`;
+  const shard = o.shard && o.shard.count > 1 ? ` (shard ${o.shard.index}/${o.shard.count} of ${o.totalPoints})` : '';
+  const where = stats.threads > 0 ? `${stats.threads} worker threads` : 'in this process';
+  const seconds = (stats.wallMs / 1000).toFixed(2);
+  return `${stats.points} points${shard}, ${o.scheduleOnly ? 'schedule-only' : runs}, ${where}, ${seconds} s`;
 }

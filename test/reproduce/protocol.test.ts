@@ -116,7 +116,7 @@ describe('reproduce --protocol paper', () => {
     const c = join(dir, 'c.json');
     writeFileSync(c, JSON.stringify({ kind: 'rbnn-sim.reproduction', rows: [{ id: 'R3', learningRate: 13 }] }));
     expect(() => learningRatesFrom([c], ['R3'])).toThrow('row R3 has no learning rate and decay');
-    expect(() => learningRatesFrom([a], ['R3', 'B2'])).toThrow('--lr-from: no learning rate for B2');
+    expect(() => learningRatesFrom([a], ['R3', 'B2'])).toThrow('lrFrom: no learning rate for B2');
     expect(() => learningRatesFrom([join(dir, 'none.json')], ['R3'])).toThrow('does not exist');
   });
 

@@ -19,7 +19,7 @@ import {
   type Checkpoint,
 } from '../../trainer/checkpoint.js';
 import { mnistDataDir, parseIdxImages, parseIdxLabels } from '../../trainer/mnist/idx.js';
-import { checkTrainingFits } from '../../cli/options.js';
+import { checkTrainingFits } from '../../experiments/host-memory.js';
 import { idxBytes } from '../data/idx-helpers.js';
 import { dataFor, listFiles, runCli, smallConfig, smallFlags, tempDir } from './helpers.js';
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { shardFromEnv } from '../../experiments/slurm/shard-env.js';
-import { resolveShard } from '../../cli/slurm-options.js';
+import { resolveShard } from '../../experiments/slurm/shard-env.js';
 import { shellWord, TASK_WORD } from '../../experiments/slurm/scripts.js';
 import { makeTempDir } from '../temp-dir.js';
 import { runCli } from '../run-cli.js';
