@@ -1,5 +1,6 @@
 /** --checkpoint and --resume for the commands that train (`train`, `run`); see experiments/checkpoints.ts. */
 import type { Argv } from 'yargs';
+import { UserError } from '../config/errors.js';
 import type { Config } from '../config/schema.js';
 import { planCheckpoints as plan, type CheckpointPlan } from '../experiments/checkpoints.js';
 import type { CheckpointKind } from '../trainer/checkpoint.js';
@@ -30,6 +31,10 @@ export function planCheckpoints(argv: CheckpointArgs, cfg: Config, kind: Checkpo
   const warn = (m: string): void => {
     process.stderr.write(`rbnn-sim: ${m}\n`);
   };
+  if (tracing && (typeof argv.checkpoint === 'string' || argv.resume !== undefined)) {
+    const flag = argv.resume !== undefined ? '--resume' : '--checkpoint';
+    throw new UserError(`${flag} cannot be combined with an access trace (a trace covers one uninterrupted run)`);
+  }
   const flags = { checkpoint: '--checkpoint', resume: '--resume' };
   return namingFlagsSync(flags, (): CheckpointPlan => plan(argv, cfg, kind, { tracing, warn }));
 }

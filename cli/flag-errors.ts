@@ -6,10 +6,10 @@ import { UserError } from '../config/errors.js';
 
 type Flags = Readonly<Record<string, string>>;
 
-/** The error with its leading field ("resume: ..." or "resume cannot ...") said as its flag. */
+/** The error with its leading field ("resume: ...") said as its flag. */
 export function renamed(e: unknown, flags: Flags): unknown {
   if (!(e instanceof UserError)) return e;
-  const m = /^([\w.]+)(?=[: ])/.exec(e.message);
+  const m = /^([\w.]+)(?=:)/.exec(e.message);
   const flag = m && Object.hasOwn(flags, m[1]!) ? flags[m[1]!] : undefined;
   return flag ? new UserError(flag + e.message.slice(m![1]!.length)) : e;
 }
@@ -30,4 +30,12 @@ export function namingFlagsSync<T>(flags: Flags, fn: () => T): T {
   } catch (e) {
     throw renamed(e, flags);
   }
+}
+
+/** "lrDecay" -> "--lr-decay" */
+export const flagOf = (field: string): string => `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** Fields named as their flags (lrDecay: --lr-decay), and `others` whose flag has another name. */
+export function flagsFor(fields: string, others: Record<string, string> = {}): Record<string, string> {
+  return { ...Object.fromEntries(fields.split(' ').map((f) => [f, flagOf(f)])), ...others };
 }

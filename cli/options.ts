@@ -4,7 +4,7 @@
  *   export const builder = (y: Argv) => withConfigOptions(y).option(...);
  *   export const handler = (argv: ConfigArgs) => { const cfg = configFromArgs(argv); ... };
  */
-import type { Argv } from 'yargs';
+import type { Argv, Options } from 'yargs';
 import { resolveConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { writing } from '../io/fs-error.js';
@@ -66,3 +66,21 @@ export function configFromArgs(argv: ConfigArgs): Config {
 export function fileError<T>(write: () => T, what: string): T {
   return writing(what, write);
 }
+
+/** Option tables, one line an option: a string or number flag that takes a value, or a boolean. */
+export const str = (describe: string, more: Options = {}): Options => ({
+  type: 'string',
+  requiresArg: true,
+  describe,
+  ...more,
+});
+export const num = (describe: string, more: Options = {}): Options => ({
+  type: 'number',
+  requiresArg: true,
+  describe,
+  ...more,
+});
+export const bool = (describe: string, more: Options = {}): Options => ({ type: 'boolean', describe, ...more });
+/** yargs examples from a flat list: command, description, command, description, ... */
+export const examples = (flat: string[]): Array<[string, string]> =>
+  flat.flatMap((x, i) => (i % 2 === 0 ? [[x, flat[i + 1]!] as [string, string]] : []));

@@ -1,12 +1,11 @@
 /** Flags of `--slurm` runs (sweep, reproduce) and what they turn into. */
 import type { Argv } from 'yargs';
 import { UserError } from '../config/errors.js';
-import { submissionLines, thisProcessCommand } from '../experiments/slurm/report.js';
+import { slurmStatus, submissionLines, thisProcessCommand } from '../experiments/slurm/report.js';
+import { bool, num, str } from './options.js';
 import type { SbatchOptions } from '../experiments/slurm/scripts.js';
 import { mergeOutcome } from '../experiments/slurm/status.js';
 import type { Submitted } from '../experiments/slurm/submit.js';
-
-export { slurmStatus } from '../experiments/slurm/report.js';
 
 export interface SlurmArgs {
   slurm?: boolean;
@@ -23,48 +22,33 @@ export interface SlurmArgs {
 
 const G = 'Slurm (docs/CLUSTER.md):';
 
+const D = {
+  cpus: 'sbatch --cpus-per-task (each task uses that many workers)',
+  sbatchArg: 'another sbatch option for both scripts, repeatable: --sbatch-arg=--account=abc',
+  wait: 'with --slurm: wait for the merge job; exit 1 naming the failed tasks if it did not complete',
+  status: 'report which tasks of the --slurm run in DIR are done, queued, failed',
+};
+
 export function withSlurmOptions<T>(y: Argv<T>, what: string): Argv<T & SlurmArgs> {
   const slurm = `run as a Slurm job array: write DIR/slurm/${what}.sbatch and merge.sbatch, submit both (needs -o DIR)`;
   return y.options({
-    slurm: { type: 'boolean', group: G, describe: slurm },
-    partition: { type: 'string', requiresArg: true, group: G, describe: 'sbatch --partition' },
-    time: {
-      type: 'string',
-      requiresArg: true,
-      group: G,
-      describe: 'sbatch --time per task (minutes, HH:MM:SS, D-HH:MM)',
-    },
-    'cpus-per-task': {
-      type: 'number',
-      requiresArg: true,
-      group: G,
-      describe: 'sbatch --cpus-per-task (each task uses that many workers)',
-    },
-    'array-parallel': {
-      type: 'number',
-      requiresArg: true,
-      group: G,
-      describe: 'at most this many array tasks at once (--array=1-N%K)',
-    },
-    'sbatch-arg': {
-      type: 'string',
-      requiresArg: true,
-      group: G,
-      describe: 'another sbatch option for both scripts, repeatable: --sbatch-arg=--account=abc',
-    },
-    'dry-run': { type: 'boolean', group: G, describe: 'with --slurm: write the scripts, submit nothing' },
-    wait: {
-      type: 'boolean',
-      group: G,
-      describe: 'with --slurm: wait for the merge job; exit 1 naming the failed tasks if it did not complete',
-    },
-    'slurm-status': {
-      type: 'string',
-      requiresArg: true,
-      group: G,
-      describe: 'report which tasks of the --slurm run in DIR are done, queued, failed',
-    },
+    slurm: bool(slurm, { group: G }),
+    partition: str('sbatch --partition', { group: G }),
+    time: str('sbatch --time per task (minutes, HH:MM:SS, D-HH:MM)', { group: G }),
+    'cpus-per-task': num(D.cpus, { group: G }),
+    'array-parallel': num('at most this many array tasks at once (--array=1-N%K)', { group: G }),
+    'sbatch-arg': str(D.sbatchArg, { group: G }),
+    'dry-run': bool('with --slurm: write the scripts, submit nothing', { group: G }),
+    wait: bool(D.wait, { group: G }),
+    'slurm-status': str(D.status, { group: G }),
   }) as Argv<T & SlurmArgs>;
+}
+
+/** --slurm-status DIR: prints the table; exit code 1 when a task failed. */
+export function printSlurmStatus(dir: string, unit: string): void {
+  const { text, failed } = slurmStatus(dir, unit);
+  process.stdout.write(text);
+  process.exitCode = failed ? 1 : 0;
 }
 
 /** Flags that mean something only with --slurm. */

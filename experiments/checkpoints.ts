@@ -55,7 +55,7 @@ export function planCheckpoints(
   if (from === '') throw new UserError('resume: expected a checkpoint folder');
   if (tracing && (typeof flag === 'string' || from !== undefined)) {
     const field = from !== undefined ? 'resume' : 'checkpoint';
-    throw new UserError(`${field} cannot be combined with an access trace (a trace covers one uninterrupted run)`);
+    throw new UserError(`${field}: cannot be combined with an access trace (a trace covers one uninterrupted run)`);
   }
   if (cfg.output.dir) checkWritableDir(cfg.output.dir, 'report files');
   let resume: Checkpoint | null = null;

@@ -8,14 +8,7 @@ import { mergeResults, readSweepResult } from '../../experiments/sweep/merge.js'
 import { openSweepOutputs, writeSweepOutputs } from '../../experiments/sweep/outputs.js';
 import { terminalTable } from '../../experiments/sweep/summary.js';
 
-interface Args {
-  inputs?: string[];
-  out?: string;
-  partial?: boolean;
-  plots?: boolean;
-  json?: boolean;
-  quiet?: boolean;
-}
+type Args = Partial<{ inputs: string[]; out: string; partial: boolean; plots: boolean; json: boolean; quiet: boolean }>;
 
 const OUT = 'folder for the merged sweep.csv, sweep.json, summary.md and plots';
 

@@ -26,52 +26,48 @@ import { reproductionSummary, runLine } from '../../experiments/reproduce/summar
 import { checkArrayDone, runArrayTask, submitReproduce } from '../../experiments/slurm/reproduce.js';
 import { checkOutputDir, checkOutputFile } from '../../io/location.js';
 import { OutputSet } from '../../io/output-set.js';
-import { namingFlags } from '../flag-errors.js';
-import { fileError } from '../options.js';
-import { checkSlurmOnly, slurmStatus, submit, withSlurmOptions, type SlurmArgs } from '../slurm-options.js';
+import { flagsFor, namingFlags } from '../flag-errors.js';
+import { bool, examples, fileError, num, str } from '../options.js';
+import { checkSlurmOnly, printSlurmStatus, submit, withSlurmOptions, type SlurmArgs } from '../slurm-options.js';
 
-interface Args extends SlurmArgs, Omit<ReproductionRequest, 'sets'> {
-  slurmTask?: string;
-  slurmMerge?: boolean;
-  set?: string | string[];
-  json?: boolean;
-  quiet?: boolean;
-}
+type Args = SlurmArgs &
+  Omit<ReproductionRequest, 'sets'> &
+  Partial<{ slurmTask: string; slurmMerge: boolean; set: string | string[]; json: boolean }>;
 
 /** The request's fields as the flags that set them. */
-const FLAGS = {
-  seeds: '--seeds',
+const FLAGS = flagsFor('seeds rows budget jobs protocol cap patience lrDecay lrFrom compare', {
   lrGrid: '--lr',
-  rows: '--rows',
-  budget: '--budget',
-  jobs: '--jobs',
   sramSizes: '--sram',
-  protocol: '--protocol',
-  cap: '--cap',
-  patience: '--patience',
-  lrDecay: '--lr-decay',
-  lrFrom: '--lr-from',
-  compare: '--compare',
-};
+});
 
-const OUT =
-  'the Markdown report; results.json, the run store (training/) and figure4.svg go in a folder beside it named ' +
-  'after it (default docs/REPRODUCTION.md; --quick: out/reproduce-quick/REPRODUCTION.md)';
-const STORE_ONLY =
-  'train nothing: every run from the run store (also runs of an older training code with the same ' +
-  'configuration); a missing run is an error';
-const PROTOCOL =
-  'equal-epochs: every row the same total epochs (x --budget); paper: every training to convergence ' +
-  '(--cap, --patience), early stopping on validation';
-const LR =
-  'learning-rate grid; each row keeps the rate of lowest validation error on the first seed ' +
-  `(default ${FULL_LR_GRID}; --quick: ${QUICK_LR_GRID})`;
-const BUDGET =
-  "epoch budget multiplier: every row's epochs x this (1: 5 per RBNN iteration, 20 conventional), " +
-  'its per-epoch learning-rate decay to the 1/budget power';
-const LR_FROM =
-  "take each row's learning rate from these results.json (comma-separated, first holding the row wins) " +
-  'instead of the --lr grid';
+const D = {
+  out:
+    'the Markdown report; results.json, the run store (training/) and figure4.svg go in a folder beside it named ' +
+    'after it (default docs/REPRODUCTION.md; --quick: out/reproduce-quick/REPRODUCTION.md)',
+  storeOnly:
+    'train nothing: every run from the run store (also runs of an older training code with the same ' +
+    'configuration); a missing run is an error',
+  protocol:
+    'equal-epochs: every row the same total epochs (x --budget); paper: every training to convergence ' +
+    '(--cap, --patience), early stopping on validation',
+  lr:
+    'learning-rate grid; each row keeps the rate of lowest validation error on the first seed ' +
+    `(default ${FULL_LR_GRID}; --quick: ${QUICK_LR_GRID})`,
+  budget:
+    "epoch budget multiplier: every row's epochs x this (1: 5 per RBNN iteration, 20 conventional), " +
+    'its per-epoch learning-rate decay to the 1/budget power',
+  lrFrom:
+    "take each row's learning rate from these results.json (comma-separated, first holding the row wins) " +
+    'instead of the --lr grid',
+  quick: "CI-sized: 2000/1000/1000 samples, 1 epoch, hidden layers a tenth of the paper's; still every row",
+  sram: "SRAM capacities to cost every row on (the default accelerator's is added)",
+  set: 'override one configuration key for every row, repeatable (--set training.trainSamples=5000)',
+  fresh: 'ignore the stored runs (training/ beside the report) and train everything again',
+  patience: '--protocol paper: stop a training after this many epochs without validation improvement',
+  lrDecay: `--protocol paper: learning-rate decay per epoch (default 0.8^(1/5) = ${DEFAULT_PAPER_DECAY.toFixed(4)})`,
+  partial: 'with --store-only: report each row with the seeds the store holds; rows with none are left out',
+  compare: '--protocol paper: the equal-epochs results.json to set beside it (verdicts under both protocols)',
+};
 
 export const reproduceCommand: CommandModule<object, Args> = {
   command: 'reproduce',
@@ -79,93 +75,42 @@ export const reproduceCommand: CommandModule<object, Args> = {
   builder: (y: Argv) =>
     withSlurmOptions(y, 'reproduce')
       .options({
-        'slurm-task': { type: 'string', requiresArg: true, hidden: true, describe: 'i/N: train array task i' },
-        'slurm-merge': { type: 'boolean', hidden: true, describe: 'the merge step of a --slurm run' },
-        seeds: {
-          type: 'string',
-          default: DEFAULT_SEEDS,
-          requiresArg: true,
-          describe: 'training seeds, comma-separated',
-        },
-        lr: { type: 'string', requiresArg: true, describe: LR },
-        quick: {
-          type: 'boolean',
-          describe: "CI-sized: 2000/1000/1000 samples, 1 epoch, hidden layers a tenth of the paper's; still every row",
-        },
-        budget: { type: 'number', default: 1, requiresArg: true, describe: BUDGET },
-        rows: { type: 'string', default: 'all', requiresArg: true, describe: `Table 2 rows (${ROW_IDS.join(',')})` },
-        jobs: {
-          alias: 'j',
-          type: 'number',
-          default: 1,
-          requiresArg: true,
-          describe: 'trainings at once (more than 1: worker threads)',
-        },
-        out: { alias: 'o', type: 'string', requiresArg: true, describe: OUT },
-        sram: {
-          type: 'string',
-          default: DEFAULT_SRAM,
-          requiresArg: true,
-          describe: "SRAM capacities to cost every row on (the default accelerator's is added)",
-        },
-        set: {
-          type: 'string',
-          requiresArg: true,
-          describe: 'override one configuration key for every row, repeatable (--set training.trainSamples=5000)',
-        },
-        fresh: {
-          type: 'boolean',
-          describe: 'ignore the stored runs (training/ beside the report) and train everything again',
-        },
-        json: { type: 'boolean', describe: 'print the results JSON instead of the summary' },
-        quiet: { alias: 'q', type: 'boolean', describe: 'no per-run lines on standard error' },
-        protocol: { type: 'string', default: 'equal-epochs', requiresArg: true, describe: PROTOCOL },
-        cap: {
-          type: 'number',
-          default: DEFAULT_CAP,
-          requiresArg: true,
-          describe: '--protocol paper: epochs at most per training (RBNN: per iteration)',
-        },
-        patience: {
-          type: 'number',
-          default: DEFAULT_PATIENCE,
-          requiresArg: true,
-          describe: '--protocol paper: stop a training after this many epochs without validation improvement',
-        },
-        'lr-decay': {
-          type: 'number',
-          requiresArg: true,
-          describe: `--protocol paper: learning-rate decay per epoch (default 0.8^(1/5) = ${DEFAULT_PAPER_DECAY.toFixed(4)})`,
-        },
-        'store-only': { type: 'boolean', describe: STORE_ONLY },
-        partial: {
-          type: 'boolean',
-          describe: 'with --store-only: report each row with the seeds the store holds; rows with none are left out',
-        },
-        compare: {
-          type: 'string',
-          requiresArg: true,
-          describe: '--protocol paper: the equal-epochs results.json to set beside it (verdicts under both protocols)',
-        },
-        'lr-from': { type: 'string', requiresArg: true, describe: LR_FROM },
+        'slurm-task': str('i/N: train array task i', { hidden: true }),
+        'slurm-merge': bool('the merge step of a --slurm run', { hidden: true }),
+        seeds: str('training seeds, comma-separated', { default: DEFAULT_SEEDS }),
+        lr: str(D.lr),
+        quick: bool(D.quick),
+        budget: num(D.budget, { default: 1 }),
+        rows: str(`Table 2 rows (${ROW_IDS.join(',')})`, { default: 'all' }),
+        jobs: num('trainings at once (more than 1: worker threads)', { alias: 'j', default: 1 }),
+        out: str(D.out, { alias: 'o' }),
+        sram: str(D.sram, { default: DEFAULT_SRAM }),
+        set: str(D.set),
+        fresh: bool(D.fresh),
+        json: bool('print the results JSON instead of the summary'),
+        quiet: bool('no per-run lines on standard error', { alias: 'q' }),
+        protocol: str(D.protocol, { default: 'equal-epochs' }),
+        cap: num('--protocol paper: epochs at most per training (RBNN: per iteration)', { default: DEFAULT_CAP }),
+        patience: num(D.patience, { default: DEFAULT_PATIENCE }),
+        'lr-decay': num(D.lrDecay),
+        'store-only': bool(D.storeOnly),
+        partial: bool(D.partial),
+        compare: str(D.compare),
+        'lr-from': str(D.lrFrom),
       })
       .example(
-        '$0 reproduce --seeds 1,2,3 --jobs 2',
-        'the full reproduction, 54 trainings (about 30 min on 2 cores), docs/REPRODUCTION.md',
-      )
-      .example('$0 reproduce --quick', 'a CI-sized check of every row in well under a minute')
-      .example(
-        '$0 reproduce --slurm --time 2:00:00',
-        'every run a task of a Slurm job array, then the report (docs/CLUSTER.md)',
+        examples([
+          '$0 reproduce --seeds 1,2,3 --jobs 2',
+          'the full reproduction, 54 trainings (about 30 min on 2 cores), docs/REPRODUCTION.md',
+          '$0 reproduce --quick',
+          'a CI-sized check of every row in well under a minute',
+          '$0 reproduce --slurm --time 2:00:00',
+          'every run a task of a Slurm job array, then the report (docs/CLUSTER.md)',
+        ]),
       )
       .epilog('An interrupted reproduction continues from its run store; --fresh starts over.') as Argv<Args>,
   handler: async (argv) => {
-    if (argv.slurmStatus !== undefined) {
-      const { text, failed } = slurmStatus(argv.slurmStatus, 'run');
-      process.stdout.write(text);
-      process.exitCode = failed ? 1 : 0;
-      return;
-    }
+    if (argv.slurmStatus !== undefined) return printSlurmStatus(argv.slurmStatus, 'run');
     checkSlurmOnly(argv);
     const paper = argv.protocol === 'paper';
     if (paper && argv.budget !== 1) throw new UserError('--budget applies to --protocol equal-epochs only');

@@ -6,10 +6,10 @@
 import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../../config/errors.js';
 import type { Config } from '../../config/schema.js';
-import { describePosition, saveCheckpoint, stopNote, type CheckpointPlan } from '../../experiments/checkpoints.js';
+import { describePosition, saveCheckpoint, type CheckpointPlan } from '../../experiments/checkpoints.js';
 import { epochsFrom } from '../../experiments/epochs-from.js';
 import { checkTrainingFits } from '../../experiments/host-memory.js';
-import { incompleteReport, writeMappingsFile } from '../../experiments/run-outputs.js';
+import { stoppedRunOutputs, writeMappingsFile } from '../../experiments/run-outputs.js';
 import { simulateRun, type SimulateResult } from '../../experiments/simulate.js';
 import { checkOutputFile } from '../../io/location.js';
 import { OutputSet } from '../../io/output-set.js';
@@ -21,8 +21,8 @@ import { isBrokenPipe } from '../../traces/writer.js';
 import { checkWritableDir } from '../../trainer/checkpoint.js';
 import { planCheckpoints, withCheckpointOptions, type CheckpointArgs } from '../checkpointing.js';
 import { namingFlagsSync } from '../flag-errors.js';
-import { catchInterrupts } from '../interrupt.js';
-import { configFromArgs, withConfigOptions, type ConfigArgs } from '../options.js';
+import { catchInterrupts } from '../../io/interrupts.js';
+import { configFromArgs, examples, withConfigOptions, type ConfigArgs } from '../options.js';
 import { progressBar } from '../progress.js';
 
 export interface RunArgs extends ConfigArgs, TraceArgs, CheckpointArgs {
@@ -32,6 +32,7 @@ export interface RunArgs extends ConfigArgs, TraceArgs, CheckpointArgs {
   epochsFrom?: string;
 }
 
+const CHECKPOINTS = 'Checkpoints and resuming: docs/CHECKPOINTS.md.';
 const MAPPINGS =
   'write the chosen mapping (loop nest per level, counts, energy, cycles) of every distinct matmul/gradient ' +
   'shape to FILE';
@@ -46,18 +47,18 @@ export const runCommand: CommandModule<object, RunArgs> = {
   builder: (y: Argv) =>
     withMappingsOption(withCheckpointOptions(addTraceOptions(withConfigOptions(y))))
       .example(
-        '$0 run',
-        'the embedded default: RBNN 784-100-10, 16-bit slots, 7 iterations, on the default accelerator',
+        examples([
+          '$0 run',
+          'the embedded default: RBNN 784-100-10, 16-bit slots, 7 iterations, on the default accelerator',
+          '$0 run --preset B1 -o out/B1',
+          'a conventional baseline; report.json and report.md in out/B1',
+          '$0 run --set hardware.sram.capacity="128 KiB" --json',
+          'a smaller SRAM, JSON report',
+          '$0 run --preset R2 -o out/R2 --resume out/R2/checkpoint',
+          'continue an interrupted run (Ctrl-C writes a checkpoint)',
+        ]),
       )
-      .example('$0 run --preset B1 -o out/B1', 'a conventional baseline; report.json and report.md in out/B1')
-      .example('$0 run --set hardware.sram.capacity="128 KiB" --json', 'a smaller SRAM, JSON report')
-      .example(
-        '$0 run --preset R2 -o out/R2 --resume out/R2/checkpoint',
-        'continue an interrupted run (Ctrl-C writes a checkpoint)',
-      )
-      .epilog(
-        'The accelerator model and its defaults: docs/HARDWARE.md. Checkpoints and resuming: docs/CHECKPOINTS.md.',
-      ),
+      .epilog(`The accelerator model and its defaults: docs/HARDWARE.md. ${CHECKPOINTS}`),
   handler: async (argv) => {
     process.exitCode = await runSimulation(argv, false);
   },
@@ -66,7 +67,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
 /**
  * Shared by run and simulate: resolve, simulate (train unless scheduleOnly), print, write files.
  * Training runs write checkpoints (--checkpoint, default <--out>/checkpoint), continue one with
- * --resume, and stop cleanly on the first Ctrl-C / SIGTERM (cli/interrupt.ts).
+ * --resume, and stop cleanly on the first Ctrl-C / SIGTERM (io/interrupts.ts).
  */
 export async function runSimulation(argv: RunArgs, scheduleOnly: boolean): Promise<number> {
   const cfg = applyTraceArgs(configFromArgs(argv), argv);
@@ -132,17 +133,13 @@ async function simulateAndReport(
     }
     const { report, stopped } = result;
     if (stopped) {
-      // The checkpoint, and the partial report (marked "incomplete": true) on stdout and in --out.
-      const where = describePosition(stopped.state.next);
-      const file = saveCheckpoint(plan!, cfg, 'run', stopped.state, stopped.simulator);
-      const partial = incompleteReport(report, stopped, file, where);
-      const text = `INCOMPLETE: stopped at ${where}\n\n${formatReportText(partial.report)}`;
-      process.stdout.write(cfg.output.json ? formatReportJson(partial.report) : text);
+      const after = stoppedRunOutputs(cfg, plan!, report, stopped);
+      process.stdout.write(after.text);
       if (files) {
-        for (const [name, content] of partial.files) files.write(name, content);
+        for (const [name, content] of after.files) files.write(name, content);
         files.commit();
       }
-      process.stderr.write(`rbnn-sim: ${stopNote('run', where, file, plan!.dir)}\n`);
+      process.stderr.write(`rbnn-sim: ${after.note}\n`);
       return interrupts!.exitCode();
     }
     const out = trace?.usesStdout ? process.stderr : process.stdout;

@@ -17,31 +17,25 @@ import type { SweepSpec } from '../../experiments/sweep/spec.js';
 import { statsLine, terminalTable } from '../../experiments/sweep/summary.js';
 import { checkOutputDir } from '../../io/location.js';
 import type { OutputSet } from '../../io/output-set.js';
-import { fileError } from '../options.js';
+import { flagOf } from '../flag-errors.js';
+import { bool, examples, fileError, num, str } from '../options.js';
 import { progressBar } from '../progress.js';
-import { checkSlurmOnly, slurmStatus, submit, withSlurmOptions, type SlurmArgs } from '../slurm-options.js';
+import { checkSlurmOnly, printSlurmStatus, submit, withSlurmOptions, type SlurmArgs } from '../slurm-options.js';
 import { specFromArgs, type SweepArgs } from '../sweep/args.js';
 
-interface Args extends SweepArgs, SlurmArgs {
-  spec?: string;
-  shards?: number;
-  slurmMerge?: string;
-  out?: string;
-  cache?: string | boolean;
-  workers?: number;
-  shard?: string;
-  plots?: boolean;
-  json?: boolean;
-  quiet?: boolean;
-}
+type Running = { spec: string; shards: number; slurmMerge: string; out: string; cache: string | boolean };
+type Args = SweepArgs &
+  SlurmArgs &
+  Partial<Running & { workers: number; shard: string; plots: boolean; json: boolean }>;
 
 const HW = 'Hardware axes:';
 const ST = 'Storage mode (--mode storage):';
 const RUN = 'Running:';
 const SLURM = 'Slurm (docs/CLUSTER.md):';
 
-const describe = {
+const D = {
   shards: 'with --slurm: array tasks (default: one per training run, or per point when schedule-only, at most 64)',
+  spec: 'run the sweep spec in this file (DIR/slurm/spec.json of a --slurm run) instead of the spec flags',
   mode:
     'hardware: fixed workloads, varying hardware; storage: for each weight-storage budget, the candidate networks ' +
     "that fit it (the paper's Figure 4)",
@@ -51,7 +45,14 @@ const describe = {
   vary:
     'any configuration path, repeatable: --vary hardware.sram.banks=4,8,16 ' +
     '--vary hardware.policy.frozen=recompute,cache',
+  budgets: `weight-storage budgets, list or range (default ${DEFAULT_BUDGETS})`,
   rbnn: 'RBNN candidates: "hidden=50,100,200 bits=8,12,16 iterations=auto epochs=5" (keys optional), or none',
+  conventional: 'conventional candidates: "hidden=50,100,200,400,800 bits=6,8,12 epochs=20", or none',
+  scheduleOnly: 'cost the configured schedules without training (fast; no test error)',
+  quick: 'CI-sized: 2000/1000/1000 samples (storage mode: small families, 1-2 epochs)',
+  sample: 'keep N points (storage mode: N candidates per family), evenly spread',
+  epochs: 'training.epochs for every workload (storage mode: of both families)',
+  cache: 'training cache folder (default $XDG_CACHE_HOME/rbnn-sim or .cache/rbnn-sim); --no-cache: none',
   shard:
     'run slice i of N (i/N), for job arrays; combine with rbnn-sim merge. auto (the default inside a Slurm array ' +
     'job): from SLURM_ARRAY_TASK_ID/_MIN/_COUNT; auto/N: the task ID is i',
@@ -68,115 +69,54 @@ export const sweepCommand: CommandModule<object, Args> = {
   builder: (y: Argv) =>
     withSlurmOptions(y, 'sweep')
       .options({
-        shards: { type: 'number', requiresArg: true, group: SLURM, describe: describe.shards },
-        'slurm-merge': { type: 'string', requiresArg: true, hidden: true, describe: 'the merge step of a --slurm run' },
-        spec: {
-          type: 'string',
-          requiresArg: true,
-          group: RUN,
-          describe: 'run the sweep spec in this file (DIR/slurm/spec.json of a --slurm run) instead of the spec flags',
-        },
-        mode: { choices: ['hardware', 'storage'] as const, describe: describe.mode },
-        presets: { alias: 'preset', type: 'string', requiresArg: true, describe: describe.presets },
-        sram: { type: 'string', requiresArg: true, group: HW, describe: describe.sram },
-        steps: { type: 'number', requiresArg: true, group: HW, describe: 'points of a range without its own step' },
+        shards: num(D.shards, { group: SLURM }),
+        'slurm-merge': str('the merge step of a --slurm run', { hidden: true }),
+        spec: str(D.spec, { group: RUN }),
+        mode: { choices: ['hardware', 'storage'], describe: D.mode },
+        presets: str(D.presets, { alias: 'preset' }),
+        sram: str(D.sram, { group: HW }),
+        steps: num('points of a range without its own step', { group: HW }),
         scale: {
-          choices: ['geometric', 'linear'] as const,
+          choices: ['geometric', 'linear'],
           group: HW,
           describe: 'spacing of --steps ranges (default geometric)',
         },
-        vary: { type: 'string', requiresArg: true, group: HW, describe: describe.vary },
-        budgets: {
-          type: 'string',
-          requiresArg: true,
-          group: ST,
-          describe: `weight-storage budgets, list or range (default ${DEFAULT_BUDGETS})`,
-        },
-        rbnn: { type: 'string', requiresArg: true, group: ST, describe: describe.rbnn },
-        conventional: {
-          type: 'string',
-          requiresArg: true,
-          group: ST,
-          describe: 'conventional candidates: "hidden=50,100,200,400,800 bits=6,8,12 epochs=20", or none',
-        },
-        'schedule-only': {
-          type: 'boolean',
-          describe: 'cost the configured schedules without training (fast; no test error)',
-        },
-        quick: {
-          type: 'boolean',
-          describe: 'CI-sized: 2000/1000/1000 samples (storage mode: small families, 1-2 epochs)',
-        },
-        sample: {
-          type: 'number',
-          requiresArg: true,
-          describe: 'keep N points (storage mode: N candidates per family), evenly spread',
-        },
-        config: {
-          alias: 'c',
-          type: 'string',
-          requiresArg: true,
-          describe: 'configuration file merged under every point',
-        },
-        set: { type: 'string', requiresArg: true, describe: 'override one key for every point, repeatable' },
-        seed: { type: 'number', requiresArg: true, describe: 'training.seed' },
-        epochs: {
-          type: 'number',
-          requiresArg: true,
-          describe: 'training.epochs for every workload (storage mode: of both families)',
-        },
-        out: {
-          alias: 'o',
-          type: 'string',
-          requiresArg: true,
-          group: RUN,
-          describe: 'folder for sweep.csv, sweep.json, summary.md and the SVG plots',
-        },
-        cache: {
-          type: 'string',
-          group: RUN,
-          describe: 'training cache folder (default $XDG_CACHE_HOME/rbnn-sim or .cache/rbnn-sim); --no-cache: none',
-        },
-        workers: {
-          alias: 'j',
-          type: 'number',
-          requiresArg: true,
-          group: RUN,
-          describe: 'worker threads (default: cores); 1: this process',
-        },
-        shard: { type: 'string', requiresArg: true, group: RUN, describe: describe.shard },
-        plots: { type: 'boolean', group: RUN, describe: 'draw the SVG plots (--no-plots: skip)' },
-        json: { type: 'boolean', group: RUN, describe: 'print sweep.json instead of the table' },
-        quiet: { alias: 'q', type: 'boolean', group: RUN, describe: 'no progress bar, no summary line' },
+        vary: str(D.vary, { group: HW }),
+        budgets: str(D.budgets, { group: ST }),
+        rbnn: str(D.rbnn, { group: ST }),
+        conventional: str(D.conventional, { group: ST }),
+        'schedule-only': bool(D.scheduleOnly),
+        quick: bool(D.quick),
+        sample: num(D.sample),
+        config: str('configuration file merged under every point', { alias: 'c' }),
+        set: str('override one key for every point, repeatable'),
+        seed: num('training.seed'),
+        epochs: num(D.epochs),
+        out: str('folder for sweep.csv, sweep.json, summary.md and the SVG plots', { alias: 'o', group: RUN }),
+        cache: { type: 'string', group: RUN, describe: D.cache },
+        workers: num('worker threads (default: cores); 1: this process', { alias: 'j', group: RUN }),
+        shard: str(D.shard, { group: RUN }),
+        plots: bool('draw the SVG plots (--no-plots: skip)', { group: RUN }),
+        json: bool('print sweep.json instead of the table', { group: RUN }),
+        quiet: bool('no progress bar, no summary line', { alias: 'q', group: RUN }),
       })
       .example(
-        '$0 sweep --presets R2,B1,B2 --sram 32KiB..2MiB --steps 13 -o out/sram',
-        'energy and DRAM traffic vs SRAM size (docs/SWEEP.md)',
+        examples([
+          '$0 sweep --presets R2,B1,B2 --sram 32KiB..2MiB --steps 13 -o out/sram',
+          'energy and DRAM traffic vs SRAM size (docs/SWEEP.md)',
+          '$0 sweep --presets R2 --sram 128KiB,256KiB --vary hardware.sram.banks=4,8,16 -o out/banks',
+          'SRAM size x banks',
+          '$0 sweep --mode storage --quick -o out/fig4',
+          "the paper's Figure 4 (test error vs weight storage), CI-sized",
+          '$0 sweep --presets R2,B1 --sram 32KiB..1MiB:x2 --shard 2/4 -o out/s2',
+          'one slice of four; then: $0 merge out/s1 out/s2 out/s3 out/s4 -o out/all',
+          '$0 sweep --presets R2,B1 --sram 32KiB..1MiB:x2 --slurm --shards 4 --time 30 -o out/s',
+          'a Slurm job array of 4 shards and a merge job (docs/CLUSTER.md)',
+        ]),
       )
-      .example(
-        '$0 sweep --presets R2 --sram 128KiB,256KiB --vary hardware.sram.banks=4,8,16 -o out/banks',
-        'SRAM size x banks',
-      )
-      .example(
-        '$0 sweep --mode storage --quick -o out/fig4',
-        "the paper's Figure 4 (test error vs weight storage), CI-sized",
-      )
-      .example(
-        '$0 sweep --presets R2,B1 --sram 32KiB..1MiB:x2 --shard 2/4 -o out/s2',
-        'one slice of four; then: $0 merge out/s1 out/s2 out/s3 out/s4 -o out/all',
-      )
-      .example(
-        '$0 sweep --presets R2,B1 --sram 32KiB..1MiB:x2 --slurm --shards 4 --time 30 -o out/s',
-        'a Slurm job array of 4 shards and a merge job (docs/CLUSTER.md)',
-      )
-      .epilog(describe.epilog) as Argv<Args>,
+      .epilog(D.epilog) as Argv<Args>,
   handler: async (argv) => {
-    if (argv.slurmStatus !== undefined) {
-      const { text, failed } = slurmStatus(argv.slurmStatus, 'shard');
-      process.stdout.write(text);
-      process.exitCode = failed ? 1 : 0;
-      return;
-    }
+    if (argv.slurmStatus !== undefined) return printSlurmStatus(argv.slurmStatus, 'shard');
     if (argv.slurmMerge !== undefined) {
       // The merged files go into the run folder: checked and locked before the shards are read.
       const outputs = openSweepOutputs(argv.slurmMerge, 'rbnn-sim sweep --slurm-merge');
@@ -230,14 +170,12 @@ export const sweepCommand: CommandModule<object, Args> = {
   },
 };
 
-const SPEC_FLAGS = ['mode', 'presets', 'sram', 'steps', 'scale', 'vary', 'budgets', 'rbnn', 'conventional'] as const;
-const MORE_SPEC_FLAGS = ['scheduleOnly', 'quick', 'sample', 'config', 'set', 'seed', 'epochs'] as const;
+const SPEC_FLAGS = 'mode presets sram steps scale vary budgets rbnn conventional scheduleOnly quick sample config set';
 
 /** --spec FILE: the spec comes from the file; a spec flag beside it would be ignored, so it is refused. */
 function specOnly(argv: Args): SweepSpec {
-  for (const k of [...SPEC_FLAGS, ...MORE_SPEC_FLAGS]) {
-    const flag = k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-    if (argv[k] !== undefined) throw new UserError(`--spec: the file states the sweep; drop --${flag}`);
+  for (const k of `${SPEC_FLAGS} seed epochs`.split(' ') as Array<keyof SweepArgs>) {
+    if (argv[k] !== undefined) throw new UserError(`--spec: the file states the sweep; drop ${flagOf(k)}`);
   }
   return readSpecFile(argv.spec!);
 }

@@ -6,22 +6,25 @@ import { applyTraceArgs, formatFromFileName } from '../../traces/cli.js';
 import { FORMAT_NAMES } from '../../traces/formats/index.js';
 import { describeTrace, traceFromConfig, type TraceStats } from '../../traces/session.js';
 import { isBrokenPipe } from '../../traces/writer.js';
-import { configFromArgs, withConfigOptions, type ConfigArgs } from '../options.js';
+import { bool, configFromArgs, examples, str, withConfigOptions, type ConfigArgs } from '../options.js';
 
 const GROUP = 'Trace:';
 
-interface Args extends ConfigArgs {
-  format?: string;
-  window?: string;
-  gzip?: boolean;
-  cycles?: string;
-  scheduleOnly?: boolean;
-}
+type Args = ConfigArgs &
+  Partial<{ format: string; window: string; gzip: boolean; cycles: string; scheduleOnly: boolean }>;
 
-const WINDOW =
-  'which accesses: e.g. "iterations=1,3-4;epochs=1;batches=0-2;phases=forward,update;components=dram" ' +
-  '(traces.window; default "epochs=1;batches=0")';
-const SCHEDULE_ONLY = 'cost the configured schedule without training (every planned epoch runs; fast)';
+const D = {
+  format: 'trace format (traces.format; a .csv file name implies csv)',
+  window:
+    'which accesses: e.g. "iterations=1,3-4;epochs=1;batches=0-2;phases=forward,update;components=dram" ' +
+    '(traces.window; default "epochs=1;batches=0")',
+  out: 'trace file ("-": standard output; .gz compresses) (traces.file)',
+  cycles: 'cycle base (traces.cycles): absolute, or traced stretches back to back from 0',
+  scheduleOnly: 'cost the configured schedule without training (every planned epoch runs; fast)',
+  epilog:
+    'The trace is written to FILE.tmp-<pid> and renamed when complete. A summary goes to standard error. ' +
+    'See docs/TRACES.md.',
+};
 
 /** `rbnn-sim trace`: an access trace (CSV, DRAMSim3, Ramulator) of a window of the run (docs/TRACES.md). */
 export const traceCommand: CommandModule<object, Args> = {
@@ -30,42 +33,22 @@ export const traceCommand: CommandModule<object, Args> = {
   builder: (y: Argv) =>
     withConfigOptions(y)
       .options({
-        format: {
-          group: GROUP,
-          alias: 'f',
-          type: 'string',
-          choices: [...FORMAT_NAMES],
-          requiresArg: true,
-          describe: 'trace format (traces.format; a .csv file name implies csv)',
-        },
-        window: { group: GROUP, alias: 'w', type: 'string', requiresArg: true, describe: WINDOW },
-        out: {
-          type: 'string',
-          requiresArg: true,
-          describe: 'trace file ("-": standard output; .gz compresses) (traces.file)',
-        },
-        gzip: { group: GROUP, type: 'boolean', describe: 'gzip the trace (traces.gzip)' },
-        cycles: {
-          group: GROUP,
-          type: 'string',
-          choices: ['auto', 'absolute', 'window'],
-          requiresArg: true,
-          describe: 'cycle base (traces.cycles): absolute, or traced stretches back to back from 0',
-        },
-        'schedule-only': { group: GROUP, type: 'boolean', describe: SCHEDULE_ONLY },
+        format: str(D.format, { group: GROUP, alias: 'f', choices: [...FORMAT_NAMES] }),
+        window: str(D.window, { group: GROUP, alias: 'w' }),
+        out: str(D.out),
+        gzip: bool('gzip the trace (traces.gzip)', { group: GROUP }),
+        cycles: str(D.cycles, { group: GROUP, choices: ['auto', 'absolute', 'window'] }),
+        'schedule-only': bool(D.scheduleOnly, { group: GROUP }),
       })
       .example(
-        '$0 trace --format dramsim3 -o r2.trace',
-        'DRAM bursts of one batch of each phase of each iteration (training on MNIST)',
+        examples([
+          '$0 trace --format dramsim3 -o r2.trace',
+          'DRAM bursts of one batch of each phase of each iteration (training on MNIST)',
+          '$0 trace --schedule-only -f csv -w "iterations=1;batches=0-3" -o it1.csv.gz',
+          'every access of four batches of iteration 1, no training',
+        ]),
       )
-      .example(
-        '$0 trace --schedule-only -f csv -w "iterations=1;batches=0-3" -o it1.csv.gz',
-        'every access of four batches of iteration 1, no training',
-      )
-      .epilog(
-        'The trace is written to FILE.tmp-<pid> and renamed when complete. A summary goes to standard error. ' +
-          'See docs/TRACES.md.',
-      ),
+      .epilog(D.epilog) as unknown as Argv<Args>,
   handler: async (argv) => {
     process.exitCode = await runTraceCommand(argv);
   },

@@ -1,15 +1,15 @@
 /** `rbnn-sim train`: functional training on real MNIST, per-iteration results. */
 import type { Argv, CommandModule } from 'yargs';
 import type { Config } from '../../config/schema.js';
-import { describePosition, saveCheckpoint, stopNote, type CheckpointPlan } from '../../experiments/checkpoints.js';
+import { describePosition, saveCheckpoint, type CheckpointPlan } from '../../experiments/checkpoints.js';
 import { checkTrainingFits } from '../../experiments/host-memory.js';
-import { formatPartialTraining, formatTrainResult } from '../../experiments/train-report.js';
+import { formatTrainResult, stoppedTrainingOutputs } from '../../experiments/train-report.js';
 import { OutputSet } from '../../io/output-set.js';
 import type { TrainResult } from '../../model/results.js';
 import { train, TrainingStopped } from '../../trainer/train.js';
 import { planCheckpoints, withCheckpointOptions, type CheckpointArgs } from '../checkpointing.js';
-import { catchInterrupts } from '../interrupt.js';
-import { configFromArgs, withConfigOptions, type ConfigArgs } from '../options.js';
+import { catchInterrupts } from '../../io/interrupts.js';
+import { configFromArgs, examples, withConfigOptions, type ConfigArgs } from '../options.js';
 import { progressBar } from '../progress.js';
 
 type TrainArgs = ConfigArgs & CheckpointArgs;
@@ -18,13 +18,16 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
   command: 'train',
   describe: 'Train the configured network (RBNN or conventional) on MNIST in fixed point',
   builder: (y: Argv) =>
-    withCheckpointOptions(withConfigOptions(y))
-      .example('$0 train --preset R2 --epochs 5', "the paper's R2 network, 5 epochs per iteration")
-      .example('$0 train --preset B3 --json', 'a conventional baseline, JSON output')
-      .example(
+    withCheckpointOptions(withConfigOptions(y)).example(
+      examples([
+        '$0 train --preset R2 --epochs 5',
+        "the paper's R2 network, 5 epochs per iteration",
+        '$0 train --preset B3 --json',
+        'a conventional baseline, JSON output',
         '$0 train --preset R2 --checkpoint ck --resume ck',
         'continue an interrupted run (Ctrl-C writes a checkpoint)',
-      ),
+      ]),
+    ),
   handler: async (argv) => {
     const cfg = configFromArgs(argv);
     checkTrainingFits(cfg);
@@ -57,12 +60,9 @@ async function trainWith(cfg: Config, plan: CheckpointPlan): Promise<void> {
   } catch (e) {
     if (!(e instanceof TrainingStopped)) throw e;
     bar.stop();
-    // The checkpoint, then the partial result (marked "incomplete": true) on stdout.
-    const where = describePosition(e.state.next);
-    const file = saveCheckpoint(plan, cfg, 'train', e.state);
-    const p = { ...e.partial, checkpoint: file };
-    process.stdout.write(cfg.output.json ? `${JSON.stringify(p, null, 2)}\n` : `${formatPartialTraining(p, where)}\n`);
-    process.stderr.write(`rbnn-sim: ${stopNote('train', where, file, plan.dir)}\n`);
+    const after = stoppedTrainingOutputs(cfg, plan, e);
+    process.stdout.write(after.text);
+    process.stderr.write(`rbnn-sim: ${after.note}\n`);
     process.exitCode = interrupts.exitCode();
     return;
   } finally {

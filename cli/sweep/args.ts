@@ -3,26 +3,14 @@
  * checks it). The library names its fields; `flagOf` makes those names the flags the user typed,
  * so a mistake is one line naming a flag, exit code 2, nothing written.
  */
+import { flagsFor } from '../flag-errors.js';
 import { SRAM_PATH } from '../../experiments/sweep/define.js';
 import type { SweepSpec } from '../../experiments/sweep/spec.js';
 import { sweepFromText, type SweepText } from '../../experiments/sweep/text.js';
 
 export type SweepArgs = SweepText;
 
-const FLAGS: Record<string, string> = {
-  mode: '--mode',
-  presets: '--presets',
-  steps: '--steps',
-  scale: '--scale',
-  budgets: '--budgets',
-  rbnn: '--rbnn',
-  conventional: '--conventional',
-  sample: '--sample',
-  config: '--config',
-  seed: '--seed',
-  epochs: '--epochs',
-  vary: '--vary',
-};
+const FLAGS = flagsFor('mode presets steps scale budgets rbnn conventional sample config seed epochs vary');
 
 export function specFromArgs(a: SweepArgs): SweepSpec {
   const flagOf = (field: string): string => {
