@@ -65,11 +65,10 @@ class UsageError extends Error {}
  * (--preset R2 --preset B1) are refused, naming the flag. (--set, and commands' own repeatable
  * flags, stay lists.)
  */
-const SINGLE = new Set(
-  'config preset seed epochs out checkpoint resume trace-format trace-window trace-file trace-cycles format window cycles'.split(
-    ' ',
-  ),
-);
+const SINGLE = new Set([
+  ...'config preset seed epochs out checkpoint resume format window cycles'.split(' '),
+  ...'trace-format trace-window trace-file trace-cycles'.split(' '),
+]);
 
 function singleValued(argv: Record<string, unknown>): void {
   for (const key of SINGLE) {

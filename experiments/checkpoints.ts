@@ -127,7 +127,10 @@ function unfinishedRun(dir: string): string | null {
   if (c.state.next.stage === 'done') return null;
   const file = join(dir, CHECKPOINT_FILE);
   const position = describePosition(c.state.next);
-  return `note: ${file} holds an unfinished run (${position}); this new run replaces it (--resume ${dir} continues it instead)`;
+  return (
+    `note: ${file} holds an unfinished run (${position}); this new run replaces it (--resume ${dir} continues ` +
+    `it instead)`
+  );
 }
 
 function isFile(p: string): boolean {

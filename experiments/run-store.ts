@@ -188,7 +188,9 @@ export class RunStore {
       if (e.stream !== null) checkStream(e.stream);
       return { result: e.result, stream: e.stream };
     } catch (err) {
-      const msg = `warning: ignoring the corrupt cache entry ${file} (${(err as Error).message.split('\n')[0]}); training again`;
+      const msg =
+        `warning: ignoring the corrupt cache entry ${file} (${(err as Error).message.split('\n')[0]}); ` +
+        `training again`;
       if (!this.warned.has(key)) {
         // Once per entry: obtain() looks again while waiting for another process's run.
         this.warned.add(key);

@@ -10,7 +10,8 @@ const pct = (x: number): string => `${(x * 100).toFixed(2)} %`;
 export function formatTrainResult(r: TrainResult): string {
   const kib = (r.storageBits / 8 / 1024).toFixed(1);
   const weights = `${r.bitsPerWeight.toFixed(2)} bits/weight, ${kib} KiB of weights`;
-  const final = `final: test error ${pct(r.testError)}, ${weights}, stopped: ${r.stopReason}, ${r.seconds.toFixed(1)} s`;
+  const final =
+    `final: test error ${pct(r.testError)}, ${weights}, stopped: ${r.stopReason}, ` + `${r.seconds.toFixed(1)} s`;
   return `${iterationTable(r)}\n${final}`;
 }
 

@@ -51,7 +51,8 @@ export const mergeCommand: CommandModule<object, Args> = {
     const { result, missing } = merged;
     const n = inputs.length;
     const shards = `${n} shard${n === 1 ? '' : 's'}${missing.length ? ` (${missing.length} missing)` : ''}`;
-    const line = `merge: ${result.rows.length} of ${result.totalPoints} points from ${shards}; wrote ${files.join(', ')}`;
+    const line =
+      `merge: ${result.rows.length} of ${result.totalPoints} points from ${shards}; wrote ` + `${files.join(', ')}`;
     process.stderr.write(`${line}\n`);
   },
 };

@@ -41,7 +41,9 @@ const D = {
     "that fit it (the paper's Figure 4)",
   presets:
     'workloads, comma-separated (R2,B1,B2; "R2+paper" combines presets); storage mode: the base of every candidate',
-  sram: 'SRAM capacities: a list (64KiB,128KiB) or a range (32KiB..1MiB with --steps N, or 32KiB..1MiB:x2, :+64KiB, :N)',
+  sram:
+    'SRAM capacities: a list (64KiB,128KiB) or a range (32KiB..1MiB with --steps N, or 32KiB..1MiB:x2, :+64KiB, ' +
+    ':N)',
   vary:
     'any configuration path, repeatable: --vary hardware.sram.banks=4,8,16 ' +
     '--vary hardware.policy.frozen=recompute,cache',

@@ -165,7 +165,8 @@ export const hardwareSection = {
     serialOperand: oneOf(
       ['weight', 'activation'] as const,
       'weight',
-      'operand fed bit-serially: weight (sign weights take 1 step per MAC) or activation (steps = activation/error bits)',
+      'operand fed bit-serially: weight (sign weights take 1 step per MAC) or activation (steps = activation/error ' +
+        'bits)',
     ),
     // 1 bit per cycle: a classic bit-serial lane (e.g. Stripes, Judd et al., MICRO 2016).
     bitsPerCycle: int(1, 'bits of the serial operand consumed per cycle', { min: 1 }),
@@ -179,7 +180,8 @@ export const hardwareSection = {
     frozen: oneOf(
       ['recompute', 'cache'] as const,
       'recompute',
-      'recompute: frozen sub-networks are re-run in every forward pass (the paper); cache: their summed output contributions are kept per sample (SRAM if room, else DRAM)',
+      'recompute: frozen sub-networks are re-run in every forward pass (the paper); cache: their summed output ' +
+        'contributions are kept per sample (SRAM if room, else DRAM)',
     ),
     overlap: bool(
       true,
@@ -188,12 +190,14 @@ export const hardwareSection = {
     objective: oneOf(
       ['energy', 'cycles', 'edp', 'dram'] as const,
       'energy',
-      'what the mapper minimises per matmul/gradient shape: energy (incl. leakage), cycles, edp (energy x cycles), or dram (DRAM bursts first)',
+      'what the mapper minimises per matmul/gradient shape: energy (incl. leakage), cycles, edp (energy x cycles), ' +
+        'or dram (DRAM bursts first)',
     ),
     gradients: oneOf(
       ['fused', 'sram', 'dram'] as const,
       'fused',
-      'where weight gradients accumulate: fused (in the lanes; each finished gradient tile updates its weights at once), sram (a gradient buffer in SRAM if room, else DRAM), dram',
+      'where weight gradients accumulate: fused (in the lanes; each finished gradient tile updates its weights at ' +
+        'once), sram (a gradient buffer in SRAM if room, else DRAM), dram',
     ),
   },
 } as const;

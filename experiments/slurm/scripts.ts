@@ -109,7 +109,8 @@ export function taskScriptText(plan: ArrayPlan): string {
   const array = `1-${plan.tasks}${o.arrayParallel !== undefined ? `%${o.arrayParallel}` : ''}`;
   return [
     '#!/bin/bash',
-    `# rbnn-sim ${plan.what} on Slurm, written by rbnn-sim ${plan.what} --slurm: array task i runs task i of ${plan.tasks}.`,
+    `# rbnn-sim ${plan.what} on Slurm, written by rbnn-sim ${plan.what} --slurm: array task i runs task i of ` +
+      `${plan.tasks}.`,
     `# Rerun some tasks only: j=$(sbatch --parsable --array=3,7 ${taskScript(plan.dir, plan.what)})`,
     `#   then: sbatch --dependency=afterok:$j ${mergeScript(plan.dir)}     (see docs/CLUSTER.md)`,
     `#SBATCH --array=${array}`,

@@ -77,7 +77,9 @@ function byWorkload(rows: readonly SweepRow[]): Map<string, SweepRow[]> {
 function networkText(r: SweepRow): string {
   const dims = `784-${r.hidden.join('-')}-10`;
   return r.family === 'rbnn'
-    ? `RBNN ${dims} per sub-network, ${r.bits}-bit slots, ${r.iterations} iterations (final ${r.finalHidden.join('-')} hidden, ${r.bitsPerWeight.toFixed(2)} bits/weight), ${r.epochs} epochs per iteration`
+    ? `RBNN ${dims} per sub-network, ${r.bits}-bit slots, ${r.iterations} iterations (final ` +
+        `${r.finalHidden.join('-')} hidden, ${r.bitsPerWeight.toFixed(2)} bits/weight), ${r.epochs} epochs per ` +
+        `iteration`
     : `conventional ${dims}, ${r.bits}-bit weights, ${r.epochs} epochs`;
 }
 
@@ -85,15 +87,22 @@ export function summaryMarkdown(res: SweepResult, plots: readonly Plot[]): strin
   const rows = res.rows;
   const s = res.spec;
   const trainings = new Set(rows.map((r) => r.trainingId)).size;
+  const modeText =
+    s.mode === 'storage'
+      ? 'storage-constrained (for each weight-storage budget, the candidate networks that fit it)'
+      : 'fixed workloads, varying hardware';
+  const runsText = s.scheduleOnly
+    ? 'schedule-only (not trained: no test error; every planned epoch costed)'
+    : `${trainings} training run${trainings === 1 ? '' : 's'} on MNIST, each costed on every hardware point by ` +
+      'replaying its operation stream';
   const lines: string[] = [
     '# rbnn-sim sweep',
     '',
     `Command: \`${s.command}\``,
     '',
-    `Mode: ${s.mode === 'storage' ? 'storage-constrained (for each weight-storage budget, the candidate networks that fit it)' : 'fixed workloads, varying hardware'}; ` +
+    `Mode: ${modeText}; ` +
       `${rows.length} points${rows.length !== res.totalPoints ? ` of ${res.totalPoints} (a partial merge)` : ''}; ` +
-      `${s.scheduleOnly ? 'schedule-only (not trained: no test error; every planned epoch costed)' : `${trainings} training run${trainings === 1 ? '' : 's'} on MNIST, each costed on every hardware point by replaying its operation stream`}. ` +
-      `Spec ${res.specHash}.`,
+      `${runsText}. Spec ${res.specHash}.`,
     '',
   ];
   if (plots.length) {
@@ -120,7 +129,8 @@ export function summaryMarkdown(res: SweepResult, plots: readonly Plot[]): strin
       lines.push(
         `### ${w}`,
         '',
-        `${networkText(rs[0]!)}; test error ${pct(rs[0]!.testError)}; weight storage ${size(rs[0]!.weightStorageBits)}.`,
+        `${networkText(rs[0]!)}; test error ${pct(rs[0]!.testError)}; weight storage ` +
+          `${size(rs[0]!.weightStorageBits)}.`,
         '',
       );
       const t = costTable(rs, false);
@@ -146,7 +156,8 @@ export function summaryMarkdown(res: SweepResult, plots: readonly Plot[]): strin
   lines.push(
     '## Columns of sweep.csv',
     '',
-    'One row per point; sizes in KiB, energies in J, times in s, traffic in bytes; the swept configuration values as in a config file. sweep.json holds the same rows with the spec.',
+    'One row per point; sizes in KiB, energies in J, times in s, traffic in bytes; the swept configuration values as ' +
+      'in a config file. sweep.json holds the same rows with the spec.',
     '',
   );
   return `${lines.join('\n')}\n`;
@@ -189,7 +200,8 @@ function storageSection(rows: readonly SweepRow[], budgets: readonly number[]): 
   return [
     '## Best network per weight-storage budget',
     '',
-    'For each budget, the network of each family with the lowest validation error among those whose weight storage fits it (model selection on validation, as in the paper); "difference" = conventional minus RBNN test error.',
+    'For each budget, the network of each family with the lowest validation error among those whose weight storage ' +
+      'fits it (model selection on validation, as in the paper); "difference" = conventional minus RBNN test error.',
     '',
     md(head, body),
     '',

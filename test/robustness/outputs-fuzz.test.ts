@@ -334,7 +334,8 @@ describe('the crash cases of issue 17', () => {
     expect(r.err).toMatch(/^rbnn-sim: cannot write sweep outputs in \/proc\/rbnn-sim-fuzz\/x: /);
   });
 
-  it('sweep with all energies 0, as a real process: exit 0, no signal (it died of "invalid size" with exit 133)', async () => {
+  it('sweep with all energies 0, as a real process: exit 0, no signal (it died of "invalid size" with exit ' +
+    '133)', async () => {
     const root = tempDir();
     const child = spawnCli([...R2_SWEEP, ...ZERO_ENERGIES, '-o', path.join(root, 'zero')], root);
     const timer = setTimeout(() => child.kill('SIGKILL'), 100_000);

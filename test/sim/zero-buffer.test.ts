@@ -1,8 +1,9 @@
 /**
  * Zero-capacity operand buffers give the machine before issue 14 exactly. The numbers below were
  * printed by the simulator without the buffer level (branch dram at 143195b: issue 13's DRAM
- * device model, no buffer level, no mapper beyond the lane grid) for the same configurations: SRAM reads, writes, DRAM read/write bursts, activations, lane-steps and
- * the compute/SRAM/DRAM/total cycles of the whole schedule. The H-tree wire term is switched off:
+ * device model, no buffer level, no mapper beyond the lane grid) for the same configurations:
+ * SRAM reads, writes, DRAM read/write bursts, activations, lane-steps and the
+ * compute/SRAM/DRAM/total cycles of the whole schedule. The H-tree wire term is switched off:
  * it changes energies per access, and so what the energy mapper prefers.
  */
 import { describe, expect, it } from 'vitest';
