@@ -22,6 +22,7 @@ import { mnistDataDir, parseIdxImages, parseIdxLabels } from '../../trainer/mnis
 import { checkTrainingFits } from '../../experiments/host-memory.js';
 import { idxBytes } from '../data/idx-helpers.js';
 import { dataFor, listFiles, runCli, smallConfig, smallFlags, tempDir } from './helpers.js';
+import { joined } from '../regex.js';
 
 /** Expects the one-line exit-2 rejection, and returns its message. */
 async function rejected(args: string[]): Promise<string> {
@@ -79,7 +80,10 @@ describe('damaged checkpoints', () => {
         }
         expect(err).toBeInstanceOf(UserError);
         expect((err as Error).message).toMatch(
-          /^checkpoint f: (damaged|truncated|not an rbnn-sim checkpoint|format version \d+, this rbnn-sim reads version 1)/,
+          joined(
+            /^checkpoint f: /,
+            /(damaged|truncated|not an rbnn-sim checkpoint|format version \d+, this rbnn-sim reads version 1)/,
+          ),
         );
       }),
       { numRuns: 1500 },
@@ -284,7 +288,10 @@ describe('configurations the hardware or the host cannot take', () => {
         /^model\.accumulatorBits \(32\) exceeds the MAC array's accumulators \(hardware\.mac\.accumulatorBits = 16\)/,
       );
       expect(await run('--set', 'model.hidden=[3000000]')).toMatch(
-        /^model\.hidden: training a 784-3000000-10 network \(2\.38e\+9 weights per sub-network, 3 sub-networks, batch 250\) needs about [\d.]+ GiB of memory; this machine has/,
+        joined(
+          /^model\.hidden: training a 784-3000000-10 network \(2\.38e\+9 weights per sub-network, 3 sub-networks, /,
+          /batch 250\) needs about [\d.]+ GiB of memory; this machine has/,
+        ),
       );
       expect(await run('--set', 'model.maxIterations=9')).toBe(
         'model.maxIterations: expected at most model.bits (8) with the rbnn schedule, got 9',

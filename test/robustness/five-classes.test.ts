@@ -15,6 +15,7 @@ import { sweepPlots, renderSvg } from '../../experiments/sweep/plots.js';
 import type { SweepRow } from '../../experiments/sweep/row.js';
 import { formatQuantity } from '../../config/units.js';
 import { firstNonFinite } from '../../sim/finite.js';
+import { joined } from '../regex.js';
 
 vi.mock('../../experiments/sweep/plots.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../experiments/sweep/plots.js')>();
@@ -158,8 +159,10 @@ describe('class 3: non-finite or nonsense results are refused, naming the quanti
   it('simulate, run, trace and sweep refuse an overflowed energy in one line; nothing is written', async () => {
     const root = tempDir();
     const huge = ['--set', 'hardware.sram.readEnergy=1e307 J'];
-    const re =
-      /^rbnn-sim: (the simulation report|point \d+ \([^)]*\)): \S+ is (Infinity|NaN) \(a number overflowed\); check hardware\.sram\.readEnergy = 1e\+307\n$/;
+    const re = joined(
+      /^rbnn-sim: (the simulation report|point \d+ \([^)]*\)): \S+ is (Infinity|NaN) \(a number overflowed\); /,
+      /check hardware\.sram\.readEnergy = 1e\+307\n$/,
+    );
     refused(await runCli('simulate', '--schedule-only', ...TOY, ...huge, '-q', '-o', path.join(root, 'a')), re);
     refused(await runCli('run', ...TINY, ...huge, '-q', '--no-checkpoint', '-o', path.join(root, 'b')), re);
     refused(
@@ -243,7 +246,10 @@ describe('class 4: file-system errors are one line naming the path, exit 2', () 
     const args = ['trace', '--schedule-only', '-f', 'ramulator', '--gzip', ...TOY, '-q'];
     refused(
       await runCli(...args, '-o', path.join(root, 'x.ram')),
-      /^rbnn-sim: traces\.gzip \(--gzip\): the trace file .*x\.ram would hold gzip under a plain name.*; name it .*x\.ram\.gz\n$/,
+      joined(
+        /^rbnn-sim: traces\.gzip \(--gzip\): the trace file .*x\.ram would hold gzip under a plain name.*; /,
+        /name it .*x\.ram\.gz\n$/,
+      ),
     );
     expect(fs.readdirSync(root)).toEqual([]);
     expect((await runCli(...args, '-o', path.join(root, 'x.ram.gz'))).code).toBe(0);
@@ -264,8 +270,10 @@ describe('class 5: one output folder, one command at a time', () => {
     const dir = tempDir();
     const lock = lockFolder(dir, 'rbnn-sim run');
     try {
-      const re =
-        /^rbnn-sim: output folder .* is in use by rbnn-sim run \(pid \d+ on .*\); wait for it to finish or choose another folder/;
+      const re = joined(
+        /^rbnn-sim: output folder .* is in use by rbnn-sim run \(pid \d+ on .*\); /,
+        /wait for it to finish or choose another folder/,
+      );
       refused(await runCli('simulate', '--schedule-only', ...TOY, '-q', '-o', dir), re);
       refused(await runCli('run', ...TINY, '-q', '-o', dir), re);
       refused(await runCli('train', ...TINY, '-q', '-o', dir), re);

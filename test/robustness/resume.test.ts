@@ -258,7 +258,8 @@ describe('rbnn-sim run / train --resume (in-process)', () => {
           `(training.epochs is 2 there, 3 now): resume with the same --preset, --config and --set flags\n`,
       );
       const seed = await runCli('train', ...flags, '--seed', '9', '--set', 'hardware.sram.banks=4', '--resume', dir);
-      expect(seed.err).toMatch(/different configuration \(training\.seed is 1 there, 9 now\)/); // hardware does not matter to `train`
+      // hardware does not matter to `train`
+      expect(seed.err).toMatch(/different configuration \(training\.seed is 1 there, 9 now\)/);
       const asRun = await runCli('run', ...flags, '--resume', dir);
       expect(asRun.code).toBe(2);
       expect(asRun.err).toMatch(/was written by `rbnn-sim train`: resume it with `rbnn-sim train --resume`/);
