@@ -255,3 +255,9 @@ function checkResult(r: TrainResult): void {
   for (const it of r.iterations)
     if (!Number.isSafeInteger(it.k) || !Number.isSafeInteger(it.epochsRun)) throw new Error('bad iteration record');
 }
+
+/** The run store folder a `--cache` choice names: false for none, a folder, or (absent, empty) the default. */
+export function cacheDirOf(choice: string | boolean | undefined): string | null {
+  if (choice === false) return null;
+  return typeof choice === 'string' && choice !== '' ? resolve(choice) : defaultCacheDir();
+}

@@ -7,9 +7,9 @@ import os from 'node:os';
 import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../../config/errors.js';
-import { defaultCacheDir, RunStore } from '../../experiments/run-store.js';
+import { cacheDirOf, RunStore } from '../../experiments/run-store.js';
 import { resolveShard } from '../../experiments/slurm/shard-env.js';
-import { mergeSlurmSweep, readSpecFile, submitSweep } from '../../experiments/slurm/sweep.js';
+import { mergeSlurmSweepInto, readSpecFile, submitSweep } from '../../experiments/slurm/sweep.js';
 import { DEFAULT_BUDGETS } from '../../experiments/sweep/define.js';
 import { openSweepOutputs, writeSweepOutputs } from '../../experiments/sweep/outputs.js';
 import { runSweep } from '../../experiments/sweep/runner.js';
@@ -120,25 +120,16 @@ export const sweepCommand: CommandModule<object, Args> = {
   handler: async (argv) => {
     if (argv.slurmStatus !== undefined) return printSlurmStatus(argv.slurmStatus, 'shard');
     if (argv.slurmMerge !== undefined) {
-      // The merged files go into the run folder: checked and locked before the shards are read.
-      const outputs = openSweepOutputs(argv.slurmMerge, 'rbnn-sim sweep --slurm-merge');
-      try {
-        const result = mergeSlurmSweep(argv.slurmMerge);
-        const files = await writeSweepOutputs(outputs, result, { plots: argv.plots !== false, warn });
-        process.stdout.write(terminalTable(result));
-        process.stderr.write(`merge: ${result.rows.length} points from every shard; wrote ${files.join(', ')}\n`);
-      } finally {
-        outputs.abort();
-      }
+      const { result, files } = await mergeSlurmSweepInto(argv.slurmMerge, { plots: argv.plots !== false, warn });
+      process.stdout.write(terminalTable(result));
+      process.stderr.write(`merge: ${result.rows.length} points from every shard; wrote ${files.join(', ')}\n`);
       return;
     }
     checkSlurmOnly(argv);
     if (argv.shards !== undefined && !argv.slurm)
       throw new UserError('--shards needs --slurm (one shard of N: --shard i/N)');
     const spec = argv.spec !== undefined ? specOnly(argv) : specFromArgs(argv);
-    const cache = argv.cache;
-    const cacheDir =
-      cache === false ? null : typeof cache === 'string' && cache !== '' ? resolve(cache) : defaultCacheDir();
+    const cacheDir = cacheDirOf(argv.cache);
     if (argv.slurm) {
       const out = argv.out;
       if (out === undefined)
