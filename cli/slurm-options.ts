@@ -2,7 +2,8 @@
 import type { Argv } from 'yargs';
 import { UserError } from '../config/errors.js';
 import { slurmStatus, submissionLines, thisProcessCommand } from '../experiments/slurm/report.js';
-import { bool, num, str } from './options.js';
+import { flagsFor, namingFlagsSync } from './flag-errors.js';
+import { bool, fileError, num, str } from './options.js';
 import type { SbatchOptions } from '../experiments/slurm/scripts.js';
 import { mergeOutcome } from '../experiments/slurm/status.js';
 import type { Submitted } from '../experiments/slurm/submit.js';
@@ -21,6 +22,7 @@ export interface SlurmArgs {
 }
 
 const G = 'Slurm (docs/CLUSTER.md):';
+const SBATCH_FLAGS = flagsFor('partition time cpusPerTask arrayParallel', { extra: '--sbatch-arg' });
 
 const D = {
   cpus: 'sbatch --cpus-per-task (each task uses that many workers)',
@@ -79,5 +81,7 @@ export function submit(a: SlurmArgs) {
     else if (!a.quiet) process.stderr.write(`merge job ${sub.mergeJob} completed; outputs in ${dir}\n`);
     return failure === null ? 0 : 1;
   };
-  return { options: { sbatch, rbnnSim: thisProcessCommand(), dryRun: a.dryRun === true }, report };
+  /** Writes (and submits) the array: sbatch option errors name the flags, file errors `what`. */
+  const run = <T>(fn: () => T, what: string): T => fileError(() => namingFlagsSync(SBATCH_FLAGS, fn), what);
+  return { options: { sbatch, rbnnSim: thisProcessCommand(), dryRun: a.dryRun === true }, run, report };
 }

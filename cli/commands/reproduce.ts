@@ -27,7 +27,7 @@ import { checkArrayDone, runArrayTask, submitReproduce } from '../../experiments
 import { checkOutputDir, checkOutputFile } from '../../io/location.js';
 import { OutputSet } from '../../io/output-set.js';
 import { flagsFor, namingFlags } from '../flag-errors.js';
-import { bool, examples, fileError, num, str } from '../options.js';
+import { bool, examples, num, str } from '../options.js';
 import { checkSlurmOnly, printSlurmStatus, submit, withSlurmOptions, type SlurmArgs } from '../slurm-options.js';
 
 type Args = SlurmArgs &
@@ -131,7 +131,7 @@ export const reproduceCommand: CommandModule<object, Args> = {
       if (plan.fresh) throw new UserError(`--fresh: remove ${join(assets, 'training')} instead, then submit`);
       checkOutputDir(assets, 'the Slurm scripts and the run store');
       const slurm = submit(argv);
-      const sub = fileError(
+      const sub = slurm.run(
         () => submitReproduce(plan, { assets, flags: plan.flags, ...slurm.options }),
         `the Slurm scripts into ${assets}`,
       );

@@ -18,7 +18,7 @@ import { statsLine, terminalTable } from '../../experiments/sweep/summary.js';
 import { checkOutputDir } from '../../io/location.js';
 import type { OutputSet } from '../../io/output-set.js';
 import { flagOf } from '../flag-errors.js';
-import { bool, examples, fileError, num, str } from '../options.js';
+import { bool, examples, num, str } from '../options.js';
 import { progressBar } from '../progress.js';
 import { checkSlurmOnly, printSlurmStatus, submit, withSlurmOptions, type SlurmArgs } from '../slurm-options.js';
 import { specFromArgs, type SweepArgs } from '../sweep/args.js';
@@ -141,7 +141,7 @@ export const sweepCommand: CommandModule<object, Args> = {
       const slurm = submit(argv);
       const shards = argv.shards !== undefined ? { shards: argv.shards } : {};
       const options = { out, ...shards, cacheDir, plots: argv.plots !== false, ...slurm.options };
-      const sub = fileError(() => submitSweep(spec, options), `the Slurm scripts into ${out}`);
+      const sub = slurm.run(() => submitSweep(spec, options), `the Slurm scripts into ${out}`);
       process.exitCode = await slurm.report(sub, resolve(out), sub.shards, 'shard');
       return;
     }
