@@ -28,6 +28,16 @@ export { parseQuantity, formatQuantity } from './config/units.js';
 // Training (functional path) and the operation stream it emits.
 export { train, TrainingStopped, type TrainOptions, type TrainedNetwork } from './trainer/train.js';
 export { enumerateSchedule } from './trainer/schedule.js';
+export { checkTrainingFits } from './experiments/host-memory.js';
+export { formatTrainResult } from './experiments/train-report.js';
+export {
+  planCheckpoints,
+  saveCheckpoint,
+  describePosition,
+  type CheckpointChoice,
+  type CheckpointPlan,
+} from './experiments/checkpoints.js';
+export { catchInterrupts, type Interrupts } from './io/interrupts.js';
 export type { TrainResult, IterationResult, ProgressFn } from './model/results.js';
 export type { Op, OpObserver } from './model/ops.js';
 
@@ -53,6 +63,7 @@ export {
   type SimulateResult,
   type StoppedRun,
 } from './experiments/simulate.js';
+export { epochsFrom } from './experiments/epochs-from.js';
 
 // Access traces.
 export {
@@ -80,6 +91,7 @@ export {
   type SweepProgress,
   type RunOptions,
 } from './experiments/sweep/runner.js';
+export { sweepFromText, parseFamily, presetList, type SweepText } from './experiments/sweep/text.js';
 export type { SweepSpec, SweepMode, RbnnFamily, ConventionalFamily } from './experiments/sweep/spec.js';
 export type { SweepRow } from './experiments/sweep/row.js';
 export type { Shard } from './experiments/sweep/points.js';
@@ -95,4 +107,11 @@ export {
   type RowResult,
 } from './experiments/reproduce/reproduce.js';
 export { writeReproduction } from './experiments/reproduce/report.js';
+export {
+  planReproduction,
+  assetsDir,
+  type ReproductionRequest,
+  type ReproductionPlan,
+} from './experiments/reproduce/request.js';
+export { reproductionSummary, runLine } from './experiments/reproduce/summary.js';
 export { PAPER_TABLE2, ROW_IDS, type RowId } from './experiments/reproduce/rows.js';

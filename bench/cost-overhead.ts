@@ -37,7 +37,9 @@ export const costOverheadBenchmark: Benchmark = {
       3,
     );
     const [plain, costed] = rows as [Row, Row];
-    costed.note = `overhead ${(((costed.cpu ?? costed.median) / (plain.cpu ?? plain.median) - 1) * 100).toFixed(1)} % of CPU time`;
+    costed.note =
+      `overhead ${(((costed.cpu ?? costed.median) / (plain.cpu ?? plain.median) - 1) * 100).toFixed(1)} ` +
+      `% of CPU time`;
     return rows;
   },
 };

@@ -109,7 +109,8 @@ def load():
     idx("train-labels-idx1-ubyte", 0x801, 8); idx("t10k-labels-idx1-ubyte", 0x801, 8)
     mean = tr[:50000].mean(axis=0)
     one = 2 ** (bits - 1)
-    q = lambda x: np.clip(np.floor((x - mean) / 255 * one + 0.5), -one, one - 1).astype(np.int16)  # round half up, like Math.round
+    # round half up, like Math.round
+    q = lambda x: np.clip(np.floor((x - mean) / 255 * one + 0.5), -one, one - 1).astype(np.int16)
     return q(tr[:50000]), q(tr[50000:]), q(te)
 load()
 t, c = time.perf_counter(), time.process_time(); out = load()

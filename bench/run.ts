@@ -35,7 +35,10 @@ function machine(): string {
   const load = loadavg()
     .map((x) => x.toFixed(1))
     .join(' ');
-  return `machine: ${c.length} CPUs (${c[0]?.model.trim() ?? 'unknown'}), node ${process.version}, load average ${load}, ${new Date().toISOString().slice(0, 10)}`;
+  return (
+    `machine: ${c.length} CPUs (${c[0]?.model.trim() ?? 'unknown'}), node ${process.version}, load average ` +
+    `${load}, ${new Date().toISOString().slice(0, 10)}`
+  );
 }
 
 function table(rows: Array<{ benchmark: string } & Row>): string {

@@ -52,7 +52,9 @@ async function scheduleCase(label: string, cfg: Config): Promise<Row> {
   const perS = ops.length / (row.median / 1000);
   return {
     ...row,
-    note: `${ops.length.toLocaleString('en-US')} ops (${occurrences(ops).toLocaleString('en-US')} with repeat expanded); ${Math.round(perS).toLocaleString('en-US')} ops/s incl. enumeration`,
+    note:
+      `${ops.length.toLocaleString('en-US')} ops (${occurrences(ops).toLocaleString('en-US')} with repeat ` +
+      `expanded); ${Math.round(perS).toLocaleString('en-US')} ops/s incl. enumeration`,
   };
 }
 
@@ -70,7 +72,9 @@ async function streamCase(label: string, cfg: Config): Promise<Row> {
   const perS = ops.length / (row.median / 1000);
   return {
     ...row,
-    note: `${ops.length.toLocaleString('en-US')} ops, repeat = 1: ${Math.round(perS).toLocaleString('en-US')} ops/s costed`,
+    note:
+      `${ops.length.toLocaleString('en-US')} ops, repeat = 1: ${Math.round(perS).toLocaleString('en-US')} ops/s ` +
+      `costed`,
   };
 }
 

@@ -60,7 +60,9 @@ export const sweepBenchmark: Benchmark = {
       const warmMs = performance.now() - warm;
       const points = first.result.rows.length;
       const rows: Row[] = [];
-      const note = `${points} points, ${first.stats.trainings} cached runs (warm-up training: ${(warmMs / 1000).toFixed(1)} s, untimed)`;
+      const note =
+        `${points} points, ${first.stats.trainings} cached runs (warm-up training: ` +
+        `${(warmMs / 1000).toFixed(1)} s, untimed)`;
       const inProcess = await measure(
         'sweep: 64 points, warm cache, this process',
         async () => {

@@ -151,7 +151,10 @@ export function runTraceBench(opts: TraceBenchOptions = {}): TraceBenchResult {
 
 export function machine(): string {
   const cpus = os.cpus();
-  return `${cpus[0]?.model ?? 'unknown CPU'} x${cpus.length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, node ${process.version}, ${os.platform()} ${os.release()}`;
+  return (
+    `${cpus[0]?.model ?? 'unknown CPU'} x${cpus.length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, node ` +
+    `${process.version}, ${os.platform()} ${os.release()}`
+  );
 }
 
 export function formatTraceBench(r: TraceBenchResult): string {
@@ -163,15 +166,18 @@ export function formatTraceBench(r: TraceBenchResult): string {
   ];
   for (const t of r.throughput) {
     lines.push(
-      `| ${t.format} | ${t.gzip ? 'yes' : 'no'} | ${t.events.toLocaleString('en')} | ${t.seconds.toFixed(2)} | ${(t.eventsPerSecond / 1e6).toFixed(2)} | ${(t.bytesOut / 1e6 / t.seconds).toFixed(0)} |`,
+      `| ${t.format} | ${t.gzip ? 'yes' : 'no'} | ${t.events.toLocaleString('en')} | ${t.seconds.toFixed(2)} | ` +
+        `${(t.eventsPerSecond / 1e6).toFixed(2)} | ${(t.bytesOut / 1e6 / t.seconds).toFixed(0)} |`,
     );
   }
   if (r.peak) {
     const p = r.peak;
     lines.push(
       '',
-      `peak memory writing ${p.events.toLocaleString('en')} DRAMSim3 events (${(p.bytesOut / 1e9).toFixed(2)} GB) in a child process: ` +
-        `max RSS ${(p.maxRssBytes / 2 ** 20).toFixed(0)} MiB, ${p.seconds.toFixed(1)} s (${(p.eventsPerSecond / 1e6).toFixed(2)} M events/s)`,
+      `peak memory writing ${p.events.toLocaleString('en')} DRAMSim3 events (${(p.bytesOut / 1e9).toFixed(2)} GB) in ` +
+        `a child process: ` +
+        `max RSS ${(p.maxRssBytes / 2 ** 20).toFixed(0)} MiB, ${p.seconds.toFixed(1)} s ` +
+        `(${(p.eventsPerSecond / 1e6).toFixed(2)} M events/s)`,
     );
   }
   return lines.join('\n');
@@ -184,7 +190,8 @@ export function formatTraceBench(r: TraceBenchResult): string {
 export const traceBenchmark: Benchmark = {
   name: 'traces',
   description:
-    'trace writing: events/s per format to a file (target >= 5 M/s DRAMSim3); --trace-peak: peak RSS writing 100 M events (target < 200 MB)',
+    'trace writing: events/s per format to a file (target >= 5 M/s DRAMSim3); --trace-peak: peak RSS writing 100 M ' +
+    'events (target < 200 MB)',
   async run(): Promise<Row[]> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rbnn-trace-bench-'));
     const rows: Row[] = [];
@@ -207,7 +214,8 @@ export const traceBenchmark: Benchmark = {
         );
         const cpu = (row as { cpu?: number }).cpu;
         row.note =
-          `${(n / row.median / 1e3).toFixed(2)} M events/s, ${(last!.bytesOut / 1e6 / (row.median / 1e3)).toFixed(0)} MB/s` +
+          `${(n / row.median / 1e3).toFixed(2)} M events/s, ` +
+          `${(last!.bytesOut / 1e6 / (row.median / 1e3)).toFixed(0)} MB/s` +
           (cpu ? `; ${(n / cpu / 1e3).toFixed(2)} M events per CPU-second` : '');
         rows.push(row);
         fs.rmSync(file, { force: true });
@@ -218,7 +226,8 @@ export const traceBenchmark: Benchmark = {
           summarize(
             'write 100 M events, dramsim3, child process',
             [p.seconds * 1e3],
-            `peak RSS ${(p.maxRssBytes / 2 ** 20).toFixed(0)} MiB, ${(p.bytesOut / 1e9).toFixed(2)} GB, ${(p.eventsPerSecond / 1e6).toFixed(2)} M events/s`,
+            `peak RSS ${(p.maxRssBytes / 2 ** 20).toFixed(0)} MiB, ${(p.bytesOut / 1e9).toFixed(2)} GB, ` +
+              `${(p.eventsPerSecond / 1e6).toFixed(2)} M events/s`,
           ),
         );
       } else {

@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { commandsFor } from './commands/index.js';
 import { isUserError } from '../config/errors.js';
-import { describeFsError, isFsError } from '../io/fs-error.js';
+import { fsErrorLine, isFsError } from '../io/fs-error.js';
+import { quietBrokenPipes } from '../io/std-streams.js';
+import { packageVersion } from '../config/version.js';
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -47,9 +48,7 @@ export async function main(argv: string[]): Promise<number> {
     // A file-system error no command turned into a UserError (a full disk, a file where a folder
     // should be): still the user's machine, not a bug. One line naming the path, exit code 2.
     if (isFsError(e)) {
-      const dest = (e as { dest?: string }).dest;
-      const where = e.path ? ` ${e.path}${dest ? ` -> ${dest}` : ''}` : '';
-      process.stderr.write(`rbnn-sim: cannot ${e.syscall ?? 'write'}${where}: ${describeFsError(e)}\n`);
+      process.stderr.write(`rbnn-sim: ${fsErrorLine(e)}\n`);
       return 2;
     }
     throw e;
@@ -59,19 +58,6 @@ export async function main(argv: string[]): Promise<number> {
 
 class UsageError extends Error {}
 
-/** The version of package.json (two folders up from cli/main: sources or dist/). */
-function packageVersion(): string {
-  for (const up of ['../package.json', '../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'rbnn-sim' && pkg.version) return pkg.version;
-    } catch {
-      /* not there: try one folder up */
-    }
-  }
-  return 'unknown';
-}
-
 /**
  * Flags of the shared options (configuration, checkpoints, traces) that take one value. Given
  * twice yargs hands over a list, which would reach the code as a wrong type. The same value
@@ -80,20 +66,8 @@ function packageVersion(): string {
  * flags, stay lists.)
  */
 const SINGLE = new Set([
-  'config',
-  'preset',
-  'seed',
-  'epochs',
-  'out',
-  'checkpoint',
-  'resume',
-  'trace-format',
-  'trace-window',
-  'trace-file',
-  'trace-cycles',
-  'format',
-  'window',
-  'cycles',
+  ...'config preset seed epochs out checkpoint resume format window cycles'.split(' '),
+  ...'trace-format trace-window trace-file trace-cycles'.split(' '),
 ]);
 
 function singleValued(argv: Record<string, unknown>): void {
@@ -112,23 +86,4 @@ function singleValued(argv: Record<string, unknown>): void {
 
 function oneLine(s: string): string {
   return s.replace(/\s*\n\s*/g, ' ').trim();
-}
-
-let pipesWatched = false;
-
-/**
- * `rbnn-sim config | head -1`: when the reader of standard output (or error) goes away, writes
- * fail with EPIPE, reported as an 'error' event that would crash the process with a stack trace.
- * Ignore it instead: the command finishes what it was doing (report files are still written) and
- * exits quietly; what it prints goes nowhere, as the reader asked.
- */
-function quietBrokenPipes(): void {
-  if (pipesWatched) return;
-  pipesWatched = true;
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') return;
-      throw e;
-    });
-  }
 }

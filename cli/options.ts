@@ -4,13 +4,9 @@
  *   export const builder = (y: Argv) => withConfigOptions(y).option(...);
  *   export const handler = (argv: ConfigArgs) => { const cfg = configFromArgs(argv); ... };
  */
-import { totalmem } from 'node:os';
-import type { Argv } from 'yargs';
+import type { Argv, Options } from 'yargs';
 import { resolveConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { UserError } from '../config/errors.js';
-import { networkSpec } from '../model/network.js';
-import { checkModelFitsData } from '../config/data-shape.js';
 import { writing } from '../io/fs-error.js';
 
 export interface ConfigArgs {
@@ -25,51 +21,29 @@ export interface ConfigArgs {
 }
 
 const GROUP = 'Configuration:';
+const PRESET = 'named preset(s) from configs/presets, comma-separated (R2,paper), applied before --config';
+const SET = 'override one key, repeatable: --set hardware.sram.capacity="128 KiB" --set model.hidden=[200]';
 
 /** Adds --config, --preset, --set, --json, --seed, --epochs, --out, --quiet to a command. */
 export function withConfigOptions<T>(y: Argv<T>): Argv<T & ConfigArgs> {
   // No defaults: an absent flag must leave the value of the config file (or preset) alone.
-  return y
-    .option('config', {
-      alias: 'c',
-      type: 'string',
-      requiresArg: true,
-      group: GROUP,
-      describe: 'configuration file (.json, .yaml, .yml) merged over the defaults',
-    })
-    .option('preset', {
-      type: 'string',
-      requiresArg: true,
-      group: GROUP,
-      describe: 'named preset(s) from configs/presets, comma-separated (R2,paper), applied before --config',
-    })
-    .option('set', {
-      type: 'string',
-      requiresArg: true,
-      group: GROUP,
-      describe: 'override one key, repeatable: --set hardware.sram.capacity="128 KiB" --set model.hidden=[200]',
-    })
-    .option('json', { type: 'boolean', group: GROUP, describe: 'print JSON instead of text (output.json)' })
-    .option('seed', { type: 'number', requiresArg: true, group: GROUP, describe: 'random seed (training.seed)' })
-    .option('epochs', {
-      type: 'number',
-      requiresArg: true,
-      group: GROUP,
-      describe: 'epochs per iteration (training.epochs)',
-    })
-    .option('out', {
+  const config = 'configuration file (.json, .yaml, .yml) merged over the defaults';
+  return y.options({
+    config: { alias: 'c', type: 'string', requiresArg: true, group: GROUP, describe: config },
+    preset: { type: 'string', requiresArg: true, group: GROUP, describe: PRESET },
+    set: { type: 'string', requiresArg: true, group: GROUP, describe: SET },
+    json: { type: 'boolean', group: GROUP, describe: 'print JSON instead of text (output.json)' },
+    seed: { type: 'number', requiresArg: true, group: GROUP, describe: 'random seed (training.seed)' },
+    epochs: { type: 'number', requiresArg: true, group: GROUP, describe: 'epochs per iteration (training.epochs)' },
+    out: {
       alias: 'o',
       type: 'string',
       requiresArg: true,
       group: GROUP,
       describe: 'folder for report files (output.dir)',
-    })
-    .option('quiet', {
-      alias: 'q',
-      type: 'boolean',
-      group: GROUP,
-      describe: 'no progress bar (output.progress=false)',
-    }) as Argv<T & ConfigArgs>;
+    },
+    quiet: { alias: 'q', type: 'boolean', group: GROUP, describe: 'no progress bar (output.progress=false)' },
+  }) as Argv<T & ConfigArgs>;
 }
 
 /** The resolved configuration: defaults < --preset < --config < --set < the other flags. */
@@ -88,35 +62,25 @@ export function configFromArgs(argv: ConfigArgs): Config {
   });
 }
 
-/**
- * Refuses, before any data is loaded, a network the trainer cannot hold in this machine's memory
- * (the simulated DRAM is unbounded, the host running the arithmetic is not). The estimate counts
- * the trained sub-network (weights, signs, gradients, best-so-far and checkpoint copies: 40 bytes
- * a weight), the frozen ones (their signs: 12 bytes a weight), the batch buffers and the data.
- */
-export function checkTrainingFits(cfg: Config, available = totalmem()): void {
-  checkModelFitsData(cfg);
-  const { topology, plan } = networkSpec(cfg.model);
-  const dims = topology.dims;
-  const W0 = dims.slice(0, -1).reduce((s, d, l) => s + d * dims[l + 1]!, 0);
-  const K = plan.iterations.length;
-  const t = cfg.training;
-  const width = dims.reduce((a, b) => a + b, 0);
-  const weightBytes = W0 * (40 + 12 * Math.max(0, K - 1));
-  const batchBytes = Math.max(t.batch, t.evalBatch) * width * 8 * 4;
-  const samples = t.trainSamples + t.validationSamples + t.testSamples;
-  const dataBytes = 60_000 * dims[0]! * 3 + samples * dims[dims.length - 1]! * 8;
-  const need = weightBytes + batchBytes + dataBytes;
-  if (need <= available) return;
-  const gib = (b: number): string => `${(b / 2 ** 30).toPrecision(3)} GiB`;
-  const field =
-    weightBytes >= batchBytes ? 'model.hidden' : t.batch >= t.evalBatch ? 'training.batch' : 'training.evalBatch';
-  throw new UserError(
-    `${field}: training a ${dims.join('-')} network (${W0.toExponential(2)} weights per sub-network, ${K} sub-network${K > 1 ? 's' : ''}, batch ${Math.max(t.batch, t.evalBatch)}) needs about ${gib(need)} of memory; this machine has ${gib(available)}`,
-  );
-}
-
 /** Runs a file-writing step; a file-system error becomes a one-line UserError about `what`. */
 export function fileError<T>(write: () => T, what: string): T {
   return writing(what, write);
 }
+
+/** Option tables, one line an option: a string or number flag that takes a value, or a boolean. */
+export const str = (describe: string, more: Options = {}): Options => ({
+  type: 'string',
+  requiresArg: true,
+  describe,
+  ...more,
+});
+export const num = (describe: string, more: Options = {}): Options => ({
+  type: 'number',
+  requiresArg: true,
+  describe,
+  ...more,
+});
+export const bool = (describe: string, more: Options = {}): Options => ({ type: 'boolean', describe, ...more });
+/** yargs examples from a flat list: command, description, command, description, ... */
+export const examples = (flat: string[]): Array<[string, string]> =>
+  flat.flatMap((x, i) => (i % 2 === 0 ? [[x, flat[i + 1]!] as [string, string]] : []));

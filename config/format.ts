@@ -91,6 +91,18 @@ export function describeFields(): FieldDoc[] {
   }));
 }
 
+/** The field list as a text table: key, accepts, default, meaning (`rbnn-sim config --describe`). */
+export function describeFieldsText(fields: readonly FieldDoc[] = describeFields()): string {
+  const rows = fields.map((f) => [f.path, f.type, f.default, f.doc]);
+  const width = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const pad = (r: string[]) =>
+    r
+      .map((c, i) => (i < 3 ? c.padEnd(width[i]!) : c))
+      .join('  ')
+      .trimEnd();
+  return `${[pad(['key', 'accepts', 'default', 'meaning']), ...rows.map(pad)].join('\n')}\n`;
+}
+
 function valueAt(tree: unknown, path: string): unknown {
   return path.split('.').reduce<unknown>((node, key) => (node as Tree)[key], tree);
 }

@@ -19,7 +19,14 @@ import { UserError } from './errors.js';
 import { parseQuantity } from './units.js';
 import { applyLayer, checkCrossFields, fieldsOf, isPlainObject, type Tree } from './validate.js';
 
-export { formatConfig, configToJson, configToYaml, describeFields, type FieldDoc } from './format.js';
+export {
+  formatConfig,
+  configToJson,
+  configToYaml,
+  describeFields,
+  describeFieldsText,
+  type FieldDoc,
+} from './format.js';
 
 export interface ResolveOptions {
   /** A JSON or YAML config file. */

@@ -48,7 +48,8 @@ export function applyLayer(target: Tree, layer: Tree, source: string, section: S
       applyLayer(target[key] as Tree, value, source, node, path);
     } else {
       throw new UserError(
-        `${path}: expected a section with keys such as ${Object.keys(node).slice(0, 3).join(', ')}, got ${show(value)}${where}`,
+        `${path}: expected a section with keys such as ${Object.keys(node).slice(0, 3).join(', ')}, got ` +
+          `${show(value)}${where}`,
       );
     }
   }
@@ -70,7 +71,8 @@ export function checkField(field: Field, value: unknown, path: string, where = '
       const min = field.min;
       if (min !== undefined && (q < min || (field.exclusiveMin && q === min))) {
         fail(
-          `${DIMENSIONS[field.dimension].noun} ${field.exclusiveMin ? '>' : '>='} ${formatQuantity(min, field.dimension)}`,
+          `${DIMENSIONS[field.dimension].noun} ${field.exclusiveMin ? '>' : '>='} ` +
+            `${formatQuantity(min, field.dimension)}`,
         );
       }
       return q;
@@ -109,7 +111,8 @@ function checkIntList(field: IntListField, value: unknown, path: string, where: 
     const what = minLength > 0 ? 'a non-empty list' : 'a list';
     const example = `[${field.default.join(', ')}]`;
     throw new UserError(
-      `${path}: expected ${what} of integers${rangeText(field.min, undefined)} such as ${example}, got ${show(value)}${where}`,
+      `${path}: expected ${what} of integers${rangeText(field.min, undefined)} such as ${example}, got ` +
+        `${show(value)}${where}`,
     );
   }
   value.forEach((v, i) => {

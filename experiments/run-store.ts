@@ -188,7 +188,9 @@ export class RunStore {
       if (e.stream !== null) checkStream(e.stream);
       return { result: e.result, stream: e.stream };
     } catch (err) {
-      const msg = `warning: ignoring the corrupt cache entry ${file} (${(err as Error).message.split('\n')[0]}); training again`;
+      const msg =
+        `warning: ignoring the corrupt cache entry ${file} (${(err as Error).message.split('\n')[0]}); ` +
+        `training again`;
       if (!this.warned.has(key)) {
         // Once per entry: obtain() looks again while waiting for another process's run.
         this.warned.add(key);
@@ -252,4 +254,10 @@ function checkResult(r: TrainResult): void {
     throw new Error('incomplete training result');
   for (const it of r.iterations)
     if (!Number.isSafeInteger(it.k) || !Number.isSafeInteger(it.epochsRun)) throw new Error('bad iteration record');
+}
+
+/** The run store folder a `--cache` choice names: false for none, a folder, or (absent, empty) the default. */
+export function cacheDirOf(choice: string | boolean | undefined): string | null {
+  if (choice === false) return null;
+  return typeof choice === 'string' && choice !== '' ? resolve(choice) : defaultCacheDir();
 }

@@ -88,3 +88,10 @@ export function writing<T>(what: string, step: () => T): T {
     throw writeFailure(what, e);
   }
 }
+
+/** A file-system error no step turned into a UserError, in one line: "cannot rename a -> b: ...". */
+export function fsErrorLine(e: NodeJS.ErrnoException): string {
+  const dest = (e as { dest?: string }).dest;
+  const where = e.path ? ` ${e.path}${dest ? ` -> ${dest}` : ''}` : '';
+  return `cannot ${e.syscall ?? 'write'}${where}: ${describeFsError(e)}`;
+}

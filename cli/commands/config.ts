@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
-import { configToJson, configToYaml, describeFields } from '../../config/load.js';
-import { configFromArgs, withConfigOptions, type ConfigArgs } from '../options.js';
+import { configToJson, configToYaml, describeFields, describeFieldsText } from '../../config/load.js';
 import { OutputSet } from '../../io/output-set.js';
+import { configFromArgs, withConfigOptions, type ConfigArgs } from '../options.js';
 
 interface Args extends ConfigArgs {
   describe?: boolean;
@@ -22,14 +22,14 @@ export const configCommand: CommandModule<object, Args> = {
       .epilog(
         'The text output is YAML and --json is JSON; both write quantities with units ("256 KiB", "8 pJ") ' +
           'and can be loaded back with --config; -o DIR also writes DIR/config.yaml (config.json with --json). ' +
-          'Invocation-only settings (output.dir, output.json) are left out. --json --canonical writes plain numbers in the canonical ' +
-          'units instead (bits, joules, hertz, seconds, watts).',
+          'Invocation-only settings (output.dir, output.json) are left out. --json --canonical writes plain numbers ' +
+          'in the canonical units instead (bits, joules, hertz, seconds, watts).',
       ),
   handler: (argv) => {
     const cfg = configFromArgs(argv);
     if (argv.describe) {
       const fields = describeFields();
-      process.stdout.write(cfg.output.json ? `${JSON.stringify(fields, null, 2)}\n` : describeText(fields));
+      process.stdout.write(cfg.output.json ? `${JSON.stringify(fields, null, 2)}\n` : describeFieldsText(fields));
       return;
     }
     // Saved configurations leave out the invocation-only settings (output.dir, output.json).
@@ -48,14 +48,3 @@ export const configCommand: CommandModule<object, Args> = {
     process.stdout.write(text);
   },
 };
-
-function describeText(fields: ReturnType<typeof describeFields>): string {
-  const rows = fields.map((f) => [f.path, f.type, f.default, f.doc]);
-  const width = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const pad = (r: string[]) =>
-    r
-      .map((c, i) => (i < 3 ? c.padEnd(width[i]!) : c))
-      .join('  ')
-      .trimEnd();
-  return [pad(['key', 'accepts', 'default', 'meaning']), ...rows.map(pad)].join('\n') + '\n';
-}

@@ -8,14 +8,9 @@ import { mergeResults, readSweepResult } from '../../experiments/sweep/merge.js'
 import { openSweepOutputs, writeSweepOutputs } from '../../experiments/sweep/outputs.js';
 import { terminalTable } from '../../experiments/sweep/summary.js';
 
-interface Args {
-  inputs?: string[];
-  out?: string;
-  partial?: boolean;
-  plots?: boolean;
-  json?: boolean;
-  quiet?: boolean;
-}
+type Args = Partial<{ inputs: string[]; out: string; partial: boolean; plots: boolean; json: boolean; quiet: boolean }>;
+
+const OUT = 'folder for the merged sweep.csv, sweep.json, summary.md and plots';
 
 export const mergeCommand: CommandModule<object, Args> = {
   command: 'merge <inputs..>',
@@ -27,17 +22,13 @@ export const mergeCommand: CommandModule<object, Args> = {
         array: true,
         describe: 'output folders (or sweep.json files) of the shards',
       })
-      .option('out', {
-        alias: 'o',
-        type: 'string',
-        requiresArg: true,
-        demandOption: true,
-        describe: 'folder for the merged sweep.csv, sweep.json, summary.md and plots',
+      .options({
+        out: { alias: 'o', type: 'string', requiresArg: true, demandOption: true, describe: OUT },
+        partial: { type: 'boolean', describe: 'merge even when some points are missing' },
+        plots: { type: 'boolean', describe: 'draw the SVG plots (--no-plots: skip)' },
+        json: { type: 'boolean', describe: 'print the merged sweep.json instead of the table' },
+        quiet: { alias: 'q', type: 'boolean', describe: 'no summary line' },
       })
-      .option('partial', { type: 'boolean', describe: 'merge even when some points are missing' })
-      .option('plots', { type: 'boolean', describe: 'draw the SVG plots (--no-plots: skip)' })
-      .option('json', { type: 'boolean', describe: 'print the merged sweep.json instead of the table' })
-      .option('quiet', { alias: 'q', type: 'boolean', describe: 'no summary line' })
       .example('$0 merge out/s1 out/s2 out/s3 out/s4 -o out/all', 'four shards of one sweep'),
   handler: async (argv) => {
     const inputs = argv.inputs ?? [];
@@ -45,24 +36,23 @@ export const mergeCommand: CommandModule<object, Args> = {
     const outputs = openSweepOutputs(argv.out!, 'rbnn-sim merge'); // checked and locked before reading the shards
     let files: string[];
     let merged: ReturnType<typeof mergeResults>;
-    let count: number;
     try {
-      const parts = inputs.map((name) => ({ name, result: readSweepResult(name) }));
-      count = parts.length;
-      merged = mergeResults(parts, { partial: argv.partial === true });
+      merged = mergeResults(
+        inputs.map((name) => ({ name, result: readSweepResult(name) })),
+        { partial: argv.partial === true },
+      );
       process.stdout.write(argv.json ? `${JSON.stringify(merged.result, null, 1)}\n` : terminalTable(merged.result));
-      files = await writeSweepOutputs(outputs, merged.result, {
-        plots: argv.plots !== false,
-        warn: (m) => process.stderr.write(`rbnn-sim: ${m}\n`),
-      });
+      const warn = (m: string) => process.stderr.write(`rbnn-sim: ${m}\n`);
+      files = await writeSweepOutputs(outputs, merged.result, { plots: argv.plots !== false, warn });
     } finally {
       outputs.abort();
     }
+    if (argv.quiet) return;
     const { result, missing } = merged;
-    if (!argv.quiet) {
-      process.stderr.write(
-        `merge: ${result.rows.length} of ${result.totalPoints} points from ${count} shard${count === 1 ? '' : 's'}${missing.length ? ` (${missing.length} missing)` : ''}; wrote ${files.join(', ')}\n`,
-      );
-    }
+    const n = inputs.length;
+    const shards = `${n} shard${n === 1 ? '' : 's'}${missing.length ? ` (${missing.length} missing)` : ''}`;
+    const line =
+      `merge: ${result.rows.length} of ${result.totalPoints} points from ${shards}; wrote ` + `${files.join(', ')}`;
+    process.stderr.write(`${line}\n`);
   },
 };

@@ -4,35 +4,26 @@
  * training result. `rbnn-sim simulate` shares this handler (cli/commands/simulate.ts).
  */
 import type { Argv, CommandModule } from 'yargs';
-import { configFromArgs, withConfigOptions, type ConfigArgs } from '../options.js';
-import { progressBar } from '../progress.js';
+import { UserError } from '../../config/errors.js';
+import type { Config } from '../../config/schema.js';
+import { describePosition, saveCheckpoint, type CheckpointPlan } from '../../experiments/checkpoints.js';
+import { epochsFrom } from '../../experiments/epochs-from.js';
+import { checkTrainingFits } from '../../experiments/host-memory.js';
+import { stoppedRunOutputs, writeMappingsFile } from '../../experiments/run-outputs.js';
+import { simulateRun, type SimulateResult } from '../../experiments/simulate.js';
+import { checkOutputFile } from '../../io/location.js';
+import { OutputSet } from '../../io/output-set.js';
+import { formatReportJson, formatReportText, reportFiles } from '../../sim/report-format.js';
+import type { SimulatorState } from '../../sim/simulator.js';
 import { addTraceOptions, applyTraceArgs, type TraceArgs } from '../../traces/cli.js';
 import { describeTrace, traceFromConfig } from '../../traces/session.js';
 import { isBrokenPipe } from '../../traces/writer.js';
-import { simulateRun, type SimulateResult, type StoppedRun } from '../../experiments/simulate.js';
-import type { SimReport } from '../../sim/report.js';
-import { formatReportJson, formatReportText, reportFiles } from '../../sim/report-format.js';
-import { OutputSet } from '../../io/output-set.js';
-import { checkWritableDir, makeCheckpoint, writeCheckpoint } from '../../trainer/checkpoint.js';
-import type { SimulatorState } from '../../sim/simulator.js';
-import {
-  describePosition,
-  planCheckpoints,
-  withCheckpointOptions,
-  type CheckpointArgs,
-  type CheckpointPlan,
-} from '../checkpointing.js';
-import { catchInterrupts } from '../interrupt.js';
-import { checkTrainingFits } from '../options.js';
-import { UserError } from '../../config/errors.js';
-import { formatMappings } from '../../sim/mapper/format.js';
-import type { Config } from '../../config/schema.js';
-import { checkOutputFile } from '../../io/location.js';
-import { writeFileAtomic } from '../../io/atomic-file.js';
-import { writing } from '../../io/fs-error.js';
-import { makeDirs } from '../../io/dirs.js';
-import { dirname } from 'node:path';
-import { epochsFrom } from '../epochs-from.js';
+import { checkWritableDir } from '../../trainer/checkpoint.js';
+import { planCheckpoints, withCheckpointOptions, type CheckpointArgs } from '../checkpointing.js';
+import { namingFlagsSync } from '../flag-errors.js';
+import { catchInterrupts } from '../../io/interrupts.js';
+import { configFromArgs, examples, withConfigOptions, type ConfigArgs } from '../options.js';
+import { progressBar } from '../progress.js';
 
 export interface RunArgs extends ConfigArgs, TraceArgs, CheckpointArgs {
   scheduleOnly?: boolean;
@@ -41,14 +32,14 @@ export interface RunArgs extends ConfigArgs, TraceArgs, CheckpointArgs {
   epochsFrom?: string;
 }
 
+const CHECKPOINTS = 'Checkpoints and resuming: docs/CHECKPOINTS.md.';
+const MAPPINGS =
+  'write the chosen mapping (loop nest per level, counts, energy, cycles) of every distinct matmul/gradient ' +
+  'shape to FILE';
+
 /** --mappings FILE: each distinct matmul/gradient shape's chosen mapping (sim/mapper/format.ts). */
 export const withMappingsOption = <T>(y: Argv<T>): Argv<T & { mappings?: string }> =>
-  y.option('mappings', {
-    type: 'string',
-    requiresArg: true,
-    describe:
-      'write the chosen mapping (loop nest per level, counts, energy, cycles) of every distinct matmul/gradient shape to FILE',
-  }) as Argv<T & { mappings?: string }>;
+  y.option('mappings', { type: 'string', requiresArg: true, describe: MAPPINGS }) as Argv<T & { mappings?: string }>;
 
 export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run',
@@ -56,18 +47,18 @@ export const runCommand: CommandModule<object, RunArgs> = {
   builder: (y: Argv) =>
     withMappingsOption(withCheckpointOptions(addTraceOptions(withConfigOptions(y))))
       .example(
-        '$0 run',
-        'the embedded default: RBNN 784-100-10, 16-bit slots, 7 iterations, on the default accelerator',
+        examples([
+          '$0 run',
+          'the embedded default: RBNN 784-100-10, 16-bit slots, 7 iterations, on the default accelerator',
+          '$0 run --preset B1 -o out/B1',
+          'a conventional baseline; report.json and report.md in out/B1',
+          '$0 run --set hardware.sram.capacity="128 KiB" --json',
+          'a smaller SRAM, JSON report',
+          '$0 run --preset R2 -o out/R2 --resume out/R2/checkpoint',
+          'continue an interrupted run (Ctrl-C writes a checkpoint)',
+        ]),
       )
-      .example('$0 run --preset B1 -o out/B1', 'a conventional baseline; report.json and report.md in out/B1')
-      .example('$0 run --set hardware.sram.capacity="128 KiB" --json', 'a smaller SRAM, JSON report')
-      .example(
-        '$0 run --preset R2 -o out/R2 --resume out/R2/checkpoint',
-        'continue an interrupted run (Ctrl-C writes a checkpoint)',
-      )
-      .epilog(
-        'The accelerator model and its defaults: docs/HARDWARE.md. Checkpoints and resuming: docs/CHECKPOINTS.md.',
-      ),
+      .epilog(`The accelerator model and its defaults: docs/HARDWARE.md. ${CHECKPOINTS}`),
   handler: async (argv) => {
     process.exitCode = await runSimulation(argv, false);
   },
@@ -76,7 +67,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
 /**
  * Shared by run and simulate: resolve, simulate (train unless scheduleOnly), print, write files.
  * Training runs write checkpoints (--checkpoint, default <--out>/checkpoint), continue one with
- * --resume, and stop cleanly on the first Ctrl-C / SIGTERM (cli/interrupt.ts).
+ * --resume, and stop cleanly on the first Ctrl-C / SIGTERM (io/interrupts.ts).
  */
 export async function runSimulation(argv: RunArgs, scheduleOnly: boolean): Promise<number> {
   const cfg = applyTraceArgs(configFromArgs(argv), argv);
@@ -91,12 +82,13 @@ export async function runSimulation(argv: RunArgs, scheduleOnly: boolean): Promi
   }
   if (argv.mappings !== undefined) checkOutputFile(argv.mappings, 'the mappings file', { createParents: true });
   if (argv.epochsFrom !== undefined && !scheduleOnly) throw new UserError('--epochs-from applies to --schedule-only');
-  const epochsPerIteration = argv.epochsFrom !== undefined ? epochsFrom(argv.epochsFrom, cfg) : undefined;
-  const files = cfg.output.dir
-    ? OutputSet.open(cfg.output.dir, { what: 'report files', command: `rbnn-sim ${scheduleOnly ? 'simulate' : 'run'}` })
-    : null;
+  const from = argv.epochsFrom;
+  const epochs =
+    from !== undefined ? namingFlagsSync({ epochsFrom: '--epochs-from' }, () => epochsFrom(from, cfg)) : null;
+  const command = `rbnn-sim ${scheduleOnly ? 'simulate' : 'run'}`;
+  const files = cfg.output.dir ? OutputSet.open(cfg.output.dir, { what: 'report files', command }) : null;
   try {
-    return await simulateAndReport(cfg, scheduleOnly, plan, files, epochsPerIteration, argv.mappings);
+    return await simulateAndReport(cfg, scheduleOnly, plan, files, epochs, argv.mappings);
   } finally {
     files?.abort();
   }
@@ -107,21 +99,18 @@ async function simulateAndReport(
   scheduleOnly: boolean,
   plan: CheckpointPlan | null,
   files: OutputSet | null,
-  epochsPerIteration: number[] | undefined,
+  epochsPerIteration: number[] | null,
   mappingsFile?: string,
 ): Promise<number> {
   const trace = traceFromConfig(cfg);
   const interrupts = scheduleOnly ? null : catchInterrupts();
-  const bar = progressBar(
-    !scheduleOnly && cfg.output.progress && !cfg.output.json,
-    scheduleOnly ? 'simulate' : 'train + simulate',
-    'batches',
-  );
+  const showBar = !scheduleOnly && cfg.output.progress && !cfg.output.json;
+  const bar = progressBar(showBar, scheduleOnly ? 'simulate' : 'train + simulate', 'batches');
   let result: SimulateResult;
   try {
-    const ck = plan;
-    const resume = ck?.resume;
-    if (resume) process.stderr.write(`rbnn-sim: resuming ${ck.resumeFile} (${describePosition(resume.state.next)})\n`);
+    const resume = plan?.resume;
+    if (resume)
+      process.stderr.write(`rbnn-sim: resuming ${plan!.resumeFile} (${describePosition(resume.state.next)})\n`);
     try {
       result = await simulateRun(cfg, {
         scheduleOnly,
@@ -130,13 +119,7 @@ async function simulateAndReport(
         mappings: mappingsFile !== undefined,
         ...(epochsPerIteration ? { epochsPerIteration } : {}),
         ...(resume ? { resume: { state: resume.state, simulator: resume.simulator as SimulatorState } } : {}),
-        ...(ck?.dir
-          ? {
-              onCheckpoint: (state, simulator) => {
-                writeCheckpoint(ck.dir!, makeCheckpoint(cfg, 'run', state, simulator));
-              },
-            }
-          : {}),
+        ...(plan?.dir ? { onCheckpoint: (state, sim) => void saveCheckpoint(plan, cfg, 'run', state, sim) } : {}),
         ...(interrupts ? { shouldStop: interrupts.requested } : {}),
       });
       bar.stop();
@@ -148,54 +131,29 @@ async function simulateAndReport(
       if (isBrokenPipe(e)) return 0;
       throw e;
     }
-    if (result.stopped) {
-      stoppedRun(cfg, plan!, result.report, result.stopped, files);
+    const { report, stopped } = result;
+    if (stopped) {
+      const after = stoppedRunOutputs(cfg, plan!, report, stopped);
+      process.stdout.write(after.text);
+      if (files) {
+        for (const [name, content] of after.files) files.write(name, content);
+        files.commit();
+      }
+      process.stderr.write(`rbnn-sim: ${after.note}\n`);
       return interrupts!.exitCode();
     }
     const out = trace?.usesStdout ? process.stderr : process.stdout;
-    out.write(cfg.output.json ? formatReportJson(result.report) : formatReportText(result.report));
+    out.write(cfg.output.json ? formatReportJson(report) : formatReportText(report));
     if (files) {
-      for (const [name, text] of reportFiles(result.report)) files.write(name, text);
+      for (const [name, text] of reportFiles(report)) files.write(name, text);
       process.stderr.write(`report: ${files.commit().join(', ')}\n`);
     }
     if (mappingsFile !== undefined) {
-      const text = formatMappings(result.mappings ?? [], cfg.hardware.policy.objective);
-      writing(`the mappings file ${mappingsFile}`, () => {
-        makeDirs(dirname(mappingsFile));
-        writeFileAtomic(mappingsFile, text);
-      });
+      writeMappingsFile(mappingsFile, result.mappings, cfg.hardware.policy.objective);
       process.stderr.write(`mappings: ${mappingsFile}\n`);
     }
     return 0;
   } finally {
     interrupts?.dispose();
   }
-}
-
-/** After a stop: the checkpoint, and the partial report (marked "incomplete": true) on stdout and in --out. */
-function stoppedRun(
-  cfg: Config,
-  plan: CheckpointPlan,
-  report: SimReport,
-  stopped: StoppedRun,
-  files: OutputSet | null,
-): void {
-  const where = describePosition(stopped.state.next);
-  const file = plan.dir
-    ? writeCheckpoint(plan.dir, makeCheckpoint(cfg, 'run', stopped.state, stopped.simulator))
-    : null;
-  const partial = { incomplete: true, stoppedAt: stopped.state.next, checkpoint: file, ...report } as SimReport;
-  process.stdout.write(
-    cfg.output.json ? formatReportJson(partial) : `INCOMPLETE: stopped at ${where}\n\n${formatReportText(partial)}`,
-  );
-  if (files) {
-    for (const [name, text] of reportFiles(partial, `rbnn-sim report (INCOMPLETE: stopped at ${where})`))
-      files.write(name, text);
-    files.commit();
-  }
-  process.stderr.write(
-    file
-      ? `rbnn-sim: stopped at ${where}; checkpoint ${file}; continue with: rbnn-sim run --resume ${plan.dir} and the same configuration flags\n`
-      : 'rbnn-sim: stopped; no checkpoint was written (give --checkpoint DIR or --out DIR to be able to resume)\n',
-  );
 }

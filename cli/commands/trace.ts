@@ -6,17 +6,25 @@ import { applyTraceArgs, formatFromFileName } from '../../traces/cli.js';
 import { FORMAT_NAMES } from '../../traces/formats/index.js';
 import { describeTrace, traceFromConfig, type TraceStats } from '../../traces/session.js';
 import { isBrokenPipe } from '../../traces/writer.js';
-import { configFromArgs, withConfigOptions, type ConfigArgs } from '../options.js';
+import { bool, configFromArgs, examples, str, withConfigOptions, type ConfigArgs } from '../options.js';
 
 const GROUP = 'Trace:';
 
-interface Args extends ConfigArgs {
-  format?: string;
-  window?: string;
-  gzip?: boolean;
-  cycles?: string;
-  scheduleOnly?: boolean;
-}
+type Args = ConfigArgs &
+  Partial<{ format: string; window: string; gzip: boolean; cycles: string; scheduleOnly: boolean }>;
+
+const D = {
+  format: 'trace format (traces.format; a .csv file name implies csv)',
+  window:
+    'which accesses: e.g. "iterations=1,3-4;epochs=1;batches=0-2;phases=forward,update;components=dram" ' +
+    '(traces.window; default "epochs=1;batches=0")',
+  out: 'trace file ("-": standard output; .gz compresses) (traces.file)',
+  cycles: 'cycle base (traces.cycles): absolute, or traced stretches back to back from 0',
+  scheduleOnly: 'cost the configured schedule without training (every planned epoch runs; fast)',
+  epilog:
+    'The trace is written to FILE.tmp-<pid> and renamed when complete. A summary goes to standard error. ' +
+    'See docs/TRACES.md.',
+};
 
 /** `rbnn-sim trace`: an access trace (CSV, DRAMSim3, Ramulator) of a window of the run (docs/TRACES.md). */
 export const traceCommand: CommandModule<object, Args> = {
@@ -24,51 +32,23 @@ export const traceCommand: CommandModule<object, Args> = {
   describe: 'Write the SRAM/DRAM accesses of a window of the run as a trace (CSV, DRAMSim3, Ramulator)',
   builder: (y: Argv) =>
     withConfigOptions(y)
-      .option('format', {
-        group: GROUP,
-        alias: 'f',
-        type: 'string',
-        choices: [...FORMAT_NAMES],
-        requiresArg: true,
-        describe: 'trace format (traces.format; a .csv file name implies csv)',
-      })
-      .option('window', {
-        group: GROUP,
-        alias: 'w',
-        type: 'string',
-        requiresArg: true,
-        describe:
-          'which accesses: e.g. "iterations=1,3-4;epochs=1;batches=0-2;phases=forward,update;components=dram" (traces.window; default "epochs=1;batches=0")',
-      })
-      .option('out', {
-        type: 'string',
-        requiresArg: true,
-        describe: 'trace file ("-": standard output; .gz compresses) (traces.file)',
-      })
-      .option('gzip', { group: GROUP, type: 'boolean', describe: 'gzip the trace (traces.gzip)' })
-      .option('cycles', {
-        group: GROUP,
-        type: 'string',
-        choices: ['auto', 'absolute', 'window'],
-        requiresArg: true,
-        describe: 'cycle base (traces.cycles): absolute, or traced stretches back to back from 0',
-      })
-      .option('schedule-only', {
-        group: GROUP,
-        type: 'boolean',
-        describe: 'cost the configured schedule without training (every planned epoch runs; fast)',
+      .options({
+        format: str(D.format, { group: GROUP, alias: 'f', choices: [...FORMAT_NAMES] }),
+        window: str(D.window, { group: GROUP, alias: 'w' }),
+        out: str(D.out),
+        gzip: bool('gzip the trace (traces.gzip)', { group: GROUP }),
+        cycles: str(D.cycles, { group: GROUP, choices: ['auto', 'absolute', 'window'] }),
+        'schedule-only': bool(D.scheduleOnly, { group: GROUP }),
       })
       .example(
-        '$0 trace --format dramsim3 -o r2.trace',
-        'DRAM bursts of one batch of each phase of each iteration (training on MNIST)',
+        examples([
+          '$0 trace --format dramsim3 -o r2.trace',
+          'DRAM bursts of one batch of each phase of each iteration (training on MNIST)',
+          '$0 trace --schedule-only -f csv -w "iterations=1;batches=0-3" -o it1.csv.gz',
+          'every access of four batches of iteration 1, no training',
+        ]),
       )
-      .example(
-        '$0 trace --schedule-only -f csv -w "iterations=1;batches=0-3" -o it1.csv.gz',
-        'every access of four batches of iteration 1, no training',
-      )
-      .epilog(
-        'The trace is written to FILE.tmp-<pid> and renamed when complete. A summary goes to standard error. See docs/TRACES.md.',
-      ),
+      .epilog(D.epilog) as unknown as Argv<Args>,
   handler: async (argv) => {
     process.exitCode = await runTraceCommand(argv);
   },
@@ -76,8 +56,7 @@ export const traceCommand: CommandModule<object, Args> = {
 
 export async function runTraceCommand(argv: Args): Promise<number> {
   // For this command --out names the trace file, not the report folder.
-  const base = configFromArgs({ ...argv, out: undefined });
-  const cfg = traceConfig(base, argv);
+  const cfg = traceConfig(configFromArgs({ ...argv, out: undefined }), argv);
   const trace = traceFromConfig(cfg)!;
   let stats: TraceStats;
   try {
@@ -89,12 +68,9 @@ export async function runTraceCommand(argv: Args): Promise<number> {
     if (isBrokenPipe(e)) return 0;
     throw e;
   }
-  if (cfg.output.json) {
-    const text = `${JSON.stringify(stats, null, 2)}\n`;
-    (trace.usesStdout ? process.stderr : process.stdout).write(text);
-  } else {
-    process.stderr.write(`${describeTrace(stats)}\n`);
-  }
+  if (cfg.output.json)
+    (trace.usesStdout ? process.stderr : process.stdout).write(`${JSON.stringify(stats, null, 2)}\n`);
+  else process.stderr.write(`${describeTrace(stats)}\n`);
   if (stats.events === 0)
     process.stderr.write(`rbnn-sim: warning: the window "${stats.window}" selected no accesses\n`);
   return 0;
@@ -102,17 +78,10 @@ export async function runTraceCommand(argv: Args): Promise<number> {
 
 /** The configuration with this command's trace flags applied; a format is required. */
 export function traceConfig(base: Config, argv: Args): Config {
-  const cfg = applyTraceArgs(base, {
-    traceFormat: argv.format,
-    traceWindow: argv.window,
-    traceFile: argv.out,
-    traceGzip: argv.gzip,
-    traceCycles: argv.cycles,
-  });
-  if (cfg.traces.format === 'none') {
-    const guessed = cfg.traces.file ? formatFromFileName(cfg.traces.file) : null;
-    if (!guessed) throw new UserError(`name a trace format: --format ${FORMAT_NAMES.join('|')}`);
-    return { ...cfg, traces: { ...cfg.traces, format: guessed } };
-  }
-  return cfg;
+  const { format: traceFormat, window: traceWindow, out: traceFile, gzip: traceGzip, cycles: traceCycles } = argv;
+  const cfg = applyTraceArgs(base, { traceFormat, traceWindow, traceFile, traceGzip, traceCycles });
+  if (cfg.traces.format !== 'none') return cfg;
+  const guessed = cfg.traces.file ? formatFromFileName(cfg.traces.file) : null;
+  if (!guessed) throw new UserError(`name a trace format: --format ${FORMAT_NAMES.join('|')}`);
+  return { ...cfg, traces: { ...cfg.traces, format: guessed } };
 }

@@ -184,7 +184,8 @@ export const hardwareSection = {
     serialOperand: oneOf(
       ['weight', 'activation'] as const,
       'weight',
-      'operand fed bit-serially: weight (sign weights take 1 step per MAC) or activation (steps = activation/error bits)',
+      'operand fed bit-serially: weight (sign weights take 1 step per MAC) or activation (steps = activation/error ' +
+        'bits)',
     ),
     // 1 bit per cycle: a classic bit-serial lane (e.g. Stripes, Judd et al., MICRO 2016).
     bitsPerCycle: int(1, 'bits of the serial operand consumed per cycle', { min: 1 }),
@@ -198,7 +199,8 @@ export const hardwareSection = {
     frozen: oneOf(
       ['recompute', 'cache'] as const,
       'recompute',
-      'recompute: frozen sub-networks are re-run in every forward pass (the paper); cache: their summed output contributions are kept per sample (SRAM if room, else DRAM)',
+      'recompute: frozen sub-networks are re-run in every forward pass (the paper); cache: their summed output ' +
+        'contributions are kept per sample (SRAM if room, else DRAM)',
     ),
     overlap: bool(
       true,
@@ -210,17 +212,20 @@ export const hardwareSection = {
     prefetch: oneOf(
       ['auto', 'off'] as const,
       'auto',
-      'auto: prefetch the next batch under the current one when a second input/label buffer fits in SRAM; off: never',
+      'auto: prefetch the next batch under the current one when a second input/label buffer fits in SRAM; ' +
+        'off: never',
     ),
     objective: oneOf(
       ['energy', 'cycles', 'edp', 'dram', 'sram-reads'] as const,
       'energy',
-      'what the mapper minimises per matmul/gradient shape: energy (incl. leakage), cycles, edp (energy x cycles), dram (DRAM bursts first) or sram-reads (DRAM bursts, then SRAM reads, then energy)',
+      'what the mapper minimises per matmul/gradient shape: energy (incl. leakage), cycles, edp (energy x cycles), ' +
+        'dram (DRAM bursts first) or sram-reads (DRAM bursts, then SRAM reads, then energy)',
     ),
     gradients: oneOf(
       ['fused', 'sram', 'dram'] as const,
       'fused',
-      'where weight gradients accumulate: fused (in the lanes; each finished gradient tile updates its weights at once), sram (a gradient buffer in SRAM if room, else DRAM), dram',
+      'where weight gradients accumulate: fused (in the lanes; each finished gradient tile updates its weights at ' +
+        'once), sram (a gradient buffer in SRAM if room, else DRAM), dram',
     ),
   },
 } as const;

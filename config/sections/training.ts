@@ -15,13 +15,15 @@ export const trainingSection = {
   }),
   outputGain: num(
     1,
-    'gain of the softmax input: summed output pre-activations x 2^-(a-1+shift) / sqrt(k) x gain. Sign-bit weights cannot learn the scale of their outputs, so this range is tuned per network',
+    'gain of the softmax input: summed output pre-activations x 2^-(a-1+shift) / sqrt(k) x gain. Sign-bit weights ' +
+      'cannot learn the scale of their outputs, so this range is tuned per network',
     { min: 0, exclusiveMin: true, max: 64 },
   ),
   rounding: oneOf(
     ['nearest', 'toward-zero', 'floor'] as const,
     'nearest',
-    "how a weight update is narrowed to the weight LSB: nearest, truncation toward zero (the paper), or floor (two's-complement truncation)",
+    'how a weight update is narrowed to the weight LSB: nearest, truncation toward zero (the paper), or floor ' +
+      "(two's-complement truncation)",
   ),
   epochPatience: int(0, 'stop an iteration after this many epochs without validation improvement (0: never)', {
     min: 0,

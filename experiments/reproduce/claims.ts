@@ -127,7 +127,9 @@ export function checkClaims(rows: ClaimRow[], defaultSramBits: number): Claim[] 
         id: 'bits-per-weight',
         claim: 'R2 stores 2.28 bits per weight',
         paper: '2.28 b/weight (16-bit slots, 7 iterations; 16/7 = 2.2857, printed truncated)',
-        ours: `${r2.bits}/${r2.iterations} = ${r2.bitsPerWeight.toFixed(4)} b/weight, ${kib(r2.storageKiB)} of weights for ${r2.iterations} sub-networks`,
+        ours:
+          `${r2.bits}/${r2.iterations} = ${r2.bitsPerWeight.toFixed(4)} b/weight, ${kib(r2.storageKiB)} of ` +
+          `weights for ${r2.iterations} sub-networks`,
         verdict: ok ? 'holds' : 'does not hold',
         rule,
         numbers: { bitsPerWeight: r2.bitsPerWeight, iterations: r2.iterations, bits: r2.bits },
@@ -137,7 +139,9 @@ export function checkClaims(rows: ClaimRow[], defaultSramBits: number): Claim[] 
 
   // 2. R3 vs B3 at equal storage: about 1 % lower error.
   {
-    const rule = `holds when B3 - R3 > 2 SE and >= ${pp(ABOUT_ONE_PP)}; "direction holds, smaller" when > 2 SE but below that; "not resolved" within 2 SE; "does not hold" when R3 is worse by more than 2 SE`;
+    const rule =
+      `holds when B3 - R3 > 2 SE and >= ${pp(ABOUT_ONE_PP)}; "direction holds, smaller" when > 2 SE but ` +
+      `below that; "not resolved" within 2 SE; "does not hold" when R3 is worse by more than 2 SE`;
     const r3 = by.get('R3');
     const b3 = by.get('B3');
     const paperD = 0.036 - 0.0276;
@@ -167,7 +171,9 @@ export function checkClaims(rows: ClaimRow[], defaultSramBits: number): Claim[] 
         id: 'equal-storage',
         claim: 'About 1 % lower error than conventional training at the same weight storage (R3 vs B3)',
         paper,
-        ours: `R3 ${pc(r3.testError.mean)} at ${kib(r3.storageKiB)} vs B3 ${pc(b3.testError.mean)} at ${kib(b3.storageKiB)}: ${d >= 0 ? `${pp(d)} lower` : `${pp(-d)} higher`} (SE ${pp(s)})`,
+        ours:
+          `R3 ${pc(r3.testError.mean)} at ${kib(r3.storageKiB)} vs B3 ${pc(b3.testError.mean)} at ` +
+          `${kib(b3.storageKiB)}: ${d >= 0 ? `${pp(d)} lower` : `${pp(-d)} higher`} (SE ${pp(s)})`,
         verdict,
         rule,
         numbers: { difference: d, standardError: s, storageRatio: b3.storageKiB / r3.storageKiB },
@@ -177,8 +183,13 @@ export function checkClaims(rows: ClaimRow[], defaultSramBits: number): Claim[] 
 
   // 3, 4. Similar error at a quarter (a third) of the storage.
   const storageClaim = (id: string, rb: RowId, cv: RowId, paperText: string): void => {
-    const rule = `holds when ${rb}'s mean test error is at most ${cv}'s (then the storage ratio is what conventional training pays for no better error); "holds within noise" when at most max(2 SE, ${pp(SIMILAR_PP)}) above it; else "does not hold"`;
-    const claim = `Conventional training needs ${id === 'storage-R3-B2' ? 'about 4x' : 'about 3x'} the weight storage for similar error (${rb} vs ${cv})`;
+    const rule =
+      `holds when ${rb}'s mean test error is at most ${cv}'s (then the storage ratio is what conventional ` +
+      `training pays for no better error); "holds within noise" when at most max(2 SE, ${pp(SIMILAR_PP)}) above ` +
+      `it; else "does not hold"`;
+    const claim =
+      `Conventional training needs ${id === 'storage-R3-B2' ? 'about 4x' : 'about 3x'} the weight ` +
+      `storage for similar error (${rb} vs ${cv})`;
     const r = by.get(rb);
     const c = by.get(cv);
     if (!r || !c) {
@@ -194,7 +205,10 @@ export function checkClaims(rows: ClaimRow[], defaultSramBits: number): Claim[] 
       id,
       claim,
       paper: paperText,
-      ours: `${rb} ${pc(r.testError.mean)} at ${kib(r.storageKiB)} vs ${cv} ${pc(c.testError.mean)} at ${kib(c.storageKiB)}: storage ratio ${ratio.toFixed(2)}x, ${rb} ${d <= 0 ? `${pp(-d)} lower` : `${pp(d)} higher`} (SE ${pp(s)})`,
+      ours:
+        `${rb} ${pc(r.testError.mean)} at ${kib(r.storageKiB)} vs ${cv} ${pc(c.testError.mean)} at ` +
+        `${kib(c.storageKiB)}: storage ratio ${ratio.toFixed(2)}x, ${rb} ` +
+        `${d <= 0 ? `${pp(-d)} lower` : `${pp(d)} higher`} (SE ${pp(s)})`,
       verdict,
       rule,
       numbers: { storageRatio: ratio, difference: d, standardError: s },
@@ -217,9 +231,13 @@ export function checkClaims(rows: ClaimRow[], defaultSramBits: number): Claim[] 
   // for each RBNN row's error (log-storage interpolation between our conventional rows)?
   {
     const rule =
-      'our conventional rows (B3, B2, B1) form an error-vs-storage curve; the storage it needs for an RBNN row\'s mean error is interpolated linearly in log(storage) between the two conventional rows whose errors bracket it; "holds" when the best RBNN row needs about 4x (>= 3.5x) less, "direction holds, smaller" when > 1x, else "does not hold"';
+      "our conventional rows (B3, B2, B1) form an error-vs-storage curve; the storage it needs for an RBNN row's " +
+      'mean error is interpolated linearly in log(storage) between the two conventional rows whose errors ' +
+      'bracket it; "holds" when the best RBNN row needs about 4x (>= 3.5x) less, "direction holds, smaller" ' +
+      'when > 1x, else "does not hold"';
     const claim =
-      "Equal-error storage: how much more weight storage conventional training needs for each RBNN row's error (interpolated on our conventional curve)";
+      "Equal-error storage: how much more weight storage conventional training needs for each RBNN row's error " +
+      '(interpolated on our conventional curve)';
     const paper =
       'about 4x (abstract); Table 2: R3 2.76 % at 116 KiB, the conventional curve reaches 2.80 % only at 465 KiB';
     const conv = rows.filter((r) => r.model === 'conventional').sort((a, b) => a.storageKiB - b.storageKiB);
@@ -237,7 +255,8 @@ export function checkClaims(rows: ClaimRow[], defaultSramBits: number): Claim[] 
         best = Math.max(best, ratio);
         const rel = need.bound === 'below' ? 'less than ' : need.bound === 'above' ? 'more than ' : '';
         parts.push(
-          `${r.id} (${pc(r.testError.mean)}, ${kib(r.storageKiB)}): conventional needs ${rel}${kib(need.kib)} = ${rel}${ratio.toFixed(2)}x`,
+          `${r.id} (${pc(r.testError.mean)}, ${kib(r.storageKiB)}): conventional needs ${rel}${kib(need.kib)} = ` +
+            `${rel}${ratio.toFixed(2)}x`,
         );
       }
       claims.push({
@@ -267,7 +286,9 @@ export function checkClaims(rows: ClaimRow[], defaultSramBits: number): Claim[] 
     unit: (x: number) => string,
   ): void => {
     const rule =
-      'per training run on the default accelerator, frozen sub-networks recomputed (the paper); holds when every pair of similar error has the RBNN row cheaper, "partly holds" when some have, "does not hold" when none has';
+      'per training run on the default accelerator, frozen sub-networks recomputed (the paper); holds when every ' +
+      'pair of similar error has the RBNN row cheaper, "partly holds" when some have, "does not hold" when none ' +
+      'has';
     const parts: string[] = [];
     const numbers: Record<string, number> = {};
     let wins = 0;

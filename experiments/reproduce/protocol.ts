@@ -47,12 +47,11 @@ export const DEFAULT_PAPER_DECAY = 0.8 ** (1 / 5);
 
 export function checkPaperProtocol(p: PaperProtocol): void {
   if (!Number.isInteger(p.cap) || p.cap < 1)
-    throw new UserError(`--cap: expected a whole number of epochs of at least 1, got ${p.cap}`);
+    throw new UserError(`cap: expected a whole number of epochs of at least 1, got ${p.cap}`);
   if (!Number.isInteger(p.patience) || p.patience < 1) {
-    throw new UserError(`--patience: expected a whole number of epochs of at least 1, got ${p.patience}`);
+    throw new UserError(`patience: expected a whole number of epochs of at least 1, got ${p.patience}`);
   }
-  if (!(p.lrDecay > 0 && p.lrDecay <= 1))
-    throw new UserError(`--lr-decay: expected a number in (0, 1], got ${p.lrDecay}`);
+  if (!(p.lrDecay > 0 && p.lrDecay <= 1)) throw new UserError(`lrDecay: expected a number in (0, 1], got ${p.lrDecay}`);
 }
 
 /** The configuration settings of the paper protocol for one row (after its preset). */
@@ -84,28 +83,28 @@ export function learningRatesWithSources(
 ): Partial<Record<RowId, LearningRateSource & { learningRate: number }>> {
   const out: Partial<Record<RowId, LearningRateSource & { learningRate: number }>> = {};
   for (const file of files) {
-    if (!existsSync(file)) throw new UserError(`--lr-from: ${file} does not exist`);
+    if (!existsSync(file)) throw new UserError(`lrFrom: ${file} does not exist`);
     let parsed: { kind?: string; rows?: Array<{ id?: string; learningRate?: number; lrDecay?: number }> };
     try {
       parsed = JSON.parse(readFileSync(file, 'utf8')) as typeof parsed;
     } catch (e) {
-      throw new UserError(`--lr-from: ${file} is not JSON (${(e as Error).message})`);
+      throw new UserError(`lrFrom: ${file} is not JSON (${(e as Error).message})`);
     }
     if (parsed.kind !== 'rbnn-sim.reproduction' || !Array.isArray(parsed.rows)) {
-      throw new UserError(`--lr-from: ${file} is not a results.json of rbnn-sim reproduce`);
+      throw new UserError(`lrFrom: ${file} is not a results.json of rbnn-sim reproduce`);
     }
     for (const r of parsed.rows) {
       const id = r.id as RowId;
       if (!ROW_IDS.includes(id) || out[id] !== undefined) continue;
       if (typeof r.learningRate !== 'number' || !(r.learningRate > 0) || typeof r.lrDecay !== 'number') {
-        throw new UserError(`--lr-from: ${file}: row ${id} has no learning rate and decay`);
+        throw new UserError(`lrFrom: ${file}: row ${id} has no learning rate and decay`);
       }
       out[id] = { learningRate: r.learningRate, file, lrDecay: r.lrDecay };
     }
   }
   const missing = rows.filter((r) => out[r] === undefined);
   if (missing.length > 0)
-    throw new UserError(`--lr-from: no learning rate for ${missing.join(', ')} in ${files.join(', ')}`);
+    throw new UserError(`lrFrom: no learning rate for ${missing.join(', ')} in ${files.join(', ')}`);
   return out;
 }
 

@@ -192,7 +192,8 @@ export function budgetSets(row: RowId, quick: boolean, budget: number): string[]
   // Rounding would break the equal totals between rows (R3 4 x 7.5 vs B2 30): refuse instead.
   if (!Number.isInteger(epochs))
     throw new UserError(
-      `budget: ${budget} x ${row}'s ${base.epochs} epochs is not a whole number of epochs; choose a budget that gives whole epochs for every row`,
+      `budget: ${budget} x ${row}'s ${base.epochs} epochs is not a whole number of epochs; choose a budget that ` +
+        `gives whole epochs for every row`,
     );
   return [`training.epochs=${epochs}`, `training.lrDecay=${base.lrDecay ** (1 / budget)}`];
 }
@@ -235,7 +236,8 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproductionRes
   if (!(opts.budget > 0)) throw new UserError(`budget: expected a positive number, got ${opts.budget}`);
   if (!Number.isInteger(opts.jobs) || opts.jobs < 1)
     throw new UserError(`jobs: expected a whole number of at least 1, got ${opts.jobs}`);
-  for (const row of opts.rows) budgetSets(row, opts.quick, opts.budget); // refuse a fractional budget before any training
+  // Refuse a fractional budget before any training.
+  for (const row of opts.rows) budgetSets(row, opts.quick, opts.budget);
   if (opts.storeOnly && opts.fresh) throw new UserError('--store-only and --fresh contradict each other');
   if (opts.partial && !opts.storeOnly) throw new UserError('--partial applies to --store-only only');
   if (opts.paper && opts.budget !== 1) throw new UserError('--budget applies to --protocol equal-epochs only');

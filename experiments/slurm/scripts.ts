@@ -62,32 +62,32 @@ export function shellWord(s: string): string {
   return /^[\w./,:=+@%-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Checks the sbatch options (one line naming the flag on a mistake). */
+/** Checks the sbatch options (one line naming the field on a mistake: time, cpusPerTask, extra, ...). */
 export function checkSbatchOptions(o: SbatchOptions): void {
-  const line = (flag: string, v: string): void => {
+  const line = (field: string, v: string): void => {
     if (v.trim() === '' || /[\n\r]/.test(v))
-      throw new UserError(`${flag}: expected one line of text, got ${JSON.stringify(v)}`);
+      throw new UserError(`${field}: expected one line of text, got ${JSON.stringify(v)}`);
   };
-  if (o.partition !== undefined) line('--partition', o.partition);
+  if (o.partition !== undefined) line('partition', o.partition);
   if (o.time !== undefined) {
-    line('--time', o.time);
+    line('time', o.time);
     if (!/^(\d+-)?\d+(:\d+){0,2}$|^\d+-\d+$/.test(o.time.trim()) && !/^(infinite|unlimited)$/i.test(o.time.trim())) {
       throw new UserError(
-        `--time: expected a Slurm time limit (minutes, HH:MM:SS or D-HH:MM), got ${JSON.stringify(o.time)}`,
+        `time: expected a Slurm time limit (minutes, HH:MM:SS or D-HH:MM), got ${JSON.stringify(o.time)}`,
       );
     }
   }
-  for (const [flag, v] of [
-    ['--cpus-per-task', o.cpusPerTask],
-    ['--array-parallel', o.arrayParallel],
+  for (const [field, v] of [
+    ['cpusPerTask', o.cpusPerTask],
+    ['arrayParallel', o.arrayParallel],
   ] as const) {
     if (v !== undefined && (!Number.isInteger(v) || v < 1))
-      throw new UserError(`${flag}: expected a whole number >= 1, got ${v}`);
+      throw new UserError(`${field}: expected a whole number >= 1, got ${v}`);
   }
   for (const a of o.extra ?? []) {
-    line('--sbatch-arg', a);
+    line('extra', a);
     if (!a.startsWith('-'))
-      throw new UserError(`--sbatch-arg: expected an sbatch option such as --account=abc, got ${JSON.stringify(a)}`);
+      throw new UserError(`extra: expected an sbatch option such as --account=abc, got ${JSON.stringify(a)}`);
   }
 }
 
@@ -109,7 +109,8 @@ export function taskScriptText(plan: ArrayPlan): string {
   const array = `1-${plan.tasks}${o.arrayParallel !== undefined ? `%${o.arrayParallel}` : ''}`;
   return [
     '#!/bin/bash',
-    `# rbnn-sim ${plan.what} on Slurm, written by rbnn-sim ${plan.what} --slurm: array task i runs task i of ${plan.tasks}.`,
+    `# rbnn-sim ${plan.what} on Slurm, written by rbnn-sim ${plan.what} --slurm: array task i runs task i of ` +
+      `${plan.tasks}.`,
     `# Rerun some tasks only: j=$(sbatch --parsable --array=3,7 ${taskScript(plan.dir, plan.what)})`,
     `#   then: sbatch --dependency=afterok:$j ${mergeScript(plan.dir)}     (see docs/CLUSTER.md)`,
     `#SBATCH --array=${array}`,

@@ -1,6 +1,6 @@
 /**
  * The shard of a sweep a Slurm array task runs (`--shard auto`, the default inside an array job;
- * `--shard auto/N`: the array task ID is the shard number 1..N; cli/slurm-options.ts).
+ * `--shard auto/N`: the array task ID is the shard number 1..N; resolveShard below).
  *
  * `auto` reads SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_MIN and SLURM_ARRAY_TASK_COUNT: shard
  * ID - MIN + 1 of COUNT, so arrays numbered 0..N-1 and 1..N both work. It needs the array to be a
@@ -48,4 +48,30 @@ export function shardFromEnv(env: Env = process.env, count?: number): Shard {
     );
   }
   return { index: id - min + 1, count: n };
+}
+
+/** "i/N" (1-based i). */
+export function parseShard(text: string): Shard {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || index < 1 || index > count)
+    throw new UserError(`--shard ${JSON.stringify(text)}: expected i/N with 1 <= i <= N, e.g. --shard 2/8`);
+  return { index, count };
+}
+
+/**
+ * `--shard` as given (undefined: absent) -> the shard to run, or undefined for the whole sweep:
+ * i/N; auto (SLURM_ARRAY_TASK_ID/_MIN/_COUNT); auto/N (the task ID is i); absent inside a Slurm
+ * array job: auto.
+ */
+export function resolveShard(text: string | undefined, env: Env = process.env): Shard | undefined {
+  if (text === undefined) return inArrayJob(env) ? shardFromEnv(env) : undefined;
+  const t = text.trim();
+  if (t === 'auto') return shardFromEnv(env);
+  const m = /^auto\s*\/\s*(\d+)$/.exec(t);
+  if (!m) return parseShard(t);
+  const count = Number(m[1]);
+  if (count < 1) throw new UserError(`--shard ${t}: N must be at least 1`);
+  return shardFromEnv(env, count);
 }

@@ -88,7 +88,10 @@ export function requireAllDone(dir: string, unit: string): PlanRecord {
   if (bad.length > 0) {
     const list = bad.map((t) => {
       const what = t.state === 'not started' ? 'did not run' : t.state;
-      return `${unit} ${t.index}/${plan.tasks} ${what} (${t.state === 'failed' ? t.detail : 'no exit code'}), log ${t.log}`;
+      return (
+        `${unit} ${t.index}/${plan.tasks} ${what} (${t.state === 'failed' ? t.detail : 'no exit code'}), log ` +
+        `${t.log}`
+      );
     });
     throw new UserError(`${bad.length} of ${plan.tasks} ${unit}s did not finish: ${list.join('; ')}`);
   }

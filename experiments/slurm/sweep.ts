@@ -16,6 +16,7 @@ import { UserError } from '../../config/errors.js';
 import { writeFileAtomic } from '../../io/atomic-file.js';
 import { makeDirs } from '../../io/dirs.js';
 import { mergeResults, readSweepResult } from '../sweep/merge.js';
+import { openSweepOutputs, writeSweepOutputs } from '../sweep/outputs.js';
 import { expandPoints, pointConfig } from '../sweep/points.js';
 import type { SweepResult } from '../sweep/runner.js';
 import { specHash, type SweepSpec } from '../sweep/spec.js';
@@ -138,4 +139,21 @@ export function mergeSlurmSweep(out: string): SweepResult {
     parts.push({ name, result });
   }
   return mergeResults(parts).result;
+}
+
+/**
+ * The merge step with its outputs: the run folder is checked and locked before the shards are
+ * read, then the merged sweep's files are written into it. Returns the result and the files.
+ */
+export async function mergeSlurmSweepInto(
+  out: string,
+  o: { plots: boolean; warn: (message: string) => void },
+): Promise<{ result: SweepResult; files: string[] }> {
+  const outputs = openSweepOutputs(out, 'rbnn-sim sweep --slurm-merge');
+  try {
+    const result = mergeSlurmSweep(out);
+    return { result, files: await writeSweepOutputs(outputs, result, o) };
+  } finally {
+    outputs.abort();
+  }
 }

@@ -34,7 +34,8 @@ export function fieldAt(path: string, flag: string): Field {
       (p) => p.endsWith(`.${path}`) || p.split('.').pop() === path.split('.').pop(),
     );
     throw new UserError(
-      `${flag}: unknown configuration path "${path}"${near.length ? ` (did you mean ${near.slice(0, 3).join(', ')}?)` : ''}`,
+      `${flag}: unknown configuration path ` +
+        `"${path}"${near.length ? ` (did you mean ${near.slice(0, 3).join(', ')}?)` : ''}`,
     );
   }
   return f;
@@ -104,7 +105,8 @@ function rangeValues(
   const numeric = field.kind === 'quantity' || field.kind === 'int' || field.kind === 'number';
   if (!numeric)
     throw new UserError(
-      `${flag}: a range needs a numeric field; ${path} is ${field.kind === 'enum' ? `one of ${field.values.join(', ')}` : `a ${field.kind}`} (give a list)`,
+      `${flag}: a range needs a numeric field; ${path} is ` +
+        `${field.kind === 'enum' ? `one of ${field.values.join(', ')}` : `a ${field.kind}`} (give a list)`,
     );
   const num = (x: string): number => {
     if (field.kind === 'quantity') return parseQuantity(x.trim(), field.dimension, `${flag} (${path})`);

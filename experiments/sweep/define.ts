@@ -107,7 +107,8 @@ export function defineSweep(def: SweepDefinition, opts: DefineOptions = {}): Swe
   const presets = [...(def.presets ?? [])].map((s) => s.trim()).filter(Boolean);
   if (mode === 'storage' && presets.length > 1) {
     throw new UserError(
-      `${name('mode')} storage: ${name('presets')} gives the base of every candidate network; combine presets with "+" (e.g. paper), got ${presets.join(', ')}`,
+      `${name('mode')} storage: ${name('presets')} gives the base of every candidate network; combine presets with ` +
+        `"+" (e.g. paper), got ${presets.join(', ')}`,
     );
   }
   // Presets are checked by resolving them once (a one-line error naming the preset).
@@ -252,7 +253,9 @@ function family(
     if (v === undefined) continue;
     const [min, max] = LIMITS[key]!;
     const whole = (x: unknown): boolean => Number.isInteger(x) && (x as number) >= min && (x as number) <= max;
-    const bad = `${name(`${field}.${key}`)}: expected ${key === 'hidden' || key === 'bits' ? 'a list of whole numbers' : 'a whole number'} from ${min} to ${max}`;
+    const bad =
+      `${name(`${field}.${key}`)}: expected ` +
+      `${key === 'hidden' || key === 'bits' ? 'a list of whole numbers' : 'a whole number'} from ${min} to ${max}`;
     if (key === 'hidden' || key === 'bits') {
       if (!Array.isArray(v) || v.length === 0 || !v.every(whole))
         throw new UserError(`${bad}, got ${JSON.stringify(v)}`);
@@ -278,7 +281,7 @@ export function flatten(tree: Tree, prefix = ''): string[] {
   return out;
 }
 
-function quote(s: string): string {
+export function quote(s: string): string {
   return /^[\w.,/:=+\-@[\]]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 

@@ -42,7 +42,8 @@ export function mergeResults(
   for (const p of parts) {
     if (p.result.specHash !== first.result.specHash) {
       throw new UserError(
-        `merge: ${p.name} is from another sweep than ${first.name} (spec ${p.result.specHash} vs ${first.result.specHash})`,
+        `merge: ${p.name} is from another sweep than ${first.name} (spec ${p.result.specHash} vs ` +
+          `${first.result.specHash})`,
       );
     }
   }
@@ -67,7 +68,8 @@ export function mergeResults(
       .map((p) => (p.result.shard ? `${p.result.shard.index}/${p.result.shard.count}` : 'all'))
       .join(', ');
     throw new UserError(
-      `merge: ${missing.length} of ${total} points are missing (shards given: ${have}${counts.length === 1 && counts[0]! > 1 ? ` of ${counts[0]}` : ''}); pass --partial to merge anyway`,
+      `merge: ${missing.length} of ${total} points are missing (shards given: ` +
+        `${have}${counts.length === 1 && counts[0]! > 1 ? ` of ${counts[0]}` : ''}); pass --partial to merge anyway`,
     );
   }
   return {

@@ -68,7 +68,8 @@ async function writeInto(out: OutputSet, res: SweepResult, opts: WriteOptions): 
         (svg) => svg,
         (e: unknown) => {
           opts.warn?.(
-            `warning: plot ${p.file} not drawn (${String((e as Error)?.message ?? e).split('\n')[0]}); the data files are complete`,
+            `warning: plot ${p.file} not drawn (${String((e as Error)?.message ?? e).split('\n')[0]}); the data ` +
+              `files are complete`,
           );
           return null;
         },

@@ -115,7 +115,9 @@ function energyVsSram(
       $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
       title: {
         text: 'Energy per training run vs SRAM capacity',
-        subtitle: `${title}; filled dot: weights and working set all on chip${leftOutNote(all.length, data.length, 'energy')}`,
+        subtitle:
+          `${title}; filled dot: weights and working set all on ` +
+          `chip${leftOutNote(all.length, data.length, 'energy')}`,
       },
       width: 620,
       height: 380,
@@ -404,7 +406,9 @@ function pareto(rows: readonly SweepRow[], paths: readonly string[], title: stri
       $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
       title: {
         text: 'Test error vs energy per training run, with the Pareto front',
-        subtitle: `${title}; black line and labels: points no other point beats on both${leftOutNote(all.length, data.length, 'energy')}`,
+        subtitle:
+          `${title}; black line and labels: points no other point beats on ` +
+          `both${leftOutNote(all.length, data.length, 'energy')}`,
       },
       width: 620,
       height: 380,

@@ -81,7 +81,10 @@ export function expandPoints(spec: SweepSpec, name: (field: string) => string = 
   return points;
 }
 
-/** Resolved configurations of the workloads (preset + common sets), shared by their points; null: resolve each point whole. */
+/**
+ * Resolved configurations of the workloads (preset + common sets), shared by their points; null:
+ * resolve each point whole.
+ */
 const bases = new Map<string, Config | null>();
 
 /**

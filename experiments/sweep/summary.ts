@@ -6,7 +6,8 @@ import { formatQuantity } from '../../config/units.js';
 import { bytes, count, joules } from '../../sim/report-format.js';
 import { table } from '../table.js';
 import { paretoFront, type Plot } from './plots.js';
-import type { SweepResult } from './runner.js';
+import type { SweepResult, SweepStats } from './runner.js';
+import type { Shard } from './points.js';
 import type { SweepRow } from './row.js';
 
 const SRAM_PATH = 'hardware.sram.capacity';
@@ -76,7 +77,9 @@ function byWorkload(rows: readonly SweepRow[]): Map<string, SweepRow[]> {
 function networkText(r: SweepRow): string {
   const dims = `784-${r.hidden.join('-')}-10`;
   return r.family === 'rbnn'
-    ? `RBNN ${dims} per sub-network, ${r.bits}-bit slots, ${r.iterations} iterations (final ${r.finalHidden.join('-')} hidden, ${r.bitsPerWeight.toFixed(2)} bits/weight), ${r.epochs} epochs per iteration`
+    ? `RBNN ${dims} per sub-network, ${r.bits}-bit slots, ${r.iterations} iterations (final ` +
+        `${r.finalHidden.join('-')} hidden, ${r.bitsPerWeight.toFixed(2)} bits/weight), ${r.epochs} epochs per ` +
+        `iteration`
     : `conventional ${dims}, ${r.bits}-bit weights, ${r.epochs} epochs`;
 }
 
@@ -84,15 +87,22 @@ export function summaryMarkdown(res: SweepResult, plots: readonly Plot[]): strin
   const rows = res.rows;
   const s = res.spec;
   const trainings = new Set(rows.map((r) => r.trainingId)).size;
+  const modeText =
+    s.mode === 'storage'
+      ? 'storage-constrained (for each weight-storage budget, the candidate networks that fit it)'
+      : 'fixed workloads, varying hardware';
+  const runsText = s.scheduleOnly
+    ? 'schedule-only (not trained: no test error; every planned epoch costed)'
+    : `${trainings} training run${trainings === 1 ? '' : 's'} on MNIST, each costed on every hardware point by ` +
+      'replaying its operation stream';
   const lines: string[] = [
     '# rbnn-sim sweep',
     '',
     `Command: \`${s.command}\``,
     '',
-    `Mode: ${s.mode === 'storage' ? 'storage-constrained (for each weight-storage budget, the candidate networks that fit it)' : 'fixed workloads, varying hardware'}; ` +
+    `Mode: ${modeText}; ` +
       `${rows.length} points${rows.length !== res.totalPoints ? ` of ${res.totalPoints} (a partial merge)` : ''}; ` +
-      `${s.scheduleOnly ? 'schedule-only (not trained: no test error; every planned epoch costed)' : `${trainings} training run${trainings === 1 ? '' : 's'} on MNIST, each costed on every hardware point by replaying its operation stream`}. ` +
-      `Spec ${res.specHash}.`,
+      `${runsText}. Spec ${res.specHash}.`,
     '',
   ];
   if (plots.length) {
@@ -119,7 +129,8 @@ export function summaryMarkdown(res: SweepResult, plots: readonly Plot[]): strin
       lines.push(
         `### ${w}`,
         '',
-        `${networkText(rs[0]!)}; test error ${pct(rs[0]!.testError)}; weight storage ${size(rs[0]!.weightStorageBits)}.`,
+        `${networkText(rs[0]!)}; test error ${pct(rs[0]!.testError)}; weight storage ` +
+          `${size(rs[0]!.weightStorageBits)}.`,
         '',
       );
       const t = costTable(rs, false);
@@ -145,7 +156,8 @@ export function summaryMarkdown(res: SweepResult, plots: readonly Plot[]): strin
   lines.push(
     '## Columns of sweep.csv',
     '',
-    'One row per point; sizes in KiB, energies in J, times in s, traffic in bytes; the swept configuration values as in a config file. sweep.json holds the same rows with the spec.',
+    'One row per point; sizes in KiB, energies in J, times in s, traffic in bytes; the swept configuration values as ' +
+      'in a config file. sweep.json holds the same rows with the spec.',
     '',
   );
   return `${lines.join('\n')}\n`;
@@ -188,7 +200,8 @@ function storageSection(rows: readonly SweepRow[], budgets: readonly number[]): 
   return [
     '## Best network per weight-storage budget',
     '',
-    'For each budget, the network of each family with the lowest validation error among those whose weight storage fits it (model selection on validation, as in the paper); "difference" = conventional minus RBNN test error.',
+    'For each budget, the network of each family with the lowest validation error among those whose weight storage ' +
+      'fits it (model selection on validation, as in the paper); "difference" = conventional minus RBNN test error.',
     '',
     md(head, body),
     '',
@@ -199,4 +212,18 @@ function storageSection(rows: readonly SweepRow[], budgets: readonly number[]): 
 export function terminalTable(res: SweepResult): string {
   const t = costTable(res.rows, true);
   return `${table(t.head, t.body)}\n`;
+}
+
+/** "4 points, schedule-only, in this process, 0.81 s": what a sweep did, in one line. */
+export function statsLine(
+  stats: SweepStats,
+  o: { scheduleOnly: boolean; cache: boolean; shard?: Shard | undefined; totalPoints: number },
+): string {
+  const n = stats.trainings;
+  const cached = `${stats.cacheHits} from the cache${o.cache ? '' : ', no cache'}`;
+  const runs = `${n} training run${n === 1 ? '' : 's'} (${stats.trained} trained, ${cached})`;
+  const shard = o.shard && o.shard.count > 1 ? ` (shard ${o.shard.index}/${o.shard.count} of ${o.totalPoints})` : '';
+  const where = stats.threads > 0 ? `${stats.threads} worker threads` : 'in this process';
+  const seconds = (stats.wallMs / 1000).toFixed(2);
+  return `${stats.points} points${shard}, ${o.scheduleOnly ? 'schedule-only' : runs}, ${where}, ${seconds} s`;
 }

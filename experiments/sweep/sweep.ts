@@ -2,7 +2,8 @@
  * A sweep in one call, for scripts: define (or take a ready spec), run, optionally write the
  * output folder.
  *
- *   const { result } = await sweep({ presets: ['R2'], axes: { 'hardware.sram.capacity': ['64 KiB', '256 KiB'] }, scheduleOnly: true });
+ *   const axes = { 'hardware.sram.capacity': ['64 KiB', '256 KiB'] };
+ *   const { result } = await sweep({ presets: ['R2'], axes, scheduleOnly: true });
  */
 import { RunStore, defaultCacheDir } from '../run-store.js';
 import { defineSweep, type SweepDefinition } from './define.js';

@@ -75,7 +75,8 @@ describe('rbnn-sim config', () => {
     const cases: Array<[string[], string]> = [
       [
         ['--set', 'hardware.sram.capacity=64 KJ'],
-        'rbnn-sim: hardware.sram.capacity: expected a size with a unit such as "64 KiB", got "64 KJ" (Undefined symbol KJ) (in --set)\n',
+        'rbnn-sim: hardware.sram.capacity: expected a size with a unit such as "64 KiB", got "64 KJ" (Undefined ' +
+          'symbol KJ) (in --set)\n',
       ],
       [
         ['--set', 'hardware.sram.bankz=2'],

@@ -59,6 +59,7 @@ describe('RBNN storage plan', () => {
     expect(plan.iterations).toHaveLength(1);
     expect(plan.iterations[0]!.bitsPerWeight).toBe(6);
     expect(plan.iterations[0]!.storageBits).toBe(6 * weightCount(t));
-    expect(plan.iterations[0]!.storageBits / 8 / 1024).toBeCloseTo(116.3, 1); // 158,800 weights x 6 bits; paper: "114 KiB"
+    // 158,800 weights x 6 bits; paper: "114 KiB"
+    expect(plan.iterations[0]!.storageBits / 8 / 1024).toBeCloseTo(116.3, 1);
   });
 });

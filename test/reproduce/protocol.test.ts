@@ -116,57 +116,60 @@ describe('reproduce --protocol paper', () => {
     const c = join(dir, 'c.json');
     writeFileSync(c, JSON.stringify({ kind: 'rbnn-sim.reproduction', rows: [{ id: 'R3', learningRate: 13 }] }));
     expect(() => learningRatesFrom([c], ['R3'])).toThrow('row R3 has no learning rate and decay');
-    expect(() => learningRatesFrom([a], ['R3', 'B2'])).toThrow('--lr-from: no learning rate for B2');
+    expect(() => learningRatesFrom([a], ['R3', 'B2'])).toThrow('lrFrom: no learning rate for B2');
     expect(() => learningRatesFrom([join(dir, 'none.json')], ['R3'])).toThrow('does not exist');
   });
 
-  it('stops trainings early, costs each run with the epochs it used, and resumes an interrupted reproduction exactly', async () => {
-    const whole = await reproduce(options(join(dir, 'whole')));
-    const its = whole.rows.flatMap((x) => x.seeds.flatMap((s) => s.iterations));
-    expect(its.some((i) => i.epochsRun < paper.cap)).toBe(true);
-    for (const i of its) expect(i.epochsRun === paper.cap || i.epochsRun === i.bestEpoch + paper.patience).toBe(true);
-    // A seed's cost is the schedule with its epochs, not the cap's.
-    const r3 = whole.rows.find((x) => x.id === 'R3')!;
-    const s1 = r3.seeds[0]!;
-    const cfg = rowConfig('R3', options(''), 21, 1);
-    const direct = await costRun(
-      cfg,
-      whole.defaultSramBits,
-      'recompute',
-      s1.iterations.map((i) => i.epochsRun),
-    );
-    expect(s1.cost!.energy).toBe(direct.energy);
-    const atCap = await costRun(cfg, whole.defaultSramBits, 'recompute');
-    expect(atCap.energy).toBeGreaterThan(direct.energy);
-    // The row's cost is the mean over its seeds.
-    const mean = r3.seeds.reduce((s, x) => s + x.cost!.energy, 0) / r3.seeds.length;
-    expect(r3.costs.find((c) => c.sramBits === whole.defaultSramBits && c.frozen === 'recompute')!.energy).toBeCloseTo(
-      mean,
-      12,
-    );
+  it(
+    'stops trainings early, costs each run with the epochs it used, and resumes an interrupted reproduction ' +
+      'exactly',
+    async () => {
+      const whole = await reproduce(options(join(dir, 'whole')));
+      const its = whole.rows.flatMap((x) => x.seeds.flatMap((s) => s.iterations));
+      expect(its.some((i) => i.epochsRun < paper.cap)).toBe(true);
+      for (const i of its) expect(i.epochsRun === paper.cap || i.epochsRun === i.bestEpoch + paper.patience).toBe(true);
+      // A seed's cost is the schedule with its epochs, not the cap's.
+      const r3 = whole.rows.find((x) => x.id === 'R3')!;
+      const s1 = r3.seeds[0]!;
+      const cfg = rowConfig('R3', options(''), 21, 1);
+      const direct = await costRun(
+        cfg,
+        whole.defaultSramBits,
+        'recompute',
+        s1.iterations.map((i) => i.epochsRun),
+      );
+      expect(s1.cost!.energy).toBe(direct.energy);
+      const atCap = await costRun(cfg, whole.defaultSramBits, 'recompute');
+      expect(atCap.energy).toBeGreaterThan(direct.energy);
+      // The row's cost is the mean over its seeds.
+      const mean = r3.seeds.reduce((s, x) => s + x.cost!.energy, 0) / r3.seeds.length;
+      expect(
+        r3.costs.find((c) => c.sramBits === whole.defaultSramBits && c.frozen === 'recompute')!.energy,
+      ).toBeCloseTo(mean, 12);
 
-    // Interrupted after two finished runs (the store keeps them), then run again.
-    const store = join(dir, 'resumed');
-    let seen = 0;
-    await expect(
-      reproduce(
-        options(store, () => {
-          if (++seen === 2) throw new Error('interrupted');
-        }),
-      ),
-    ).rejects.toThrow('interrupted');
-    // The run that was in progress stops too: nothing more reaches the store.
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(storedFiles(store)).toHaveLength(2);
-    const resumed = await reproduce(options(store));
-    expect(resumed.timing.runsCached).toBe(2);
-    expect(resumed.timing.runsTrained).toBe(whole.timing.runs - 2);
-    expect(outcome(resumed)).toEqual(outcome(whole));
-    // Its report: the protocol, the epochs used, the energies.
-    const md = paperProtocolMarkdown(resumed, { assets: '.', figure: false, compare: null, floatRuns: [] });
-    expect(md).toContain('**2 epochs**');
-    expect(md).toContain(`| R3 | ${s1.iterations.map((i) => `${i.bestEpoch}/${i.epochsRun}`).join(', ')} |`);
-  });
+      // Interrupted after two finished runs (the store keeps them), then run again.
+      const store = join(dir, 'resumed');
+      let seen = 0;
+      await expect(
+        reproduce(
+          options(store, () => {
+            if (++seen === 2) throw new Error('interrupted');
+          }),
+        ),
+      ).rejects.toThrow('interrupted');
+      // The run that was in progress stops too: nothing more reaches the store.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(storedFiles(store)).toHaveLength(2);
+      const resumed = await reproduce(options(store));
+      expect(resumed.timing.runsCached).toBe(2);
+      expect(resumed.timing.runsTrained).toBe(whole.timing.runs - 2);
+      expect(outcome(resumed)).toEqual(outcome(whole));
+      // Its report: the protocol, the epochs used, the energies.
+      const md = paperProtocolMarkdown(resumed, { assets: '.', figure: false, compare: null, floatRuns: [] });
+      expect(md).toContain('**2 epochs**');
+      expect(md).toContain(`| R3 | ${s1.iterations.map((i) => `${i.bestEpoch}/${i.epochsRun}`).join(', ')} |`);
+    },
+  );
 
   it('--store-only regenerates from the store without training, also runs of an older training code', async () => {
     const store = join(dir, 'store');

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../run-cli.js';
 import { makeTempDir } from '../temp-dir.js';
 import type { ReproductionResult } from '../../experiments/reproduce/reproduce.js';
+import { joined } from '../regex.js';
 
 const FLAGS = [
   '--quick',
@@ -71,7 +72,10 @@ describe('reproduce --slurm', () => {
     const early = await runCli('reproduce', ...FLAGS, '-o', out, '--slurm-merge');
     expect(early.code).toBe(2);
     expect(early.err).toMatch(
-      /^rbnn-sim: 1 of 8 runs did not finish: run 5\/8 did not run \(no exit code\), log \S+reproduction\/slurm\/logs\/task-5\.out\n$/,
+      joined(
+        /^rbnn-sim: 1 of 8 runs did not finish: run 5\/8 did not run \(no exit code\), /,
+        /log \S+reproduction\/slurm\/logs\/task-5\.out\n$/,
+      ),
     );
     writeFileSync(join(assets, 'slurm/state/5.exit'), '0\n');
     const merged = await runCli('reproduce', ...FLAGS, '-o', out, '--slurm-merge', '-q');

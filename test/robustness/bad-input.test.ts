@@ -19,9 +19,10 @@ import {
   type Checkpoint,
 } from '../../trainer/checkpoint.js';
 import { mnistDataDir, parseIdxImages, parseIdxLabels } from '../../trainer/mnist/idx.js';
-import { checkTrainingFits } from '../../cli/options.js';
+import { checkTrainingFits } from '../../experiments/host-memory.js';
 import { idxBytes } from '../data/idx-helpers.js';
 import { dataFor, listFiles, runCli, smallConfig, smallFlags, tempDir } from './helpers.js';
+import { joined } from '../regex.js';
 
 /** Expects the one-line exit-2 rejection, and returns its message. */
 async function rejected(args: string[]): Promise<string> {
@@ -79,7 +80,10 @@ describe('damaged checkpoints', () => {
         }
         expect(err).toBeInstanceOf(UserError);
         expect((err as Error).message).toMatch(
-          /^checkpoint f: (damaged|truncated|not an rbnn-sim checkpoint|format version \d+, this rbnn-sim reads version 1)/,
+          joined(
+            /^checkpoint f: /,
+            /(damaged|truncated|not an rbnn-sim checkpoint|format version \d+, this rbnn-sim reads version 1)/,
+          ),
         );
       }),
       { numRuns: 1500 },
@@ -207,7 +211,8 @@ describe('damaged IDX files', () => {
           fs.symlinkSync(path.join(real, files[3]!), path.join(d, files[2]!));
         },
         (d) =>
-          `${path.join(d, files[2]!)}: not an IDX image file: magic number 0x00000801, expected 0x00000803 (a label file?)`,
+          `${path.join(d, files[2]!)}: not an IDX image file: magic number 0x00000801, expected 0x00000803 (a label ` +
+          `file?)`,
       ],
       [
         'missing labels',
@@ -242,52 +247,58 @@ describe('damaged IDX files', () => {
 });
 
 describe('configurations the hardware or the host cannot take', () => {
-  it('config files: malformed, wrong types, wrong units, impossible hardware; one line naming file or field', async () => {
-    const dir = tempDir();
-    const file = (name: string, text: string): string => {
-      const f = path.join(dir, name);
-      fs.writeFileSync(f, text);
-      return f;
-    };
-    const out = path.join(dir, 'out');
-    const run = (...args: string[]): Promise<string> => rejected(['run', ...smallFlags(), '-q', '-o', out, ...args]);
-    expect(await run('--config', file('a.json', '{"model": {"bits": 8,}'))).toBe(
-      `${path.join(dir, 'a.json')}:1: invalid JSON: Expected double-quoted property name`,
-    );
-    expect(await run('--config', file('b.yaml', 'model:\n  bits: [8\n'))).toMatch(
-      new RegExp(`^${path.join(dir, 'b.yaml')}:\\d+: invalid YAML: `),
-    );
-    expect(await run('--config', file('c.yaml', 'model: 8\n'))).toBe(
-      `model: expected a section with keys such as schedule, inputs, outputs, got 8 (in ${path.join(dir, 'c.yaml')})`,
-    );
-    expect(await run('--config', file('d.yaml', 'hardware:\n  sram:\n    capacity: 64 pJ\n'))).toMatch(
-      /^hardware\.sram\.capacity: expected a size with a unit such as "64 KiB", got "64 pJ"/,
-    );
-    expect(await run('--config', file('e.yaml', 'hardware:\n  sram:\n    banks: 0\n'))).toMatch(
-      /^hardware\.sram\.banks: expected an integer from 1 to 1024, got 0/,
-    );
-    expect(await run('--config', file('f.yaml', '- 1\n- 2\n'))).toMatch(
-      /expected a mapping of configuration keys at the top level$/,
-    );
-    expect(await run('--config', file('g.txt', 'x'))).toMatch(/g\.txt: unknown format "\.txt"/);
-    expect(await run('--config', dir)).toBe(`config file ${dir} is a directory`);
-    expect(await run('--set', 'hardware.sram.wordWidth=1 MiB')).toMatch(
-      /^hardware\.sram\.capacity: \d+ bits cannot hold one 8388608-bit word in each of 10 banks/,
-    );
-    expect(await run('--set', 'hardware.sram.wordWidth=12 b')).toBe(
-      'hardware.sram.wordWidth: expected a whole number of bytes, got 12 bits',
-    );
-    expect(await run('--set', 'hardware.mac.accumulatorBits=16')).toMatch(
-      /^model\.accumulatorBits \(32\) exceeds the MAC array's accumulators \(hardware\.mac\.accumulatorBits = 16\)/,
-    );
-    expect(await run('--set', 'model.hidden=[3000000]')).toMatch(
-      /^model\.hidden: training a 784-3000000-10 network \(2\.38e\+9 weights per sub-network, 3 sub-networks, batch 250\) needs about [\d.]+ GiB of memory; this machine has/,
-    );
-    expect(await run('--set', 'model.maxIterations=9')).toBe(
-      'model.maxIterations: expected at most model.bits (8) with the rbnn schedule, got 9',
-    );
-    expect(listFiles(dir).filter((f) => f.startsWith('out'))).toEqual([]);
-  });
+  it(
+    'config files: malformed, wrong types, wrong units, impossible hardware; one line naming file or ' + 'field',
+    async () => {
+      const dir = tempDir();
+      const file = (name: string, text: string): string => {
+        const f = path.join(dir, name);
+        fs.writeFileSync(f, text);
+        return f;
+      };
+      const out = path.join(dir, 'out');
+      const run = (...args: string[]): Promise<string> => rejected(['run', ...smallFlags(), '-q', '-o', out, ...args]);
+      expect(await run('--config', file('a.json', '{"model": {"bits": 8,}'))).toBe(
+        `${path.join(dir, 'a.json')}:1: invalid JSON: Expected double-quoted property name`,
+      );
+      expect(await run('--config', file('b.yaml', 'model:\n  bits: [8\n'))).toMatch(
+        new RegExp(`^${path.join(dir, 'b.yaml')}:\\d+: invalid YAML: `),
+      );
+      expect(await run('--config', file('c.yaml', 'model: 8\n'))).toBe(
+        `model: expected a section with keys such as schedule, inputs, outputs, got 8 (in ${path.join(dir, 'c.yaml')})`,
+      );
+      expect(await run('--config', file('d.yaml', 'hardware:\n  sram:\n    capacity: 64 pJ\n'))).toMatch(
+        /^hardware\.sram\.capacity: expected a size with a unit such as "64 KiB", got "64 pJ"/,
+      );
+      expect(await run('--config', file('e.yaml', 'hardware:\n  sram:\n    banks: 0\n'))).toMatch(
+        /^hardware\.sram\.banks: expected an integer from 1 to 1024, got 0/,
+      );
+      expect(await run('--config', file('f.yaml', '- 1\n- 2\n'))).toMatch(
+        /expected a mapping of configuration keys at the top level$/,
+      );
+      expect(await run('--config', file('g.txt', 'x'))).toMatch(/g\.txt: unknown format "\.txt"/);
+      expect(await run('--config', dir)).toBe(`config file ${dir} is a directory`);
+      expect(await run('--set', 'hardware.sram.wordWidth=1 MiB')).toMatch(
+        /^hardware\.sram\.capacity: \d+ bits cannot hold one 8388608-bit word in each of 10 banks/,
+      );
+      expect(await run('--set', 'hardware.sram.wordWidth=12 b')).toBe(
+        'hardware.sram.wordWidth: expected a whole number of bytes, got 12 bits',
+      );
+      expect(await run('--set', 'hardware.mac.accumulatorBits=16')).toMatch(
+        /^model\.accumulatorBits \(32\) exceeds the MAC array's accumulators \(hardware\.mac\.accumulatorBits = 16\)/,
+      );
+      expect(await run('--set', 'model.hidden=[3000000]')).toMatch(
+        joined(
+          /^model\.hidden: training a 784-3000000-10 network \(2\.38e\+9 weights per sub-network, 3 sub-networks, /,
+          /batch 250\) needs about [\d.]+ GiB of memory; this machine has/,
+        ),
+      );
+      expect(await run('--set', 'model.maxIterations=9')).toBe(
+        'model.maxIterations: expected at most model.bits (8) with the rbnn schedule, got 9',
+      );
+      expect(listFiles(dir).filter((f) => f.startsWith('out'))).toEqual([]);
+    },
+  );
 
   it('the host-memory check counts every sub-network and the batch', () => {
     const cfg = smallConfig({
@@ -338,7 +349,8 @@ describe('output folders that cannot be written', () => {
     }
     expect(await rejected(['run', ...smallFlags(), '-q', '-o', path.join(locked, 'out')])).toMatch(
       new RegExp(
-        `^cannot write report files in ${path.join(locked, 'out')}: ${locked}: (permission denied|read-only file system|nothing can be created there)$`,
+        `^cannot write report files in ${path.join(locked, 'out')}: ${locked}: (permission denied|read-only file ` +
+          `system|nothing can be created there)$`,
       ),
     );
     expect(await rejected(['train', ...smallFlags(), '-q', '--checkpoint', locked])).toMatch(

@@ -15,6 +15,7 @@ import { sweepPlots, renderSvg } from '../../experiments/sweep/plots.js';
 import type { SweepRow } from '../../experiments/sweep/row.js';
 import { formatQuantity } from '../../config/units.js';
 import { firstNonFinite } from '../../sim/finite.js';
+import { joined } from '../regex.js';
 
 vi.mock('../../experiments/sweep/plots.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../experiments/sweep/plots.js')>();
@@ -158,8 +159,10 @@ describe('class 3: non-finite or nonsense results are refused, naming the quanti
   it('simulate, run, trace and sweep refuse an overflowed energy in one line; nothing is written', async () => {
     const root = tempDir();
     const huge = ['--set', 'hardware.sram.readEnergy=1e307 J'];
-    const re =
-      /^rbnn-sim: (the simulation report|point \d+ \([^)]*\)): \S+ is (Infinity|NaN) \(a number overflowed\); check hardware\.sram\.readEnergy = 1e\+307\n$/;
+    const re = joined(
+      /^rbnn-sim: (the simulation report|point \d+ \([^)]*\)): \S+ is (Infinity|NaN) \(a number overflowed\); /,
+      /check hardware\.sram\.readEnergy = 1e\+307\n$/,
+    );
     refused(await runCli('simulate', '--schedule-only', ...TOY, ...huge, '-q', '-o', path.join(root, 'a')), re);
     refused(await runCli('run', ...TINY, ...huge, '-q', '--no-checkpoint', '-o', path.join(root, 'b')), re);
     refused(
@@ -202,21 +205,24 @@ describe('class 3: non-finite or nonsense results are refused, naming the quanti
     }
   });
 
-  it('a batch larger than the training set is capped by it, for every command: same memory map, same energy', async () => {
-    const over = ['--set', 'training.batch=1000'];
-    const exact = ['--set', 'training.batch=35'];
-    const a = await runCli('simulate', '--schedule-only', ...TOY, ...over, '--json', '-q');
-    const b = await runCli('simulate', '--schedule-only', ...TOY, ...exact, '--json', '-q');
-    expect(a.code).toBe(0);
-    expect(JSON.parse(a.out)).toEqual(JSON.parse(b.out));
-    expect(
-      YAML.parse((await runCli('config', '--set', 'training.batch=60000', '--set', 'training.trainSamples=2000')).out)
-        .training.batch,
-    ).toBe(2000);
-    const t = await runCli('trace', '--schedule-only', '-f', 'csv', ...TOY, ...over, '-q', '-o', '-');
-    const u = await runCli('trace', '--schedule-only', '-f', 'csv', ...TOY, ...exact, '-q', '-o', '-');
-    expect(t.out).toBe(u.out);
-  });
+  it(
+    'a batch larger than the training set is capped by it, for every command: same memory map, same ' + 'energy',
+    async () => {
+      const over = ['--set', 'training.batch=1000'];
+      const exact = ['--set', 'training.batch=35'];
+      const a = await runCli('simulate', '--schedule-only', ...TOY, ...over, '--json', '-q');
+      const b = await runCli('simulate', '--schedule-only', ...TOY, ...exact, '--json', '-q');
+      expect(a.code).toBe(0);
+      expect(JSON.parse(a.out)).toEqual(JSON.parse(b.out));
+      expect(
+        YAML.parse((await runCli('config', '--set', 'training.batch=60000', '--set', 'training.trainSamples=2000')).out)
+          .training.batch,
+      ).toBe(2000);
+      const t = await runCli('trace', '--schedule-only', '-f', 'csv', ...TOY, ...over, '-q', '-o', '-');
+      const u = await runCli('trace', '--schedule-only', '-f', 'csv', ...TOY, ...exact, '-q', '-o', '-');
+      expect(t.out).toBe(u.out);
+    },
+  );
 });
 
 describe('class 4: file-system errors are one line naming the path, exit 2', () => {
@@ -240,7 +246,10 @@ describe('class 4: file-system errors are one line naming the path, exit 2', () 
     const args = ['trace', '--schedule-only', '-f', 'ramulator', '--gzip', ...TOY, '-q'];
     refused(
       await runCli(...args, '-o', path.join(root, 'x.ram')),
-      /^rbnn-sim: traces\.gzip \(--gzip\): the trace file .*x\.ram would hold gzip under a plain name.*; name it .*x\.ram\.gz\n$/,
+      joined(
+        /^rbnn-sim: traces\.gzip \(--gzip\): the trace file .*x\.ram would hold gzip under a plain name.*; /,
+        /name it .*x\.ram\.gz\n$/,
+      ),
     );
     expect(fs.readdirSync(root)).toEqual([]);
     expect((await runCli(...args, '-o', path.join(root, 'x.ram.gz'))).code).toBe(0);
@@ -261,8 +270,10 @@ describe('class 5: one output folder, one command at a time', () => {
     const dir = tempDir();
     const lock = lockFolder(dir, 'rbnn-sim run');
     try {
-      const re =
-        /^rbnn-sim: output folder .* is in use by rbnn-sim run \(pid \d+ on .*\); wait for it to finish or choose another folder/;
+      const re = joined(
+        /^rbnn-sim: output folder .* is in use by rbnn-sim run \(pid \d+ on .*\); /,
+        /wait for it to finish or choose another folder/,
+      );
       refused(await runCli('simulate', '--schedule-only', ...TOY, '-q', '-o', dir), re);
       refused(await runCli('run', ...TINY, '-q', '-o', dir), re);
       refused(await runCli('train', ...TINY, '-q', '-o', dir), re);
@@ -323,21 +334,31 @@ describe('class 5: one output folder, one command at a time', () => {
 });
 
 describe('saved configurations and printed units', () => {
-  it('config --json and config -o DIR leave out output.dir and output.json; run --config of it prints text', async () => {
-    const dir = tempDir();
-    const j = await runCli('config', '--json', '-o', dir, '--set', 'model.hidden=[200]');
-    expect(j.code).toBe(0);
-    const saved = JSON.parse(j.out);
-    expect(saved.output).toEqual({ progress: true });
-    expect(JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'))).toEqual(saved);
-    const y = await runCli('config', '-o', dir, '-q');
-    expect(YAML.parse(fs.readFileSync(path.join(dir, 'config.yaml'), 'utf8')).output).toEqual({ progress: false });
-    const again = await runCli('simulate', '--schedule-only', '--config', path.join(dir, 'config.json'), ...TOY, '-q');
-    expect(again.code).toBe(0);
-    expect(again.out).toMatch(/^RBNN /); // text, not JSON
-    expect(again.err).toBe(''); // and no report files written anywhere
-    expect(y.code).toBe(0);
-  });
+  it(
+    'config --json and config -o DIR leave out output.dir and output.json; run --config of it prints ' + 'text',
+    async () => {
+      const dir = tempDir();
+      const j = await runCli('config', '--json', '-o', dir, '--set', 'model.hidden=[200]');
+      expect(j.code).toBe(0);
+      const saved = JSON.parse(j.out);
+      expect(saved.output).toEqual({ progress: true });
+      expect(JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'))).toEqual(saved);
+      const y = await runCli('config', '-o', dir, '-q');
+      expect(YAML.parse(fs.readFileSync(path.join(dir, 'config.yaml'), 'utf8')).output).toEqual({ progress: false });
+      const again = await runCli(
+        'simulate',
+        '--schedule-only',
+        '--config',
+        path.join(dir, 'config.json'),
+        ...TOY,
+        '-q',
+      );
+      expect(again.code).toBe(0);
+      expect(again.out).toMatch(/^RBNN /); // text, not JSON
+      expect(again.err).toBe(''); // and no report files written anywhere
+      expect(y.code).toBe(0);
+    },
+  );
 
   it('energies print with SI prefixes up to the largest; sizes documented in bits print in bits', async () => {
     expect(formatQuantity(1_280_000, 'J')).toBe('1.28 MJ');

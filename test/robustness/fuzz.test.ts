@@ -19,7 +19,7 @@ import type { Config } from '../../config/schema.js';
 import { networkSpec } from '../../model/network.js';
 import { OpEmitter } from '../../trainer/op-emitter.js';
 import { Simulator } from '../../sim/simulator.js';
-import { checkTrainingFits } from '../../cli/options.js';
+import { checkTrainingFits } from '../../experiments/host-memory.js';
 import { listFiles, runCli, tempDir } from './helpers.js';
 
 vi.mock('../../trainer/train.js', async (importOriginal) => {

@@ -12,7 +12,10 @@ import { loadMnist, type MnistSplits } from '../../trainer/mnist/dataset.js';
 /** A fresh temporary folder (removed after the test file). */
 export const tempDir = (): string => makeTempDir('rbnn-robust-');
 
-/** The small RBNN run of these tests, as --set flags: 784-16-10, 8-bit slots, 3 iterations x 2 epochs, 2000 samples in batches of 50. */
+/**
+ * The small RBNN run of these tests, as --set flags: 784-16-10, 8-bit slots, 3 iterations x 2 epochs,
+ * 2000 samples in batches of 50.
+ */
 export const SMALL: Record<string, unknown> = {
   'model.hidden': [16],
   'model.bits': 8,

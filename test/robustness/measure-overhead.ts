@@ -74,7 +74,8 @@ for (const k of kinds) {
   const t = times[k]!;
   const pct = (a: number[], b: number[]): string => `${((med(a) / med(b) - 1) * 100).toFixed(1)} %`;
   console.log(
-    `${k.padEnd(12)} cpu ${med(t.cpu).toFixed(0)} ms (${pct(t.cpu, base.cpu)}), wall ${med(t.wall).toFixed(0)} ms (${pct(t.wall, base.wall)})`,
+    `${k.padEnd(12)} cpu ${med(t.cpu).toFixed(0)} ms (${pct(t.cpu, base.cpu)}), wall ${med(t.wall).toFixed(0)} ms ` +
+      `(${pct(t.wall, base.wall)})`,
   );
 }
 console.log(`yields per async run: ${yieldsAsync} (every ${YIELD_MS} ms); checkpoints per run: ${writes / (reps + 1)}`);
@@ -85,7 +86,8 @@ const t0 = performance.now();
 for (let i = 0; i < N; i++) await new Promise((r) => realSetImmediate(r));
 const perYield = (performance.now() - t0) / N;
 console.log(
-  `one yield: ${(perYield * 1000).toFixed(1)} us; x ${yieldsAsync} yields = ${(perYield * yieldsAsync).toFixed(2)} ms = ${((100 * perYield * yieldsAsync) / med(base.wall)).toFixed(3)} % of the run`,
+  `one yield: ${(perYield * 1000).toFixed(1)} us; x ${yieldsAsync} yields = ${(perYield * yieldsAsync).toFixed(2)} ` +
+    `ms = ${((100 * perYield * yieldsAsync) / med(base.wall)).toFixed(3)} % of the run`,
 );
 
 // One checkpoint of R2 in its last iteration, mid-epoch (6 frozen sub-networks, 50000-sample order).
@@ -131,6 +133,7 @@ for (let i = 0; i < 11; i++) {
   w.push(performance.now() - t0);
 }
 console.log(
-  `R2 checkpoint (k = 7, mid-epoch): ${(statSync(join(dir, 'checkpoint.rbnn')).size / 1024).toFixed(0)} KiB, written in ${med(w).toFixed(1)} ms (median of 11, fsync included)`,
+  `R2 checkpoint (k = 7, mid-epoch): ${(statSync(join(dir, 'checkpoint.rbnn')).size / 1024).toFixed(0)} KiB, written ` +
+    `in ${med(w).toFixed(1)} ms (median of 11, fsync included)`,
 );
 rmSync(dir, { recursive: true, force: true });

@@ -188,79 +188,87 @@ describe('simulator: counters through a checkpoint', () => {
 });
 
 describe('rbnn-sim run / train --resume (in-process)', () => {
-  it('Ctrl-C during `run` writes a checkpoint and an incomplete report; --resume completes the same report', async () => {
-    const dir = tempDir();
-    const flags = [...smallFlags(), '-q', '--json'];
-    const full = await runCli('run', ...flags, '-o', path.join(dir, 'full'));
-    expect(full.code).toBe(0);
-    const expected = formatReportJson(withoutWallClock(JSON.parse(full.out)));
+  it(
+    'Ctrl-C during `run` writes a checkpoint and an incomplete report; --resume completes the same ' + 'report',
+    async () => {
+      const dir = tempDir();
+      const flags = [...smallFlags(), '-q', '--json'];
+      const full = await runCli('run', ...flags, '-o', path.join(dir, 'full'));
+      expect(full.code).toBe(0);
+      const expected = formatReportJson(withoutWallClock(JSON.parse(full.out)));
 
-    // A SIGINT (emitted in-process) as soon as the first checkpoint is on disk.
-    const out = path.join(dir, 'cut');
-    const ck = path.join(out, 'checkpoint', 'checkpoint.rbnn');
-    const poll = setInterval(() => {
-      if (fs.existsSync(ck)) {
-        clearInterval(poll);
-        process.emit('SIGINT', 'SIGINT');
-      }
-    }, 2);
-    const cut = await runCli('run', ...flags, '-o', out).finally(() => clearInterval(poll));
-    expect(cut.code).toBe(130);
-    const partial = JSON.parse(cut.out);
-    expect(partial.incomplete).toBe(true);
-    expect(JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8')).incomplete).toBe(true);
-    expect(fs.readFileSync(path.join(out, 'report.md'), 'utf8')).toMatch(
-      /^# rbnn-sim report \(INCOMPLETE: stopped at iteration/,
-    );
-    expect(cut.err).toMatch(/continue with: rbnn-sim run --resume /);
-    expect(listFiles(out)).toEqual(['checkpoint/checkpoint.rbnn', 'report.json', 'report.md']);
+      // A SIGINT (emitted in-process) as soon as the first checkpoint is on disk.
+      const out = path.join(dir, 'cut');
+      const ck = path.join(out, 'checkpoint', 'checkpoint.rbnn');
+      const poll = setInterval(() => {
+        if (fs.existsSync(ck)) {
+          clearInterval(poll);
+          process.emit('SIGINT', 'SIGINT');
+        }
+      }, 2);
+      const cut = await runCli('run', ...flags, '-o', out).finally(() => clearInterval(poll));
+      expect(cut.code).toBe(130);
+      const partial = JSON.parse(cut.out);
+      expect(partial.incomplete).toBe(true);
+      expect(JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8')).incomplete).toBe(true);
+      expect(fs.readFileSync(path.join(out, 'report.md'), 'utf8')).toMatch(
+        /^# rbnn-sim report \(INCOMPLETE: stopped at iteration/,
+      );
+      expect(cut.err).toMatch(/continue with: rbnn-sim run --resume /);
+      expect(listFiles(out)).toEqual(['checkpoint/checkpoint.rbnn', 'report.json', 'report.md']);
 
-    const resumed = await runCli('run', ...flags, '-o', out, '--resume', path.join(out, 'checkpoint'));
-    expect(resumed.code).toBe(0);
-    expect(resumed.err).toMatch(/^rbnn-sim: resuming .*checkpoint\.rbnn \(iteration \d, /);
-    expect(formatReportJson(withoutWallClock(JSON.parse(resumed.out)))).toBe(expected);
-    expect(formatReportJson(withoutWallClock(JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8'))))).toBe(
-      expected,
-    );
-    // The final checkpoint says the run is done; resuming it again reprints the report.
-    expect(readCheckpoint(path.join(out, 'checkpoint')).state.next.stage).toBe('done');
-    const again = await runCli('run', ...flags, '--resume', path.join(out, 'checkpoint'), '--no-checkpoint');
-    expect(formatReportJson(withoutWallClock(JSON.parse(again.out)))).toBe(expected);
-  });
+      const resumed = await runCli('run', ...flags, '-o', out, '--resume', path.join(out, 'checkpoint'));
+      expect(resumed.code).toBe(0);
+      expect(resumed.err).toMatch(/^rbnn-sim: resuming .*checkpoint\.rbnn \(iteration \d, /);
+      expect(formatReportJson(withoutWallClock(JSON.parse(resumed.out)))).toBe(expected);
+      expect(
+        formatReportJson(withoutWallClock(JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8')))),
+      ).toBe(expected);
+      // The final checkpoint says the run is done; resuming it again reprints the report.
+      expect(readCheckpoint(path.join(out, 'checkpoint')).state.next.stage).toBe('done');
+      const again = await runCli('run', ...flags, '--resume', path.join(out, 'checkpoint'), '--no-checkpoint');
+      expect(formatReportJson(withoutWallClock(JSON.parse(again.out)))).toBe(expected);
+    },
+  );
 
-  it('`train --resume` gives the same TrainResult JSON; another configuration or command is refused by name', async () => {
-    const dir = tempDir();
-    const flags = [...smallFlags(), '-q', '--json'];
-    const full = await runCli('train', ...flags);
-    expect(full.code).toBe(0);
-    // A checkpoint of the end of iteration 1 (written as `train` writes them).
-    const cfg = smallConfig();
-    let state: TrainState | undefined;
-    trainOn(cfg, dataFor(cfg), {
-      onCheckpoint: (s, at) => {
-        if (at === 'iteration' && !state) state = s;
-      },
-    });
-    writeCheckpoint(dir, makeCheckpoint(cfg, 'train', state!));
-    const resumed = await runCli('train', ...flags, '--resume', dir);
-    expect(resumed.code).toBe(0);
-    expect(withoutWallClock(JSON.parse(resumed.out))).toEqual(withoutWallClock(JSON.parse(full.out)));
+  it(
+    '`train --resume` gives the same TrainResult JSON; another configuration or command is refused by ' + 'name',
+    async () => {
+      const dir = tempDir();
+      const flags = [...smallFlags(), '-q', '--json'];
+      const full = await runCli('train', ...flags);
+      expect(full.code).toBe(0);
+      // A checkpoint of the end of iteration 1 (written as `train` writes them).
+      const cfg = smallConfig();
+      let state: TrainState | undefined;
+      trainOn(cfg, dataFor(cfg), {
+        onCheckpoint: (s, at) => {
+          if (at === 'iteration' && !state) state = s;
+        },
+      });
+      writeCheckpoint(dir, makeCheckpoint(cfg, 'train', state!));
+      const resumed = await runCli('train', ...flags, '--resume', dir);
+      expect(resumed.code).toBe(0);
+      expect(withoutWallClock(JSON.parse(resumed.out))).toEqual(withoutWallClock(JSON.parse(full.out)));
 
-    const epochs = await runCli('train', ...smallFlags({ 'training.epochs': 3 }), '-q', '--resume', dir);
-    expect(epochs.code).toBe(2);
-    expect(epochs.err).toBe(
-      `rbnn-sim: checkpoint ${path.join(dir, 'checkpoint.rbnn')} was written with a different configuration (training.epochs is 2 there, 3 now): resume with the same --preset, --config and --set flags\n`,
-    );
-    const seed = await runCli('train', ...flags, '--seed', '9', '--set', 'hardware.sram.banks=4', '--resume', dir);
-    expect(seed.err).toMatch(/different configuration \(training\.seed is 1 there, 9 now\)/); // hardware does not matter to `train`
-    const asRun = await runCli('run', ...flags, '--resume', dir);
-    expect(asRun.code).toBe(2);
-    expect(asRun.err).toMatch(/was written by `rbnn-sim train`: resume it with `rbnn-sim train --resume`/);
-    const missing = await runCli('train', ...flags, '--resume', path.join(dir, 'nope'));
-    expect(missing.err).toBe(`rbnn-sim: checkpoint folder not found: ${path.join(dir, 'nope')}\n`);
-    const empty = tempDir();
-    expect((await runCli('train', ...flags, '--resume', empty)).err).toBe(
-      `rbnn-sim: no checkpoint in ${empty} (expected ${path.join(empty, 'checkpoint.rbnn')})\n`,
-    );
-  });
+      const epochs = await runCli('train', ...smallFlags({ 'training.epochs': 3 }), '-q', '--resume', dir);
+      expect(epochs.code).toBe(2);
+      expect(epochs.err).toBe(
+        `rbnn-sim: checkpoint ${path.join(dir, 'checkpoint.rbnn')} was written with a different configuration ` +
+          `(training.epochs is 2 there, 3 now): resume with the same --preset, --config and --set flags\n`,
+      );
+      const seed = await runCli('train', ...flags, '--seed', '9', '--set', 'hardware.sram.banks=4', '--resume', dir);
+      // hardware does not matter to `train`
+      expect(seed.err).toMatch(/different configuration \(training\.seed is 1 there, 9 now\)/);
+      const asRun = await runCli('run', ...flags, '--resume', dir);
+      expect(asRun.code).toBe(2);
+      expect(asRun.err).toMatch(/was written by `rbnn-sim train`: resume it with `rbnn-sim train --resume`/);
+      const missing = await runCli('train', ...flags, '--resume', path.join(dir, 'nope'));
+      expect(missing.err).toBe(`rbnn-sim: checkpoint folder not found: ${path.join(dir, 'nope')}\n`);
+      const empty = tempDir();
+      expect((await runCli('train', ...flags, '--resume', empty)).err).toBe(
+        `rbnn-sim: no checkpoint in ${empty} (expected ${path.join(empty, 'checkpoint.rbnn')})\n`,
+      );
+    },
+  );
 });

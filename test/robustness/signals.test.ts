@@ -49,78 +49,91 @@ describe('signals during a run (child process)', () => {
     expect(reportOf(path.join(out, 'report.json'))).toBe(await expected());
   });
 
-  it('SIGTERM during `train`: exit 143, partial TrainResult marked incomplete; --resume gives the same result', async () => {
-    const ck = path.join(dir, 'term-ck');
-    const child = spawnCli(['train', ...FLAGS, '--checkpoint', ck], dir);
-    await waitFor(() => fs.existsSync(path.join(ck, 'checkpoint.rbnn')), 50_000, 'the first checkpoint');
-    child.kill('SIGTERM');
-    const { code } = await child.exited;
-    expect(code).toBe(143);
-    const partial = JSON.parse(child.stdoutText());
-    expect(partial).toMatchObject({ incomplete: true, checkpoint: path.join(ck, 'checkpoint.rbnn') });
-    expect(partial.next.iteration).toBeGreaterThanOrEqual(1);
-    expect(listFiles(ck)).toEqual(['checkpoint.rbnn']);
+  it(
+    'SIGTERM during `train`: exit 143, partial TrainResult marked incomplete; --resume gives the same ' + 'result',
+    async () => {
+      const ck = path.join(dir, 'term-ck');
+      const child = spawnCli(['train', ...FLAGS, '--checkpoint', ck], dir);
+      await waitFor(() => fs.existsSync(path.join(ck, 'checkpoint.rbnn')), 50_000, 'the first checkpoint');
+      child.kill('SIGTERM');
+      const { code } = await child.exited;
+      expect(code).toBe(143);
+      const partial = JSON.parse(child.stdoutText());
+      expect(partial).toMatchObject({ incomplete: true, checkpoint: path.join(ck, 'checkpoint.rbnn') });
+      expect(partial.next.iteration).toBeGreaterThanOrEqual(1);
+      expect(listFiles(ck)).toEqual(['checkpoint.rbnn']);
 
-    const resumed = await runCli('train', ...FLAGS, '--resume', ck);
-    const full = await runCli('train', ...FLAGS);
-    expect(resumed.code).toBe(0);
-    expect(withoutWallClock(JSON.parse(resumed.out))).toEqual(withoutWallClock(JSON.parse(full.out)));
-  });
+      const resumed = await runCli('train', ...FLAGS, '--resume', ck);
+      const full = await runCli('train', ...FLAGS);
+      expect(resumed.code).toBe(0);
+      expect(withoutWallClock(JSON.parse(resumed.out))).toEqual(withoutWallClock(JSON.parse(full.out)));
+    },
+  );
 
-  it('a second Ctrl-C quits at once: exit 130, no report, no temporary file, the checkpoint on disk is whole', async () => {
-    // Each epoch: 4 short training batches, then one long validation batch (10000 samples at
-    // once, a few hundred ms). Both signals arrive during epoch 2's validation, before the run can
-    // stop at a batch boundary: the first asks for a stop, the second quits.
-    const out = path.join(dir, 'twice');
-    const flags = [
-      ...smallFlags({
-        'model.hidden': [512],
-        'model.maxIterations': 1,
-        'training.epochs': 3,
-        'training.trainSamples': 200,
-        'training.validationSamples': 10000,
-        'training.evalBatch': 10000,
-      }),
-      '-q',
-      '--json',
-    ];
-    const child = spawnCli(['run', ...flags, '-o', out, '--checkpoint', path.join(out, 'ck')], dir);
-    await waitFor(() => fs.existsSync(path.join(out, 'ck', 'checkpoint.rbnn')), 50_000, 'the first checkpoint');
-    await new Promise((r) => setTimeout(r, 60));
-    child.kill('SIGINT');
-    await new Promise((r) => setTimeout(r, 40));
-    child.kill('SIGINT');
-    const { code } = await child.exited;
-    expect(code).toBe(130);
-    expect(child.stderrText()).toMatch(/SIGINT again: quitting at once/);
-    expect(child.stdoutText()).toBe('');
-    expect(listFiles(out)).toEqual(['ck/checkpoint.rbnn']);
-    expect(decodeCheckpoint(fs.readFileSync(path.join(out, 'ck', 'checkpoint.rbnn')), 'ck').state.next).toEqual({
-      iteration: 1,
-      epoch: 2,
-      batch: 0,
-      stage: 'epoch',
-    });
-  });
+  it(
+    'a second Ctrl-C quits at once: exit 130, no report, no temporary file, the checkpoint on disk is ' + 'whole',
+    async () => {
+      // Each epoch: 4 short training batches, then one long validation batch (10000 samples at
+      // once, a few hundred ms). Both signals arrive during epoch 2's validation, before the run can
+      // stop at a batch boundary: the first asks for a stop, the second quits.
+      const out = path.join(dir, 'twice');
+      const flags = [
+        ...smallFlags({
+          'model.hidden': [512],
+          'model.maxIterations': 1,
+          'training.epochs': 3,
+          'training.trainSamples': 200,
+          'training.validationSamples': 10000,
+          'training.evalBatch': 10000,
+        }),
+        '-q',
+        '--json',
+      ];
+      const child = spawnCli(['run', ...flags, '-o', out, '--checkpoint', path.join(out, 'ck')], dir);
+      await waitFor(() => fs.existsSync(path.join(out, 'ck', 'checkpoint.rbnn')), 50_000, 'the first checkpoint');
+      await new Promise((r) => setTimeout(r, 60));
+      child.kill('SIGINT');
+      await new Promise((r) => setTimeout(r, 40));
+      child.kill('SIGINT');
+      const { code } = await child.exited;
+      expect(code).toBe(130);
+      expect(child.stderrText()).toMatch(/SIGINT again: quitting at once/);
+      expect(child.stdoutText()).toBe('');
+      expect(listFiles(out)).toEqual(['ck/checkpoint.rbnn']);
+      expect(decodeCheckpoint(fs.readFileSync(path.join(out, 'ck', 'checkpoint.rbnn')), 'ck').state.next).toEqual({
+        iteration: 1,
+        epoch: 2,
+        batch: 0,
+        stage: 'epoch',
+      });
+    },
+  );
 
-  it('Ctrl-C during a traced run: the trace is abandoned (no file under its name), the report says incomplete', async () => {
-    const out = path.join(dir, 'traced');
-    const trace = path.join(dir, 'traced.csv');
-    const child = spawnCli(
-      ['run', ...FLAGS, '-o', out, '--trace-file', trace, '--trace-window', 'components=dram'],
-      dir,
-    );
-    await waitFor(() => fs.readdirSync(dir).some((f) => f.startsWith('traced.csv.tmp-')), 50_000, 'the trace to start');
-    await new Promise((r) => setTimeout(r, 300));
-    child.kill('SIGINT');
-    const { code } = await child.exited;
-    expect(code).toBe(130);
-    expect(child.stderrText()).toMatch(/no checkpoint was written/);
-    await waitFor(
-      () => !fs.readdirSync(dir).some((f) => f.startsWith('traced.csv')),
-      5_000,
-      'the temporary trace file to go',
-    );
-    expect(JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8')).incomplete).toBe(true);
-  });
+  it(
+    'Ctrl-C during a traced run: the trace is abandoned (no file under its name), the report says ' + 'incomplete',
+    async () => {
+      const out = path.join(dir, 'traced');
+      const trace = path.join(dir, 'traced.csv');
+      const child = spawnCli(
+        ['run', ...FLAGS, '-o', out, '--trace-file', trace, '--trace-window', 'components=dram'],
+        dir,
+      );
+      await waitFor(
+        () => fs.readdirSync(dir).some((f) => f.startsWith('traced.csv.tmp-')),
+        50_000,
+        'the trace to start',
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      child.kill('SIGINT');
+      const { code } = await child.exited;
+      expect(code).toBe(130);
+      expect(child.stderrText()).toMatch(/no checkpoint was written/);
+      await waitFor(
+        () => !fs.readdirSync(dir).some((f) => f.startsWith('traced.csv')),
+        5_000,
+        'the temporary trace file to go',
+      );
+      expect(JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8')).incomplete).toBe(true);
+    },
+  );
 });

@@ -83,7 +83,10 @@ import { Simulator } from '../../sim/simulator.js';
 import { tap } from './helpers.js';
 import { tiny } from './tiny.js';
 
-/** Per-op expectations of the training batch, in stream order: [label, reads, writes, dramRead, dramWrite, activations, steps, compute, sram, dram, cycles]. */
+/**
+ * Per-op expectations of the training batch, in stream order: [label, reads, writes, dramRead, dramWrite,
+ * activations, steps, compute, sram, dram, cycles].
+ */
 const trainBatch: Array<[string, number, number, number, number, number, number, number, number, number, number]> = [
   ['A load', 0, 1, 2, 0, 1, 0, 0, 1, 7, 7],
   ['B matmul L0', 2, 0, 2, 0, 1, 24, 8, 2, 7, 8],

@@ -8,8 +8,8 @@
  * SHAPE 1: gradient of layer 0, g[i][o] = sum_s a[s][i] e[s][o]: R = 4 rows, C = 3 columns, S = 2.
  *   Operands: input (T-invariant: the rows come from DRAM records, 2 bursts and 2 activations a
  *   fetch under the old one-per-record count, 1 under the open-page rows of issue 13: both
- *   records sit in one 64 B DRAM row; 8 b per row, 32 b = 2 buffer words) and errors.h1 (G-invariant: SRAM words 7, 8, 9 =
- *   3 reads a fetch, bank 0: 1, bank 1: 2; 16 b per column, 48 b = 3 buffer words).
+ *   records sit in one 64 B DRAM row; 8 b per row, 32 b = 2 buffer words) and errors.h1 (G-invariant: SRAM
+ *   words 7, 8, 9 = 3 reads a fetch, bank 0: 1, bank 1: 2; 16 b per column, 48 b = 3 buffer words).
  *   Without a buffer (the machine before): Tc = 3, Tr = 1: G = 4, T = 1; errors fetched 4 times
  *   (12 SRAM reads), compute 4 x 1 x 2 samples x 4 steps = 32 cycles.
  *   Candidates with a buffer (each: SRAM reads, DRAM bursts, buffer writes/reads, buffer pJ):

@@ -37,26 +37,30 @@ async function cli(args: string[]): Promise<{ status: number; stdout: string; st
 describe('report rendering', () => {
   const report = simulateSchedule(config(SMALL));
 
-  it('prints a readable terminal report: energy by component and action, phases, iterations, time, traffic, placement', () => {
-    const text = formatReportText(report);
-    expect(text).toMatch(/^RBNN 6-4-3 per sub-network, 4-bit slots, 3 of 3 iterations; batch 10/);
-    expect(text).toMatch(
-      /Energy per training run: [\d.]+ [mun]?J \([\d.]+ [mnup]?J per training sample, evaluation passes included\)/,
-    );
-    for (const h of [
-      'component       action',
-      'By phase',
-      'By iteration',
-      'By layer',
-      'Time: ',
-      'Traffic',
-      'Placement: ',
-    ])
-      expect(text).toContain(h);
-    for (const a of [/SRAM +read/, /SRAM +leakage/, /DRAM +write/, /MAC array +step/, /operand buffer +read/])
-      expect(text).toMatch(a);
-    expect(text).toMatch(/ {2}bank 0 /);
-  });
+  it(
+    'prints a readable terminal report: energy by component and action, phases, iterations, time, traffic, ' +
+      'placement',
+    () => {
+      const text = formatReportText(report);
+      expect(text).toMatch(/^RBNN 6-4-3 per sub-network, 4-bit slots, 3 of 3 iterations; batch 10/);
+      expect(text).toMatch(
+        /Energy per training run: [\d.]+ [mun]?J \([\d.]+ [mnup]?J per training sample, evaluation passes included\)/,
+      );
+      for (const h of [
+        'component       action',
+        'By phase',
+        'By iteration',
+        'By layer',
+        'Time: ',
+        'Traffic',
+        'Placement: ',
+      ])
+        expect(text).toContain(h);
+      for (const a of [/SRAM +read/, /SRAM +leakage/, /DRAM +write/, /MAC array +step/, /operand buffer +read/])
+        expect(text).toMatch(a);
+      expect(text).toMatch(/ {2}bank 0 /);
+    },
+  );
 
   it('renders Markdown tables with one row per phase', () => {
     const md = formatReportMarkdown(report);

@@ -1,8 +1,9 @@
 /**
- * Zero-capacity operand buffers and register files give the machine before issue 14 exactly. The numbers below were
- * printed by the simulator without the buffer level (branch dram at 143195b: issue 13's DRAM
- * device model, no buffer level, no mapper beyond the lane grid) for the same configurations: SRAM reads, writes, DRAM read/write bursts, activations, lane-steps and
- * the compute/SRAM/DRAM/total cycles of the whole schedule. The DRAM-dependent entries (activations,
+ * Zero-capacity operand buffers and register files give the machine before issue 14 exactly.
+ * The numbers below were printed by the simulator without the buffer level (branch dram at
+ * 143195b: issue 13's DRAM device model, no buffer level, no mapper beyond the lane grid) for the same configurations:
+ * SRAM reads, writes, DRAM read/write bursts, activations, lane-steps and the
+ * compute/SRAM/DRAM/total cycles of the whole schedule. The DRAM-dependent entries (activations,
  * DRAM and total cycles) were re-pinned on branch dram when the refresh model changed (re-opens
  * from a queue model, refresh stall with precharges, read/write turnaround; docs/DRAM.md); the
  * others are unchanged. The H-tree wire term is switched off:

@@ -1,7 +1,9 @@
 /** Parsing sweep axes, shards and specs from the command line. */
 import { describe, expect, it } from 'vitest';
 import { parseAxis } from '../../experiments/sweep/axes.js';
-import { parseShard, parseVary, specFromArgs } from '../../cli/sweep/args.js';
+import { specFromArgs } from '../../cli/sweep/args.js';
+import { parseShard } from '../../experiments/slurm/shard-env.js';
+import { parseVary } from '../../experiments/sweep/text.js';
 import { evenly, expandPoints, pointConfig, shardPoints } from '../../experiments/sweep/points.js';
 import { UserError } from '../../config/errors.js';
 

@@ -12,6 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../run-cli.js';
 import type { SweepResult } from '../../experiments/sweep/runner.js';
+import { joined } from '../regex.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rbnn-sweep-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -70,7 +71,10 @@ describe('rbnn-sim sweep', () => {
     const csv = readFileSync(join(out, 'sweep.csv'), 'utf8').trim().split('\n');
     expect(csv).toHaveLength(7);
     expect(csv[0]).toMatch(
-      /^index,workload,hardware.sram.capacity,family,.*test_error_pct,.*energy_J,energy_per_sample_J,.*cycles,seconds_s,dram_read_bytes,dram_write_bytes/,
+      joined(
+        /^index,workload,hardware.sram.capacity,family,.*test_error_pct,.*energy_J,energy_per_sample_J,/,
+        /.*cycles,seconds_s,dram_read_bytes,dram_write_bytes/,
+      ),
     );
     const md = readFileSync(join(out, 'summary.md'), 'utf8');
     expect(md).toContain('![Energy per training run vs SRAM capacity](energy-vs-sram.svg)');

@@ -23,7 +23,8 @@ describe('defineSweep', () => {
     expect(expandPoints(lib).map((p) => p.id)).toEqual(expandPoints(cli).map((p) => p.id));
     expect(lib.axes).toEqual(cli.axes);
     expect(lib.command).toBe(
-      "rbnn-sim sweep --presets R2,B2+paper --sram '32 KiB,64 KiB,128 KiB,256 KiB' --vary hardware.sram.banks=4,8 --schedule-only --set training.trainSamples=2000",
+      "rbnn-sim sweep --presets R2,B2+paper --sram '32 KiB,64 KiB,128 KiB,256 KiB' --vary hardware.sram.banks=4,8 " +
+        '--schedule-only --set training.trainSamples=2000',
     );
     expect(
       defineSweep({ axes: { 'hardware.clock': { from: '50 MHz', to: '200 MHz', steps: 3, scale: 'linear' } } }).axes[0]!

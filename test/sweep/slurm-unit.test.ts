@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { shardFromEnv } from '../../experiments/slurm/shard-env.js';
-import { resolveShard } from '../../cli/slurm-options.js';
+import { resolveShard } from '../../experiments/slurm/shard-env.js';
 import { shellWord, TASK_WORD } from '../../experiments/slurm/scripts.js';
 import { makeTempDir } from '../temp-dir.js';
 import { runCli } from '../run-cli.js';
+import { joined } from '../regex.js';
 
 const env = (
   id: number | string,
@@ -117,7 +118,10 @@ describe('sweep --slurm --dry-run', () => {
     );
     expect(r.code).toBe(0);
     expect(r.err).toMatch(
-      /dry run, nothing submitted; to submit: j=\$\(sbatch --parsable .*\/slurm\/sweep.sbatch\) && sbatch --dependency=afterok:\$j .*merge.sbatch/,
+      joined(
+        /dry run, nothing submitted; to submit: j=\$\(sbatch --parsable .*\/slurm\/sweep.sbatch\) && /,
+        /sbatch --dependency=afterok:\$j .*merge.sbatch/,
+      ),
     );
     const array = readFileSync(join(dir, 'slurm/sweep.sbatch'), 'utf8');
     for (const line of [
@@ -130,7 +134,10 @@ describe('sweep --slurm --dry-run', () => {
     ])
       expect(array).toContain(`${line}\n`);
     expect(array).toMatch(
-      / sweep --spec \S+\/slurm\/spec\.json --shard auto\/3 -o \S+\/shards\/"\$i" --no-cache --workers 2 --no-plots -q \|\| code=\$\?\n/,
+      joined(
+        / sweep --spec \S+\/slurm\/spec\.json --shard auto\/3 -o \S+\/shards\/"\$i" /,
+        /--no-cache --workers 2 --no-plots -q \|\| code=\$\?\n/,
+      ),
     );
     const merge = readFileSync(join(dir, 'slurm/merge.sbatch'), 'utf8');
     expect(merge).toMatch(/\nexec \S+.* sweep --slurm-merge \S+\/run\n$/);
@@ -144,7 +151,10 @@ describe('sweep --slurm --dry-run', () => {
     const m = await runCli('sweep', '--slurm-merge', dir);
     expect(m.code).toBe(2);
     expect(m.err).toMatch(
-      /^rbnn-sim: 3 of 3 shards did not finish: shard 1\/3 did not (run|finish).*, log \S+task-1\.out; shard 2\/3 .*; shard 3\/3 /,
+      joined(
+        /^rbnn-sim: 3 of 3 shards did not finish: shard 1\/3 did not (run|finish).*, /,
+        /log \S+task-1\.out; shard 2\/3 .*; shard 3\/3 /,
+      ),
     );
 
     // Shards run by hand with the spec (as the array would) make the merge step succeed.

@@ -108,30 +108,33 @@ describe('run store shared by concurrent processes', () => {
     );
   });
 
-  it('a writer killed while training leaves a claim the next writer takes over; a half-written file is no entry', async () => {
-    const dir = makeTempDir('rbnn-store-kill-');
-    const a = writer(dir, 'a', [{ key: 'x', ms: 0 }], ['--hang', 'x']);
-    await until(() => existsSync(join(dir, 'ready-a')), 'writer a to start');
-    writeFileSync(join(dir, 'go'), '');
-    const claim = join(dir, 'training', 'x.json.claim');
-    await until(() => existsSync(claim), 'the claim of x');
-    a.kill();
-    expect((await a.done).signal).toBe('SIGKILL');
-    // As a writer killed during its rename would leave it: a temporary file, never an entry.
-    mkdirSync(join(dir, 'training'), { recursive: true });
-    writeFileSync(join(dir, 'training', 'y.json.tmp-99999-abc'), '{"kind":"rbnn-sim.training-ca');
-    expect(new RunStore(dir).get('y')).toBeUndefined();
+  it(
+    'a writer killed while training leaves a claim the next writer takes over; a half-written file is no ' + 'entry',
+    async () => {
+      const dir = makeTempDir('rbnn-store-kill-');
+      const a = writer(dir, 'a', [{ key: 'x', ms: 0 }], ['--hang', 'x']);
+      await until(() => existsSync(join(dir, 'ready-a')), 'writer a to start');
+      writeFileSync(join(dir, 'go'), '');
+      const claim = join(dir, 'training', 'x.json.claim');
+      await until(() => existsSync(claim), 'the claim of x');
+      a.kill();
+      expect((await a.done).signal).toBe('SIGKILL');
+      // As a writer killed during its rename would leave it: a temporary file, never an entry.
+      mkdirSync(join(dir, 'training'), { recursive: true });
+      writeFileSync(join(dir, 'training', 'y.json.tmp-99999-abc'), '{"kind":"rbnn-sim.training-ca');
+      expect(new RunStore(dir).get('y')).toBeUndefined();
 
-    const b = await writer(dir, 'b', [
-      { key: 'x', ms: 0 },
-      { key: 'y', ms: 0 },
-    ]).done;
-    expect(b.trained.sort()).toEqual(['x', 'y']);
-    expect(existsSync(claim)).toBe(false);
-    const cache = new RunStore(dir);
-    expect(cache.get('x')).toEqual(fakeRecord('x'));
-    expect(cache.get('y')).toEqual(fakeRecord('y'));
-  });
+      const b = await writer(dir, 'b', [
+        { key: 'x', ms: 0 },
+        { key: 'y', ms: 0 },
+      ]).done;
+      expect(b.trained.sort()).toEqual(['x', 'y']);
+      expect(existsSync(claim)).toBe(false);
+      const cache = new RunStore(dir);
+      expect(cache.get('x')).toEqual(fakeRecord('x'));
+      expect(cache.get('y')).toEqual(fakeRecord('y'));
+    },
+  );
 
   it('a live claim is not taken over; an old one of another host is', () => {
     const dir = makeTempDir('rbnn-claim-');

@@ -97,7 +97,9 @@ describe('rbnn-sim trace', () => {
   });
 
   it('to stdout (default configuration, every access): | head ends quietly with exit code 0', () => {
-    const cmd = `${[...NODE_TSX, CLI].map((a) => JSON.stringify(a)).join(' ')} trace --schedule-only -f ramulator -w all -o - | head -n 2; echo "status=\${PIPESTATUS[0]}"`;
+    const cmd =
+      `${[...NODE_TSX, CLI].map((a) => JSON.stringify(a)).join(' ')} trace --schedule-only -f ramulator -w ` +
+      `all -o - | head -n 2; echo "status=\${PIPESTATUS[0]}"`;
     const r = spawnSync('bash', ['-c', cmd], { encoding: 'utf8' });
     expect(r.stdout).toMatch(/^0x[0-9a-f]+ [RW]\n0x[0-9a-f]+ [RW]\nstatus=0\n$/);
     expect(r.stderr).toBe('');

@@ -25,7 +25,10 @@ export function ev(p: Partial<AccessEvent>): AccessEvent {
   };
 }
 
-/** A tiny RBNN configuration: 6-4-3 network, 4-bit slots, 3 iterations x 2 epochs, 35 training samples in batches of 10. */
+/**
+ * A tiny RBNN configuration: 6-4-3 network, 4-bit slots, 3 iterations x 2 epochs, 35 training samples in
+ * batches of 10.
+ */
 export function smallConfig(over: (c: Config) => void = () => {}): Config {
   const c = defaultConfig();
   c.model.inputs = 6;

@@ -102,23 +102,26 @@ function opPurpose(o: CostedOp): string {
 }
 
 describe('the filter without splitForWindow', () => {
-  it('refuses a compressed op the window selects only part of (the simulator would trace all its batches)', async () => {
-    const { openTrace } = await import('../../traces/session.js');
-    const { tempDir } = await import('./helpers.js');
-    const path = await import('node:path');
-    const t = openTrace(
-      { format: 'csv', file: path.join(tempDir(), 'x.csv'), window: 'batches=1' },
-      { clockRatio: 1, burstBits: 512 },
-    );
-    const op = compressed.ops.find((o): o is CostedOp => isCosted(o) && o.repeat > 2)!;
-    expect(() => t.filter(op)).toThrow(/trace\.observe/);
-    expect(t.filter({ ...op, repeat: 1, where: { ...op.where, batch: 1 } })).toBe(true);
-    t.abort();
-    const all = openTrace(
-      { format: 'csv', file: path.join(tempDir(), 'y.csv'), window: 'all' },
-      { clockRatio: 1, burstBits: 512 },
-    );
-    expect(all.filter(op)).toBe(true);
-    all.abort();
-  });
+  it(
+    'refuses a compressed op the window selects only part of (the simulator would trace all its ' + 'batches)',
+    async () => {
+      const { openTrace } = await import('../../traces/session.js');
+      const { tempDir } = await import('./helpers.js');
+      const path = await import('node:path');
+      const t = openTrace(
+        { format: 'csv', file: path.join(tempDir(), 'x.csv'), window: 'batches=1' },
+        { clockRatio: 1, burstBits: 512 },
+      );
+      const op = compressed.ops.find((o): o is CostedOp => isCosted(o) && o.repeat > 2)!;
+      expect(() => t.filter(op)).toThrow(/trace\.observe/);
+      expect(t.filter({ ...op, repeat: 1, where: { ...op.where, batch: 1 } })).toBe(true);
+      t.abort();
+      const all = openTrace(
+        { format: 'csv', file: path.join(tempDir(), 'y.csv'), window: 'all' },
+        { clockRatio: 1, burstBits: 512 },
+      );
+      expect(all.filter(op)).toBe(true);
+      all.abort();
+    },
+  );
 });

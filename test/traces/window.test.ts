@@ -92,28 +92,32 @@ describe('parseWindow', () => {
 });
 
 describe('window filters', () => {
-  it('default window = per iteration, the first training batch of epoch 1 and the first batch of its validation pass', () => {
-    const cfg = smallConfig();
-    const rec = new OpRecorder();
-    enumerateSchedule(cfg, rec, { compress: false });
-    const w = parseWindow(null);
-    const picked = costed(rec.ops).filter((o) => w.op(o));
-    const groups = new Set(picked.map((o) => `${o.where.iteration}/${o.where.epoch}/${o.where.batch}/${opSet(o)}`));
-    expect([...groups].sort()).toEqual([
-      '1/1/0/train',
-      '1/1/0/validation',
-      '2/1/0/train',
-      '2/1/0/validation',
-      '3/1/0/train',
-      '3/1/0/validation',
-    ]);
-    // every phase of the iteration is present
-    for (let k = 1; k <= 3; k++) {
-      expect(new Set(picked.filter((o) => o.where.iteration === k).map((o) => o.phase))).toEqual(
-        new Set(['load', 'forward', 'backward', 'gradient', 'update', 'evaluate']),
-      );
-    }
-  });
+  it(
+    'default window = per iteration, the first training batch of epoch 1 and the first batch of its validation ' +
+      'pass',
+    () => {
+      const cfg = smallConfig();
+      const rec = new OpRecorder();
+      enumerateSchedule(cfg, rec, { compress: false });
+      const w = parseWindow(null);
+      const picked = costed(rec.ops).filter((o) => w.op(o));
+      const groups = new Set(picked.map((o) => `${o.where.iteration}/${o.where.epoch}/${o.where.batch}/${opSet(o)}`));
+      expect([...groups].sort()).toEqual([
+        '1/1/0/train',
+        '1/1/0/validation',
+        '2/1/0/train',
+        '2/1/0/validation',
+        '3/1/0/train',
+        '3/1/0/validation',
+      ]);
+      // every phase of the iteration is present
+      for (let k = 1; k <= 3; k++) {
+        expect(new Set(picked.filter((o) => o.where.iteration === k).map((o) => o.phase))).toEqual(
+          new Set(['load', 'forward', 'backward', 'gradient', 'update', 'evaluate']),
+        );
+      }
+    },
+  );
 
   it('an op with repeat is in the window when any of its batches is', () => {
     const w = parseWindow('batches=3');

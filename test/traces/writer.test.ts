@@ -166,7 +166,9 @@ describe('standard output', () => {
   });
 
   it('| head: EPIPE ends quietly with exit code 0', () => {
-    const cmd = `${NODE_TSX.map((a) => JSON.stringify(a)).join(' ')} ${JSON.stringify(FIXTURE)} - dramsim3 5000000 complete | head -n 2; echo "status=\${PIPESTATUS[0]}"`;
+    const cmd =
+      `${NODE_TSX.map((a) => JSON.stringify(a)).join(' ')} ${JSON.stringify(FIXTURE)} - dramsim3 5000000 ` +
+      `complete | head -n 2; echo "status=\${PIPESTATUS[0]}"`;
     const r = spawnSync('bash', ['-c', cmd], { encoding: 'utf8' });
     expect(r.stdout).toBe('0x0 WRITE 0\n0x40 READ 1\nstatus=0\n');
     expect(r.stderr).toBe('');

@@ -52,26 +52,29 @@ describe('simulate --schedule-only --epochs-from', () => {
     expect(plain.total.energy.total).toBeGreaterThan(r.total.energy.total);
   });
 
-  it('refuses a file without trained iterations, a different network, or --epochs-from without --schedule-only', async () => {
-    const none = join(dir, 'none.json');
-    writeFileSync(none, JSON.stringify({ kind: 'rbnn-sim.report' }));
-    let r = await runCli('simulate', '--schedule-only', ...sets, '--epochs-from', none);
-    expect(r.code).toBe(2);
-    expect(r.err).toMatch(/holds no trained iterations/);
-    const other = join(dir, 'other.json');
-    writeFileSync(other, JSON.stringify({ dims: [784, 16, 10], iterations: [{ epochsRun: 3 }] }));
-    r = await runCli('simulate', '--schedule-only', ...sets, '--epochs-from', other);
-    expect(r.code).toBe(2);
-    expect(r.err).toMatch(/784-16-10 network but the configuration is 784-8-10/);
-    const four = join(dir, 'four.json');
-    writeFileSync(four, JSON.stringify({ iterations: [1, 2, 3, 4].map((e) => ({ epochsRun: e })) }));
-    r = await runCli('simulate', '--schedule-only', ...sets, '--epochs-from', four);
-    expect(r.code).toBe(2);
-    expect(r.err).toMatch(/4 iterations given but the model plans 3/);
-    r = await runCli('simulate', '--schedule-only', ...sets, '--epochs-from', join(dir, 'missing.json'));
-    expect(r.code).toBe(2);
-    expect(r.err).toMatch(/no such file/);
-    r = await runCli('run', ...sets, '--quiet', '--epochs-from', four);
-    expect(r.code).toBe(2);
-  });
+  it(
+    'refuses a file without trained iterations, a different network, or --epochs-from without ' + '--schedule-only',
+    async () => {
+      const none = join(dir, 'none.json');
+      writeFileSync(none, JSON.stringify({ kind: 'rbnn-sim.report' }));
+      let r = await runCli('simulate', '--schedule-only', ...sets, '--epochs-from', none);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/holds no trained iterations/);
+      const other = join(dir, 'other.json');
+      writeFileSync(other, JSON.stringify({ dims: [784, 16, 10], iterations: [{ epochsRun: 3 }] }));
+      r = await runCli('simulate', '--schedule-only', ...sets, '--epochs-from', other);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/784-16-10 network but the configuration is 784-8-10/);
+      const four = join(dir, 'four.json');
+      writeFileSync(four, JSON.stringify({ iterations: [1, 2, 3, 4].map((e) => ({ epochsRun: e })) }));
+      r = await runCli('simulate', '--schedule-only', ...sets, '--epochs-from', four);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/4 iterations given but the model plans 3/);
+      r = await runCli('simulate', '--schedule-only', ...sets, '--epochs-from', join(dir, 'missing.json'));
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/no such file/);
+      r = await runCli('run', ...sets, '--quiet', '--epochs-from', four);
+      expect(r.code).toBe(2);
+    },
+  );
 });

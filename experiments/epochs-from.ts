@@ -4,6 +4,7 @@
  * cannot know where early stopping ended a training). Accepted: a simulation report
  * (report.json of `rbnn-sim run`: `training.iterations[].epochsRun`) or a training result
  * (`iterations[].epochsRun`, as `rbnn-sim train --json` and the reproduction's runs.json hold).
+ * Errors name the field `epochsFrom`; the CLI says --epochs-from.
  */
 import { readFileSync } from 'node:fs';
 import { UserError } from '../config/errors.js';
@@ -28,29 +29,30 @@ export function epochsFrom(file: string, cfg: Config): number[] {
     parsed = JSON.parse(readFileSync(file, 'utf8')) as ReportLike;
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    throw new UserError(`--epochs-from: cannot read ${file} (${err.code === 'ENOENT' ? 'no such file' : err.message})`);
+    const why = err.code === 'ENOENT' ? 'no such file' : err.message;
+    throw new UserError(`epochsFrom: cannot read ${file} (${why})`);
   }
   const source = parsed.kind === 'rbnn-sim.report' ? parsed.training : parsed;
   const its = source?.iterations;
   if (!Array.isArray(its) || its.length === 0) {
-    throw new UserError(
-      `--epochs-from: ${file} holds no trained iterations (expected a report.json of a training run, or a training result)`,
-    );
+    const expected = 'expected a report.json of a training run, or a training result';
+    throw new UserError(`epochsFrom: ${file} holds no trained iterations (${expected})`);
   }
   const epochs = its.map((i) => i.epochsRun);
   if (!epochs.every((e): e is number => typeof e === 'number'))
-    throw new UserError(`--epochs-from: ${file}: an iteration has no epochsRun`);
+    throw new UserError(`epochsFrom: ${file}: an iteration has no epochsRun`);
   const dims = parsed.kind === 'rbnn-sim.report' ? parsed.network?.dims : parsed.dims;
   const { topology, plan } = networkSpec(cfg.model);
   if (Array.isArray(dims) && dims.join('-') !== topology.dims.join('-')) {
+    const configured = topology.dims.join('-');
     throw new UserError(
-      `--epochs-from: ${file} is a run of a ${dims.join('-')} network but the configuration is ${topology.dims.join('-')}`,
+      `epochsFrom: ${file} is a run of a ${dims.join('-')} network but the configuration is ${configured}`,
     );
   }
   try {
     checkEpochsPerIteration(epochs, plan.iterations.length);
   } catch (e) {
-    throw new UserError(`--epochs-from: ${file}: ${(e as Error).message}`);
+    throw new UserError(`epochsFrom: ${file}: ${(e as Error).message}`);
   }
   return epochs;
 }
