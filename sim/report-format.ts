@@ -101,6 +101,13 @@ function headline(r: SimReport): string[] {
         : `conventional ${n.dims.join('-')}, ${n.bits}-bit weights`;
     lines.push(`${kind}; batch ${n.batch}; weight storage ${bits(n.weightStorageBits)}`);
   }
+  lines.push(...hardwareHeadline(hw));
+  return lines;
+}
+
+/** The accelerator and its policies in two lines (the report's headline; reproduction pages quote it). */
+export function hardwareHeadline(hw: SimReport['hardware']): string[] {
+  const lines: string[] = [];
   lines.push(
     `Accelerator: ${formatQuantity(hw.clockHz, 'Hz', 4)}; SRAM ${bits(hw.sram.capacityBits)} (${hw.sram.banks} banks of ${bits(hw.sram.bankBits)}, ` +
       `${hw.sram.wordBits}-bit words, ${hw.sram.ports} port${hw.sram.ports > 1 ? 's' : ''}, ${hw.sram.cellType}); ` +

@@ -127,10 +127,14 @@ export interface CostPoint {
   dynamicEnergy: number;
   leakageEnergy: number;
   energyPerTrainingSample: number | null;
-  /** Energy by component: SRAM (read + write + leakage), DRAM, MAC array. */
+  /** Energy by component: SRAM (read + write + leakage), DRAM dynamic (read, write, activate), MAC array. */
   energySram: number;
   energyDram: number;
   energyMac: number;
+  /** Operand buffer and register files (read + write); absent in results of older versions. */
+  energyBuffers?: number;
+  /** DRAM refresh and background power by state; absent in results of older versions (none modelled). */
+  energyDramBackground?: number;
   dramReadBytes: number;
   dramWriteBytes: number;
   cycles: number;
@@ -162,6 +166,13 @@ export function costPoint(report: SimReport, sramBits: number, frozen: 'recomput
     energySram: a['sram.read'] + a['sram.write'] + a['sram.leakage'],
     energyDram: a['dram.read'] + a['dram.write'] + a['dram.activate'],
     energyMac: a['mac.step'],
+    energyBuffers: a['buffer.read'] + a['buffer.write'] + a['regfile.read'] + a['regfile.write'],
+    energyDramBackground:
+      a['dram.refresh'] +
+      a['dram.active-standby'] +
+      a['dram.precharge-standby'] +
+      a['dram.power-down'] +
+      a['dram.self-refresh'],
     dramReadBytes: t.counts.dramReadBytes,
     dramWriteBytes: t.counts.dramWriteBytes,
     cycles: t.cycles.total,

@@ -14,9 +14,16 @@ import { writeFileAtomic } from '../../io/atomic-file.js';
 import { makeDirs } from '../../io/dirs.js';
 import { writing } from '../../io/fs-error.js';
 import { OutputSet } from '../../io/output-set.js';
+import { changesSection, pricedOn, readPreviousResults } from './changes.js';
 
 /** The Markdown of a reproduction, given the assets folder relative to the report and whether the figure was drawn. */
-export type ReproductionMarkdown = (o: { assets: string; figure: boolean; dir: string }) => string;
+export type ReproductionMarkdown = (o: {
+  assets: string;
+  figure: boolean;
+  dir: string;
+  /** The results.json this write replaces, if any (read before it is overwritten). */
+  previous?: ReproductionResult;
+}) => string;
 
 export async function writeReproduction(
   r: ReproductionResult,
@@ -27,6 +34,7 @@ export async function writeReproduction(
   // The assets folder's files are staged and committed together (io/output-set.ts), then the Markdown.
   const set =
     typeof to === 'string' ? OutputSet.open(to, { what: 'reproduction files', command: 'rbnn-sim reproduce' }) : to;
+  const previous = readPreviousResults(set.dir);
   try {
     set.write('results.json', JSON.stringify(r, null, 1) + '\n');
     let svg: string | null = null;
@@ -40,7 +48,12 @@ export async function writeReproduction(
     }
     if (svg !== null) set.write('figure4.svg', svg);
     const files = set.commit();
-    const md = markdown({ assets: relative(dirname(out), set.dir) || '.', figure: svg !== null, dir: set.dir });
+    const md = markdown({
+      assets: relative(dirname(out), set.dir) || '.',
+      figure: svg !== null,
+      dir: set.dir,
+      ...(previous ? { previous } : {}),
+    });
     writing(`the reproduction report ${out}`, () => {
       makeDirs(dirname(out));
       writeFileAtomic(out, md);
@@ -96,7 +109,10 @@ function errorCell(x: RowResult): string {
 
 // ---------------------------------------------------------------------------------------------
 
-export function reproductionMarkdown(r: ReproductionResult, o: { assets: string; figure: boolean }): string {
+export function reproductionMarkdown(
+  r: ReproductionResult,
+  o: { assets: string; figure: boolean; previous?: ReproductionResult },
+): string {
   const L: string[] = [];
   const rows = r.rows;
   const rb = rows.filter((x) => x.model === 'rbnn');
@@ -165,6 +181,7 @@ export function reproductionMarkdown(r: ReproductionResult, o: { assets: string;
     ),
   );
   L.push('');
+  L.push(...changesSection(o.previous, r));
 
   // 1. Table 2.
   L.push('## 1. Table 2: paper vs ours');
@@ -382,8 +399,8 @@ export function reproductionMarkdown(r: ReproductionResult, o: { assets: string;
       `each row's configuration as trained above: a trained run without early stopping emits exactly this ` +
       `operation stream (the presets set none), so these are the costs of the runs of section 1. The default ` +
       `accelerator (docs/HARDWARE.md): ${formatQuantity(r.hardware.clockHz, 'Hz')}, ${size(def)} of SRAM in ` +
-      `${r.hardware.sramBanks} banks, a ${r.hardware.macLanes}-lane bit-serial MAC array, LPDDR at ` +
-      `${r.hardware.dramPjPerBit} pJ/bit; policies: overlap on, fused gradients, energy mapper. Other SRAM sizes ` +
+      `${r.hardware.sramBanks} banks, a ${r.hardware.macLanes}-lane bit-serial MAC array (in full: ` +
+      `${pricedOn(r)}). Other SRAM sizes ` +
       `keep the ${r.hardware.sramBanks} banks (bigger banks cost more per access). One training run = every epoch ` +
       `of every iteration, with its validation passes and the test pass of each iteration.`,
   );
@@ -435,7 +452,19 @@ export function reproductionMarkdown(r: ReproductionResult, o: { assets: string;
   L.push('');
   L.push(
     mdTable(
-      ['row', 'energy', 'SRAM (incl. leakage)', 'DRAM', 'MAC array', 'DRAM read', 'DRAM written', 'cycles', 'time'],
+      [
+        'row',
+        'energy',
+        'SRAM (incl. leakage)',
+        'buffer + registers',
+        'DRAM dynamic',
+        'DRAM refresh + background',
+        'MAC array',
+        'DRAM read',
+        'DRAM written',
+        'cycles',
+        'time',
+      ],
       rows.map((x) => {
         const c = cost(x, def, 'recompute');
         const p = (v: number): string => `${joules(v)} (${pc(v / c.energy, 0)})`;
@@ -443,7 +472,9 @@ export function reproductionMarkdown(r: ReproductionResult, o: { assets: string;
           x.id,
           joules(c.energy),
           p(c.energySram),
+          p(c.energyBuffers ?? 0),
           p(c.energyDram),
+          p(c.energyDramBackground ?? 0),
           p(c.energyMac),
           mib(c.dramReadBytes),
           mib(c.dramWriteBytes),
@@ -656,8 +687,9 @@ function discussion(r: ReproductionResult): string[] {
   );
   out.push(
     '**Costs** come from our accelerator model (docs/HARDWARE.md), not from the paper, which gives none: energy ' +
-      "anchors from Horowitz (ISSCC 2014) and Accelergy's LPDDR4 figure, a 100 MHz bit-serial array. They are " +
-      'comparative: the same model prices every row.',
+      'anchors for SRAM and lanes from Horowitz (ISSCC 2014) and Accelergy, the DRAM from the datasheet currents ' +
+      "of DRAMSim3's part files (docs/DRAM.md: refresh and background power over the whole run time dominate " +
+      'every row), a 100 MHz bit-serial array. They are comparative: the same model prices every row.',
   );
   return out;
 }

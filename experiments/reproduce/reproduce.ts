@@ -11,6 +11,8 @@
  */
 import { join, resolve } from 'node:path';
 import { resolveConfig, defaultConfig } from '../../config/load.js';
+import { Simulator } from '../../sim/simulator.js';
+import { hardwareHeadline } from '../../sim/report-format.js';
 import type { Config } from '../../config/schema.js';
 import { UserError } from '../../config/errors.js';
 import type { TrainResult } from '../../model/results.js';
@@ -156,7 +158,9 @@ export interface ReproductionResult {
   sets: string[];
   defaultSramBits: number;
   sramSizes: number[];
-  hardware: { clockHz: number; sramBanks: number; macLanes: number; dramPjPerBit: number };
+  /** description: the default accelerator and policies as the simulator's report words them; dramPjPerBit:
+   *  older results only (the per-bit DRAM model they were priced on). */
+  hardware: { clockHz: number; sramBanks: number; macLanes: number; description?: string; dramPjPerBit?: number };
   samples: { train: number; validation: number; test: number };
   rows: RowResult[];
   claims: Claim[];
@@ -477,7 +481,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproductionRes
       clockHz: def.hardware.clock,
       sramBanks: def.hardware.sram.banks,
       macLanes: def.hardware.mac.lanes,
-      dramPjPerBit: def.hardware.dram.readEnergyPerBit * 1e12,
+      description: hardwareHeadline(new Simulator(def).report().hardware).join('; '),
     },
     samples: {
       train: any.training.trainSamples,
