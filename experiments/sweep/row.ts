@@ -43,7 +43,12 @@ export interface SweepRow {
   dynamicJ: number;
   leakageJ: number;
   sramJ: number;
+  /** DRAM dynamic energy (read, write, activate). */
   dramJ: number;
+  /** DRAM refresh and background power by state over the run. */
+  dramBackgroundJ: number;
+  /** Operand buffer and register files (read, write). */
+  buffersJ: number;
   macJ: number;
   cycles: number;
   seconds: number;
@@ -98,6 +103,13 @@ export function rowFromReport(
     leakageJ: t.energy.leakage,
     sramJ: a['sram.read'] + a['sram.write'] + a['sram.leakage'],
     dramJ: a['dram.read'] + a['dram.write'] + a['dram.activate'],
+    dramBackgroundJ:
+      a['dram.refresh'] +
+      a['dram.active-standby'] +
+      a['dram.precharge-standby'] +
+      a['dram.power-down'] +
+      a['dram.self-refresh'],
+    buffersJ: a['buffer.read'] + a['buffer.write'] + a['regfile.read'] + a['regfile.write'],
     macJ: a['mac.step'],
     cycles: t.cycles.total,
     seconds: t.seconds,
@@ -170,7 +182,13 @@ export function csvColumns(paths: readonly string[]): Column[] {
     { header: 'dynamic_J', doc: 'dynamic energy, J', get: (r) => r.dynamicJ },
     { header: 'leakage_J', doc: 'SRAM leakage energy, J', get: (r) => r.leakageJ },
     { header: 'sram_J', doc: 'SRAM energy (read, write, leakage), J', get: (r) => r.sramJ },
-    { header: 'dram_J', doc: 'DRAM energy, J', get: (r) => r.dramJ },
+    { header: 'buffers_J', doc: 'operand buffer and register files (read, write), J', get: (r) => r.buffersJ },
+    { header: 'dram_J', doc: 'DRAM dynamic energy (read, write, activate), J', get: (r) => r.dramJ },
+    {
+      header: 'dram_background_J',
+      doc: 'DRAM refresh and background power by state over the run, J',
+      get: (r) => r.dramBackgroundJ,
+    },
     { header: 'mac_J', doc: 'MAC array energy, J', get: (r) => r.macJ },
     { header: 'cycles', doc: 'accelerator cycles of the run', get: (r) => r.cycles },
     { header: 'seconds_s', doc: 'run time at the accelerator clock, s', get: (r) => r.seconds },
