@@ -17,6 +17,20 @@
  *    40: the refresh comes first. 6 arrived, 5 started: burst 5 waits (bank 1: 1 re-open); bank 0
  *    still holds row 10, and its next access is the write-back to row 10: 1 more. 1 refresh, 2
  *    re-opens. With the write-back to row 30 instead, bank 0 needs another row anyway: 1.
+ * 3. The backlog carried from one chunk to the next (sim/dram/plan-costs.ts chunkCarryReopens).
+ *    A chunk reads row 0 of bank 0 (6 bursts), then row 1 of bank 1 (6 bursts); two chunks back
+ *    to back (bursts 0..23 arriving at 8n), refresh stall 40, tREFI 100, first refresh at 50.
+ *    Bursts 0..6 start on arrival (0..48); burst 7 would start at 56: the refresh at 50 comes
+ *    first, 7 arrived, 7 started: backlog 0; bank 1 holds the row burst 7 needs, and bank 0 holds
+ *    row 0, which the second chunk reads again: 2 re-opens. Burst 7 starts at 90, 8..11 at 98..122
+ *    (the bus is now 42 clocks behind the arrivals). Chunk 2: burst 12 (arrived 96) starts at
+ *    130, 13 and 14 at 138 and 146; burst 15 would start at 154: the refresh at 150 comes first,
+ *    19 arrived (0..18), 15 started: backlog 4, bursts 15..17 (bank 0) and 18 (bank 1): 2
+ *    re-opens. Bursts 15..22 at 190..246; burst 23 would start at 254: the refresh at 250, 1
+ *    waiting (bank 1): 1 re-open. 3 refreshes, 5 re-opens. Each chunk from an empty queue
+ *    instead: chunk 1 with its refresh at 50 sees no later access to bank 0's row (1 re-open),
+ *    chunk 2 with its refresh 54 clocks in (as at 150 above) has no backlog and bank 0 is done
+ *    (1 re-open); neither lasts to a second refresh: 2 refreshes, 2 re-opens.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -75,6 +89,31 @@ describe('refresh re-opens, by hand', () => {
   it('a refresh after the last burst started falls outside the stream: not counted', () => {
     expect(refreshReopens(runsOf([[0, 0, 4]]), timing({ tREFI: 1000 }), [500])).toEqual({ refreshes: 0, reopens: 0 });
     expect(evenPhases(3120, 4)).toEqual([390, 1170, 1950, 2730]);
+  });
+});
+
+describe('the backlog carried from chunk to chunk, by hand', () => {
+  it('two chunks back to back keep the bus time lost to a refresh and the rows they come back to', () => {
+    const t = timing({ stall: 40 });
+    const chunk: Array<[number, number, number]> = [
+      [0, 0, 6],
+      [1, 1, 6],
+    ];
+    const seen: Array<[number, number, number]> = [];
+    const carried = refreshReopens(runsOf([...chunk, ...chunk]), t, [50], 1 << 15, (c, backlog, n) =>
+      seen.push([c, backlog, n]),
+    );
+    expect(carried).toEqual({ refreshes: 3, reopens: 5 });
+    expect(seen).toEqual([
+      [50, 0, 2],
+      [150, 4, 2],
+      [250, 1, 1],
+    ]);
+    const alone = [refreshReopens(runsOf(chunk), t, [50]), refreshReopens(runsOf(chunk), t, [54])];
+    expect(alone).toEqual([
+      { refreshes: 1, reopens: 1 },
+      { refreshes: 1, reopens: 1 },
+    ]);
   });
 });
 
