@@ -31,10 +31,18 @@
  *    instead: chunk 1 with its refresh at 50 sees no later access to bank 0's row (1 re-open),
  *    chunk 2 with its refresh 54 clocks in (as at 150 above) has no backlog and bank 0 is done
  *    (1 re-open); neither lasts to a second refresh: 2 refreshes, 2 re-opens.
+ * 4. In the cost model (B1, one epoch), every operation of two or more chunks carries the re-opens
+ *    of its chunks replayed back to back (restated here from refresh-reopens.ts and the part's
+ *    timing), not the sum of its chunks' own.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { evenPhases, refreshReopens, type RowRuns } from '../../sim/dram/refresh-reopens.js';
+import { planRowRuns } from '../../sim/dram/plan-costs.js';
+import { Dram } from '../../sim/components/dram.js';
+import { Simulator } from '../../sim/simulator.js';
+import { DRAM_BUSY_CLOCKS, DRAM_READ_BURSTS, DRAM_REOPENS, DRAM_WRITE_BURSTS } from '../../sim/counters.js';
+import { config, isCosted, scheduleOps } from './helpers.js';
 
 const timing = (extra: Partial<Parameters<typeof refreshReopens>[1]> = {}) => ({
   burstClocks: 8,
@@ -160,5 +168,53 @@ describe('refresh re-open properties', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('an operation of several chunks, in the cost model', () => {
+  it("its re-opens are those of its chunks replayed back to back at the operation's pace", () => {
+    const cfg = config({ 'training.epochs': 1 }, 'B1');
+    const sim = new Simulator(cfg);
+    const ops = scheduleOps(cfg);
+    for (const o of ops) sim.op(o);
+    const model = sim.costModel!;
+    const dram = new Dram(cfg.hardware);
+    const p = dram.part;
+    let multi = 0;
+    for (const o of ops) {
+      if (!isCosted(o)) continue;
+      const { vec, chunks } = model.cost(o);
+      const bursts = vec[DRAM_READ_BURSTS]! + vec[DRAM_WRITE_BURSTS]!;
+      if (chunks.full + (chunks.rest > 0 ? 1 : 0) < 2 || bursts === 0) continue;
+      multi++;
+      // Restated independently of plan-costs.ts: the chunks' runs one after another, requests every
+      // busy / bursts clocks, four refresh phases, the controller's 32 + 8 per bank requests.
+      const parts = [...Array(chunks.full).fill(chunks.fullPlan!), ...(chunks.rest > 0 ? [chunks.restPlan!] : [])];
+      const all = parts.map((plan) => planRowRuns(plan, dram).runs);
+      const runs = runsOf(
+        all.flatMap((r) => Array.from(r.keys, (k, i) => [k, r.banks[i]!, r.lens[i]!, r.writes[i] === 1])),
+      );
+      const busy = vec[DRAM_BUSY_CLOCKS]!;
+      const t = {
+        burstClocks: 8,
+        pace: Math.max(8, busy / bursts),
+        tREFI: 3120,
+        stall: dram.refreshStall,
+        activate: p.tRCD,
+        conflict: p.tRP + p.tRCD,
+        readToWrite: dram.readToWrite,
+        writeToRead: dram.writeToRead,
+        writeRecovery: dram.writeRecovery,
+        queue: 32 + 8 * 8,
+      };
+      const replayed = Math.min(
+        1 << 16,
+        Array.from(runs.lens).reduce((a, b) => a + b, 0),
+      );
+      const r = refreshReopens(runs, t, evenPhases(3120, 4), replayed);
+      expect(r.refreshes).toBeGreaterThan(0);
+      expect(vec[DRAM_REOPENS]).toBe(Math.round((busy / 3120) * (r.reopens / r.refreshes) * 16) / 16);
+    }
+    expect(multi).toBeGreaterThan(0);
   });
 });
