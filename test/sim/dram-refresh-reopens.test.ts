@@ -192,7 +192,14 @@ describe('an operation of several chunks, in the cost model', () => {
       const parts = [...Array(chunks.full).fill(chunks.fullPlan!), ...(chunks.rest > 0 ? [chunks.restPlan!] : [])];
       const all = parts.map((plan) => planRowRuns(plan, dram).runs);
       const runs = runsOf(
-        all.flatMap((r) => Array.from(r.keys, (k, i) => [k, r.banks[i]!, r.lens[i]!, r.writes[i] === 1])),
+        all.flatMap((r) =>
+          Array.from(r.keys, (k, i): [number, number, number, boolean] => [
+            k,
+            r.banks[i]!,
+            r.lens[i]!,
+            r.writes[i] === 1,
+          ]),
+        ),
       );
       const busy = vec[DRAM_BUSY_CLOCKS]!;
       const t = {
