@@ -57,7 +57,7 @@ import {
   addScaled,
   counterLength,
 } from './counters.js';
-import { chunkCarryOver, dramPlanCosts, dramStateCosts } from './dram/plan-costs.js';
+import { chunkCarryOver, chunkCarryReopens, dramPlanCosts, dramStateCosts } from './dram/plan-costs.js';
 
 /** How an op splits into chunks: `full` chunks of `chunk` samples, then one of `rest` (0: none). */
 export interface ChunkPlans {
@@ -154,6 +154,9 @@ export class CostModel {
       addScaled(vec, v, 1);
     }
     vec[DRAM_ACTIVATIONS]! += chunkCarryOver(chunks, this.dram);
+    const bursts = vec[DRAM_READ_BURSTS]! + vec[DRAM_WRITE_BURSTS]!;
+    const reopens = chunkCarryReopens(chunks, this.dram, vec[DRAM_BUSY_CLOCKS]!, bursts);
+    if (reopens !== null) vec[DRAM_REOPENS] = reopens;
     return { vec, chunks };
   }
 

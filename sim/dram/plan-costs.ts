@@ -8,7 +8,7 @@ import type { Plan } from '../dataflow.js';
 import type { ChunkPlans } from '../cost-model.js';
 import type { Dram } from '../components/dram.js';
 import type { RowBuffers } from './row-buffer.js';
-import { evenPhases, refreshReopens } from './refresh-reopens.js';
+import { evenPhases, refreshReopens, type RefreshQueueTiming, type RowRuns } from './refresh-reopens.js';
 import {
   CYCLES,
   DRAM_ACTIVATIONS,
@@ -170,15 +170,11 @@ function touchesDram(plan: Plan | null): boolean {
   return false;
 }
 
-/**
- * Activations a refresh costs while the DRAM serves the plan, per refresh: the rows open at the
- * refresh that the stream still needs (sim/dram/refresh-reopens.ts), with requests arriving at
- * the trace's pace (`busy` clocks over the plan's bursts) into a controller that holds at most
- * its transaction queue, 32 requests, and its command queues, 8 per bank (DRAMSim3's configs and
- * the .ini we write). Over the first two passes of each stream, four refresh phases; a stream
- * too short for any of them to fall inside takes one refresh at its middle.
- */
-export function reopensPerRefresh(plan: Plan, dram: Dram, busy: number, queue = 32 + 8 * dram.map.banks): number {
+/** Requests DRAMSim3's controller holds at most: its transaction queue, 32, and its command queues, 8 per bank. */
+const controllerQueue = (dram: Dram): number => 32 + 8 * dram.map.banks;
+
+/** A plan's DRAM stream as (bank, row) runs, in trace order: each stream's first two passes; and its bursts. */
+export function planRowRuns(plan: Plan, dram: Dram): { runs: RowRuns; replayed: number; bursts: number } {
   const keys: number[] = [];
   const lens: number[] = [];
   const banks: number[] = [];
@@ -218,11 +214,15 @@ export function reopensPerRefresh(plan: Plan, dram: Dram, busy: number, queue = 
     bursts += (replayed - before) * s.passes;
     if (s.passes > 1) visitStreamPass(s, 0, visit);
   }
-  if (bursts === 0) return 0;
+  return { runs: { keys, lens, banks, writes }, replayed, bursts };
+}
+
+/** The queue model's timing for requests arriving every `pace` DRAM clocks. */
+function queueTiming(dram: Dram, pace: number, queue: number): RefreshQueueTiming {
   const p = dram.part;
-  const timing = {
+  return {
     burstClocks: dram.burstClocks,
-    pace: Math.max(dram.burstClocks, busy / bursts),
+    pace: Math.max(dram.burstClocks, pace),
     tREFI: p.tREFI,
     stall: dram.refreshStall,
     activate: p.tRCD,
@@ -232,10 +232,67 @@ export function reopensPerRefresh(plan: Plan, dram: Dram, busy: number, queue = 
     writeRecovery: dram.writeRecovery,
     queue,
   };
-  const runs = { keys, lens, banks, writes };
-  let r = refreshReopens(runs, timing, evenPhases(p.tREFI, 4), replayed);
-  if (r.refreshes === 0) r = refreshReopens(runs, timing, [(replayed / 2) * timing.pace], replayed);
+}
+
+/** Re-opens per refresh of a replay at four refresh phases; one refresh at its middle when none falls inside. */
+function perRefresh(runs: RowRuns, t: RefreshQueueTiming, replayed: number): number {
+  let r = refreshReopens(runs, t, evenPhases(t.tREFI, 4), replayed);
+  if (r.refreshes === 0) r = refreshReopens(runs, t, [(replayed / 2) * t.pace], replayed);
   return r.refreshes > 0 ? r.reopens / r.refreshes : 0;
+}
+
+/**
+ * Activations a refresh costs while the DRAM serves the plan, per refresh: the rows open at the
+ * refresh that the stream still needs (sim/dram/refresh-reopens.ts), with requests arriving at
+ * the trace's pace (`busy` clocks over the plan's bursts) into a controller that holds at most
+ * its transaction queue, 32 requests, and its command queues, 8 per bank (DRAMSim3's configs and
+ * the .ini we write). Over the first two passes of each stream, four refresh phases; a stream
+ * too short for any of them to fall inside takes one refresh at its middle.
+ */
+export function reopensPerRefresh(plan: Plan, dram: Dram, busy: number, queue = controllerQueue(dram)): number {
+  const { runs, replayed, bursts } = planRowRuns(plan, dram);
+  if (bursts === 0) return 0;
+  return perRefresh(runs, queueTiming(dram, busy / bursts, queue), replayed);
+}
+
+/** Bursts of an operation's chunks replayed in chunkCarryReopens at most (per refresh phase). */
+const CARRY_BURSTS = 1 << 16;
+
+/**
+ * Re-opens of an operation whose chunks run back to back, replacing the sum of its chunks' own
+ * (each replayed from an empty queue): the trace stamps all of an operation's bursts at one
+ * pace from its first cycle (sim/trace-emitter.ts), so the controller's queue, the bus time lost
+ * to refreshes, turnarounds and row opens, and the refresh phase carry from one chunk to the
+ * next. The chunks' runs (planRowRuns, each at the first chunk's addresses) are replayed one
+ * after another, requests arriving every `busy` / `bursts` clocks (the operation's), until
+ * CARRY_BURSTS; the re-opens per refresh of that replay times the operation's refreshes
+ * (busy / tREFI: sim/components/dram.ts busyClocks). Null for an operation of one chunk.
+ */
+export function chunkCarryReopens(ch: ChunkPlans, dram: Dram, busy: number, bursts: number): number | null {
+  const chunks = ch.full + (ch.rest > 0 ? 1 : 0);
+  if (chunks < 2 || dram.model !== 'device' || bursts === 0 || busy === 0) return null;
+  const full = ch.full > 0 ? planRowRuns(ch.fullPlan!, dram) : null;
+  const rest = ch.rest > 0 ? planRowRuns(ch.restPlan!, dram) : null;
+  const keys: number[] = [];
+  const lens: number[] = [];
+  const banks: number[] = [];
+  const writes: number[] = [];
+  let replayed = 0;
+  const append = (r: RowRuns): void => {
+    for (let i = 0; i < r.keys.length; i++) {
+      keys.push(r.keys[i]!);
+      lens.push(r.lens[i]!);
+      banks.push(r.banks[i]!);
+      writes.push(r.writes[i]!);
+      replayed += r.lens[i]!;
+    }
+  };
+  for (let k = 0; k < ch.full && replayed < CARRY_BURSTS; k++) append(full!.runs);
+  if (rest && replayed < CARRY_BURSTS) append(rest.runs);
+  if (replayed === 0) return 0;
+  const t = queueTiming(dram, busy / bursts, controllerQueue(dram));
+  const n = Math.min(replayed, CARRY_BURSTS);
+  return q((busy / dram.part.tREFI) * perRefresh({ keys, lens, banks, writes }, t, n));
 }
 
 /** Power-state clocks and refreshes over the chunk's v[CYCLES] (device model only). */

@@ -84,6 +84,9 @@ export function refreshReopens(
   onRefresh?: (clock: number, backlog: number, reopens: number) => void,
 ): RefreshReopens {
   const R = runs.keys.length;
+  let total = 0;
+  for (let i = 0; i < R; i++) total += runs.lens[i]!;
+  total = Math.min(total, maxBursts);
   let banks = 0;
   for (let i = 0; i < R; i++) banks = Math.max(banks, runs.banks[i]! + 1);
   // The next run in the same bank, -1 when the bank is not used again.
@@ -141,7 +144,7 @@ export function refreshReopens(
         }
         while (nextRefresh <= start) {
           // Requests that arrived by the refresh and are not served yet: bursts n.. up to it.
-          const arrived = Math.floor(nextRefresh / t.pace) + 1;
+          const arrived = Math.min(Math.floor(nextRefresh / t.pace) + 1, total);
           const backlog = Math.min(Math.max(arrived - n, 0), t.queue);
           refreshes++;
           stamp++;

@@ -17,10 +17,32 @@
  *    40: the refresh comes first. 6 arrived, 5 started: burst 5 waits (bank 1: 1 re-open); bank 0
  *    still holds row 10, and its next access is the write-back to row 10: 1 more. 1 refresh, 2
  *    re-opens. With the write-back to row 30 instead, bank 0 needs another row anyway: 1.
+ * 3. The backlog carried from one chunk to the next (sim/dram/plan-costs.ts chunkCarryReopens).
+ *    A chunk reads row 0 of bank 0 (6 bursts), then row 1 of bank 1 (6 bursts); two chunks back
+ *    to back (bursts 0..23 arriving at 8n), refresh stall 40, tREFI 100, first refresh at 50.
+ *    Bursts 0..6 start on arrival (0..48); burst 7 would start at 56: the refresh at 50 comes
+ *    first, 7 arrived, 7 started: backlog 0; bank 1 holds the row burst 7 needs, and bank 0 holds
+ *    row 0, which the second chunk reads again: 2 re-opens. Burst 7 starts at 90, 8..11 at 98..122
+ *    (the bus is now 42 clocks behind the arrivals). Chunk 2: burst 12 (arrived 96) starts at
+ *    130, 13 and 14 at 138 and 146; burst 15 would start at 154: the refresh at 150 comes first,
+ *    19 arrived (0..18), 15 started: backlog 4, bursts 15..17 (bank 0) and 18 (bank 1): 2
+ *    re-opens. Bursts 15..22 at 190..246; burst 23 would start at 254: the refresh at 250, 1
+ *    waiting (bank 1): 1 re-open. 3 refreshes, 5 re-opens. Each chunk from an empty queue
+ *    instead: chunk 1 with its refresh at 50 sees no later access to bank 0's row (1 re-open),
+ *    chunk 2 with its refresh 54 clocks in (as at 150 above) has no backlog and bank 0 is done
+ *    (1 re-open); neither lasts to a second refresh: 2 refreshes, 2 re-opens.
+ * 4. In the cost model (B1, one epoch), every operation of two or more chunks carries the re-opens
+ *    of its chunks replayed back to back (restated here from refresh-reopens.ts and the part's
+ *    timing), not the sum of its chunks' own.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { evenPhases, refreshReopens, type RowRuns } from '../../sim/dram/refresh-reopens.js';
+import { planRowRuns } from '../../sim/dram/plan-costs.js';
+import { Dram } from '../../sim/components/dram.js';
+import { Simulator } from '../../sim/simulator.js';
+import { DRAM_BUSY_CLOCKS, DRAM_READ_BURSTS, DRAM_REOPENS, DRAM_WRITE_BURSTS } from '../../sim/counters.js';
+import { config, isCosted, scheduleOps } from './helpers.js';
 
 const timing = (extra: Partial<Parameters<typeof refreshReopens>[1]> = {}) => ({
   burstClocks: 8,
@@ -78,6 +100,31 @@ describe('refresh re-opens, by hand', () => {
   });
 });
 
+describe('the backlog carried from chunk to chunk, by hand', () => {
+  it('two chunks back to back keep the bus time lost to a refresh and the rows they come back to', () => {
+    const t = timing({ stall: 40 });
+    const chunk: Array<[number, number, number]> = [
+      [0, 0, 6],
+      [1, 1, 6],
+    ];
+    const seen: Array<[number, number, number]> = [];
+    const carried = refreshReopens(runsOf([...chunk, ...chunk]), t, [50], 1 << 15, (c, backlog, n) =>
+      seen.push([c, backlog, n]),
+    );
+    expect(carried).toEqual({ refreshes: 3, reopens: 5 });
+    expect(seen).toEqual([
+      [50, 0, 2],
+      [150, 4, 2],
+      [250, 1, 1],
+    ]);
+    const alone = [refreshReopens(runsOf(chunk), t, [50]), refreshReopens(runsOf(chunk), t, [54])];
+    expect(alone).toEqual([
+      { refreshes: 1, reopens: 1 },
+      { refreshes: 1, reopens: 1 },
+    ]);
+  });
+});
+
 describe('refresh re-open properties', () => {
   const arbRuns = fc
     .array(fc.record({ bank: fc.nat(3), row: fc.nat(2), len: fc.integer({ min: 1, max: 40 }), write: fc.boolean() }), {
@@ -121,5 +168,60 @@ describe('refresh re-open properties', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('an operation of several chunks, in the cost model', () => {
+  it("its re-opens are those of its chunks replayed back to back at the operation's pace", () => {
+    const cfg = config({ 'training.epochs': 1 }, 'B1');
+    const sim = new Simulator(cfg);
+    const ops = scheduleOps(cfg);
+    for (const o of ops) sim.op(o);
+    const model = sim.costModel!;
+    const dram = new Dram(cfg.hardware);
+    const p = dram.part;
+    let multi = 0;
+    for (const o of ops) {
+      if (!isCosted(o)) continue;
+      const { vec, chunks } = model.cost(o);
+      const bursts = vec[DRAM_READ_BURSTS]! + vec[DRAM_WRITE_BURSTS]!;
+      if (chunks.full + (chunks.rest > 0 ? 1 : 0) < 2 || bursts === 0) continue;
+      multi++;
+      // Restated independently of plan-costs.ts: the chunks' runs one after another, requests every
+      // busy / bursts clocks, four refresh phases, the controller's 32 + 8 per bank requests.
+      const parts = [...Array(chunks.full).fill(chunks.fullPlan!), ...(chunks.rest > 0 ? [chunks.restPlan!] : [])];
+      const all = parts.map((plan) => planRowRuns(plan, dram).runs);
+      const runs = runsOf(
+        all.flatMap((r) =>
+          Array.from(r.keys, (k, i): [number, number, number, boolean] => [
+            k,
+            r.banks[i]!,
+            r.lens[i]!,
+            r.writes[i] === 1,
+          ]),
+        ),
+      );
+      const busy = vec[DRAM_BUSY_CLOCKS]!;
+      const t = {
+        burstClocks: 8,
+        pace: Math.max(8, busy / bursts),
+        tREFI: 3120,
+        stall: dram.refreshStall,
+        activate: p.tRCD,
+        conflict: p.tRP + p.tRCD,
+        readToWrite: dram.readToWrite,
+        writeToRead: dram.writeToRead,
+        writeRecovery: dram.writeRecovery,
+        queue: 32 + 8 * 8,
+      };
+      const replayed = Math.min(
+        1 << 16,
+        Array.from(runs.lens).reduce((a, b) => a + b, 0),
+      );
+      const r = refreshReopens(runs, t, evenPhases(3120, 4), replayed);
+      expect(r.refreshes).toBeGreaterThan(0);
+      expect(vec[DRAM_REOPENS]).toBe(Math.round((busy / 3120) * (r.reopens / r.refreshes) * 16) / 16);
+    }
+    expect(multi).toBeGreaterThan(0);
   });
 });
