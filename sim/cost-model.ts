@@ -211,7 +211,8 @@ export class CostModel {
     const extent = flow.othersExtent(op, S);
     const reuse = flow.reuseOf(op, S);
     const wordBits = this.buffer.wordBits;
-    const ref = flow.plan(op, S, ctx, {
+    // The reference mapping: one column, one row, every re-used operand held (reads each operand once).
+    const holdAll: GridMapping = {
       columns: 1,
       others: 1,
       order: 'GT',
@@ -219,7 +220,8 @@ export class CostModel {
       hold: (1 << reuse.length) - 1,
       regColumns: 1,
       regOthers: 1,
-    });
+    };
+    const ref = flow.plan(op, S, ctx, holdAll);
     const base = new Float64Array(this.len);
     const perFetch = reuse.map(() => new Float64Array(this.len));
     const readBack = new Float64Array(this.len);
@@ -246,16 +248,7 @@ export class CostModel {
       if (!d) {
         const x = new Float64Array(this.len);
         x.set(w);
-        const all: GridMapping = {
-          columns: 1,
-          others: 1,
-          order: 'GT',
-          block: Number.MAX_SAFE_INTEGER,
-          hold: (1 << reuse.length) - 1,
-          regColumns: 1,
-          regOthers: 1,
-        };
-        const cycles = this.dramCosts(flow.plan(op, S, ctx, m ?? all), x);
+        const cycles = this.dramCosts(flow.plan(op, S, ctx, m ?? holdAll), x);
         d = [cycles, x[DRAM_ACTIVATIONS]!, x[DRAM_CONFLICTS]!, x[DRAM_BUSY_CLOCKS]!, x[DRAM_REOPENS]!];
         dramByFetches.set(key, d);
       }
