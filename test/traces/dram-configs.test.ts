@@ -11,6 +11,7 @@ import { Simulator } from '../../sim/simulator.js';
 import { Dram } from '../../sim/components/dram.js';
 import { openTrace, traceHardware } from '../../traces/session.js';
 import { DRAMSIM3_SENTINEL } from '../../traces/formats/dramsim3.js';
+import { ramulatorGeometry } from '../../traces/formats/dram-configs.js';
 import { config } from '../sim/helpers.js';
 import { makeTempDir } from '../temp-dir.js';
 
@@ -148,8 +149,37 @@ describe('DRAM simulator configurations beside the trace', () => {
       channels: '1',
       ranks: '1',
     });
+    // Ramulator's reader (Trace::get_dramtrace_request) drops a last line without a newline.
+    const text = fs.readFileSync(path.join(dir, 'r.ram'), 'utf8');
+    expect(text.endsWith('\n')).toBe(true);
+    expect(text.split('\n').filter((l) => /^0x[0-9a-f]+ [RW]$/.test(l)).length).toBe(r.stats.events);
     const c = traceTo(path.join(dir, 'r.csv'), 'csv');
     expect(c.stats.config).toBeNull();
     expect(fs.readdirSync(dir).sort()).toEqual(['r.csv', 'r.ram', 'r.ram.cfg']);
   });
+
+  // Ramulator 1 @214f635 hard-codes each standard's channel (src/LPDDR3.h: channel_width 64,
+  // prefetch 8; src/LPDDR4.h: 32, 16); replayed in docs/DRAM.md ("Replay in Ramulator").
+  it.each([
+    ['lpddr3-1600', {}, 64, 8, 8192, false],
+    ['lpddr3-1600', { 'hardware.dram.busWidth': '64 b', 'hardware.dram.burst': '512 b' }, 64, 8, 8192, true],
+    ['lpddr4-2400', {}, 32, 16, 4096, true],
+    ['lpddr4-2400', { 'hardware.dram.addressMapping': 'rochrabgbaco' }, 32, 16, 4096, false],
+    ['ddr4-3200', {}, 64, 8, 8192, false],
+    ['ddr3-1600', { 'hardware.dram.busWidth': '64 b', 'hardware.dram.burst': '512 b' }, 64, 8, 8192, true],
+  ] as const)(
+    'Ramulator geometry of %s %j: %i-bit channel, BL%i, %i B rows, same as ours: %s',
+    (part, extra, bits, BL, row, same) => {
+      const cfg = small({ 'hardware.dram.part': part, ...extra });
+      const g = ramulatorGeometry(new Dram(cfg.hardware));
+      expect(g).toEqual({ channelBits: bits, burstLength: BL, lineBytes: 64, rowBytes: row, matches: same });
+      const dir = makeTempDir('rbnn-dramcfg-ram-');
+      const { stats } = traceTo(path.join(dir, 't'), 'ramulator', { 'hardware.dram.part': part, ...extra });
+      const text = fs.readFileSync(stats.config!, 'utf8');
+      expect(text).toContain(
+        `# Ramulator: ${bits}-bit channel, BL${BL}, 64 B a line, rows of ${row / 1024} KiB, RoBaRaCoCh.`,
+      );
+      expect(text).toContain(same ? '# Same geometry' : '# Geometry differs');
+    },
+  );
 });

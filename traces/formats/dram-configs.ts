@@ -87,22 +87,61 @@ function selfRefreshKeys(d: Dram): string[] {
   ];
 }
 
-const RAMULATOR: Record<string, { speed: string; org: string }> = {
-  'lpddr3-1600': { speed: 'LPDDR3_1600', org: 'LPDDR3_8Gb_x32' },
-  'lpddr4-2400': { speed: 'LPDDR4_2400', org: 'LPDDR4_8Gb_x16' },
-  'ddr4-3200': { speed: 'DDR4_3200', org: 'DDR4_8Gb_x16' },
-  'ddr3-1600': { speed: 'DDR3_1600K', org: 'DDR3_8Gb_x16' },
+/**
+ * Ramulator 1's part for each of ours, and the geometry it hard-codes for it (src/<STANDARD>.h of
+ * CMU-SAFARI/ramulator @214f635: channel_width, prefetch_size, org_table): one request per trace
+ * line moves prefetch x channel bits; a row is `columns` columns of the whole channel. Ramulator 1
+ * reads a mapping file for DDR3 only (src/Memory.h), so LPDDR3/LPDDR4/DDR4 use its default
+ * RoBaRaCoCh: from the least significant bit column, rank, bank (group), row, as our rochrababgco.
+ */
+const RAMULATOR: Record<string, { speed: string; org: string; channelBits: number; BL: number; columns: number }> = {
+  'lpddr3-1600': { speed: 'LPDDR3_1600', org: 'LPDDR3_8Gb_x32', channelBits: 64, BL: 8, columns: 1024 },
+  'lpddr4-2400': { speed: 'LPDDR4_2400', org: 'LPDDR4_8Gb_x16', channelBits: 32, BL: 16, columns: 1024 },
+  'ddr4-3200': { speed: 'DDR4_3200', org: 'DDR4_8Gb_x16', channelBits: 64, BL: 8, columns: 1024 },
+  'ddr3-1600': { speed: 'DDR3_1600K', org: 'DDR3_8Gb_x16', channelBits: 64, BL: 8, columns: 1024 },
 };
+
+/** What Ramulator's channel is for our part, and whether it addresses our bursts as we do. */
+export interface RamulatorGeometry {
+  channelBits: number;
+  burstLength: number;
+  /** Bytes a trace line moves in Ramulator, and in a row of its channel. */
+  lineBytes: number;
+  rowBytes: number;
+  /** Same line size, row size and mapping as ours: same row sequence per bank, same bus time a line. */
+  matches: boolean;
+}
+
+export function ramulatorGeometry(d: Dram): RamulatorGeometry {
+  const r = RAMULATOR[d.part.name]!;
+  const lineBytes = (r.channelBits * r.BL) / 8;
+  const rowBytes = (r.columns * r.channelBits) / 8;
+  const matches =
+    lineBytes === d.burstBytes &&
+    rowBytes === (d.part.columns * d.busWidth) / 8 &&
+    d.map.spec === 'rochrababgco' &&
+    r.channelBits === d.busWidth;
+  return { channelBits: r.channelBits, burstLength: r.BL, lineBytes, rowBytes, matches };
+}
+
+const kib = (b: number) => (b >= 1024 ? `${b / 1024} KiB` : `${b} B`);
 
 /** Ramulator 1 (--mode=dram) configuration naming the standard, speed bin and organisation of the part. */
 export function ramulatorConfig(d: Dram): string {
   const p = d.part;
   const r = RAMULATOR[p.name]!;
+  const g = ramulatorGeometry(d);
+  const ours = `${d.busWidth}-bit bus, BL${d.burstLength}, ${d.burstBytes} B a line, rows of ${kib((p.columns * d.busWidth) / 8)}`;
+  const theirs = `${g.channelBits}-bit channel, BL${g.burstLength}, ${g.lineBytes} B a line, rows of ${kib(g.rowBytes)}`;
   return [
     `# Ramulator 1 configuration written by rbnn-sim for its trace: ${p.name}.`,
-    `# Ramulator takes timing from its own tables for this speed bin, and moves one burst of its`,
-    `# channel per line (not necessarily our ${d.burstBytes} B): see docs/TRACES.md.`,
-    `# Run: ramulator THIS.cfg --mode=dram TRACE`,
+    `# Ramulator takes timing from its own tables for this speed bin (docs/DRAM.md lists what differs).`,
+    `# Ours: ${ours}, ${d.map.spec}.`,
+    `# Ramulator: ${theirs}, RoBaRaCoCh.`,
+    g.matches
+      ? '# Same geometry: Ramulator sees our row sequence and moves a line in our bus time.'
+      : '# Geometry differs: Ramulator sees other rows per bank and other bus time a line (docs/DRAM.md).',
+    `# Run: ramulator THIS.cfg --mode=dram --stats STATS TRACE`,
     `standard = ${p.protocol}`,
     'channels = 1',
     'ranks = 1',
