@@ -77,18 +77,19 @@ describe('signals during a run (child process)', () => {
       // handlers only run when `train()` yields (trainer/train.ts YIELD_MS, between steps), and once
       // the first one has run, the run stops at the next batch boundary without yielding again, so a
       // second signal arriving after that yield is never seen (the run exits 130 with a report).
-      // Fixed sleeps against a short batch made this flaky on a loaded machine. Here each epoch is
-      // ONE training batch of 4000 samples on a 784-2048-10 network (about 2 s here), and the child
-      // starts epoch 2's batch right after writing epoch 1's checkpoint, which is what we wait for:
-      // both signals (40 ms apart, a double press) land in that batch with seconds to spare.
+      // Fixed sleeps against short batches made this flaky on a loaded machine. Here each epoch is
+      // ONE training batch of 6000 samples on a 784-2048-10 network (1.3-1.7 s measured on this
+      // 2-core machine, longer under load), and the child starts epoch 2's batch right after writing
+      // epoch 1's checkpoint, which is what we wait for: both signals (40 ms apart, a double press)
+      // land in that batch with over a second to spare.
       const out = path.join(dir, 'twice');
       const flags = [
         ...smallFlags({
           'model.hidden': [2048],
           'model.maxIterations': 1,
           'training.epochs': 2,
-          'training.trainSamples': 4000,
-          'training.batch': 4000,
+          'training.trainSamples': 6000,
+          'training.batch': 6000,
         }),
         '-q',
         '--json',
