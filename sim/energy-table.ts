@@ -100,7 +100,9 @@ export function buildEnergyTable(
   const law =
     `x (word ${sram.wordBits} b / ${s.referenceWordWidth} b) x (bank ${sram.bankBits / 8192} KiB / ` +
     `${s.referenceBankSize / 8192} KiB)^${s.energyExponent} ${wireNote}`;
-  const bufLaw = `x (word ${b.wordWidth} b / ${b.referenceWordWidth} b) x (${bufferBits / 8} B / ${b.referenceSize / 8} B)^${b.energyExponent}`;
+  const bufLaw =
+    `x (word ${b.wordWidth} b / ${b.referenceWordWidth} b) x ` +
+    `(${bufferBits / 8} B / ${b.referenceSize / 8} B)^${b.energyExponent}`;
   const r = hw.registerFile;
   const regLaw = `x (word ${r.wordWidth} b / ${r.referenceWordWidth} b)`;
   const step = hw.mac.stepEnergy * (hw.mac.accumulatorBits / 32);
@@ -108,7 +110,8 @@ export function buildEnergyTable(
   const notes: string[] = [];
   if (sram.bankBits < s.referenceBankSize) {
     notes.push(
-      `SRAM banks of ${sram.bankBits / 8} B are below the smallest anchored bank size (${s.referenceBankSize / 8} B): ` +
+      `SRAM banks of ${sram.bankBits / 8} B are below the smallest anchored bank size ` +
+        `(${s.referenceBankSize / 8} B): ` +
         "their energy per access is held at the anchor's (the power law is not extrapolated below it)",
     );
   }
@@ -160,7 +163,9 @@ export function buildEnergyTable(
       action: 'mac.step',
       energy: step,
       per: 'serial bit stepped by a lane',
-      source: `mac.stepEnergy x ${hw.mac.accumulatorBits}/32 accumulator bits per bit stepped, whatever bitsPerCycle (Horowitz: 32-bit add 0.1 pJ)`,
+      source:
+        `mac.stepEnergy x ${hw.mac.accumulatorBits}/32 accumulator bits per bit stepped, whatever bitsPerCycle ` +
+        `(Horowitz: 32-bit add 0.1 pJ)`,
     },
   };
   return { entries, leakagePerBit, leakagePower: leakagePerBit * sram.capacityBits, notes };

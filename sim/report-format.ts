@@ -97,7 +97,8 @@ function headline(r: SimReport): string[] {
   if (n) {
     const kind =
       n.schedule === 'rbnn'
-        ? `RBNN ${n.dims.join('-')} per sub-network, ${n.bits}-bit slots, ${n.iterationsRun} of ${n.plannedIterations} iterations`
+        ? `RBNN ${n.dims.join('-')} per sub-network, ${n.bits}-bit slots, ` +
+          `${n.iterationsRun} of ${n.plannedIterations} iterations`
         : `conventional ${n.dims.join('-')}, ${n.bits}-bit weights`;
     lines.push(`${kind}; batch ${n.batch}; weight storage ${bits(n.weightStorageBits)}`);
   }
@@ -109,7 +110,8 @@ function headline(r: SimReport): string[] {
 export function hardwareHeadline(hw: SimReport['hardware']): string[] {
   const lines: string[] = [];
   lines.push(
-    `Accelerator: ${formatQuantity(hw.clockHz, 'Hz', 4)}; SRAM ${bits(hw.sram.capacityBits)} (${hw.sram.banks} banks of ${bits(hw.sram.bankBits)}, ` +
+    `Accelerator: ${formatQuantity(hw.clockHz, 'Hz', 4)}; SRAM ${bits(hw.sram.capacityBits)} ` +
+      `(${hw.sram.banks} banks of ${bits(hw.sram.bankBits)}, ` +
       `${hw.sram.wordBits}-bit words, ${hw.sram.ports} port${hw.sram.ports > 1 ? 's' : ''}, ${hw.sram.cellType}); ` +
       `${dramHeadline(hw.dram)}; ` +
       `${hw.mac.lanes} bit-serial lanes (serial ${hw.mac.serialOperand}, ${hw.mac.bitsPerCycle} b/cycle); ` +
@@ -121,7 +123,8 @@ export function hardwareHeadline(hw: SimReport['hardware']): string[] {
         : '; no register files'),
   );
   lines.push(
-    `Policies: frozen ${hw.policy.frozen}, overlap ${hw.policy.overlap ? 'on' : 'off'}, gradients ${hw.policy.gradients}, ` +
+    `Policies: frozen ${hw.policy.frozen}, overlap ${hw.policy.overlap ? 'on' : 'off'}, ` +
+      `gradients ${hw.policy.gradients}, ` +
       `mapper objective ${hw.policy.objective}`,
   );
   return lines;
@@ -147,7 +150,8 @@ function tables(r: SimReport): Array<{ title: string; table: Table; note?: strin
         ]),
       },
       note:
-        `final: test error ${(100 * tr.testError).toFixed(2)} %, ${tr.bitsPerWeight.toFixed(2)} bits/weight, ${bits(tr.storageBits)} of weights, ` +
+        `final: test error ${(100 * tr.testError).toFixed(2)} %, ${tr.bitsPerWeight.toFixed(2)} bits/weight, ` +
+        `${bits(tr.storageBits)} of weights, ` +
         `${count(tr.weights)} weights; stopped: ${tr.stopReason}; trained in ${seconds(tr.seconds)}`,
     });
   }
@@ -284,7 +288,9 @@ function tables(r: SimReport): Array<{ title: string; table: Table; note?: strin
     });
   }
   out.push({
-    title: `Time: ${count(t.cycles.total)} cycles = ${seconds(t.seconds)} at ${formatQuantity(r.hardware.clockHz, 'Hz', 4)}`,
+    title:
+      `Time: ${count(t.cycles.total)} cycles = ${seconds(t.seconds)} ` +
+      `at ${formatQuantity(r.hardware.clockHz, 'Hz', 4)}`,
     table: {
       head: ['bound', 'cycles', 'of total'],
       rows: [
@@ -317,7 +323,8 @@ function tables(r: SimReport): Array<{ title: string; table: Table; note?: strin
       align: ['l', 'r', 'r'],
     },
     note:
-      `DRAM row activations: ${count(t.counts.dramActivations)}; operations costed: ${count(t.ops)} (${r.shapes} distinct shapes); ` +
+      `DRAM row activations: ${count(t.counts.dramActivations)}; ` +
+      `operations costed: ${count(t.ops)} (${r.shapes} distinct shapes); ` +
       `samples: ${count(t.samples.train)} trained, ${count(t.samples.evaluate)} evaluated`,
   });
   const states = dramStateTable(r, { count, seconds, joules, pct });

@@ -186,7 +186,10 @@ export interface SimReport {
   total: CostSummary;
   /** Total energy (evaluation passes included) / training samples processed (null: none). */
   energyPerTrainingSample: number | null;
-  /** Energy of training alone (train loads, forward, backward, gradient, update; no evaluation passes) / training samples. */
+  /**
+   * Energy of training alone (train loads, forward, backward, gradient, update; no evaluation passes)
+   * / training samples.
+   */
   trainingEnergyPerSample: number | null;
   /** The evaluation passes (validation and test loads and the evaluate phase). */
   evaluation: CostSummary;

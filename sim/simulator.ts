@@ -203,7 +203,8 @@ export class Simulator implements OpObserver {
     if (this.run) throw new Error('Simulator: a second run-begin (use one Simulator per run)');
     if (run.accumulatorBits > this.hw.mac.accumulatorBits) {
       throw new UserError(
-        `model.accumulatorBits (${run.accumulatorBits}) exceeds the MAC array's accumulators (hardware.mac.accumulatorBits = ${this.hw.mac.accumulatorBits})`,
+        `model.accumulatorBits (${run.accumulatorBits}) exceeds the MAC array's accumulators ` +
+          `(hardware.mac.accumulatorBits = ${this.hw.mac.accumulatorBits})`,
       );
     }
     this.run = run;
@@ -238,7 +239,8 @@ export class Simulator implements OpObserver {
     if (s.version !== 1) throw new Error(`Simulator.restoreState: unknown state version ${String(s.version)}`);
     if (s.counterLength !== this.len)
       throw new Error(
-        `Simulator.restoreState: counters of length ${s.counterLength}, this hardware has ${this.len} (another number of SRAM banks?)`,
+        `Simulator.restoreState: counters of length ${s.counterLength}, ` +
+          `this hardware has ${this.len} (another number of SRAM banks?)`,
       );
     const vectors = [...s.buckets.map(([, v]) => v), s.traced];
     if (vectors.some((v) => v.length !== this.len))

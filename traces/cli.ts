@@ -48,7 +48,8 @@ export function addTraceOptions<T>(y: Argv<T>): Argv<T & TraceArgs> {
       requiresArg: true,
       group: GROUP,
       describe:
-        'which accesses, e.g. "iterations=1;epochs=1;batches=0-2;components=dram" (traces.window; default: one batch of each phase of each iteration)',
+        'which accesses, e.g. "iterations=1;epochs=1;batches=0-2;components=dram" ' +
+        '(traces.window; default: one batch of each phase of each iteration)',
     })
     .option('trace-file', {
       type: 'string',

@@ -194,7 +194,8 @@ class Session implements TraceSession {
       else if (op.repeat > 1 && !window.batches.covers(op.where.batch, op.where.batch + op.repeat - 1)) {
         // The simulator would trace all `repeat` batches of the op, not only the window's.
         throw new Error(
-          'trace: a compressed op (repeat > 1) the window selects only part of reached the simulator; pass the stream through trace.observe(simulator)',
+          'trace: a compressed op (repeat > 1) the window selects only part of reached the simulator; ' +
+            'pass the stream through trace.observe(simulator)',
         );
       }
       return ok;

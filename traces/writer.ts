@@ -71,7 +71,10 @@ export function isStdout(file: string | null | undefined): boolean {
   return file === null || file === undefined || file === '' || file === '-';
 }
 
-/** Temporary name of a trace file being written (io/atomic-file.ts; a second writer of the same file in this process adds -n). */
+/**
+ * Temporary name of a trace file being written (io/atomic-file.ts; a second writer of the same file in
+ * this process adds -n).
+ */
 export function tempName(file: string): string {
   return `${file}.tmp-${process.pid}`;
 }

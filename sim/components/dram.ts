@@ -107,7 +107,8 @@ export class Dram {
       }
       if (!Number.isInteger(BL) || BL < 2 || 2 ** Math.round(Math.log2(BL)) !== BL || BL > part.columns) {
         throw new UserError(
-          `hardware.dram.burst: ${d.burst} bits over a ${d.busWidth}-bit bus is ${BL} transfers; the device model needs a power of two from 2 to ${part.columns}`,
+          `hardware.dram.burst: ${d.burst} bits over a ${d.busWidth}-bit bus is ${BL} transfers; ` +
+            `the device model needs a power of two from 2 to ${part.columns}`,
         );
       }
       this.devices = d.busWidth / part.deviceWidth;

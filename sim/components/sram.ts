@@ -29,7 +29,8 @@ export class Sram {
     this.wordsPerBank = Math.floor(s.capacity / (s.wordWidth * s.banks));
     if (this.wordsPerBank < 1) {
       throw new UserError(
-        `hardware.sram.capacity: ${s.capacity} bits cannot hold one ${s.wordWidth}-bit word in each of ${s.banks} banks`,
+        `hardware.sram.capacity: ${s.capacity} bits cannot hold one ${s.wordWidth}-bit word ` +
+          `in each of ${s.banks} banks`,
       );
     }
     this.words = this.wordsPerBank * this.banks;

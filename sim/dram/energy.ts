@@ -35,7 +35,10 @@ export interface DramEntry {
   source: string;
 }
 
-/** The DRAM entries of the energy table: per bit (read, write), per activation, per refresh, per DRAM clock in a state. */
+/**
+ * The DRAM entries of the energy table: per bit (read, write), per activation, per refresh,
+ * per DRAM clock in a state.
+ */
 export function dramEntries(hw: HardwareConfig, dram: Dram): Record<DramAction, DramEntry> {
   const e = dram.energies;
   const d = hw.dram;
@@ -65,9 +68,13 @@ export function dramEntries(hw: HardwareConfig, dram: Dram): Record<DramAction, 
     };
   }
   const p = dram.part;
-  const x = `x ${dram.devices} device${dram.devices > 1 ? 's' : ''} x tCK ${p.tCK} ns (${p.source}; DRAMSim3's power model)`;
+  const x =
+    `x ${dram.devices} device${dram.devices > 1 ? 's' : ''} x tCK ${p.tCK} ns ` +
+    `(${p.source}; DRAMSim3's power model)`;
   const burst = `${dram.burstClocks} clocks ${x} / ${dram.burstBits} bits`;
-  const act = `VDD x (IDD0 ${p.IDD0} x tRC ${p.tRAS + p.tRP} - (IDD3N x tRAS ${p.tRAS} + IDD2N ${p.IDD2N} x tRP ${p.tRP})) ${x}`;
+  const act =
+    `VDD x (IDD0 ${p.IDD0} x tRC ${p.tRAS + p.tRP} - ` +
+    `(IDD3N x tRAS ${p.tRAS} + IDD2N ${p.IDD2N} x tRP ${p.tRP})) ${x}`;
   return {
     'dram.read': entry(
       'dram.read',

@@ -14,8 +14,9 @@
  * (`pace` clocks a burst: the port's busy time over its bursts), the device serves one burst per
  * burst time, starts a row no earlier than tRCD after its first request arrived (the controller
  * opens a row once a request for it is queued), loses tRP + tRCD to a back-to-back conflict in
- * one bank and the refresh stall (precharge, tRFC, re-activate) at every refresh. Refreshes come every tREFI of absolute time,
- * at a phase unknown to the operation: averaged over `phases` evenly spread phases.
+ * one bank and the refresh stall (precharge, tRFC, re-activate) at every refresh. Refreshes come
+ * every tREFI of absolute time, at a phase unknown to the operation: averaged over `phases` evenly
+ * spread phases.
  */
 
 /** The stream to replay: one key per (bank, row) run, its length in bursts and its bank. */

@@ -31,7 +31,9 @@ export function dramStateTable(r: SimReport, f: Fmt) {
   const all = st.activeStandby + st.prechargeStandby + st.powerDown + st.selfRefresh;
   const c = t.counts.dram;
   return {
-    title: `DRAM power states (policy: ${r.hardware.dram.powerDown}); background + refresh ${f.joules(t.energy.background)}`,
+    title:
+      `DRAM power states (policy: ${r.hardware.dram.powerDown}); ` +
+      `background + refresh ${f.joules(t.energy.background)}`,
     table: {
       head: ['state', 'time', 'share', 'energy'],
       rows: [
@@ -66,6 +68,7 @@ export function dramStateTable(r: SimReport, f: Fmt) {
     },
     note:
       `activations: ${f.count(c.rowChanges)} row changes (${f.count(c.conflicts)} back-to-back conflicts) + ` +
-      `${f.count(c.reopens)} re-opens after refresh; exits: ${f.count(c.powerDownExits)} power-down, ${f.count(c.selfRefreshExits)} self-refresh`,
+      `${f.count(c.reopens)} re-opens after refresh; exits: ${f.count(c.powerDownExits)} power-down, ` +
+      `${f.count(c.selfRefreshExits)} self-refresh`,
   };
 }

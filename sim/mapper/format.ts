@@ -37,7 +37,10 @@ function title(op: MatmulOp | GradientOp, S: number): string {
     op.phase === 'backward'
       ? `err_in[${S}][${R}] = sum over ${C} of err_out[s][o] x sign(w[i][o])`
       : `out[${S}][${C}] = sum over ${R} of in[s][i] x sign(w[i][o])`;
-  return `matmul ${op.phase}${op.purpose ? ` (${op.purpose})` : ''}, layer ${op.layer}, sub-network ${op.subnet}: ${what}`;
+  return (
+    `matmul ${op.phase}${op.purpose ? ` (${op.purpose})` : ''}, ` +
+    `layer ${op.layer}, sub-network ${op.subnet}: ${what}`
+  );
 }
 
 /** One record as text. */
@@ -57,14 +60,18 @@ export function formatMapping(r: MappingRecord, objective: string): string {
   const blocks = Math.ceil(outerTrips / m.mapping.block);
   const held = m.operands.map(
     (u) =>
-      `${u.name}: ${u.held ? `held (${n(u.footprintWords)} words), fetched ${n(u.fetches)}x` : `streamed, fetched ${n(u.fetches)}x`}` +
+      `${u.name}: ` +
+      (u.held
+        ? `held (${n(u.footprintWords)} words), fetched ${n(u.fetches)}x`
+        : `streamed, fetched ${n(u.fetches)}x`) +
       ` of ${n(u.trips)} trips${u.psum ? ' (partial sums: spills)' : ''}`,
   );
   const c = r.counts;
   return [
     `# ${title(op, S)}`,
     `# objective ${objective}; chunk of ${S} samples; mapping columns ${m.columns}, others ${m.others}, ` +
-      `register tile ${m.mapping.regColumns} x ${m.mapping.regOthers}, order ${m.mapping.order}, block ${m.mapping.block}, hold ${m.mapping.hold}`,
+      `register tile ${m.mapping.regColumns} x ${m.mapping.regOthers}, order ${m.mapping.order}, ` +
+      `block ${m.mapping.block}, hold ${m.mapping.hold}`,
     `DRAM [ read bursts ${n(c.dramReadBursts)}, write bursts ${n(c.dramWriteBursts)} ]`,
     '------------------------------------------------',
     `SRAM [ reads ${n(c.sramReads)} (compulsory ${n(c.sramReadsMinimum)}), writes ${n(c.sramWrites)} ]`,
@@ -82,8 +89,10 @@ export function formatMapping(r: MappingRecord, objective: string): string {
       ? `register files [ reads ${n(c.regReads)}, writes ${n(c.regWrites)}, ${m.regTile} partial sums per lane ]`
       : 'register files [ unused: one partial sum per lane, in its accumulator ]',
     `|         for ${reduction}   (reduction)`,
-    `|           for the lane's ${Math.ceil(m.tileColumns / m.columns)} columns x ${Math.ceil(m.tileOthers / m.others)} ${othersName}`,
-    `energy ${r.energy.toPrecision(4)} J; cycles ${n(r.cycles.total)} (compute ${n(r.cycles.compute)}, SRAM ${n(r.cycles.sram)}, ` +
+    `|           for the lane's ${Math.ceil(m.tileColumns / m.columns)} columns x ` +
+      `${Math.ceil(m.tileOthers / m.others)} ${othersName}`,
+    `energy ${r.energy.toPrecision(4)} J; cycles ${n(r.cycles.total)} (compute ${n(r.cycles.compute)}, ` +
+      `SRAM ${n(r.cycles.sram)}, ` +
       `buffer ${n(r.cycles.buffer)}, DRAM ${n(r.cycles.dram)})`,
     '',
   ].join('\n');
