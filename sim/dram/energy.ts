@@ -74,7 +74,7 @@ export function dramEntries(hw: HardwareConfig, dram: Dram): Record<DramAction, 
   const burst = `${dram.burstClocks} clocks ${x} / ${dram.burstBits} bits`;
   const act =
     `VDD x (IDD0 ${p.IDD0} x tRC ${p.tRAS + p.tRP} - ` +
-    `(IDD3N x tRAS ${p.tRAS} + IDD2N ${p.IDD2N} x tRP ${p.tRP})) ${x}`;
+    `(IDD3N ${p.IDD3N} x tRAS ${p.tRAS} + IDD2N ${p.IDD2N} x tRP ${p.tRP})) ${x}`;
   return {
     'dram.read': entry(
       'dram.read',

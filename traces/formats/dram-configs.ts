@@ -15,7 +15,8 @@ export function dramsim3Ini(d: Dram): string {
   const megsPerRank = ((pageBytes * (p.rows / 1024)) / 1024) * p.bankGroups * p.banksPerGroup * d.devices;
   const lines = [
     `; DRAMSim3 configuration written by rbnn-sim for its trace: ${p.name} (${p.source}),`,
-    `; ${d.devices} x${p.deviceWidth} device(s) on a ${d.busWidth}-bit bus, ${d.burstBytes} B per request (BL${d.burstLength}).`,
+    `; ${d.devices} x${p.deviceWidth} device(s) on a ${d.busWidth}-bit bus, ` +
+      `${d.burstBytes} B per request (BL${d.burstLength}).`,
     `; Run: dramsim3main THIS.ini -t TRACE -c <DRAM clocks>`,
     '[dram_structure]',
     `protocol = ${p.protocol}`,
@@ -131,8 +132,11 @@ export function ramulatorConfig(d: Dram): string {
   const p = d.part;
   const r = RAMULATOR[p.name]!;
   const g = ramulatorGeometry(d);
-  const ours = `${d.busWidth}-bit bus, BL${d.burstLength}, ${d.burstBytes} B a line, rows of ${kib((p.columns * d.busWidth) / 8)}`;
-  const theirs = `${g.channelBits}-bit channel, BL${g.burstLength}, ${g.lineBytes} B a line, rows of ${kib(g.rowBytes)}`;
+  const ours =
+    `${d.busWidth}-bit bus, BL${d.burstLength}, ${d.burstBytes} B a line, ` +
+    `rows of ${kib((p.columns * d.busWidth) / 8)}`;
+  const theirs =
+    `${g.channelBits}-bit channel, BL${g.burstLength}, ${g.lineBytes} B a line, ` + `rows of ${kib(g.rowBytes)}`;
   return [
     `# Ramulator 1 configuration written by rbnn-sim for its trace: ${p.name}.`,
     `# Ramulator takes timing from its own tables for this speed bin (docs/DRAM.md lists what differs).`,
