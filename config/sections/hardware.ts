@@ -103,7 +103,12 @@ export const hardwareSection = {
     // 16 words of 32 bits per lane (64 B; 4 KiB over 64 lanes): between Eyeriss's 24 x 16-bit
     // partial-sum scratchpad per PE (48 B; Chen et al., ISCA 2016) and its 224 x 16-bit filter
     // scratchpad; docs/HARDWARE.md says why. 0: none (the lone accumulator, the machine before).
-    words: int(16, 'register-file words per lane for partial sums (0: none, the lone accumulator)', { min: 0 }),
+    // At most 512 words: the access energy below is a small register file's and does not grow with
+    // size, so a bigger "register file" would be priced as if free; larger stores are hardware.buffer.
+    words: int(16, 'register-file words per lane for partial sums (0: none, the lone accumulator)', {
+      min: 0,
+      max: 512,
+    }),
     // 32 bits: one partial sum of the default 32-bit accumulator per word.
     wordWidth: quantity('bit', '32 b', 'bits per register-file word', { min: 0, exclusiveMin: true }),
     // Accelergy's 45 nm energy reference table (as quoted in issue 14): a 16-bit register read costs
