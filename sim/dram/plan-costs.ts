@@ -173,8 +173,15 @@ function touchesDram(plan: Plan | null): boolean {
 /** Requests DRAMSim3's controller holds at most: its transaction queue, 32, and its command queues, 8 per bank. */
 const controllerQueue = (dram: Dram): number => 32 + 8 * dram.map.banks;
 
-/** A plan's DRAM stream as (bank, row) runs, in trace order: each stream's first two passes; and its bursts. */
-export function planRowRuns(plan: Plan, dram: Dram): { runs: RowRuns; replayed: number; bursts: number } {
+/**
+ * A plan's DRAM stream as (bank, row) runs, in trace order: each stream's first two passes; and its bursts.
+ * `sampleBase`: record number of the chunk's first sample (where its per-sample records lie).
+ */
+export function planRowRuns(
+  plan: Plan,
+  dram: Dram,
+  sampleBase = 0,
+): { runs: RowRuns; replayed: number; bursts: number } {
   const keys: number[] = [];
   const lens: number[] = [];
   const banks: number[] = [];
@@ -210,9 +217,9 @@ export function planRowRuns(plan: Plan, dram: Dram): { runs: RowRuns; replayed: 
   for (const s of plan.streams) {
     if (s.passes === 0 || s.bits === 0 || s.runs === 0) continue;
     const before = replayed;
-    visitStreamPass(s, 0, visit);
+    visitStreamPass(s, sampleBase, visit);
     bursts += (replayed - before) * s.passes;
-    if (s.passes > 1) visitStreamPass(s, 0, visit);
+    if (s.passes > 1) visitStreamPass(s, sampleBase, visit);
   }
   return { runs: { keys, lens, banks, writes }, replayed, bursts };
 }
@@ -263,7 +270,7 @@ const CARRY_BURSTS = 1 << 16;
  * (each replayed from an empty queue): the trace stamps all of an operation's bursts at one
  * pace from its first cycle (sim/trace-emitter.ts), so the controller's queue, the bus time lost
  * to refreshes, turnarounds and row opens, and the refresh phase carry from one chunk to the
- * next. The chunks' runs (planRowRuns, each at the first chunk's addresses) are replayed one
+ * next. The chunks' runs (planRowRuns, each at its own samples' records) are replayed one
  * after another, requests arriving every `busy` / `bursts` clocks (the operation's), until
  * CARRY_BURSTS; the re-opens per refresh of that replay times the operation's refreshes
  * (busy / tREFI: sim/components/dram.ts busyClocks). Null for an operation of one chunk.
@@ -271,8 +278,6 @@ const CARRY_BURSTS = 1 << 16;
 export function chunkCarryReopens(ch: ChunkPlans, dram: Dram, busy: number, bursts: number): number | null {
   const chunks = ch.full + (ch.rest > 0 ? 1 : 0);
   if (chunks < 2 || dram.model !== 'device' || bursts === 0 || busy === 0) return null;
-  const full = ch.full > 0 ? planRowRuns(ch.fullPlan!, dram) : null;
-  const rest = ch.rest > 0 ? planRowRuns(ch.restPlan!, dram) : null;
   const keys: number[] = [];
   const lens: number[] = [];
   const banks: number[] = [];
@@ -287,8 +292,12 @@ export function chunkCarryReopens(ch: ChunkPlans, dram: Dram, busy: number, burs
       replayed += r.lens[i]!;
     }
   };
-  for (let k = 0; k < ch.full && replayed < CARRY_BURSTS; k++) append(full!.runs);
-  if (rest && replayed < CARRY_BURSTS) append(rest.runs);
+  // Each chunk at its own samples' records: a chunk's per-sample records lie elsewhere than the
+  // previous chunk's, so the stream does not come back to the rows it just read (it does to the
+  // rows of streams shared by all chunks, as weights).
+  for (let k = 0; k < ch.full && replayed < CARRY_BURSTS; k++)
+    append(planRowRuns(ch.fullPlan!, dram, k * ch.chunk).runs);
+  if (ch.rest > 0 && replayed < CARRY_BURSTS) append(planRowRuns(ch.restPlan!, dram, ch.full * ch.chunk).runs);
   if (replayed === 0) return 0;
   const t = queueTiming(dram, busy / bursts, controllerQueue(dram));
   const n = Math.min(replayed, CARRY_BURSTS);

@@ -31,9 +31,15 @@
  *    instead: chunk 1 with its refresh at 50 sees no later access to bank 0's row (1 re-open),
  *    chunk 2 with its refresh 54 clocks in (as at 150 above) has no backlog and bank 0 is done
  *    (1 re-open); neither lasts to a second refresh: 2 refreshes, 2 re-opens.
- * 4. In the cost model (B1, one epoch), every operation of two or more chunks carries the re-opens
- *    of its chunks replayed back to back (restated here from refresh-reopens.ts and the part's
- *    timing), not the sum of its chunks' own.
+ *    Chunk 2 at its own records instead (rows 2 and 3, same banks, as a load's next samples): at
+ *    50 bank 0's next access is row 2, so only bank 1's row counts (1 re-open); the timing is the
+ *    same (no conflict or tRCD cost here), so 150 and 250 as above: 3 refreshes, 4 re-opens.
+ * 4. In the cost model (B1 on 32 bits, the default run on a 64-bit bus, one epoch), every operation
+ *    of two or more chunks carries the re-opens of its chunks replayed back to back, each chunk at
+ *    its own samples' records (restated here from refresh-reopens.ts and the part's timing), not
+ *    the sum of its chunks' own. At the first chunk's records instead, a 64-bit load (1,300 bursts
+ *    of 128 a row: 11 rows over 8 banks) came back to the rows of 5 banks in every next chunk, and
+ *    the default window counted 453.7 re-opens where DRAMSim3 has about 150 (docs/DRAM.md).
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -123,6 +129,24 @@ describe('the backlog carried from chunk to chunk, by hand', () => {
       { refreshes: 1, reopens: 1 },
     ]);
   });
+
+  it('a second chunk at its own records (other rows) does not make the first refresh re-open bank 0', () => {
+    const t = timing({ stall: 40 });
+    const seen: Array<[number, number, number]> = [];
+    const own = runsOf([
+      [0, 0, 6],
+      [1, 1, 6],
+      [2, 0, 6],
+      [3, 1, 6],
+    ]);
+    const r = refreshReopens(own, t, [50], 1 << 15, (c, backlog, n) => seen.push([c, backlog, n]));
+    expect(r).toEqual({ refreshes: 3, reopens: 4 });
+    expect(seen).toEqual([
+      [50, 0, 1],
+      [150, 4, 2],
+      [250, 1, 1],
+    ]);
+  });
 });
 
 describe('refresh re-open properties', () => {
@@ -172,56 +196,67 @@ describe('refresh re-open properties', () => {
 });
 
 describe('an operation of several chunks, in the cost model', () => {
-  it("its re-opens are those of its chunks replayed back to back at the operation's pace", () => {
-    const cfg = config({ 'training.epochs': 1 }, 'B1');
-    const sim = new Simulator(cfg);
-    const ops = scheduleOps(cfg);
-    for (const o of ops) sim.op(o);
-    const model = sim.costModel!;
-    const dram = new Dram(cfg.hardware);
-    const p = dram.part;
-    let multi = 0;
-    for (const o of ops) {
-      if (!isCosted(o)) continue;
-      const { vec, chunks } = model.cost(o);
-      const bursts = vec[DRAM_READ_BURSTS]! + vec[DRAM_WRITE_BURSTS]!;
-      if (chunks.full + (chunks.rest > 0 ? 1 : 0) < 2 || bursts === 0) continue;
-      multi++;
-      // Restated independently of plan-costs.ts: the chunks' runs one after another, requests every
-      // busy / bursts clocks, four refresh phases, the controller's 32 + 8 per bank requests.
-      const parts = [...Array(chunks.full).fill(chunks.fullPlan!), ...(chunks.rest > 0 ? [chunks.restPlan!] : [])];
-      const all = parts.map((plan) => planRowRuns(plan, dram).runs);
-      const runs = runsOf(
-        all.flatMap((r) =>
-          Array.from(r.keys, (k, i): [number, number, number, boolean] => [
-            k,
-            r.banks[i]!,
-            r.lens[i]!,
-            r.writes[i] === 1,
-          ]),
-        ),
-      );
-      const busy = vec[DRAM_BUSY_CLOCKS]!;
-      const t = {
-        burstClocks: 8,
-        pace: Math.max(8, busy / bursts),
-        tREFI: 3120,
-        stall: dram.refreshStall,
-        activate: p.tRCD,
-        conflict: p.tRP + p.tRCD,
-        readToWrite: dram.readToWrite,
-        writeToRead: dram.writeToRead,
-        writeRecovery: dram.writeRecovery,
-        queue: 32 + 8 * 8,
-      };
-      const replayed = Math.min(
-        1 << 16,
-        Array.from(runs.lens).reduce((a, b) => a + b, 0),
-      );
-      const r = refreshReopens(runs, t, evenPhases(3120, 4), replayed);
-      expect(r.refreshes).toBeGreaterThan(0);
-      expect(vec[DRAM_REOPENS]).toBe(Math.round((busy / 3120) * (r.reopens / r.refreshes) * 16) / 16);
-    }
-    expect(multi).toBeGreaterThan(0);
-  });
+  // B1 on the default 32-bit bus (a burst every BL/2 = 8 clocks) and the default run on a 64-bit bus
+  // (BL8: 4 clocks), where a load's chunk of records spans fewer rows than there are banks.
+  const cases: Array<[name: string, preset: string | undefined, extra: Record<string, unknown>, burstClocks: number]> =
+    [
+      ['B1, 32-bit bus', 'B1', {}, 8],
+      ['default, 64-bit bus', undefined, { 'hardware.dram.busWidth': '64 b', 'hardware.dram.burst': '512 b' }, 4],
+    ];
+  it.each(cases)(
+    '%s: its re-opens are those of its chunks, each at its own records, back to back',
+    (_n, preset, extra, bc) => {
+      const cfg = config({ 'training.epochs': 1, ...extra }, preset);
+      const sim = new Simulator(cfg);
+      const ops = scheduleOps(cfg);
+      for (const o of ops) sim.op(o);
+      const model = sim.costModel!;
+      const dram = new Dram(cfg.hardware);
+      const p = dram.part;
+      let multi = 0;
+      for (const o of ops) {
+        if (!isCosted(o)) continue;
+        const { vec, chunks } = model.cost(o);
+        const bursts = vec[DRAM_READ_BURSTS]! + vec[DRAM_WRITE_BURSTS]!;
+        if (chunks.full + (chunks.rest > 0 ? 1 : 0) < 2 || bursts === 0) continue;
+        multi++;
+        // Restated independently of plan-costs.ts: the chunks' runs one after another, requests every
+        // busy / bursts clocks, four refresh phases, the controller's 32 + 8 per bank requests.
+        // Chunk k's per-sample records start at sample k x chunk (the trace's order).
+        const parts = [...Array(chunks.full).fill(chunks.fullPlan!), ...(chunks.rest > 0 ? [chunks.restPlan!] : [])];
+        const all = parts.map((plan, k) => planRowRuns(plan, dram, k * chunks.chunk).runs);
+        const runs = runsOf(
+          all.flatMap((r) =>
+            Array.from(r.keys, (k, i): [number, number, number, boolean] => [
+              k,
+              r.banks[i]!,
+              r.lens[i]!,
+              r.writes[i] === 1,
+            ]),
+          ),
+        );
+        const busy = vec[DRAM_BUSY_CLOCKS]!;
+        const t = {
+          burstClocks: bc,
+          pace: Math.max(bc, busy / bursts),
+          tREFI: 3120,
+          stall: dram.refreshStall,
+          activate: p.tRCD,
+          conflict: p.tRP + p.tRCD,
+          readToWrite: dram.readToWrite,
+          writeToRead: dram.writeToRead,
+          writeRecovery: dram.writeRecovery,
+          queue: 32 + 8 * 8,
+        };
+        const replayed = Math.min(
+          1 << 16,
+          Array.from(runs.lens).reduce((a, b) => a + b, 0),
+        );
+        const r = refreshReopens(runs, t, evenPhases(3120, 4), replayed);
+        expect(r.refreshes).toBeGreaterThan(0);
+        expect(vec[DRAM_REOPENS]).toBe(Math.round((busy / 3120) * (r.reopens / r.refreshes) * 16) / 16);
+      }
+      expect(multi).toBeGreaterThan(0);
+    },
+  );
 });
