@@ -125,7 +125,8 @@ export function hardwareHeadline(hw: SimReport['hardware']): string[] {
   lines.push(
     `Policies: frozen ${hw.policy.frozen}, overlap ${hw.policy.overlap ? 'on' : 'off'}, ` +
       `gradients ${hw.policy.gradients}, ` +
-      `mapper objective ${hw.policy.objective}`,
+      `mapper objective ${hw.policy.objective}` +
+      (hw.policy.prefetch ? `, prefetch ${hw.policy.prefetch}` : ''),
   );
   return lines;
 }

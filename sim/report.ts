@@ -139,7 +139,8 @@ export interface HardwareSummary {
     selfRefreshAfter: number;
   };
   mac: { lanes: number; serialOperand: string; bitsPerCycle: number; accumulatorBits: number };
-  policy: { frozen: string; overlap: boolean; gradients: string; objective: string };
+  /** prefetch: absent in reports of older versions. */
+  policy: { frozen: string; overlap: boolean; gradients: string; objective: string; prefetch?: string };
 }
 
 export interface NetworkSummary {

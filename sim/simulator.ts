@@ -381,6 +381,7 @@ export class Simulator implements OpObserver {
           overlap: hw.policy.overlap,
           gradients: hw.policy.gradients,
           objective: hw.policy.objective,
+          prefetch: hw.policy.prefetch,
         },
       },
       energyTable: {

@@ -158,7 +158,8 @@ export function paperProtocolMarkdown(r: ReproductionResult, o: MdOptions): stri
   const waitText = longest
     ? ` In this reproduction the longest wait for a new best was ${longest.it.longestWait} epochs ` +
       `(${longest.row.id}, iteration ${longest.it.k}); ` +
-      `${waits.filter((a) => a.it.longestWait! > p.patience / 2).length} of ${waits.length} trainings waited more ` +
+      `${waits.filter((a) => a.it.longestWait! > p.patience / 2).length} of ${waits.length} trainings (every RBNN ` +
+      `iteration a training of its own) waited more ` +
       `than half the patience at least once${longest.it.longestWait! >= p.patience ? ATPATIENCE : ''}.`
     : '';
   const capText =
