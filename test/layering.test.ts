@@ -58,6 +58,13 @@ describe('the import graph', () => {
     expect(bad).toEqual([]);
   });
 
+  it("no library folder imports the flag parser (yargs): flags are the shell's business", () => {
+    const yargs = (f: string): boolean =>
+      /(?:from\s+|import\s*\(\s*)['"]yargs(?:\/[^'"]*)?['"]/.test(readFileSync(f, 'utf8'));
+    expect(files.filter(yargs).map((f) => relative(root, f))).toEqual([]);
+    expect(sources(join(root, 'cli')).some(yargs)).toBe(true);
+  });
+
   it('the check sees a violation when there is one', () => {
     // cli/ itself imports the engine: the matcher finds such imports.
     const cli = sources(join(root, 'cli')).flatMap((f) => [...importedFolders(f).keys()]);

@@ -5,7 +5,7 @@
  * trained on MNIST as `rbnn-sim run` does.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { addTraceOptions } from '../../traces/cli.js';
+import { addTraceOptions } from '../trace-options.js';
 import { bool, examples, str, withConfigOptions } from '../options.js';
 import { runSimulation, withMappingsOption, type RunArgs } from './run.js';
 

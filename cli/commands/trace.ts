@@ -2,7 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../../config/errors.js';
 import type { Config } from '../../config/schema.js';
 import { simulateRun } from '../../experiments/simulate.js';
-import { applyTraceArgs, formatFromFileName } from '../../traces/cli.js';
+import { applyTraceArgs, formatFromFileName } from '../../traces/args.js';
 import { FORMAT_NAMES } from '../../traces/formats/index.js';
 import { describeTrace, traceFromConfig, type TraceStats } from '../../traces/session.js';
 import { isBrokenPipe } from '../../traces/writer.js';

@@ -6,7 +6,8 @@ import yargs from 'yargs';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../run-cli.js';
 import { defaultConfig } from '../../config/load.js';
-import { addTraceOptions, applyTraceArgs } from '../../traces/cli.js';
+import { addTraceOptions } from '../../cli/trace-options.js';
+import { applyTraceArgs } from '../../traces/args.js';
 import { NODE_TSX, tempDir } from './helpers.js';
 
 const CLI = path.join(import.meta.dirname, 'fixtures', 'cli.ts');

@@ -1,7 +1,7 @@
 /**
- * Trace options for commands. `rbnn-sim trace` has its own flags (cli/commands/trace.ts); any
- * other command that runs the simulator (e.g. `rbnn-sim run`) takes the same options prefixed
- * with `trace-`:
+ * The trace settings a command's flags give (`--trace-format`, ... are declared in
+ * cli/trace-options.ts; `rbnn-sim trace` has its own flags, cli/commands/trace.ts). A command that
+ * runs the simulator (e.g. `rbnn-sim run`) applies them to its configuration:
  *
  *   export const builder = (y: Argv) => addTraceOptions(withConfigOptions(y));
  *   export async function handler(argv) {
@@ -19,9 +19,7 @@
  *     // if trace?.usesStdout, print the report to stderr, not stdout
  *   }
  */
-import type { Argv } from 'yargs';
 import type { Config } from '../config/schema.js';
-import { FORMAT_NAMES } from './formats/index.js';
 
 export interface TraceArgs {
   traceFormat?: string;
@@ -29,42 +27,6 @@ export interface TraceArgs {
   traceFile?: string;
   traceGzip?: boolean;
   traceCycles?: string;
-}
-
-const GROUP = 'Access trace:';
-
-/** Adds --trace-format, --trace-window, --trace-file, --trace-gzip, --trace-cycles. */
-export function addTraceOptions<T>(y: Argv<T>): Argv<T & TraceArgs> {
-  return y
-    .option('trace-format', {
-      type: 'string',
-      choices: ['none', ...FORMAT_NAMES],
-      requiresArg: true,
-      group: GROUP,
-      describe: 'write an access trace in this format (traces.format)',
-    })
-    .option('trace-window', {
-      type: 'string',
-      requiresArg: true,
-      group: GROUP,
-      describe:
-        'which accesses, e.g. "iterations=1;epochs=1;batches=0-2;components=dram" ' +
-        '(traces.window; default: one batch of each phase of each iteration)',
-    })
-    .option('trace-file', {
-      type: 'string',
-      requiresArg: true,
-      group: GROUP,
-      describe: 'trace file, "-" for standard output; .gz compresses (traces.file)',
-    })
-    .option('trace-gzip', { type: 'boolean', group: GROUP, describe: 'gzip the trace (traces.gzip)' })
-    .option('trace-cycles', {
-      type: 'string',
-      choices: ['auto', 'absolute', 'window'],
-      requiresArg: true,
-      group: GROUP,
-      describe: 'cycle base of trace lines (traces.cycles)',
-    }) as Argv<T & TraceArgs>;
 }
 
 /** The configuration with the trace flags applied (absent flags leave cfg.traces alone). */
