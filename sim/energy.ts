@@ -44,6 +44,37 @@ export const ENERGY_ACTIONS: readonly EnergyAction[] = [
 /** Actions charged for the DRAM's time rather than for work (refresh and power states). */
 export const BACKGROUND_ACTIONS: readonly EnergyAction[] = DRAM_BACKGROUND_ACTIONS;
 
+/** Energy by part of the machine: each action in exactly one part, so the parts sum to the total. */
+export interface EnergyByPart {
+  /** SRAM read, write and leakage. */
+  sram: number;
+  /** Operand buffer and register files. */
+  buffers: number;
+  /** DRAM read, write and activate. */
+  dramDynamic: number;
+  /** DRAM refresh and background power by state. */
+  dramBackground: number;
+  mac: number;
+}
+
+const PART_OF = (a: EnergyAction): keyof EnergyByPart =>
+  a.startsWith('sram.')
+    ? 'sram'
+    : a.startsWith('buffer.') || a.startsWith('regfile.')
+      ? 'buffers'
+      : (BACKGROUND_ACTIONS as readonly string[]).includes(a)
+        ? 'dramBackground'
+        : a.startsWith('dram.')
+          ? 'dramDynamic'
+          : 'mac';
+
+/** Sums a report's energy by action (`energy.byAction`) into the parts of the machine. */
+export function energyByPart(byAction: Readonly<Record<EnergyAction, number>>): EnergyByPart {
+  const out: EnergyByPart = { sram: 0, buffers: 0, dramDynamic: 0, dramBackground: 0, mac: 0 };
+  for (const a of ENERGY_ACTIONS) out[PART_OF(a)] += byAction[a];
+  return out;
+}
+
 /** Joules per action of a counter vector (sram.leakage: leakage over its cycles). */
 export function energyByAction(
   v: Float64Array,

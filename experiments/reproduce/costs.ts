@@ -14,6 +14,7 @@ import type { Config } from '../../config/schema.js';
 import type { Op, OpObserver } from '../../model/ops.js';
 import { simulateRun } from '../simulate.js';
 import type { SimReport } from '../../sim/report.js';
+import { energyByPart } from '../../sim/energy.js';
 import { enumerateSchedule } from '../../trainer/schedule.js';
 
 export interface IterationOps {
@@ -152,7 +153,7 @@ export interface CostPoint {
 
 export function costPoint(report: SimReport, sramBits: number, frozen: 'recompute' | 'cache'): CostPoint {
   const t = report.total;
-  const a = t.energy.byAction;
+  const parts = energyByPart(t.energy.byAction);
   const tensors = report.placement.tensors;
   const weights = tensors.filter((x) => x.name.startsWith('weights.'));
   const working = tensors.filter((x) => !x.name.startsWith('dataset.') && !x.name.startsWith('weights.'));
@@ -163,16 +164,11 @@ export function costPoint(report: SimReport, sramBits: number, frozen: 'recomput
     dynamicEnergy: t.energy.dynamic,
     leakageEnergy: t.energy.leakage,
     energyPerTrainingSample: report.energyPerTrainingSample,
-    energySram: a['sram.read'] + a['sram.write'] + a['sram.leakage'],
-    energyDram: a['dram.read'] + a['dram.write'] + a['dram.activate'],
-    energyMac: a['mac.step'],
-    energyBuffers: a['buffer.read'] + a['buffer.write'] + a['regfile.read'] + a['regfile.write'],
-    energyDramBackground:
-      a['dram.refresh'] +
-      a['dram.active-standby'] +
-      a['dram.precharge-standby'] +
-      a['dram.power-down'] +
-      a['dram.self-refresh'],
+    energySram: parts.sram,
+    energyDram: parts.dramDynamic,
+    energyMac: parts.mac,
+    energyBuffers: parts.buffers,
+    energyDramBackground: parts.dramBackground,
     dramReadBytes: t.counts.dramReadBytes,
     dramWriteBytes: t.counts.dramWriteBytes,
     cycles: t.cycles.total,

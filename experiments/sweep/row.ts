@@ -7,6 +7,7 @@
 import type { Config } from '../../config/schema.js';
 import type { TrainResult } from '../../model/results.js';
 import type { SimReport } from '../../sim/report.js';
+import { energyByPart } from '../../sim/energy.js';
 import type { Point } from './points.js';
 
 export interface SweepRow {
@@ -68,7 +69,7 @@ export function rowFromReport(
   trainingId: string,
 ): SweepRow {
   const t = report.total;
-  const a = t.energy.byAction;
+  const parts = energyByPart(t.energy.byAction);
   const tensors = report.placement.tensors;
   const weights = tensors.filter((x) => x.name.startsWith('weights.'));
   const weightBits = weights.reduce((s, x) => s + x.bits, 0);
@@ -101,16 +102,11 @@ export function rowFromReport(
     energyPerSampleJ: report.energyPerTrainingSample,
     dynamicJ: t.energy.dynamic,
     leakageJ: t.energy.leakage,
-    sramJ: a['sram.read'] + a['sram.write'] + a['sram.leakage'],
-    dramJ: a['dram.read'] + a['dram.write'] + a['dram.activate'],
-    dramBackgroundJ:
-      a['dram.refresh'] +
-      a['dram.active-standby'] +
-      a['dram.precharge-standby'] +
-      a['dram.power-down'] +
-      a['dram.self-refresh'],
-    buffersJ: a['buffer.read'] + a['buffer.write'] + a['regfile.read'] + a['regfile.write'],
-    macJ: a['mac.step'],
+    sramJ: parts.sram,
+    dramJ: parts.dramDynamic,
+    dramBackgroundJ: parts.dramBackground,
+    buffersJ: parts.buffers,
+    macJ: parts.mac,
     cycles: t.cycles.total,
     seconds: t.seconds,
     dramReadBytes: t.counts.dramReadBytes,
