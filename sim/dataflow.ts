@@ -319,18 +319,7 @@ export class Dataflow {
       );
     }
     const spm = this.mac.signMacSteps(op.inBits);
-    return {
-      streams,
-      laneSteps: S * R * C * spm,
-      laneBits: S * R * C * this.mac.signMacBits(op.inBits),
-      computeCycles: n.G * n.T * n.regTile * R * spm,
-      bufferReads: n.bufferReads,
-      bufferWrites: n.bufferWrites,
-      bufferFootprint: n.footprintWords,
-      regReads: this.regs.accesses(S * R * C, n.regTile),
-      regWrites: this.regs.accesses(S * R * C, n.regTile),
-      nest: n,
-    };
+    return this.gridPlan(streams, n, S * R * C, spm, S * R * C * this.mac.signMacBits(op.inBits), R);
   }
 
   private backward(op: MatmulOp, S: number, m: GridMapping): Plan {
@@ -350,18 +339,7 @@ export class Dataflow {
     if (p!.fetches > 1) streams.push(this.range(errIn, 0, S * R * op.outBits, p!.fetches - 1));
     own(streams, 3, 1, Infinity, true);
     const spm = this.mac.signMacSteps(op.inBits);
-    return {
-      streams,
-      laneSteps: S * R * C * spm,
-      laneBits: S * R * C * this.mac.signMacBits(op.inBits),
-      computeCycles: n.G * n.T * n.regTile * R * spm,
-      bufferReads: n.bufferReads,
-      bufferWrites: n.bufferWrites,
-      bufferFootprint: n.footprintWords,
-      regReads: this.regs.accesses(S * R * C, n.regTile),
-      regWrites: this.regs.accesses(S * R * C, n.regTile),
-      nest: n,
-    };
+    return this.gridPlan(streams, n, S * R * C, spm, S * R * C * this.mac.signMacBits(op.inBits), R);
   }
 
   private gradient(op: GradientOp, S: number, ctx: OpContext, m: GridMapping): Plan {
@@ -382,16 +360,25 @@ export class Dataflow {
         this.range(g, this.map.layerOffsets[l]! * this.run.accumulatorBits, R * C * this.run.accumulatorBits, 1, true),
       );
     const spm = this.mac.gradientMacSteps(op.actBits, op.errBits);
+    return this.gridPlan(streams, n, S * R * C, spm, S * R * C * this.mac.gradientMacBits(op.actBits, op.errBits), S);
+  }
+
+  /**
+   * The plan of a mapped matmul or gradient: `macs` multiply-accumulates of `spm` lane-steps each;
+   * each lane runs its grid tile's register tile over `reduce` reduction steps; one partial-sum
+   * register access (read and write) per MAC when a lane holds more than one output.
+   */
+  private gridPlan(streams: Stream[], n: Nest, macs: number, spm: number, laneBits: number, reduce: number): Plan {
     return {
       streams,
-      laneSteps: S * R * C * spm,
-      laneBits: S * R * C * this.mac.gradientMacBits(op.actBits, op.errBits),
-      computeCycles: n.G * n.T * n.regTile * S * spm,
+      laneSteps: macs * spm,
+      laneBits,
+      computeCycles: n.G * n.T * n.regTile * reduce * spm,
       bufferReads: n.bufferReads,
       bufferWrites: n.bufferWrites,
       bufferFootprint: n.footprintWords,
-      regReads: this.regs.accesses(S * R * C, n.regTile),
-      regWrites: this.regs.accesses(S * R * C, n.regTile),
+      regReads: this.regs.accesses(macs, n.regTile),
+      regWrites: this.regs.accesses(macs, n.regTile),
       nest: n,
     };
   }
