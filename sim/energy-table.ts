@@ -1,7 +1,7 @@
 /**
  * The energy reference table (Accelergy's ERT pattern): action -> energy per action, built from
  * the hardware configuration and kept apart from the action counts. Energy of a run =
- * sum over actions of count x entry, plus SRAM leakage power x elapsed time (sim/energy.ts).
+ * sum over actions of count x entry, plus SRAM and buffer leakage power x elapsed time (sim/energy.ts).
  *
  * Units of the counts: SRAM, buffer and register-file actions per word access, DRAM read/write per bit, DRAM activate
  * per row activation, refresh per refresh command, DRAM states per DRAM clock (sim/dram/energy.ts),
@@ -46,6 +46,8 @@ export interface EnergyTable {
   /** SRAM leakage power per bit (W) for the configured cell type, and of the whole SRAM. */
   leakagePerBit: number;
   leakagePower: number;
+  /** Leakage power of the operand buffer (W): the SRAM's cells, per bit (0 without a buffer). */
+  bufferLeakagePower: number;
   /** What the table had to extrapolate (said in the report instead of silently). */
   notes: string[];
 }
@@ -61,21 +63,28 @@ export function sramAccessEnergy(anchor: number, hw: HardwareConfig, bankBits: n
 }
 
 /**
- * H-tree wire length (mm) from the SRAM's port to a bank, beyond the anchored bank's own wiring:
- * sqrt(total area) - sqrt(bank area), area = cells + periphery per bank (CACTI routes banks on an
- * H-tree whose span is the side of the array; the single anchored bank includes its own).
+ * H-tree wire length (mm) from a memory's port to one of its `banks` banks of `bankBits` bits, beyond
+ * the anchored bank's own wiring: sqrt(total area) - sqrt(bank area), area = cells + periphery per
+ * bank (CACTI routes banks on an H-tree whose span is the side of the array; the single anchored bank
+ * includes its own). Used for the SRAM and for the operand buffer (same cells and periphery).
  */
-export function htreeLength(hw: HardwareConfig, sram: Sram): number {
+export function htreeLength(hw: HardwareConfig, banks: number, bankBits: number): number {
   const cellMm2 = hw.sram.cellArea * 1e-6;
-  const bank = sram.bankBits * cellMm2 + hw.sram.bankPeripheryArea;
-  return Math.max(0, Math.sqrt(sram.banks * bank) - Math.sqrt(bank));
+  const bank = bankBits * cellMm2 + hw.sram.bankPeripheryArea;
+  return Math.max(0, Math.sqrt(banks * bank) - Math.sqrt(bank));
 }
 
-/** Operand-buffer energy per access (0 without a buffer). */
-export function bufferAccessEnergy(anchor: number, hw: HardwareConfig, capacityBits: number): number {
+/** The operand buffer's geometry as the energy table needs it. */
+export interface BufferGeometry {
+  capacityBits: number;
+  banks: number;
+}
+
+/** Operand-buffer energy per access of one bank (0 without a buffer), without the H-tree term. */
+export function bufferAccessEnergy(anchor: number, hw: HardwareConfig, bankBits: number): number {
   const b = hw.buffer;
-  if (capacityBits <= 0) return 0;
-  const size = Math.max(capacityBits, b.referenceSize);
+  if (bankBits <= 0) return 0;
+  const size = Math.max(bankBits, b.referenceSize);
   return anchor * (b.wordWidth / b.referenceWordWidth) * (size / b.referenceSize) ** b.energyExponent;
 }
 
@@ -88,21 +97,30 @@ export function regAccessEnergy(anchor: number, hw: HardwareConfig): number {
 export function buildEnergyTable(
   hw: HardwareConfig,
   sram: Sram,
-  bufferBits = 0,
+  buffer: BufferGeometry = { capacityBits: 0, banks: 1 },
   dram: Dram = new Dram(hw),
 ): EnergyTable {
   const s = hw.sram;
   const b = hw.buffer;
-  const wire = htreeLength(hw, sram) * sram.wordBits * s.wireEnergy;
+  const sramWireMm = htreeLength(hw, sram.banks, sram.bankBits);
+  const wire = sramWireMm * sram.wordBits * s.wireEnergy;
   const wireNote =
-    `+ ${(wire * 1e12).toPrecision(3)} pJ H-tree (${htreeLength(hw, sram).toPrecision(3)} mm x ${sram.wordBits} b x ` +
+    `+ ${(wire * 1e12).toPrecision(3)} pJ H-tree (${sramWireMm.toPrecision(3)} mm x ${sram.wordBits} b x ` +
     `sram.wireEnergy; Keckler et al., IEEE Micro 2011)`;
   const law =
     `x (word ${sram.wordBits} b / ${s.referenceWordWidth} b) x (bank ${sram.bankBits / 8192} KiB / ` +
     `${s.referenceBankSize / 8192} KiB)^${s.energyExponent} ${wireNote}`;
+  const bufferBits = buffer.capacityBits;
+  const bankBits = bufferBits > 0 ? bufferBits / buffer.banks : 0;
+  const bufWireMm = bufferBits > 0 ? htreeLength(hw, buffer.banks, bankBits) : 0;
+  const bufWire = bufWireMm * b.wordWidth * s.wireEnergy;
   const bufLaw =
     `x (word ${b.wordWidth} b / ${b.referenceWordWidth} b) x ` +
-    `(${bufferBits / 8} B / ${b.referenceSize / 8} B)^${b.energyExponent}`;
+    `(bank ${bankBits / 8} B / ${b.referenceSize / 8} B)^${b.energyExponent}` +
+    (buffer.banks > 1
+      ? ` + ${(bufWire * 1e12).toPrecision(3)} pJ H-tree over ${buffer.banks} banks (${bufWireMm.toPrecision(3)} mm ` +
+        `x ${b.wordWidth} b x sram.wireEnergy)`
+      : '');
   const r = hw.registerFile;
   const regLaw = `x (word ${r.wordWidth} b / ${r.referenceWordWidth} b)`;
   const step = hw.mac.stepEnergy * (hw.mac.accumulatorBits / 32);
@@ -115,10 +133,10 @@ export function buildEnergyTable(
         "their energy per access is held at the anchor's (the power law is not extrapolated below it)",
     );
   }
-  if (bufferBits > 0 && bufferBits < b.referenceSize) {
+  if (bankBits > 0 && bankBits < b.referenceSize) {
     notes.push(
-      `the operand buffer (${bufferBits / 8} B) is below its anchored size (${b.referenceSize / 8} B): ` +
-        "its energy per access is held at the anchor's",
+      `the operand buffer's banks (${bankBits / 8} B) are below its anchored size (${b.referenceSize / 8} B): ` +
+        "their energy per access is held at the anchor's",
     );
   }
   const entries: Record<Action, EnergyEntry> = {
@@ -136,13 +154,13 @@ export function buildEnergyTable(
     },
     'buffer.read': {
       action: 'buffer.read',
-      energy: bufferAccessEnergy(b.readEnergy, hw, bufferBits),
+      energy: bufferAccessEnergy(b.readEnergy, hw, bankBits) + bufWire,
       per: 'buffer word read',
       source: `buffer.readEnergy ${bufLaw} (anchor: Accelergy 45 nm ERT, 384 B SRAM 0.68 pJ per read)`,
     },
     'buffer.write': {
       action: 'buffer.write',
-      energy: bufferAccessEnergy(b.writeEnergy, hw, bufferBits),
+      energy: bufferAccessEnergy(b.writeEnergy, hw, bankBits) + bufWire,
       per: 'buffer word write',
       source: `buffer.writeEnergy ${bufLaw} (anchor: Accelergy 45 nm ERT, 384 B SRAM 1.58 pJ per write)`,
     },
@@ -168,5 +186,11 @@ export function buildEnergyTable(
         `(Horowitz: 32-bit add 0.1 pJ)`,
     },
   };
-  return { entries, leakagePerBit, leakagePower: leakagePerBit * sram.capacityBits, notes };
+  return {
+    entries,
+    leakagePerBit,
+    leakagePower: leakagePerBit * sram.capacityBits,
+    bufferLeakagePower: leakagePerBit * bufferBits,
+    notes,
+  };
 }

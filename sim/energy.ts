@@ -1,6 +1,6 @@
 /**
  * The one energy formula: energy = sum over actions of count x energy per action (the table)
- * + SRAM leakage power x elapsed time. DRAM terms (dynamic and background) come from
+ * + SRAM and operand-buffer leakage power x elapsed time. DRAM terms (dynamic and background) come from
  * sim/dram/energy.ts. The cost model (the mapper's objective) and the report both call it, so
  * they cannot disagree.
  */
@@ -26,13 +26,14 @@ import {
 } from './counters.js';
 import { DRAM_BACKGROUND_ACTIONS, dramEnergy } from './dram/energy.js';
 
-export type EnergyAction = Action | 'sram.leakage';
+export type EnergyAction = Action | 'sram.leakage' | 'buffer.leakage';
 export const ENERGY_ACTIONS: readonly EnergyAction[] = [
   'sram.read',
   'sram.write',
   'sram.leakage',
   'buffer.read',
   'buffer.write',
+  'buffer.leakage',
   'regfile.read',
   'regfile.write',
   'dram.read',
@@ -75,7 +76,7 @@ export function energyByPart(byAction: Readonly<Record<EnergyAction, number>>): 
   return out;
 }
 
-/** Joules per action of a counter vector (sram.leakage: leakage over its cycles). */
+/** Joules per action of a counter vector (sram.leakage, buffer.leakage: leakage over its cycles). */
 export function energyByAction(
   v: Float64Array,
   table: EnergyTable,
@@ -89,6 +90,7 @@ export function energyByAction(
     'sram.leakage': table.leakagePower * (v[CYCLES]! / clock),
     'buffer.read': v[BUFFER_READS]! * e['buffer.read'].energy,
     'buffer.write': v[BUFFER_WRITES]! * e['buffer.write'].energy,
+    'buffer.leakage': table.bufferLeakagePower * (v[CYCLES]! / clock),
     'regfile.read': v[REG_READS]! * e['regfile.read'].energy,
     'regfile.write': v[REG_WRITES]! * e['regfile.write'].energy,
     ...dramEnergy(v, e, burstBits),
@@ -102,7 +104,7 @@ export function energyOf(v: Float64Array, table: EnergyTable, burstBits: number,
   return (
     v[SRAM_READS]! * e['sram.read'].energy +
     v[SRAM_WRITES]! * e['sram.write'].energy +
-    table.leakagePower * (v[CYCLES]! / clock) +
+    (table.leakagePower + table.bufferLeakagePower) * (v[CYCLES]! / clock) +
     v[BUFFER_READS]! * e['buffer.read'].energy +
     v[BUFFER_WRITES]! * e['buffer.write'].energy +
     v[REG_READS]! * e['regfile.read'].energy +

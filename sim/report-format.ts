@@ -40,6 +40,7 @@ const ACTION_LABEL: Record<EnergyAction, [string, string, string]> = {
   'sram.leakage': ['SRAM', 'leakage', 'seconds'],
   'buffer.read': ['operand buffer', 'read', 'word reads'],
   'buffer.write': ['operand buffer', 'write', 'word writes'],
+  'buffer.leakage': ['operand buffer', 'leakage', 'seconds'],
   'regfile.read': ['register files', 'read', 'word reads'],
   'regfile.write': ['register files', 'write', 'word writes'],
   'dram.read': ['DRAM', 'read', 'bursts'],
@@ -60,6 +61,7 @@ function actionCount(s: CostSummary, a: EnergyAction): number {
     case 'sram.write':
       return s.counts.sramWrites;
     case 'sram.leakage':
+    case 'buffer.leakage':
       return s.seconds;
     case 'buffer.read':
       return s.counts.bufferReads;
@@ -116,7 +118,8 @@ export function hardwareHeadline(hw: SimReport['hardware']): string[] {
       `${dramHeadline(hw.dram)}; ` +
       `${hw.mac.lanes} bit-serial lanes (serial ${hw.mac.serialOperand}, ${hw.mac.bitsPerCycle} b/cycle); ` +
       (hw.buffer.capacityBits > 0
-        ? `operand buffer ${bits(hw.buffer.capacityBits)} (${hw.buffer.wordBits}-bit words)`
+        ? `operand buffer ${bits(hw.buffer.capacityBits)} (${(hw.buffer.banks ?? 1) > 1 ? `${hw.buffer.banks} banks, ` : ''}` +
+          `${hw.buffer.wordBits}-bit words)`
         : 'no operand buffer') +
       ((hw.registerFile?.wordsPerLane ?? 0) > 0
         ? `; register files ${hw.registerFile!.wordsPerLane} x ${hw.registerFile!.wordBits}-bit words per lane`
@@ -174,7 +177,7 @@ function tables(r: SimReport): Array<{ title: string; table: Table; note?: strin
           c,
           act,
           time ? seconds(n) : count(n),
-          a === 'sram.leakage' ? 'elapsed' : time ? 'in state' : unit,
+          a === 'sram.leakage' || a === 'buffer.leakage' ? 'elapsed' : time ? 'in state' : unit,
           joules(e),
           pct(e, t.energy.total),
         ];

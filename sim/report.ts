@@ -80,7 +80,7 @@ export interface EnergyBreakdown {
   leakage: number;
   /** DRAM background power (by state) and refresh over the elapsed time. */
   background: number;
-  /** Component x action (sram.leakage: leakage over the elapsed time). */
+  /** Component x action (sram.leakage, buffer.leakage: leakage over the elapsed time). */
   byAction: Record<EnergyAction, number>;
 }
 
@@ -118,7 +118,13 @@ export interface PlacedTensor {
 export interface HardwareSummary {
   clockHz: number;
   sram: { capacityBits: number; banks: number; wordBits: number; ports: number; bankBits: number; cellType: string };
-  buffer: { capacityBits: number; wordBits: number; ports: number };
+  buffer: {
+    capacityBits: number;
+    wordBits: number;
+    ports: number;
+    /** Absent in reports written before buffer banks existed (one bank). */
+    banks?: number;
+  };
   registerFile: { wordsPerLane: number; wordBits: number };
   dram: {
     busWidthBits: number;
@@ -180,6 +186,8 @@ export interface SimReport {
     entries: Array<{ action: Action; energy: number; per: string; source: string }>;
     leakagePerBit: number;
     leakagePower: number;
+    /** Absent in reports written before the buffer's leakage was charged. */
+    bufferLeakagePower?: number;
     notes: string[];
   };
   network: NetworkSummary | null;
@@ -220,11 +228,11 @@ export function summarize(v: Float64Array, cx: SummaryContext): CostSummary {
   const seconds = v[CYCLES]! / cx.clock;
   const bb = cx.burstBits;
   const byAction = energyByAction(v, cx.table, bb, cx.clock);
-  const leakage = byAction['sram.leakage'];
+  const leakage = byAction['sram.leakage'] + byAction['buffer.leakage'];
   let dynamic = 0;
   let background = 0;
   for (const a of ENERGY_ACTIONS) {
-    if (a === 'sram.leakage') continue;
+    if (a === 'sram.leakage' || a === 'buffer.leakage') continue;
     if (BACKGROUND_ACTIONS.includes(a)) background += byAction[a];
     else dynamic += byAction[a];
   }

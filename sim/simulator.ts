@@ -102,7 +102,7 @@ export class Simulator implements OpObserver {
     this.mac = new MacArray(this.hw);
     this.buffer = new OperandBuffer(this.hw);
     this.registers = new RegisterFile(this.hw);
-    this.table = buildEnergyTable(this.hw, this.sram, this.buffer.capacityBits, this.dram);
+    this.table = buildEnergyTable(this.hw, this.sram, this.buffer, this.dram);
     this.len = counterLength(this.sram.banks);
     this.traced = new Float64Array(this.len);
     this.evaluation = new Float64Array(this.len);
@@ -358,7 +358,12 @@ export class Simulator implements OpObserver {
           bankBits: this.sram.bankBits,
           cellType: hw.sram.cellType,
         },
-        buffer: { capacityBits: this.buffer.capacityBits, wordBits: this.buffer.wordBits, ports: this.buffer.ports },
+        buffer: {
+          capacityBits: this.buffer.capacityBits,
+          wordBits: this.buffer.wordBits,
+          ports: this.buffer.ports,
+          banks: this.buffer.banks,
+        },
         registerFile: { wordsPerLane: this.registers.words, wordBits: this.registers.wordBits },
         dram: {
           busWidthBits: hw.dram.busWidth,
@@ -388,6 +393,7 @@ export class Simulator implements OpObserver {
         entries: ACTIONS.map((a) => ({ ...this.table.entries[a] })),
         leakagePerBit: this.table.leakagePerBit,
         leakagePower: this.table.leakagePower,
+        bufferLeakagePower: this.table.bufferLeakagePower,
         notes: [...this.table.notes],
       },
       network:

@@ -72,10 +72,20 @@ export const hardwareSection = {
   buffer: {
     // The operand-buffer level between SRAM and the lanes: one shared buffer that keeps the operands
     // a mapping re-uses. 0: no buffer (the machine before issue 14: every re-use re-reads SRAM).
-    capacity: quantity('bit', '4 KiB', 'operand buffer capacity between SRAM and the lanes (0: none)', { min: 0 }),
+    // 16 KiB in 4 banks of 4 KiB (the bank size of the earlier 4 KiB default, so a bank access costs
+    // what it did): the smallest buffer that holds the default run's layer-0 tiles (its SRAM reads
+    // fall to 1.09x the compulsory minimum under the energy objective) and, of 4-64 KiB x 1-16 banks,
+    // among the cheapest for R2 and B1; measured in docs/HARDWARE.md ("Banked operand buffer").
+    capacity: quantity('bit', '16 KiB', 'operand buffer capacity between SRAM and the lanes (0: none)', { min: 0 }),
     wordWidth: quantity('bit', '64 b', 'bits per operand-buffer access', { min: 0, exclusiveMin: true }),
-    // Assumption: one read and one write per cycle.
+    // Assumption: one read and one write per cycle (banks add no bandwidth: the lanes read one operand
+    // stream at a time).
     ports: int(2, 'operand-buffer accesses per cycle', { min: 1 }),
+    // Banks (as the SRAM's): an access costs a bank's energy (the law below at capacity / banks) plus
+    // the H-tree from the buffer's port to the bank (sram.wireEnergy, sram.cellArea,
+    // sram.bankPeripheryArea), so a big buffer of small banks is cheaper per access than one big bank
+    // (CACTI's banked arrays). 1: one bank, no H-tree term (the machine before).
+    banks: int(4, 'operand-buffer banks (energy per access by bank size plus H-tree wiring)', { min: 1 }),
     // Accelergy's 45 nm energy reference table (as quoted in issue 14): a 384 B SRAM buffer costs
     // 0.68 pJ per read and 1.58 pJ per write; assumed 16-bit accesses (Accelergy's Eyeriss example).
     readEnergy: quantity('J', '0.68 pJ', 'operand-buffer read energy at referenceSize and referenceWordWidth', {

@@ -1,7 +1,8 @@
 /**
  * The operand buffer: one shared buffer between the SRAM and the lanes that keeps the operands a
- * mapping re-uses (sim/mapper/), `words` words of `wordBits` bits, `ports` accesses per cycle.
- * Capacity 0 means no buffer: every re-use re-reads the SRAM (the machine before issue 14).
+ * mapping re-uses (sim/mapper/), `words` words of `wordBits` bits in `banks` equal banks, `ports`
+ * accesses per cycle. Capacity 0 means no buffer: every re-use re-reads the SRAM (the machine before
+ * issue 14). Banks change the energy per access only (sim/energy-table.ts), not what fits.
  * Energies per access live in the energy table (sim/energy-table.ts).
  */
 import type { HardwareConfig } from '../../config/schema.js';
@@ -13,6 +14,9 @@ export class OperandBuffer {
   readonly words: number;
   readonly capacityBits: number;
   readonly ports: number;
+  readonly banks: number;
+  /** Bits per bank (0 without a buffer). */
+  readonly bankBits: number;
 
   constructor(hw: HardwareConfig) {
     const b = hw.buffer;
@@ -22,6 +26,12 @@ export class OperandBuffer {
     this.words = Math.floor(b.capacity / b.wordWidth);
     this.capacityBits = this.words * this.wordBits;
     this.ports = b.ports;
+    this.banks = b.banks;
+    if (this.words > 0 && this.words % b.banks !== 0)
+      throw new UserError(
+        `hardware.buffer.banks: ${this.words} words of ${b.wordWidth} bits do not split into ${b.banks} equal banks`,
+      );
+    this.bankBits = this.capacityBits / b.banks;
   }
 
   /** Buffer words a range of `bits` bits occupies. */

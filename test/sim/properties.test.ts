@@ -67,7 +67,9 @@ describe('simulator properties over random configurations and schedules', () => 
           c.bufferWrites * e['buffer.write']! +
           c.regReads * e['regfile.read']! +
           c.regWrites * e['regfile.write']!;
-        const leakage = (r.energyTable.leakagePower * r.total.cycles.total) / cfg.hardware.clock;
+        // SRAM and operand buffer leak at the same cells' rate per bit.
+        const leakPower = r.energyTable.leakagePower + r.energyTable.bufferLeakagePower!;
+        const leakage = (leakPower * r.total.cycles.total) / cfg.hardware.clock;
         const rel = (a: number, b: number) => Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(a), Math.abs(b), 1e-30);
         expect(rel(r.total.energy.dynamic, dynamic)).toBe(true);
         expect(rel(r.total.energy.leakage, leakage)).toBe(true);
@@ -94,6 +96,10 @@ describe('simulator properties over random configurations and schedules', () => 
         expect(rel(r.total.energy.total, dynamic + leakage + r.total.energy.background)).toBe(true);
         expect(rel(sum(ENERGY_ACTIONS.map((a) => r.total.energy.byAction[a])), r.total.energy.total)).toBe(true);
         expect(r.energyTable.leakagePower).toBeCloseTo(r.energyTable.leakagePerBit * r.hardware.sram.capacityBits, 25);
+        expect(r.energyTable.bufferLeakagePower).toBeCloseTo(
+          r.energyTable.leakagePerBit * r.hardware.buffer.capacityBits,
+          25,
+        );
       }),
       RUNS,
     );

@@ -30,6 +30,7 @@ export const overridesArb = fc.record({
   objective: fc.constantFrom('energy', 'dram', 'cycles', 'edp', 'sram-reads'),
   bufferWords: fc.constantFrom(0, 0, 1, 3, 8, 40),
   bufferWordBytes: fc.constantFrom(1, 2, 8),
+  bufferBanks: fc.constantFrom(1, 1, 2, 4),
   wirePj: fc.constantFrom(0, 0.1),
   regWords: fc.constantFrom(0, 0, 1, 2, 3, 8),
   regWordBits: fc.constantFrom(16, 32),
@@ -88,7 +89,9 @@ export function toConfig(o: Overrides, patch: Partial<Overrides> = {}): Config {
     'hardware.policy.overlap': x.overlap,
     'hardware.policy.gradients': x.gradients,
     'hardware.policy.objective': x.objective,
-    'hardware.buffer.capacity': `${x.bufferWords * x.bufferWordBytes} B`,
+    // bufferWords per bank: the banks split the buffer into equal whole words.
+    'hardware.buffer.capacity': `${x.bufferWords * x.bufferBanks * x.bufferWordBytes} B`,
+    'hardware.buffer.banks': x.bufferBanks,
     'hardware.buffer.wordWidth': `${x.bufferWordBytes} B`,
     'hardware.sram.wireEnergy': `${x.wirePj} pJ`,
     'hardware.registerFile.words': x.regWords,
