@@ -4,7 +4,8 @@
  * - the pruned search finds a mapping as good as the best of every mapping of the space, each
  *   planned and costed for real (so the search's arithmetic costing equals the real plans' too);
  * - more buffer capacity never makes any shape's objective worse (energies per access held fixed:
- *   energyExponent 0, so only the capacity changes), nor the run's energy under objective energy;
+ *   energyExponent 0, one bank, no leakage, so only the capacity changes), nor the run's energy under
+ *   objective energy;
  * - more register-file words per lane never make any shape's objective worse (energies held fixed);
  * - SRAM reads are never below the compulsory minimum (every operand range once per chunk), and
  *   equal it when every operand fits the buffer and buffering costs nothing, or (objective
