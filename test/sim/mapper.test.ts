@@ -83,8 +83,9 @@ const chunkOf = (sim: Simulator, op: CostedOp): number => Math.min((op as Matmul
 describe('the mapper', () => {
   it('matches a brute force over every mapping, each planned and costed for real', () => {
     fc.assert(
-      fc.property(overridesArb, bufferArb, (o, b) => {
-        const { sim, ops } = gridOps(withBuffer(o, b));
+      fc.property(overridesArb, bufferArb, fc.constantFrom(1, 2, 4), (o, b, banks) => {
+        // Banked buffers (banks of b.words words): their access energies carry the H-tree term.
+        const { sim, ops } = gridOps(withBuffer(o, { ...b, words: b.words * banks }, { banks }));
         for (const op of ops.slice(0, 6)) {
           const space = sim.costModel!.space(op, chunkOf(sim, op));
           const fast = searchMapping(space);
