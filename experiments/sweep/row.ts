@@ -58,6 +58,8 @@ export interface SweepRow {
   trainSamples: number;
   /** Identifies the training run (hash of model, training, data sections). */
   trainingId: string;
+  /** What the energy table had to assume for this point (e.g. banks below an anchored size). */
+  notes: string[];
 }
 
 /** The row of `point` from its simulation report (and training result, unless schedule-only). */
@@ -113,6 +115,7 @@ export function rowFromReport(
     dramWriteBytes: t.counts.dramWriteBytes,
     trainSamples: t.samples.train,
     trainingId,
+    notes: [...report.energyTable.notes],
   };
 }
 

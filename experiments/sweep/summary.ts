@@ -153,6 +153,7 @@ export function summaryMarkdown(res: SweepResult, plots: readonly Plot[]): strin
     const t = costTable(front, true);
     lines.push(md(t.head, t.body), '');
   }
+  lines.push(...notesSection(rows));
   lines.push(
     '## Columns of sweep.csv',
     '',
@@ -161,6 +162,22 @@ export function summaryMarkdown(res: SweepResult, plots: readonly Plot[]): strin
     '',
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** The energy table's notes (what it had to assume), each with the points it applies to. */
+function notesSection(rows: readonly SweepRow[]): string[] {
+  const notes = noteLines(rows);
+  return notes.length ? ['## Notes on the energy table', '', ...notes.map((n) => `- ${n}`), ''] : [];
+}
+
+/** Each distinct energy-table note with the points (sweep.csv's index) it applies to. */
+function noteLines(rows: readonly SweepRow[]): string[] {
+  const at = new Map<string, number[]>();
+  // Rows read back from a sweep.json written before notes existed have none.
+  for (const r of rows) for (const n of r.notes ?? []) at.set(n, [...(at.get(n) ?? []), r.index]);
+  const where = (ix: number[]) =>
+    ix.length === rows.length ? 'every point' : `point${ix.length > 1 ? 's' : ''} ${ix.join(', ')}`;
+  return [...at].map(([n, ix]) => `${n} (${where(ix)}).`);
 }
 
 /** Storage mode: for each budget the best network of each family (by validation error) and how they compare. */
@@ -211,7 +228,8 @@ function storageSection(rows: readonly SweepRow[], budgets: readonly number[]): 
 /** The terminal table: one line per point. */
 export function terminalTable(res: SweepResult): string {
   const t = costTable(res.rows, true);
-  return `${table(t.head, t.body)}\n`;
+  const notes = noteLines(res.rows).map((n) => `note: ${n}\n`);
+  return `${table(t.head, t.body)}\n${notes.join('')}`;
 }
 
 /** "4 points, schedule-only, in this process, 0.81 s": what a sweep did, in one line. */

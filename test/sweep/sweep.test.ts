@@ -192,3 +192,24 @@ describe('shards', () => {
     for (const f of filesA) expect(readFileSync(join(b, f.slice(a.length + 1)), 'utf8')).toBe(readFileSync(f, 'utf8'));
   });
 });
+
+describe("the energy table's notes", () => {
+  it('a point whose buffer banks are below the anchored size says so, in its row and in summary.md', async () => {
+    const s = spec({
+      scheduleOnly: true,
+      axes: [
+        { path: 'hardware.buffer.capacity', values: ['4 KiB'] },
+        { path: 'hardware.buffer.banks', values: [4, 16] },
+      ],
+    });
+    const { result } = await runSweep(s, { workers: 1, store: noCache });
+    // 4 KiB in 16 banks: 256 B a bank, below the 384 B anchor; in 4 banks: 1 KiB, above it.
+    expect(result.rows.map((r) => r.notes.length)).toEqual([0, 1]);
+    expect(result.rows[1]!.notes[0]).toMatch(/operand buffer's banks \(256 B\) are below its anchored size \(384 B\)/);
+    const dir = join(tmp, 'notes');
+    await writeSweepOutputs(dir, result, { plots: false });
+    const md = readFileSync(join(dir, 'summary.md'), 'utf8');
+    expect(md).toContain('## Notes on the energy table');
+    expect(md).toMatch(/below its anchored size \(384 B\).* \(point 1\)\.\n/);
+  });
+});
