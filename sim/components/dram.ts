@@ -62,11 +62,22 @@ export class Dram {
   /**
    * Bus clocks beyond a burst that a switch costs (DRAMSim3 src/timing.cc, JEDEC): reads to
    * writes read_to_write = RL + BL/2 - WL + tRTRS, writes to reads write_to_read = WL + BL/2 +
-   * tWTR_L; a refresh after a write waits WL + BL/2 + tWR instead of tRTP to precharge.
+   * tWTR_L.
    */
   readonly readToWrite: number;
   readonly writeToRead: number;
+  /**
+   * Clocks a refresh after a write stops the bus beyond refreshStall. The written bank may be
+   * precharged only WL + BL/2 + tWR after the write command (timing.cc write_to_precharge), that
+   * is CWL + tWR after the bus would have started the next burst; the other banks' precharges,
+   * one a clock, go in that time. So after a write the refresh comes tRP after those CWL + tWR
+   * clocks instead of after the precharges (refreshStall): CWL + tWR - precharges more (21 - 2.27
+   * = 18.73 on the default part: 219.0 clocks in all, DRAMSim3's gap after a write, docs/DRAM.md).
+   */
   readonly writeRecovery: number;
+  /** Clocks from a read, a write command to a precharge of its bank: AL + tRTP; WL + BL/2 + tWR. */
+  readonly readToPrecharge: number;
+  readonly writeToPrecharge: number;
   /** Accelerator cycles one burst occupies the bus (may be fractional). */
   readonly cyclesPerBurst: number;
   /** Latency to first data in accelerator cycles (rounded up). */
@@ -124,7 +135,9 @@ export class Dram {
       this.refreshStall = part.tRP + part.tRFC + part.tRCD + precharges;
       this.readToWrite = Math.max(0, part.CL - part.CWL + part.tRTRS);
       this.writeToRead = part.CWL + part.tWTR_L;
-      this.writeRecovery = Math.max(0, part.CWL + BL / 2 + part.tWR - part.tRTP);
+      this.writeRecovery = Math.max(0, part.CWL + part.tWR - precharges);
+      this.readToPrecharge = part.tRTP;
+      this.writeToPrecharge = part.CWL + BL / 2 + part.tWR;
     } else {
       this.devices = Math.max(1, d.busWidth / part.deviceWidth);
       this.rowBits = d.rowSize;
@@ -134,6 +147,8 @@ export class Dram {
       this.readToWrite = 0;
       this.writeToRead = 0;
       this.writeRecovery = 0;
+      this.readToPrecharge = 0;
+      this.writeToPrecharge = 0;
       if (d.rowSize % d.burst !== 0)
         throw new UserError(`hardware.dram.rowSize: ${d.rowSize} bits is not a whole number of ${d.burst}-bit bursts`);
       this.map = new AddressMap(

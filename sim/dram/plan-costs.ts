@@ -231,12 +231,14 @@ function queueTiming(dram: Dram, pace: number, queue: number): RefreshQueueTimin
     burstClocks: dram.burstClocks,
     pace: Math.max(dram.burstClocks, pace),
     tREFI: p.tREFI,
-    stall: dram.refreshStall,
+    precharge: p.tRP,
+    refresh: p.tRFC,
+    readToPrecharge: dram.readToPrecharge,
+    writeToPrecharge: dram.writeToPrecharge,
     activate: p.tRCD,
     conflict: p.tRP + p.tRCD,
     readToWrite: dram.readToWrite,
     writeToRead: dram.writeToRead,
-    writeRecovery: dram.writeRecovery,
     queue,
   };
 }

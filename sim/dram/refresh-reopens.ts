@@ -14,9 +14,19 @@
  * (`pace` clocks a burst: the port's busy time over its bursts), the device serves one burst per
  * burst time, starts a row no earlier than tRCD after its first request arrived (the controller
  * opens a row once a request for it is queued), loses tRP + tRCD to a back-to-back conflict in
- * one bank and the refresh stall (precharge, tRFC, re-activate) at every refresh. Refreshes come
- * every tREFI of absolute time, at a phase unknown to the operation: averaged over `phases` evenly
- * spread phases.
+ * one bank and, at every refresh, the refresh's command sequence. Refreshes come every tREFI of
+ * absolute time, at a phase unknown to the operation: averaged over `phases` evenly spread phases.
+ *
+ * The refresh's commands as DRAMSim3 issues them (src/controller.cc, command_queue.cc
+ * FinishRefresh, channel_state.cc GetReadyCommand): from the clock it falls due no read or write
+ * issues; every open bank is precharged, one command a clock, the bank last read or written no
+ * earlier than AL + tRTP after its read, WL + BL/2 + tWR after its write (timing.cc
+ * read_to_precharge, write_to_precharge); tRP after the last precharge the refresh; tRFC later
+ * the banks activate again, tRCD later the next burst. Open at the refresh are the banks that
+ * served a burst since the previous refresh closed them and those with a request waiting (the
+ * controller activates them ahead). How far behind its stamps the device is at each refresh (the
+ * backlog) depends on these few clocks: requests arrive at the busy time's pace, which leaves the
+ * bus about 7 clocks of slack per refresh interval on a long stream.
  */
 
 /** The stream to replay: one key per (bank, row) run, its length in bursts and its bank. */
@@ -35,16 +45,20 @@ export interface RefreshQueueTiming {
   pace: number;
   /** Clocks between refreshes. */
   tREFI: number;
-  /** Clocks a refresh stops the bus: tRP + tRFC + tRCD. */
-  stall: number;
+  /** Clocks from a precharge to the refresh: tRP. */
+  precharge: number;
+  /** Clocks from the refresh to an activation: tRFC. */
+  refresh: number;
+  /** Clocks from a read, a write command to the precharge of its bank: AL + tRTP; WL + BL/2 + tWR. */
+  readToPrecharge: number;
+  writeToPrecharge: number;
   /** Clocks from a row's activation to its first read or write: tRCD. */
   activate: number;
   /** Clocks a back-to-back row conflict in one bank adds: tRP + tRCD. */
   conflict: number;
-  /** Clocks a switch from reads to writes, from writes to reads adds; a refresh's extra wait after a write. */
+  /** Clocks a switch from reads to writes, from writes to reads adds. */
   readToWrite: number;
   writeToRead: number;
-  writeRecovery: number;
   /** Requests the controller holds at most (transaction queue + command queues). */
   queue: number;
 }
@@ -65,6 +79,32 @@ function banksAhead(runs: RowRuns, i: number, into: number, n: number, mark: Int
     left -= runs.lens[j]! - skip;
     skip = 0;
   }
+}
+
+/**
+ * The clock at which the first burst after a refresh due at `due` may start (the comment at the top):
+ * `open` banks precharged one a clock from `due`, the last-used bank's no earlier than its
+ * command's precharge delay (`free`: the end of the last burst on the bus, null before the first;
+ * `write`: its direction), then tRP, tRFC and tRCD. No bank open: the refresh at `due`.
+ */
+export function refreshEnd(
+  t: RefreshQueueTiming,
+  due: number,
+  lastRun: Int32Array,
+  mark: Int32Array,
+  stamp: number,
+  free: number | null,
+  write: number,
+): number {
+  let open = 0;
+  for (let k = 0; k < lastRun.length; k++) if (lastRun[k]! >= 0 || mark[k] === stamp) open++;
+  let refresh = due;
+  if (open > 0) {
+    const lastPrecharge =
+      free === null ? -Infinity : free - t.burstClocks + (write === 1 ? t.writeToPrecharge : t.readToPrecharge);
+    refresh = Math.max(due + open - 1, lastPrecharge) + t.precharge;
+  }
+  return refresh + t.refresh + t.activate;
 }
 
 /** The first refresh of `phases` evenly spread phases: (k + 1/2) / phases x tREFI, k = 0..phases-1. */
@@ -160,9 +200,12 @@ export function refreshReopens(
             }
           }
           reopens += here;
+          const end = refreshEnd(t, nextRefresh, lastRun, mark, stamp, n > 0 ? free : null, r > 0 ? write : prevWrite);
+          // A part whose refresh outlasts tREFI would never serve a burst (no preset comes near: 200 of 3120).
+          if (end >= nextRefresh + t.tREFI) throw new Error(`refresh sequence of ${end - nextRefresh} clocks >= tREFI`);
+          start = Math.max(start, end);
           lastRun.fill(-1); // every bank precharged; rows open again as they are served
           onRefresh?.(nextRefresh, backlog, here);
-          start = Math.max(start, nextRefresh + t.stall + ((r > 0 ? write : prevWrite) === 1 ? t.writeRecovery : 0));
           nextRefresh += t.tREFI;
         }
         free = start + t.burstClocks;

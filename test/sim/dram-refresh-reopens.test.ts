@@ -2,8 +2,9 @@
  * The refresh re-open estimate (sim/dram/refresh-reopens.ts), by hand on small streams, and its
  * properties.
  *
- * Timing of the hand cases: a burst every 8 clocks on the bus, requests arriving every 8 clocks
- * (burst n at 8n), a refresh stalls the bus 20 clocks, no tRCD wait, conflict or turnaround.
+ * Timing of the hand cases 1-4: a burst every 8 clocks on the bus, requests arriving every 8 clocks
+ * (burst n at 8n), a refresh takes tRFC = 20 clocks after one precharge a clock per open bank (no
+ * tRP, tRCD, precharge delay, conflict or turnaround), so it stalls the bus 20 + open banks - 1.
  *
  * 1. One row (bank 0), 20 bursts, tREFI 100, first refresh at 50. Bursts 0..6 start on arrival
  *    (0..48). Burst 7 would start at 56 >= 50: the refresh comes first; 7 requests (0..6,
@@ -19,21 +20,34 @@
  *    re-opens. With the write-back to row 30 instead, bank 0 needs another row anyway: 1.
  * 3. The backlog carried from one chunk to the next (sim/dram/plan-costs.ts chunkCarryReopens).
  *    A chunk reads row 0 of bank 0 (6 bursts), then row 1 of bank 1 (6 bursts); two chunks back
- *    to back (bursts 0..23 arriving at 8n), refresh stall 40, tREFI 100, first refresh at 50.
+ *    to back (bursts 0..23 arriving at 8n), tRFC 40 (no tRP, tRCD or precharge delay: the refresh
+ *    takes 40 clocks after one precharge a clock per open bank), tREFI 100, first refresh at 50.
  *    Bursts 0..6 start on arrival (0..48); burst 7 would start at 56: the refresh at 50 comes
  *    first, 7 arrived, 7 started: backlog 0; bank 1 holds the row burst 7 needs, and bank 0 holds
- *    row 0, which the second chunk reads again: 2 re-opens. Burst 7 starts at 90, 8..11 at 98..122
- *    (the bus is now 42 clocks behind the arrivals). Chunk 2: burst 12 (arrived 96) starts at
- *    130, 13 and 14 at 138 and 146; burst 15 would start at 154: the refresh at 150 comes first,
- *    19 arrived (0..18), 15 started: backlog 4, bursts 15..17 (bank 0) and 18 (bank 1): 2
- *    re-opens. Bursts 15..22 at 190..246; burst 23 would start at 254: the refresh at 250, 1
- *    waiting (bank 1): 1 re-open. 3 refreshes, 5 re-opens. Each chunk from an empty queue
+ *    row 0, which the second chunk reads again: 2 re-opens. Two banks open: precharges at 50, 51,
+ *    burst 7 starts at 51 + 40 = 91, 8..11 at 99..123 (the bus is now 43 clocks behind the
+ *    arrivals). Chunk 2: burst 12 (arrived 96) starts at 131, 13 and 14 at 139 and 147; burst 15
+ *    would start at 155: the refresh at 150 comes first, 19 arrived (0..18), 15 started: backlog
+ *    4, bursts 15..17 (bank 0) and 18 (bank 1): 2 re-opens. Banks 0 and 1 open: bursts 15..22 at
+ *    191..247; burst 23 would start at 255: the refresh at 250, 1 waiting (bank 1): 1 re-open. 3 refreshes, 5 re-opens. Each chunk from an empty queue
  *    instead: chunk 1 with its refresh at 50 sees no later access to bank 0's row (1 re-open),
  *    chunk 2 with its refresh 54 clocks in (as at 150 above) has no backlog and bank 0 is done
  *    (1 re-open); neither lasts to a second refresh: 2 refreshes, 2 re-opens.
  *    Chunk 2 at its own records instead (rows 2 and 3, same banks, as a load's next samples): at
  *    50 bank 0's next access is row 2, so only bank 1's row counts (1 re-open); the timing is the
  *    same (no conflict or tRCD cost here), so 150 and 250 as above: 3 refreshes, 4 re-opens.
+ * 5. The refresh's command sequence (refreshEnd), default part: tRP 15, tRFC 168, tRCD 15, a read's
+ *    bank precharged AL + tRTP = 6 clocks after it, a write's WL + BL/2 + tWR = 9 + 8 + 12 = 29
+ *    after it; a burst every 8 clocks. Refresh due at 1000.
+ *    a. 7 banks open, the last read started at 997 (bus free at 1005): precharges at 1000..1006
+ *       (the read bank's may go from 1003), the refresh at 1006 + 15 = 1021, the next burst at
+ *       1021 + 168 + 15 = 1204 (204 clocks after the due time, 199 after the bus was free).
+ *    b. The same after a write at 997: its bank's precharge waits until 997 + 29 = 1026, the
+ *       refresh at 1041, the next burst at 1224 (219 after the bus was free, as in busyClocks).
+ *    c. One bank open, a read at 999: the precharge waits until 1005, refresh 1020, burst 1203.
+ *    d. No bank open: the refresh at 1000 itself, the next burst at 1183.
+ *    e. Two banks are open only because a request waits in them (marked by the backlog): 1001 + 15
+ *       + 183 = 1199 when nothing was served since the last refresh.
  * 4. In the cost model (B1 on 32 bits, the default run on a 64-bit bus, one epoch), every operation
  *    of two or more chunks carries the re-opens of its chunks replayed back to back, each chunk at
  *    its own samples' records (restated here from refresh-reopens.ts and the part's timing), not
@@ -43,7 +57,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { evenPhases, refreshReopens, type RowRuns } from '../../sim/dram/refresh-reopens.js';
+import { evenPhases, refreshEnd, refreshReopens, type RowRuns } from '../../sim/dram/refresh-reopens.js';
 import { planRowRuns } from '../../sim/dram/plan-costs.js';
 import { Dram } from '../../sim/components/dram.js';
 import { Simulator } from '../../sim/simulator.js';
@@ -54,12 +68,14 @@ const timing = (extra: Partial<Parameters<typeof refreshReopens>[1]> = {}) => ({
   burstClocks: 8,
   pace: 8,
   tREFI: 100,
-  stall: 20,
+  precharge: 0,
+  refresh: 20,
+  readToPrecharge: 0,
+  writeToPrecharge: 0,
   activate: 0,
   conflict: 0,
   readToWrite: 0,
   writeToRead: 0,
-  writeRecovery: 0,
   queue: 96,
   ...extra,
 });
@@ -106,9 +122,29 @@ describe('refresh re-opens, by hand', () => {
   });
 });
 
+describe("the refresh's command sequence, by hand (case 5)", () => {
+  it('precharges one a clock, the last-used bank after its read or write, then tRP, tRFC, tRCD', () => {
+    const t = timing({ precharge: 15, refresh: 168, activate: 15, readToPrecharge: 6, writeToPrecharge: 29 });
+    const open = (banks: number[]): Int32Array => {
+      const a = new Int32Array(8).fill(-1);
+      for (const b of banks) a[b] = 0;
+      return a;
+    };
+    const none = new Int32Array(8);
+    expect(refreshEnd(t, 1000, open([0, 1, 2, 3, 4, 5, 6]), none, 1, 1005, 0)).toBe(1204);
+    expect(refreshEnd(t, 1000, open([0, 1, 2, 3, 4, 5, 6]), none, 1, 1005, 1)).toBe(1224);
+    expect(refreshEnd(t, 1000, open([3]), none, 1, 1007, 0)).toBe(1203);
+    expect(refreshEnd(t, 1000, open([]), none, 1, 1005, 1)).toBe(1183);
+    const waiting = new Int32Array(8);
+    waiting[2] = 7;
+    waiting[5] = 7;
+    expect(refreshEnd(t, 1000, open([]), waiting, 7, null, 0)).toBe(1199);
+  });
+});
+
 describe('the backlog carried from chunk to chunk, by hand', () => {
   it('two chunks back to back keep the bus time lost to a refresh and the rows they come back to', () => {
-    const t = timing({ stall: 40 });
+    const t = timing({ refresh: 40 });
     const chunk: Array<[number, number, number]> = [
       [0, 0, 6],
       [1, 1, 6],
@@ -131,7 +167,7 @@ describe('the backlog carried from chunk to chunk, by hand', () => {
   });
 
   it('a second chunk at its own records (other rows) does not make the first refresh re-open bank 0', () => {
-    const t = timing({ stall: 40 });
+    const t = timing({ refresh: 40 });
     const seen: Array<[number, number, number]> = [];
     const own = runsOf([
       [0, 0, 6],
@@ -159,7 +195,8 @@ describe('refresh re-open properties', () => {
   const arbTiming = fc.record({
     pace: fc.integer({ min: 8, max: 12 }),
     tREFI: fc.integer({ min: 60, max: 400 }),
-    stall: fc.integer({ min: 0, max: 50 }),
+    // The refresh sequence (tRFC + tRCD + one precharge a clock for up to 4 banks) stays under tREFI.
+    refresh: fc.integer({ min: 0, max: 30 }),
     activate: fc.nat(15),
     conflict: fc.nat(30),
     queue: fc.integer({ min: 1, max: 40 }),
@@ -181,14 +218,25 @@ describe('refresh re-open properties', () => {
     );
   });
 
-  it('monotone in the backlog the controller may hold (queue size), all else equal', () => {
+  // A deeper queue activates more banks ahead, and each open bank costs the refresh a precharge
+  // (a clock), so later refreshes may fall elsewhere; up to the first refresh the two replays are
+  // the same, and there the deeper queue holds a superset of the banks.
+  it('monotone in the backlog the controller may hold (queue size) at the first refresh, all else equal', () => {
     fc.assert(
       fc.property(arbRuns, arbTiming, fc.integer({ min: 1, max: 40 }), (runs, t, more) => {
-        const phases = evenPhases(t.tREFI, 4);
-        const small = refreshReopens(runs, timing(t), phases);
-        const large = refreshReopens(runs, timing({ ...t, queue: t.queue + more }), phases);
-        expect(large.refreshes).toBe(small.refreshes);
-        expect(large.reopens).toBeGreaterThanOrEqual(small.reopens);
+        for (const phase of evenPhases(t.tREFI, 4)) {
+          const first = (queue: number): number[] => {
+            const seen: number[] = [];
+            refreshReopens(runs, timing({ ...t, queue }), [phase], 1 << 15, (c, _b, n) => {
+              if (c === phase) seen.push(n);
+            });
+            return seen;
+          };
+          const small = first(t.queue);
+          const large = first(t.queue + more);
+          expect(large.length).toBe(small.length);
+          if (small.length > 0) expect(large[0]).toBeGreaterThanOrEqual(small[0]!);
+        }
       }),
       { numRuns: 200 },
     );
@@ -240,12 +288,14 @@ describe('an operation of several chunks, in the cost model', () => {
           burstClocks: bc,
           pace: Math.max(bc, busy / bursts),
           tREFI: 3120,
-          stall: dram.refreshStall,
+          precharge: p.tRP,
+          refresh: p.tRFC,
+          readToPrecharge: dram.readToPrecharge,
+          writeToPrecharge: dram.writeToPrecharge,
           activate: p.tRCD,
           conflict: p.tRP + p.tRCD,
           readToWrite: dram.readToWrite,
           writeToRead: dram.writeToRead,
-          writeRecovery: dram.writeRecovery,
           queue: 32 + 8 * 8,
         };
         const replayed = Math.min(

@@ -106,11 +106,15 @@ describe('DRAM device model, by hand from the IDD formulas (LPDDR3-1600, 1 x32 d
 
   it('read/write turnarounds and write recovery at refresh (DRAMSim3 timing.cc, LPDDR3: RL 12, WL 9, BL/2 8)', () => {
     // reads to writes RL + BL/2 - WL + tRTRS - BL/2 = 12 - 9 + 1 = 4; writes to reads
-    // WL + BL/2 + tWTR - BL/2 = 9 + 6 = 15; precharge after a write WL + BL/2 + tWR = 29 instead
-    // of tRTP 6: 23 more. Two reads then two writes, one switch each way (around the cycle):
-    // work 4 x 8 + 4 + 15 = 51; half the bursts write: stall 200.265625 + 23 / 2.
-    expect([d.readToWrite, d.writeToRead, d.writeRecovery]).toEqual([4, 15, 23]);
-    const stall = 200.265625 + 11.5;
+    // WL + BL/2 + tWTR - BL/2 = 9 + 6 = 15. A refresh after a write: the written bank's precharge
+    // waits WL + BL/2 + tWR = 29 clocks after the write command, CWL + tWR = 21 after the next
+    // burst slot; the read case's precharges (2.265625 beyond that slot) go in that time: 18.734375
+    // more, 219 clocks in all (198 + 21). Two reads then two writes, one switch each way (around
+    // the cycle): work 4 x 8 + 4 + 15 = 51; half the bursts write: stall 200.265625 + 18.734375 / 2.
+    expect([d.readToWrite, d.writeToRead, d.writeRecovery]).toEqual([4, 15, 18.734375]);
+    expect(d.refreshStall + d.writeRecovery).toBe(219);
+    expect([d.readToPrecharge, d.writeToPrecharge]).toEqual([6, 29]);
+    const stall = 200.265625 + 18.734375 / 2;
     const { busy, refreshes } = d.busyClocks(4, 0, { readToWrite: 1, writeToRead: 1, writes: 2 });
     expect(refreshes).toBeCloseTo(51 / (3120 - stall), 12);
     expect(busy).toBeCloseTo(51 + (51 / (3120 - stall)) * stall, 9);
