@@ -107,17 +107,22 @@ export function buildEnergyTable(
   const wireNote =
     `+ ${(wire * 1e12).toPrecision(3)} pJ H-tree (${sramWireMm.toPrecision(3)} mm x ${sram.wordBits} b x ` +
     `sram.wireEnergy; Keckler et al., IEEE Micro 2011)`;
+  // Below the anchor the law is not extrapolated: the text says the size it was evaluated at.
+  const sramHeld = sram.bankBits < s.referenceBankSize ? ', held at the anchor' : '';
   const law =
-    `x (word ${sram.wordBits} b / ${s.referenceWordWidth} b) x (bank ${sram.bankBits / 8192} KiB / ` +
+    `x (word ${sram.wordBits} b / ${s.referenceWordWidth} b) x ` +
+    `(bank ${Math.max(sram.bankBits, s.referenceBankSize) / 8192} KiB${sramHeld} / ` +
     `${s.referenceBankSize / 8192} KiB)^${s.energyExponent} ${wireNote}`;
   const bufferBits = buffer.capacityBits;
   const bankBits = bufferBits > 0 ? bufferBits / buffer.banks : 0;
   const bufWireMm = bufferBits > 0 ? htreeLength(hw, buffer.banks, bankBits) : 0;
   const bufWire = bufWireMm * b.wordWidth * s.wireEnergy;
+  const bufHeld = bankBits > 0 && bankBits < b.referenceSize ? ', held at the anchor' : '';
   const bufLaw =
     `x (word ${b.wordWidth} b / ${b.referenceWordWidth} b) x ` +
-    `(bank ${bankBits / 8} B / ${b.referenceSize / 8} B)^${b.energyExponent}` +
-    (buffer.banks > 1
+    `(bank ${bankBits > 0 ? Math.max(bankBits, b.referenceSize) / 8 : 0} B${bufHeld} / ` +
+    `${b.referenceSize / 8} B)^${b.energyExponent}` +
+    (bufferBits > 0 && buffer.banks > 1
       ? ` + ${(bufWire * 1e12).toPrecision(3)} pJ H-tree over ${buffer.banks} banks (${bufWireMm.toPrecision(3)} mm ` +
         `x ${b.wordWidth} b x sram.wireEnergy)`
       : '');

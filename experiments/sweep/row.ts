@@ -48,7 +48,7 @@ export interface SweepRow {
   dramJ: number;
   /** DRAM refresh and background power by state over the run. */
   dramBackgroundJ: number;
-  /** Operand buffer and register files (read, write). */
+  /** Operand buffer (read, write, leakage) and register files (read, write). */
   buffersJ: number;
   macJ: number;
   cycles: number;
@@ -179,9 +179,13 @@ export function csvColumns(paths: readonly string[]): Column[] {
     { header: 'energy_J', doc: 'energy of one training run, J', get: (r) => r.energyJ },
     { header: 'energy_per_sample_J', doc: 'energy per training sample, J', get: (r) => r.energyPerSampleJ },
     { header: 'dynamic_J', doc: 'dynamic energy, J', get: (r) => r.dynamicJ },
-    { header: 'leakage_J', doc: 'SRAM leakage energy, J', get: (r) => r.leakageJ },
+    { header: 'leakage_J', doc: 'SRAM and operand-buffer leakage energy, J', get: (r) => r.leakageJ },
     { header: 'sram_J', doc: 'SRAM energy (read, write, leakage), J', get: (r) => r.sramJ },
-    { header: 'buffers_J', doc: 'operand buffer and register files (read, write), J', get: (r) => r.buffersJ },
+    {
+      header: 'buffers_J',
+      doc: 'operand buffer (read, write, leakage) and register files (read, write), J',
+      get: (r) => r.buffersJ,
+    },
     { header: 'dram_J', doc: 'DRAM dynamic energy (read, write, activate), J', get: (r) => r.dramJ },
     {
       header: 'dram_background_J',

@@ -29,7 +29,8 @@ export class OperandBuffer {
     this.banks = b.banks;
     if (this.words > 0 && this.words % b.banks !== 0)
       throw new UserError(
-        `hardware.buffer.banks: ${this.words} words of ${b.wordWidth} bits do not split into ${b.banks} equal banks`,
+        `hardware.buffer.banks: ${this.words} word${this.words === 1 ? '' : 's'} of ${b.wordWidth} bits ` +
+          `${this.words === 1 ? 'does' : 'do'} not split into ${b.banks} equal banks`,
       );
     this.bankBits = this.capacityBits / b.banks;
   }
