@@ -24,6 +24,10 @@ export class OperandBuffer {
       throw new UserError(`hardware.buffer.wordWidth: expected a whole number of bytes, got ${b.wordWidth} bits`);
     this.wordBits = b.wordWidth;
     this.words = Math.floor(b.capacity / b.wordWidth);
+    if (b.capacity > 0 && this.words === 0)
+      throw new UserError(
+        `hardware.buffer.capacity: ${b.capacity} bits is less than one ${b.wordWidth}-bit word (0 for no buffer)`,
+      );
     this.capacityBits = this.words * this.wordBits;
     this.ports = b.ports;
     this.banks = b.banks;

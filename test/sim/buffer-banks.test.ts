@@ -58,6 +58,12 @@ describe('banked operand buffer', () => {
     expect(src).toContain('H-tree over 4 banks');
   });
 
+  it('refuses a buffer smaller than one word (0 means none)', () => {
+    expect(() => new Simulator(tiny({ 'hardware.buffer.capacity': '4 B' }))).toThrow(
+      /^hardware\.buffer\.capacity: 32 bits is less than one 64-bit word \(0 for no buffer\)$/,
+    );
+  });
+
   it('refuses banks that do not split the buffer into equal whole words', () => {
     expect(() => new Simulator(tiny({ 'hardware.buffer.capacity': '24 B', 'hardware.buffer.banks': 2 }))).toThrow(
       UserError,
