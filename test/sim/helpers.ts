@@ -38,3 +38,31 @@ export function tap(sim: Simulator, each: (o: CostedOp) => void): OpObserver {
     },
   };
 }
+
+/** A simulator fed the whole schedule of `cfg`, and its first gradient and forward matmul of layer 0. */
+export function firstOps(cfg: Config): { sim: Simulator; gradient: CostedOp; forward: CostedOp } {
+  const sim = new Simulator(cfg);
+  const ops: CostedOp[] = [];
+  enumerateSchedule(
+    cfg,
+    tap(sim, (o) => ops.push(o)),
+  );
+  const gradient = ops.find((o) => o.kind === 'gradient' && o.layer === 0)!;
+  const forward = ops.find((o) => o.kind === 'matmul' && o.phase === 'forward' && o.layer === 0)!;
+  return { sim, gradient, forward };
+}
+
+/** The run's DRAM background energy restated from its report: refreshes and clocks per state x the table. */
+export function dramBackgroundOf(r: SimReport): number {
+  const e = Object.fromEntries(r.energyTable.entries.map((x) => [x.action, x.energy]));
+  const st = r.total.dramStates;
+  const perClock = r.hardware.clockHz * r.hardware.dram.clockRatio;
+  return (
+    r.total.counts.dram.refreshes * e['dram.refresh']! +
+    perClock *
+      (st.activeStandby * e['dram.active-standby']! +
+        st.prechargeStandby * e['dram.precharge-standby']! +
+        st.powerDown * e['dram.power-down']! +
+        st.selfRefresh * e['dram.self-refresh']!)
+  );
+}

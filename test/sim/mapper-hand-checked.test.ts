@@ -39,11 +39,8 @@
  *            + leakage (224 + 64) pW x 80 ns = 0.02304 fJ.
  */
 import { describe, expect, it } from 'vitest';
-import type { CostedOp } from '../../model/ops.js';
-import { enumerateSchedule } from '../../trainer/schedule.js';
-import { Simulator } from '../../sim/simulator.js';
 import { bruteForceMapping, searchMapping } from '../../sim/mapper/search.js';
-import { tap } from './helpers.js';
+import { firstOps } from './helpers.js';
 import { tiny } from './tiny.js';
 
 const buffered = () =>
@@ -59,22 +56,9 @@ const buffered = () =>
     'hardware.buffer.energyExponent': 0,
   });
 
-function firstOps(): { sim: Simulator; gradient: CostedOp; forward: CostedOp } {
-  const cfg = buffered();
-  const sim = new Simulator(cfg);
-  const ops: CostedOp[] = [];
-  enumerateSchedule(
-    cfg,
-    tap(sim, (o) => ops.push(o)),
-  );
-  const gradient = ops.find((o) => o.kind === 'gradient' && o.layer === 0)!;
-  const forward = ops.find((o) => o.kind === 'matmul' && o.phase === 'forward' && o.layer === 0)!;
-  return { sim, gradient, forward };
-}
-
 describe('mappings worked out by hand (tiny accelerator with a 4-word operand buffer)', () => {
   it('shape 1, gradient of layer 0: one column per pass, the input held, 146.3 pJ', () => {
-    const { sim, gradient } = firstOps();
+    const { sim, gradient } = firstOps(buffered());
     const space = sim.costModel!.space(gradient, 2);
     const best = searchMapping(space);
     expect(best.mapping).toEqual({
@@ -105,7 +89,7 @@ describe('mappings worked out by hand (tiny accelerator with a 4-word operand bu
   });
 
   it('shape 2, forward matmul of layer 0: the weights held over both sample groups, 137.2 pJ', () => {
-    const { sim, forward } = firstOps();
+    const { sim, forward } = firstOps(buffered());
     const space = sim.costModel!.space(forward, 2);
     const best = searchMapping(space);
     expect(best.mapping).toEqual({
@@ -134,15 +118,9 @@ describe('mappings worked out by hand (tiny accelerator with a 4-word operand bu
   });
 
   it('without the buffer the same shapes cost what hand-checked.test.ts says (12 and 2 SRAM reads)', () => {
-    const cfg = tiny();
-    const sim = new Simulator(cfg);
-    const ops: CostedOp[] = [];
-    enumerateSchedule(
-      cfg,
-      tap(sim, (o) => ops.push(o)),
-    );
-    const g = sim.costOf(ops.find((o) => o.kind === 'gradient' && o.layer === 0)!);
-    const f = sim.costOf(ops.find((o) => o.kind === 'matmul' && o.phase === 'forward' && o.layer === 0)!);
+    const { sim, gradient, forward } = firstOps(tiny());
+    const g = sim.costOf(gradient);
+    const f = sim.costOf(forward);
     expect([g.counts.sramReads, g.counts.bufferReads, g.cycles.total]).toEqual([12, 0, 32]);
     expect([f.counts.sramReads, f.counts.bufferReads, f.cycles.total]).toEqual([2, 0, 8]);
   });

@@ -32,11 +32,8 @@
  * reads: the mapper keeps one output per lane and the counts of the machine without them.
  */
 import { describe, expect, it } from 'vitest';
-import type { CostedOp } from '../../model/ops.js';
-import { enumerateSchedule } from '../../trainer/schedule.js';
-import { Simulator } from '../../sim/simulator.js';
 import { bruteForceMapping, searchMapping } from '../../sim/mapper/search.js';
-import { tap } from './helpers.js';
+import { firstOps } from './helpers.js';
 import { tiny } from './tiny.js';
 
 const withRegisters = (readPj = 0.01, writePj = 0.02) =>
@@ -47,18 +44,6 @@ const withRegisters = (readPj = 0.01, writePj = 0.02) =>
     'hardware.registerFile.writeEnergy': `${writePj} pJ`,
     'hardware.registerFile.referenceWordWidth': '16 b',
   });
-
-function firstOps(cfg: ReturnType<typeof tiny>): { sim: Simulator; gradient: CostedOp; forward: CostedOp } {
-  const sim = new Simulator(cfg);
-  const ops: CostedOp[] = [];
-  enumerateSchedule(
-    cfg,
-    tap(sim, (o) => ops.push(o)),
-  );
-  const gradient = ops.find((o) => o.kind === 'gradient' && o.layer === 0)!;
-  const forward = ops.find((o) => o.kind === 'matmul' && o.phase === 'forward' && o.layer === 0)!;
-  return { sim, gradient, forward };
-}
 
 describe('mappings with register files worked out by hand (tiny accelerator, 2 partial sums per lane)', () => {
   it('shape 1, forward matmul of layer 0: 2 samples per lane, the weights read once, 136.92 pJ', () => {

@@ -18,7 +18,7 @@ import { describe, expect, it } from 'vitest';
 import type { CostedOp } from '../../model/ops.js';
 import { enumerateSchedule } from '../../trainer/schedule.js';
 import { Simulator } from '../../sim/simulator.js';
-import { tap } from './helpers.js';
+import { dramBackgroundOf, tap } from './helpers.js';
 import { tiny } from './tiny.js';
 import { toConfig, overridesArb } from './random-config.js';
 import fc from 'fast-check';
@@ -93,14 +93,7 @@ describe('prefetch of the next batch under the current one (double-buffered inpu
         const perClock = r.hardware.clockHz * r.hardware.dram.clockRatio;
         expect(Math.abs(states - r.total.seconds)).toBeLessThanOrEqual((r.total.ops * 0.5) / perClock);
         // DRAM energy = the sum of its parts.
-        const e = Object.fromEntries(r.energyTable.entries.map((x) => [x.action, x.energy]));
-        const background =
-          r.total.counts.dram.refreshes * e['dram.refresh']! +
-          perClock *
-            (st.activeStandby * e['dram.active-standby']! +
-              st.prechargeStandby * e['dram.precharge-standby']! +
-              st.powerDown * e['dram.power-down']! +
-              st.selfRefresh * e['dram.self-refresh']!);
+        const background = dramBackgroundOf(r);
         expect(Math.abs(r.total.energy.background - background)).toBeLessThanOrEqual(
           1e-9 * Math.max(background, 1e-30),
         );

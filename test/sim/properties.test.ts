@@ -7,7 +7,7 @@ import type { Config } from '../../config/schema.js';
 import type { Op } from '../../model/ops.js';
 import { Simulator } from '../../sim/simulator.js';
 import { ENERGY_ACTIONS, type CostSummary, type SimReport } from '../../sim/report.js';
-import { scheduleOps } from './helpers.js';
+import { dramBackgroundOf, scheduleOps } from './helpers.js';
 import { overridesArb, toConfig } from './random-config.js';
 
 function cost(cfg: Config, ops: readonly Op[]): SimReport {
@@ -76,13 +76,7 @@ describe('simulator properties over random configurations and schedules', () => 
         // DRAM background: refreshes and seconds per state x the per-clock entries.
         const st = r.total.dramStates;
         const perClock = r.hardware.clockHz * r.hardware.dram.clockRatio;
-        const background =
-          c.dram.refreshes * e['dram.refresh']! +
-          perClock *
-            (st.activeStandby * e['dram.active-standby']! +
-              st.prechargeStandby * e['dram.precharge-standby']! +
-              st.powerDown * e['dram.power-down']! +
-              st.selfRefresh * e['dram.self-refresh']!);
+        const background = dramBackgroundOf(r);
         expect(Math.abs(r.total.energy.background - background)).toBeLessThanOrEqual(
           1e-9 * Math.max(background, 1e-30),
         );
