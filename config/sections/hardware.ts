@@ -76,7 +76,12 @@ export const hardwareSection = {
     // what it did): the smallest buffer that holds the default run's layer-0 tiles (its SRAM reads
     // fall to 1.09x the compulsory minimum under the energy objective) and, of 4-64 KiB x 1-16 banks,
     // among the cheapest for R2 and B1; measured in docs/HARDWARE.md ("Banked operand buffer").
-    capacity: quantity('bit', '16 KiB', 'operand buffer capacity between SRAM and the lanes (0: none)', { min: 0 }),
+    capacity: quantity(
+      'bit',
+      '16 KiB',
+      'operand buffer capacity between SRAM and the lanes (0: none; else at least one word)',
+      { min: 0 },
+    ),
     wordWidth: quantity('bit', '64 b', 'bits per operand-buffer access', { min: 0, exclusiveMin: true }),
     // Assumption: one read and one write per cycle (banks add no bandwidth: the lanes read one operand
     // stream at a time).
