@@ -200,10 +200,19 @@ export function refreshReopens(
             }
           }
           reopens += here;
-          const end = refreshEnd(t, nextRefresh, lastRun, mark, stamp, n > 0 ? free : null, r > 0 ? write : prevWrite);
+          const resume = refreshEnd(
+            t,
+            nextRefresh,
+            lastRun,
+            mark,
+            stamp,
+            n > 0 ? free : null,
+            r > 0 ? write : prevWrite,
+          );
           // A part whose refresh outlasts tREFI would never serve a burst (no preset comes near: 200 of 3120).
-          if (end >= nextRefresh + t.tREFI) throw new Error(`refresh sequence of ${end - nextRefresh} clocks >= tREFI`);
-          start = Math.max(start, end);
+          if (resume >= nextRefresh + t.tREFI)
+            throw new Error(`refresh sequence of ${resume - nextRefresh} clocks >= tREFI`);
+          start = Math.max(start, resume);
           lastRun.fill(-1); // every bank precharged; rows open again as they are served
           onRefresh?.(nextRefresh, backlog, here);
           nextRefresh += t.tREFI;
